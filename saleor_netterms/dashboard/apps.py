@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "saleor_netterms.dashboard"
+    label = "dashboard"

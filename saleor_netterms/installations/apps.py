@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InstallationsConfig(AppConfig):
+    name = "saleor_netterms.installations"
+    label = "installations"

@@ -1,0 +1,161 @@
+"""Django settings. This is the only module that reads the environment.
+
+Every variable is listed in README.md ("Configuration"). Defaults are for `make run` on a laptop:
+SQLite and eager Celery. Production sets DEBUG=false and then SECRET_KEY, APP_ENCRYPTION_KEYS and
+APP_PUBLIC_URL are required.
+"""
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in (_env(name, default) or "").split(",") if item.strip()]
+
+
+DEBUG = _env_bool("DEBUG", True)
+
+SECRET_KEY = _env("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is false")
+    SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+# The public base URL of this app as Saleor and the Dashboard reach it (the app may sit behind a
+# proxy). All absolute URLs in the manifest are built from it.
+APP_PUBLIC_URL = (_env("APP_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+# A stable manifest id. It is also the payment gateway id storefronts use.
+APP_ID = _env("APP_ID", "saleor.app.netterms")
+APP_NAME = _env("APP_NAME", "Net Terms")
+APP_AUTHOR = _env("APP_AUTHOR", "saleor-netterms contributors")
+APP_HOMEPAGE_URL = _env("APP_HOMEPAGE_URL", "https://github.com/saleor-netterms/saleor-netterms")
+APP_SUPPORT_URL = _env("APP_SUPPORT_URL", APP_HOMEPAGE_URL + "/issues")
+APP_PRIVACY_URL = _env("APP_PRIVACY_URL", APP_HOMEPAGE_URL + "/blob/main/PRIVACY.md")
+
+# Saleor API URLs allowed to install this app: regular expressions matched against the full URL.
+# Empty means "any" only while DEBUG is true; production must list its Saleor(s).
+ALLOWED_SALEOR_API_URLS = _env_list("ALLOWED_SALEOR_API_URLS", ".*" if DEBUG else "")
+
+# Fernet keys (comma-separated, newest first) that encrypt Saleor app tokens at rest. Rotating:
+# put the new key first, keep the old ones until `manage.py installation_rotate_tokens` ran.
+APP_ENCRYPTION_KEYS = _env_list("APP_ENCRYPTION_KEYS")
+if not APP_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("APP_ENCRYPTION_KEYS is required when DEBUG is false")
+    APP_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
+
+# Outbound HTTP to Saleor: (connect, read) timeouts in seconds and retries on transport errors/5xx.
+SALEOR_HTTP_TIMEOUT = (
+    float(_env("SALEOR_HTTP_CONNECT_TIMEOUT", "3")),
+    float(_env("SALEOR_HTTP_READ_TIMEOUT", "15")),
+)
+SALEOR_HTTP_RETRIES = int(_env("SALEOR_HTTP_RETRIES", "2"))
+# Seconds a fetched JWKS is trusted before it is refetched on the next verification.
+SALEOR_JWKS_TTL = int(_env("SALEOR_JWKS_TTL", "3600"))
+
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "*" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+USE_X_FORWARDED_HOST = _env_bool("USE_X_FORWARDED_HOST", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "django_celery_beat",
+    "saleor_netterms.core",
+    "saleor_netterms.installations",
+    "saleor_netterms.saleor_webhooks",
+    "saleor_netterms.outbox",
+    "saleor_netterms.ledger",
+    "saleor_netterms.companies",
+    "saleor_netterms.checkout",
+    "saleor_netterms.payments",
+    "saleor_netterms.dashboard",
+    "saleor_netterms.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "saleor_netterms.core.middleware.RequestLogMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+# The app runs inside the Dashboard's iframe.
+X_FRAME_OPTIONS = "ALLOWALL"
+
+ROOT_URLCONF = "saleor_netterms.urls"
+WSGI_APPLICATION = "saleor_netterms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=int(_env("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en-us"
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Celery: eager (in-process) unless a broker is configured.
+CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-dispatch-due": {"task": "saleor_netterms.outbox.tasks.outbox_dispatch_due", "schedule": 30.0},
+}
+
+EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", "billing@localhost")
+
+GRAPHENE = {"SCHEMA": "saleor_netterms.api.schema.schema"}
+
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "saleor_netterms.core.logging.RedactingFilter"}},
+    "formatters": {"json": {"()": "saleor_netterms.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]}
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
