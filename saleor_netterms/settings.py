@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "saleor_netterms.payments",
     "saleor_netterms.dashboard",
     "saleor_netterms.api",
+    "saleor_netterms.terms",
+    "saleor_netterms.decisions",
 ]
 
 MIDDLEWARE = [

@@ -21,3 +21,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+# Fixture modules owned by their areas: the Saleor test double and the credit factories.
+pytest_plugins = ["tests.fixtures_saleor", "tests.fixtures_credit"]
