@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "saleor_netterms.ledger",
     "saleor_netterms.companies",
     "saleor_netterms.checkout",
+    "saleor_netterms.receivables",
     "saleor_netterms.payments",
     "saleor_netterms.dashboard",
     "saleor_netterms.api",
@@ -161,3 +162,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Outbox: who delivers each kind of message (dotted paths; the domain never imports adapters).
+OUTBOX_DELIVERERS = {
+    "saleor.transaction_event_report": "saleor_netterms.saleor_api.reporting.transaction_event_report_deliver",
+    "saleor.order_note_add": "saleor_netterms.saleor_api.reporting.order_note_add_deliver",
+}
+OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
+
+# Only for bench/: exposes /bench/verify-only (signature check + fixed answer) as a baseline.
+BENCH_ENDPOINTS = _env_bool("BENCH_ENDPOINTS", False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 from saleor_netterms.core import views as core_views
@@ -10,3 +11,8 @@ urlpatterns = [
     path("graphql/", include("saleor_netterms.api.urls")),
     path("", include("saleor_netterms.dashboard.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:  # bench/checkout.py's baseline: verify a signature, answer a fixed body
+    from saleor_netterms.core import bench_views
+
+    urlpatterns.append(path("bench/verify-only", bench_views.verify_only, name="bench-verify-only"))

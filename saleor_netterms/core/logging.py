@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 SENSITIVE_KEYS = {"auth_token", "token", "authorization", "password", "secret", "access_token",
@@ -37,9 +38,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact_text(record.msg)
-        if record.args:
-            record.args = tuple(redact_text(a) if isinstance(a, str) else a for a in
-                                (record.args if isinstance(record.args, tuple) else (record.args,)))
+        if isinstance(record.args, Mapping):
+            record.args = {k: redact_value(str(k), v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(redact_text(a) if isinstance(a, str) else a for a in record.args)
         for key, value in list(vars(record).items()):
             if key not in _STD_ATTRS:
                 setattr(record, key, redact_value(key, value))

@@ -1,0 +1,546 @@
+"""What happens when a buyer checks out on net terms, and afterwards.
+
+    eligibility  → may this buyer see "Net terms" at all? (nothing written)
+    authorize    → decide (decisions.engine) and place a hold in the ledger, or decline
+    capture      → the hold becomes a receivable due on the company's terms (charge pending)
+    cancel       → release what is still held
+    refund       → credit note against the order's receivables
+    order_bind   → attach the Saleor order (number, lines) to the transaction
+    order_cancel → release what is still held and tell Saleor
+
+Concurrency: every write that depends on available credit takes `company_lock` first (the one
+lock for credit decisions, always first), re-reads state under it, and makes no external call
+while holding it; messages to Saleor go through the outbox and leave after commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from saleor_netterms.companies import selectors as company_selectors
+from saleor_netterms.companies.models import Company, CompanyStatus, Member
+from saleor_netterms.companies.services import company_lock
+from saleor_netterms.core.money import Money
+from saleor_netterms.decisions.engine import CreditPolicy, Decision, Outcome, decide
+from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.ledger import services as ledger
+from saleor_netterms.outbox.services import outbox_enqueue
+from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+
+from . import selectors
+from .models import NetTermsTransaction, TransactionStatus
+from .requests import AuthorizationRequest, Buyer, EligibilityRequest, OrderSnapshot, TransactionActionRequest
+from .results import ActionResult, AuthorizationResult, Eligibility, ReasonView
+
+logger = logging.getLogger(__name__)
+
+# Reasons decided before there is a credit snapshot (the engine's own codes come from it).
+GUEST_CHECKOUT = ReasonView(
+    "GUEST_CHECKOUT",
+    "Net terms are available to signed-in business customers. Please sign in with your company account.",
+    "Guest checkout: net terms need an authenticated Saleor customer; a typed e-mail never grants credit.")
+NO_CREDIT_ACCOUNT = ReasonView(
+    "NO_CREDIT_ACCOUNT",
+    "Your account is not set up to pay on net terms. Please contact us to open a credit account.",
+    "The customer is not a member of any company credit account.")
+PO_NUMBER_REQUIRED = ReasonView(
+    "PO_NUMBER_REQUIRED",
+    "Your company requires a purchase order (PO) number for orders on net terms.",
+    "The company requires a PO number and none was given (data.poNumber).")
+
+
+def psp_reference_for(*, installation, transaction_id: str) -> str:
+    """Deterministic: the same Saleor transaction always gets the same reference."""
+    digest = hashlib.sha256(f"{installation.saleor_api_url}|{transaction_id}".encode()).hexdigest()
+    return f"nt-{digest[:20]}"
+
+
+def _short_ref(prefix: str, *parts: object) -> str:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+    return f"{prefix}-{digest[:16]}"
+
+
+def _reason_views(decision: Decision) -> tuple[ReasonView, ...]:
+    return tuple(ReasonView(r.code, r.buyer_message, r.merchant_message) for r in decision.reasons)
+
+
+def _terms_label(days: int) -> str:
+    return "Due on receipt" if days == 0 else f"Net {days}"
+
+
+# --- eligibility ---------------------------------------------------------------------------------
+
+def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligibility:
+    """PAYMENT_GATEWAY_INITIALIZE_SESSION: may this buyer pay on terms, and on what terms?
+    Reads only; a preview decision is given when the amount is known."""
+    if request.buyer is None:
+        return Eligibility(False, GUEST_CHECKOUT.code, GUEST_CHECKOUT.buyer_message)
+    member = _member_for(installation, request.buyer)
+    if member is None:
+        return Eligibility(False, NO_CREDIT_ACCOUNT.code, NO_CREDIT_ACCOUNT.buyer_message)
+    company = member.company
+    currency = request.money.currency if request.money else None
+    available = None
+    if currency:
+        if company_selectors.company_credit_limit(company=company, currency=currency) is not None:
+            available = company_selectors.available_credit(company=company, currency=currency)
+    if request.money is not None:
+        decision = decide(selectors.credit_snapshot(company=company, member=member,
+                                                    money=request.money, channel_slug=request.channel_slug),
+                          _policy_for(company))
+        eligible = decision.outcome != Outcome.DECLINE
+        primary = decision.reasons[0] if decision.reasons else None
+        reason = None if eligible else (primary.code if primary else None)
+        message = (f"You can pay on {_terms_label(company.default_terms_days)} terms." if eligible
+                   else primary.buyer_message if primary else "Net terms are not available.")
+        return Eligibility(
+            eligible, reason, message, company_name=company.legal_name, available_credit=available,
+            terms_days=company.default_terms_days, po_number_required=company.po_number_required,
+            preview_outcome=str(decision.outcome), preview_reasons=tuple(r.code for r in decision.reasons))
+    status_reason = _status_block(company)
+    if status_reason is not None:
+        return Eligibility(False, status_reason.code, status_reason.buyer_message,
+                           company_name=company.legal_name)
+    return Eligibility(True, None, f"You can pay on {_terms_label(company.default_terms_days)} terms.",
+                       company_name=company.legal_name, available_credit=available,
+                       terms_days=company.default_terms_days,
+                       po_number_required=company.po_number_required)
+
+
+def _status_block(company: Company) -> ReasonView | None:
+    if company.status == CompanyStatus.ACTIVE:
+        return None
+    code = {"on_hold": "COMPANY_ON_HOLD", "suspended": "COMPANY_SUSPENDED", "closed": "COMPANY_CLOSED"}[company.status]
+    return ReasonView(code, "Net terms are currently unavailable for your company account. Please contact us.",
+                      f"The company is {company.status}.")
+
+
+def _member_for(installation, buyer: Buyer) -> Member | None:
+    return company_selectors.member_resolve(
+        installation=installation, user_id=buyer.user_id, email=buyer.email,
+        external_reference=buyer.external_reference, customer_type_slug=buyer.customer_type_slug)
+
+
+def _policy_for(company: Company) -> CreditPolicy:
+    """The plain limit check until per-tier/channel policies are configured (decisions issue)."""
+    return CreditPolicy()
+
+
+# --- authorize -----------------------------------------------------------------------------------
+
+def checkout_authorize(*, installation, request: AuthorizationRequest) -> AuthorizationResult:
+    """TRANSACTION_INITIALIZE_SESSION. Approve → hold; review → hold (decided later);
+    decline → nothing in the ledger. The same Saleor transaction asked again gets the result
+    recorded the first time, and never a second hold."""
+    psp_reference = psp_reference_for(installation=installation, transaction_id=request.transaction_id)
+    existing = NetTermsTransaction.objects.filter(
+        installation=installation, saleor_transaction_id=request.transaction_id).first()
+    if existing is not None:
+        return authorization_result(existing)
+
+    if request.buyer is None:
+        return _record_decline(installation, request, psp_reference, GUEST_CHECKOUT, company=None, member=None)
+    member = _member_for(installation, request.buyer)
+    if member is None:
+        return _record_decline(installation, request, psp_reference, NO_CREDIT_ACCOUNT, company=None, member=None)
+
+    with transaction.atomic():
+        company = company_lock(company_id=member.company_id)
+        existing = NetTermsTransaction.objects.filter(
+            installation=installation, saleor_transaction_id=request.transaction_id).first()
+        if existing is not None:  # a concurrent delivery won the lock first
+            return authorization_result(existing)
+        if company.po_number_required and not request.po_number.strip():
+            return _record_decline(installation, request, psp_reference, PO_NUMBER_REQUIRED,
+                                   company=company, member=member)
+        snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
+                                             channel_slug=request.channel_slug)
+        decision = decide(snapshot, _policy_for(company))
+        reasons = _reason_views(decision)
+        if decision.outcome == Outcome.DECLINE:
+            return _record_decline(installation, request, psp_reference, reasons[0], company=company,
+                                   member=member, decision=decision)
+        status = (TransactionStatus.AUTHORIZED if decision.outcome == Outcome.APPROVE
+                  else TransactionStatus.IN_REVIEW)
+        tx = _transaction_create(installation, request, psp_reference, status=status, company=company,
+                                 member=member, decision=decision, reasons=reasons)
+        ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
+                          idempotency_key=f"hold:{tx.pk}",
+                          memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")
+        available = company_selectors.available_credit(company=company, currency=request.money.currency)
+        result = _authorization_result_build(tx, company, available)
+        tx.initialize_response = _result_json(result)
+        tx.save(update_fields=["initialize_response"])
+    logger.info("checkout authorization decided", extra={
+        "transaction": tx.pk, "company": company.pk, "outcome": result.outcome,
+        "reasons": [r.code for r in reasons]})
+    return result
+
+
+def _transaction_create(installation, request: AuthorizationRequest, psp_reference: str, *, status,
+                        company, member, decision: Decision | None, reasons) -> NetTermsTransaction:
+    return NetTermsTransaction.objects.create(
+        installation=installation, saleor_transaction_id=request.transaction_id,
+        saleor_transaction_token=request.transaction_token, idempotency_key=request.idempotency_key,
+        psp_reference=psp_reference, company=company, member=member,
+        saleor_user_id=request.buyer.user_id if request.buyer else "",
+        channel_slug=request.channel_slug, source_type=request.source_type, source_id=request.source_id,
+        action_type=request.action_type, currency=request.money.currency, amount=request.money.amount,
+        status=status,
+        decision_outcome=str(decision.outcome) if decision else str(Outcome.DECLINE),
+        decision_score=decision.score if decision else None,
+        decision_reasons=[{"code": r.code, "buyer": r.buyer_message, "merchant": r.merchant_message}
+                          for r in reasons],
+        po_number=request.po_number.strip(),
+        terms_days=company.default_terms_days if company else None,
+    )
+
+
+def _record_decline(installation, request, psp_reference, reason: ReasonView, *, company, member,
+                    decision: Decision | None = None) -> AuthorizationResult:
+    """A decline writes the decision record (for the merchant and for replays), never the ledger."""
+    reasons = _reason_views(decision) if decision else (reason,)
+    try:
+        with transaction.atomic():
+            tx = _transaction_create(installation, request, psp_reference, status=TransactionStatus.DECLINED,
+                                     company=company, member=member, decision=decision, reasons=reasons)
+            result = _authorization_result_build(tx, company, None)
+            tx.initialize_response = _result_json(result)
+            tx.save(update_fields=["initialize_response"])
+    except IntegrityError:  # the same transaction recorded concurrently
+        tx = NetTermsTransaction.objects.get(installation=installation,
+                                             saleor_transaction_id=request.transaction_id)
+        return authorization_result(tx)
+    logger.info("checkout authorization declined", extra={"transaction": tx.pk, "reason": reason.code})
+    return result
+
+
+def _authorization_result_build(tx: NetTermsTransaction, company: Company | None,
+                                available: Money | None) -> AuthorizationResult:
+    money = Money.of(tx.amount, tx.currency)
+    reasons = tuple(ReasonView(r["code"], r["buyer"], r["merchant"]) for r in tx.decision_reasons)
+    terms = _terms_label(tx.terms_days) if tx.terms_days is not None else None
+    if tx.status == TransactionStatus.DECLINED:
+        outcome, message = "declined", reasons[0].buyer_message
+    elif tx.decision_outcome == str(Outcome.REVIEW) and tx.status == TransactionStatus.IN_REVIEW:
+        outcome = "in_review"
+        message = ("Thank you. Your order is pending a credit review; we will confirm it shortly. "
+                   f"Payment terms: {terms}.")
+    else:
+        outcome = "approved"
+        message = f"Approved on {terms} terms."
+    return AuthorizationResult(
+        outcome=outcome, psp_reference=tx.psp_reference, money=money, message=message, reasons=reasons,
+        company_name=company.legal_name if company else None, terms_days=tx.terms_days,
+        available_after=available, po_number=tx.po_number)
+
+
+def _result_json(result: AuthorizationResult) -> dict:
+    return {
+        "outcome": result.outcome, "pspReference": result.psp_reference,
+        "amount": result.money.as_string(), "currency": result.money.currency,
+        "message": result.message, "reasons": [r.code for r in result.reasons],
+        "companyName": result.company_name, "termsDays": result.terms_days,
+        "availableAfter": result.available_after.as_string() if result.available_after else None,
+        "poNumber": result.po_number,
+    }
+
+
+def authorization_result(tx: NetTermsTransaction) -> AuthorizationResult:
+    """The result as first given (replays and TRANSACTION_PROCESS_SESSION answer from this)."""
+    stored = tx.initialize_response or {}
+    available = (Money.of(stored["availableAfter"], tx.currency)
+                 if stored.get("availableAfter") is not None else None)
+    base = _authorization_result_build(tx, tx.company, available)
+    if tx.status in (TransactionStatus.DECLINED, TransactionStatus.IN_REVIEW):
+        return base
+    if tx.status == TransactionStatus.CANCELED and tx.decision_outcome == str(Outcome.REVIEW) \
+            and not tx.receivables.exists() and stored.get("outcome") == "in_review":
+        return AuthorizationResult(outcome="declined", psp_reference=tx.psp_reference, money=base.money,
+                                   message="Net terms were not approved for this order.",
+                                   reasons=base.reasons, company_name=base.company_name,
+                                   terms_days=base.terms_days, po_number=tx.po_number)
+    return base
+
+
+def transaction_state(*, installation, transaction_id: str) -> AuthorizationResult | None:
+    """TRANSACTION_PROCESS_SESSION: the transaction's current state, or None if it is not ours."""
+    tx = NetTermsTransaction.objects.filter(installation=installation,
+                                            saleor_transaction_id=transaction_id).first()
+    return authorization_result(tx) if tx else None
+
+
+# --- capture, cancel, refund --------------------------------------------------------------------
+
+def _action_failure(code: str, message: str, money: Money | None = None,
+                    psp_reference: str | None = None) -> ActionResult:
+    return ActionResult(succeeded=False, psp_reference=psp_reference, money=money, message=message, code=code)
+
+
+def transaction_available_actions(tx: NetTermsTransaction) -> tuple[str, ...]:
+    """What Saleor may ask next: CHARGE/CANCEL while credit is held, REFUND once money was paid."""
+    actions: list[str] = []
+    if _held(tx).is_positive():
+        actions += ["CHARGE", "CANCEL"]
+    if Receivable.objects.filter(transaction=tx, allocations__isnull=False).exists():
+        actions.append("REFUND")
+    return tuple(actions)
+
+
+def transaction_capture(*, installation, request: TransactionActionRequest) -> ActionResult:
+    """TRANSACTION_CHARGE_REQUESTED (the Dashboard's Capture): the held amount becomes a
+    receivable due on the company's terms. Saleor gets the receivable's reference as a pending
+    charge; CHARGE_SUCCESS is reported when the money arrives (payments.services)."""
+    tx = NetTermsTransaction.objects.filter(installation=installation,
+                                            saleor_transaction_id=request.transaction_id).first()
+    if tx is None or tx.company_id is None:
+        return _action_failure("UNKNOWN_TRANSACTION", "This transaction is not a net-terms authorization.",
+                               request.money)
+    capture_key = f"capture:{tx.pk}:{request.request_key}"
+    with transaction.atomic():
+        company = company_lock(company_id=tx.company_id)
+        tx = NetTermsTransaction.objects.get(pk=tx.pk)
+        done = Receivable.objects.filter(installation=installation, capture_key=capture_key).first()
+        if done is not None:
+            return ActionResult(True, done.reference, Money.of(done.amount, done.currency),
+                                f"Invoiced {done.reference}, due {done.due_date.isoformat()}.", pending=True,
+                                actions=transaction_available_actions(tx))
+        if tx.status == TransactionStatus.IN_REVIEW:
+            return _action_failure("CREDIT_REVIEW_PENDING",
+                                   "The order is still in credit review; approve it before capturing.",
+                                   request.money, tx.psp_reference)
+        if tx.status in (TransactionStatus.DECLINED, TransactionStatus.CANCELED):
+            return _action_failure("NOT_AUTHORIZED", f"The transaction is {tx.get_status_display().lower()}.",
+                                   request.money, tx.psp_reference)
+        if request.money.currency != tx.currency:
+            return _action_failure("CURRENCY_MISMATCH",
+                                   f"The capture is in {request.money.currency}, the authorization in {tx.currency}.",
+                                   request.money, tx.psp_reference)
+        held = _held(tx)
+        if request.money > held:
+            return _action_failure(
+                "AMOUNT_EXCEEDS_AUTHORIZATION",
+                f"Cannot capture {request.money}: only {held} is still authorized.", request.money, tx.psp_reference)
+        today = timezone.localdate()
+        terms_days = tx.terms_days if tx.terms_days is not None else company.default_terms_days
+        receivable = Receivable.objects.create(
+            installation=installation, company=company, transaction=tx,
+            reference=_short_ref("inv", installation.pk, capture_key), capture_key=capture_key,
+            currency=tx.currency, amount=request.money.amount, issue_date=today,
+            due_date=today + timedelta(days=terms_days), terms_days=terms_days,
+            order_id=tx.order_id, order_number=tx.order_number)
+        receivable.saleor_pending_psp = receivable.reference
+        receivable.save(update_fields=["saleor_pending_psp"])
+        ledger.receivable_from_hold(company=company, money=request.money, hold_ref=tx.hold_ref,
+                                    receivable_ref=receivable.receivable_ref,
+                                    idempotency_key=f"capture:{receivable.pk}",
+                                    memo=f"Capture of {tx.psp_reference} (order {tx.order_number or '-'})")
+        tx.status = TransactionStatus.CAPTURED
+        tx.save(update_fields=["status", "updated_at"])
+    return ActionResult(True, receivable.reference, request.money,
+                        f"Invoiced {receivable.reference}, due {receivable.due_date.isoformat()}.", pending=True,
+                        actions=transaction_available_actions(tx))
+
+
+def _held(tx: NetTermsTransaction) -> Money:
+    return ledger_selectors.hold_balance(company=tx.company, currency=tx.currency, hold_ref=tx.hold_ref)
+
+
+def transaction_cancel(*, installation, request: TransactionActionRequest) -> ActionResult:
+    """TRANSACTION_CANCELATION_REQUESTED (also Saleor's release of funds for expired checkouts):
+    release what is still held. Nothing held any more is still a success (idempotent)."""
+    tx = NetTermsTransaction.objects.filter(installation=installation,
+                                            saleor_transaction_id=request.transaction_id).first()
+    if tx is None:
+        return _action_failure("UNKNOWN_TRANSACTION", "This transaction is not a net-terms authorization.",
+                               request.money)
+    if tx.company_id is None:  # declined: nothing was ever held
+        return ActionResult(True, tx.psp_reference, request.money, "Nothing was authorized.", actions=())
+    with transaction.atomic():
+        company_lock(company_id=tx.company_id)
+        tx = NetTermsTransaction.objects.get(pk=tx.pk)
+        released = _release(tx, key=f"cancel:{tx.pk}:{request.request_key}",
+                            memo="Canceled in Saleor")
+    amount = released if released.is_positive() else request.money
+    return ActionResult(True, tx.psp_reference, amount,
+                        f"Released {released} of credit." if released.is_positive() else "Nothing left to release.",
+                        actions=transaction_available_actions(tx))
+
+
+def _release(tx: NetTermsTransaction, *, key: str, memo: str) -> Money:
+    """Release all that is still held on the transaction (caller holds the company lock)."""
+    held = _held(tx)
+    if held.is_positive():
+        ledger.hold_release(company=tx.company, money=held, hold_ref=tx.hold_ref,
+                            idempotency_key=f"release:{key}", memo=memo)
+    if not Receivable.objects.filter(transaction=tx).exists():
+        tx.status = TransactionStatus.CANCELED
+    tx.save(update_fields=["status", "updated_at"])
+    return held
+
+
+def transaction_refund(*, installation, request: TransactionActionRequest) -> ActionResult:
+    """TRANSACTION_REFUND_REQUESTED: a credit note against the order's receivables (newest first).
+    Each credit note first reduces what is still unpaid on a receivable; the part the buyer had
+    already paid becomes the buyer's credit balance (ledger.services.credit_note_post)."""
+    tx = NetTermsTransaction.objects.filter(installation=installation,
+                                            saleor_transaction_id=request.transaction_id).first()
+    if tx is None or tx.company_id is None:
+        return _action_failure("UNKNOWN_TRANSACTION", "This transaction is not a net-terms authorization.",
+                               request.money)
+    key = f"refund:{tx.pk}:{request.request_key}"
+    reference = _short_ref("cn", installation.pk, key)
+    with transaction.atomic():
+        company = company_lock(company_id=tx.company_id)
+        if selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:"):
+            return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
+                                actions=transaction_available_actions(tx))
+        if request.money.currency != tx.currency:
+            return _action_failure("CURRENCY_MISMATCH",
+                                   f"The refund is in {request.money.currency}, the order in {tx.currency}.",
+                                   request.money)
+        receivables = list(Receivable.objects.filter(transaction=tx).order_by("-id"))
+        rooms = [(r, ledger_selectors.receivable_creditable(company=company, currency=tx.currency,
+                                                            receivable_ref=r.receivable_ref))
+                 for r in receivables]
+        refundable = sum((room for _, room in rooms), Money.zero(tx.currency))
+        if request.money > refundable:
+            return _action_failure("AMOUNT_EXCEEDS_INVOICED",
+                                   f"Cannot refund {request.money}: {refundable} is refundable.", request.money)
+        left = request.money
+        for receivable, room in rooms:
+            if not left.is_positive():
+                break
+            part = left if left <= room else room
+            if not part.is_positive():
+                continue
+            ledger.credit_note_post(company=company, money=part, receivable_ref=receivable.receivable_ref,
+                                    idempotency_key=f"{key}:{receivable.pk}",
+                                    memo=f"Credit note {reference} for {tx.psp_reference}")
+            _receivable_status_refresh(receivable)
+            left = left - part
+    return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
+                        actions=transaction_available_actions(tx))
+
+
+def _receivable_status_refresh(receivable: Receivable) -> None:
+    open_amount = ledger_selectors.receivable_balance(company=receivable.company, currency=receivable.currency,
+                                                      receivable_ref=receivable.receivable_ref)
+    if open_amount.is_positive():
+        status = ReceivableStatus.OPEN
+    elif not ledger_selectors.receivable_creditable(company=receivable.company, currency=receivable.currency,
+                                                    receivable_ref=receivable.receivable_ref).is_positive():
+        status = ReceivableStatus.CREDITED
+    else:
+        status = ReceivableStatus.PAID
+    if status != receivable.status:
+        receivable.status = status
+        receivable.save(update_fields=["status", "updated_at"])
+
+
+# --- orders --------------------------------------------------------------------------------------
+
+def order_bind(*, installation, order: OrderSnapshot) -> int:
+    """ORDER_CREATED / ORDER_CONFIRMED (either may arrive first): attach the order to our
+    transactions. Returns how many transactions were bound; binding again changes nothing."""
+    bound = 0
+    for tx in NetTermsTransaction.objects.filter(installation=installation,
+                                                 saleor_transaction_id__in=order.transaction_ids):
+        snapshot = order.as_json()
+        if tx.order_id == order.order_id and tx.order_snapshot == snapshot:
+            continue
+        tx.order_id, tx.order_number, tx.order_snapshot = order.order_id, order.number, snapshot
+        tx.save(update_fields=["order_id", "order_number", "order_snapshot", "updated_at"])
+        Receivable.objects.filter(transaction=tx).update(order_id=order.order_id, order_number=order.number)
+        bound += 1
+    return bound
+
+
+def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...]) -> int:
+    """ORDER_CANCELLED: release whatever is still held for the order and tell Saleor (outbox)."""
+    released_count = 0
+    candidates = NetTermsTransaction.objects.filter(
+        Q(saleor_transaction_id__in=transaction_ids) | Q(order_id=order_id),
+        installation=installation, company__isnull=False)
+    for tx in candidates:
+        with transaction.atomic():
+            company_lock(company_id=tx.company_id)
+            tx = NetTermsTransaction.objects.get(pk=tx.pk)
+            was_review = tx.status == TransactionStatus.IN_REVIEW
+            released = _release(tx, key=f"order-cancel:{tx.pk}", memo=f"Order {order_id} cancelled")
+            if not released.is_positive():
+                continue
+            released_count += 1
+            event = "AUTHORIZATION_FAILURE" if was_review else "CANCEL_SUCCESS"
+            transaction_event_report_enqueue(
+                tx=tx, event_type=event, psp_reference=tx.psp_reference, money=released,
+                message="Order cancelled: credit released.", actions=(),
+                dedupe_key=f"order-cancel:{tx.pk}")
+    return released_count
+
+
+# --- credit review (the approvals issue builds the workflow on these) ---------------------------
+
+def review_approve(*, transaction_id: int, decided_by: str) -> NetTermsTransaction:
+    """Approve a transaction in credit review: Saleor gets AUTHORIZATION_SUCCESS (same pspReference)."""
+    with transaction.atomic():
+        tx = NetTermsTransaction.objects.select_related("company").get(pk=transaction_id)
+        company_lock(company_id=tx.company_id)
+        tx = NetTermsTransaction.objects.get(pk=tx.pk)
+        if tx.status != TransactionStatus.IN_REVIEW:
+            return tx
+        tx.status = TransactionStatus.AUTHORIZED
+        tx.decision_reasons = tx.decision_reasons + [{
+            "code": "MANUAL_APPROVAL", "buyer": "Approved after credit review.",
+            "merchant": f"Approved by {decided_by}."}]
+        tx.save(update_fields=["status", "decision_reasons", "updated_at"])
+        transaction_event_report_enqueue(
+            tx=tx, event_type="AUTHORIZATION_SUCCESS", psp_reference=tx.psp_reference,
+            money=Money.of(tx.amount, tx.currency), message=f"Approved after credit review by {decided_by}.",
+            actions=("CHARGE", "CANCEL"), dedupe_key=f"review:{tx.pk}")
+    return tx
+
+
+def review_decline(*, transaction_id: int, decided_by: str, reason: str) -> NetTermsTransaction:
+    """Decline a transaction in credit review: release the hold, AUTHORIZATION_FAILURE to Saleor,
+    and a note on the order."""
+    with transaction.atomic():
+        tx = NetTermsTransaction.objects.get(pk=transaction_id)
+        company_lock(company_id=tx.company_id)
+        tx = NetTermsTransaction.objects.get(pk=tx.pk)
+        if tx.status != TransactionStatus.IN_REVIEW:
+            return tx
+        released = _release(tx, key=f"review-decline:{tx.pk}", memo=f"Declined in review by {decided_by}")
+        tx.decision_reasons = tx.decision_reasons + [{
+            "code": "MANUAL_DECLINE", "buyer": "Net terms were not approved for this order.",
+            "merchant": f"Declined by {decided_by}: {reason}"}]
+        tx.save(update_fields=["decision_reasons", "updated_at"])
+        transaction_event_report_enqueue(
+            tx=tx, event_type="AUTHORIZATION_FAILURE", psp_reference=tx.psp_reference, money=released,
+            message="Net terms were not approved for this order.", actions=(), dedupe_key=f"review:{tx.pk}")
+        if tx.order_id:
+            outbox_enqueue(installation=tx.installation, kind="saleor.order_note_add",
+                           payload={"order_id": tx.order_id,
+                                    "message": f"Net terms declined after credit review: {reason}"},
+                           dedupe_key=f"review-note:{tx.pk}", ordering_key=f"tx:{tx.pk}")
+    return tx
+
+
+# --- reporting to Saleor ------------------------------------------------------------------------
+
+def transaction_event_report_enqueue(*, tx: NetTermsTransaction, event_type: str, psp_reference: str,
+                                     money: Money, message: str, actions: tuple[str, ...],
+                                     dedupe_key: str) -> None:
+    """Queue a `transactionEventReport` for Saleor, in order per transaction, after commit."""
+    outbox_enqueue(
+        installation=tx.installation, kind="saleor.transaction_event_report",
+        payload={"transaction_id": tx.saleor_transaction_id, "type": event_type,
+                 "psp_reference": psp_reference, "amount": money.as_string(), "currency": money.currency,
+                 "message": message[:512], "available_actions": list(actions)},
+        dedupe_key=dedupe_key, ordering_key=f"tx:{tx.pk}")
+

@@ -1,0 +1,110 @@
+"""Reads of credit accounts: who is the buyer's company, and how much credit is left.
+
+Figures come from the ledger (``ledger.selectors``); nothing here is stored as truth.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from saleor_netterms.core.money import Money, currency_validate
+from saleor_netterms.ledger import selectors as ledger_selectors
+
+from .models import MEMBER_KIND_PRECEDENCE, Company, CreditLimit, Member, MemberKind
+from .validators import email_domain_of
+
+
+def member_resolve(*, installation, user_id: str, email: str | None, external_reference: str | None,
+                   customer_type_slug: str | None) -> Member | None:
+    """The member an AUTHENTICATED Saleor customer (``checkout.user``) resolves to, or None.
+
+    Precedence, strongest first: ``saleor_user_id`` > ``email`` (case-insensitive exact) >
+    ``external_reference`` > ``email_domain`` (only rows with ``domain_verified=True``; the exact
+    domain after the last ``@``, sub-domains do not match) > ``customer_type``. Only active
+    members are considered; the company may be in any status — the caller decides what
+    on_hold/suspended/closed mean for the order.
+
+    Call this only with ``checkout.user`` (its id, email, externalReference and customerType).
+    A guest checkout has no user: the checkout's free-text ``email`` is typed by whoever checks
+    out and proves nothing, so a guest email NEVER grants credit. Without a ``user_id`` this
+    returns None without looking at the other arguments. One query.
+    """
+    if not user_id:
+        return None
+    wanted = Q(kind=MemberKind.SALEOR_USER_ID, value=user_id)
+    if email:
+        normalized = email.strip().lower()
+        wanted |= Q(kind=MemberKind.EMAIL, value=normalized)
+        if "@" in normalized:
+            wanted |= Q(kind=MemberKind.EMAIL_DOMAIN, value=email_domain_of(normalized), domain_verified=True)
+    if external_reference:
+        wanted |= Q(kind=MemberKind.EXTERNAL_REFERENCE, value=external_reference)
+    if customer_type_slug:
+        wanted |= Q(kind=MemberKind.CUSTOMER_TYPE, value=customer_type_slug)
+    candidates = list(
+        Member.objects.filter(wanted, installation=installation, is_active=True,
+                              company__installation=installation)
+        .select_related("company").order_by("id")
+    )
+    for kind in MEMBER_KIND_PRECEDENCE:
+        for member in candidates:
+            if member.kind == kind:
+                return member
+    return None
+
+
+def company_get(*, installation, company_id: int) -> Company | None:
+    """The installation's company with this id, or None (never another installation's)."""
+    return Company.objects.filter(installation=installation, pk=company_id).first()
+
+
+def company_list(*, installation):
+    """The installation's companies, by id."""
+    return Company.objects.filter(installation=installation).order_by("id")
+
+
+def company_credit_limit(*, company: Company, currency: str) -> Money | None:
+    """The company's credit limit in this currency, or None when none is set."""
+    limit = CreditLimit.objects.filter(company=company, currency=currency_validate(currency)).first()
+    return limit.money if limit else None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditSummary:
+    """A company's credit position in one currency.
+
+    ``limit`` is zero when no limit is set. ``exposure = holds + receivables`` (the credit
+    balance owed to the buyer is shown, not netted: it can be refunded at any time).
+    ``available = limit − exposure``; it is negative when the exposure exceeds the limit
+    (e.g. after the limit was lowered).
+    """
+
+    limit: Money
+    holds: Money
+    receivables: Money
+    credit_balance: Money
+    exposure: Money
+    available: Money
+
+
+def credit_summary(*, company: Company, currency: str) -> CreditSummary:
+    """Limit, balances, exposure and available credit (two queries)."""
+    currency = currency_validate(currency)
+    limit = company_credit_limit(company=company, currency=currency) or Money.zero(currency)
+    balances = ledger_selectors.account_balances(company=company, currency=currency)
+    holds = balances["holds"]
+    receivables = balances["receivable"]
+    exposure = holds + receivables
+    return CreditSummary(limit=limit, holds=holds, receivables=receivables,
+                         credit_balance=balances["credit_balance"], exposure=exposure,
+                         available=limit - exposure)
+
+
+def available_credit(*, company: Company, currency: str) -> Money:
+    """limit − open receivables − active holds. Zero limit when none is set; may be negative.
+
+    For a credit decision call it under ``companies.services.company_lock`` in the same
+    transaction as the ``hold_place`` it guards.
+    """
+    return credit_summary(company=company, currency=currency).available

@@ -1,0 +1,180 @@
+"""Reads of the ledger. Every figure is computed from entries with one SUM query (never stored).
+
+Signs follow each account's normal balance (see ``ledger.services``): holds, receivable, cash,
+write_off and adjustments are debit-normal (balance = debits − credits); hold_control, sales,
+fees and credit_balance are credit-normal (balance = credits − debits). A figure returned here is
+therefore positive in the ordinary case (money on hold, owed by the buyer, owed to the buyer).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from saleor_netterms.core.money import Money, currency_validate
+
+from .models import DEBIT_NORMAL_KINDS, AccountKind, Entry, Posting, PostingKind, Side
+
+_DEC = DecimalField(max_digits=24, decimal_places=4)
+_ZERO = Value(Decimal("0"), output_field=_DEC)
+# debits − credits of the selected entries
+_SIGNED = Case(When(side=Side.DEBIT, then=F("amount")), default=-F("amount"), output_field=_DEC)
+
+
+def _debit_minus_credit(qs: QuerySet[Entry]) -> Decimal:
+    return qs.aggregate(total=Coalesce(Sum(_SIGNED), _ZERO))["total"]
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    return Money.of(amount, currency)
+
+
+def _company_entries(*, company, currency: str, kind: str) -> QuerySet[Entry]:
+    return Entry.objects.filter(account__company=company, account__kind=kind,
+                                account__currency=currency_validate(currency))
+
+
+def hold_balance(*, company, currency: str, hold_ref: str | None = None) -> Money:
+    """Amount on hold (authorized, not yet captured or released); one hold_ref or all of them."""
+    qs = _company_entries(company=company, currency=currency, kind=AccountKind.HOLDS)
+    if hold_ref is not None:
+        qs = qs.filter(hold_ref=hold_ref)
+    return _money(_debit_minus_credit(qs), currency_validate(currency))
+
+
+def receivable_balance(*, company, currency: str, receivable_ref: str | None = None) -> Money:
+    """Amount the buyer owes (open receivables); one receivable_ref or all of them."""
+    qs = _company_entries(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
+    if receivable_ref is not None:
+        qs = qs.filter(receivable_ref=receivable_ref)
+    return _money(_debit_minus_credit(qs), currency_validate(currency))
+
+
+def credit_balance(*, company, currency: str) -> Money:
+    """Amount owed to the buyer (overpayments, credit notes on paid amounts)."""
+    qs = _company_entries(company=company, currency=currency, kind=AccountKind.CREDIT_BALANCE)
+    return _money(-_debit_minus_credit(qs), currency_validate(currency))
+
+
+def receivable_creditable(*, company, currency: str, receivable_ref: str) -> Money:
+    """How much a credit note may still credit on a receivable: everything booked on it (debits)
+    less what credit notes, write-offs and decreasing adjustments already took off it.
+    Payments do not reduce it (crediting a paid invoice moves the paid part to credit_balance)."""
+    currency = currency_validate(currency)
+    qs = Entry.objects.filter(account__company=company, account__currency=currency,
+                              receivable_ref=receivable_ref)
+    reducing = Q(posting__kind__in=[PostingKind.CREDIT_NOTE, PostingKind.WRITE_OFF, PostingKind.ADJUSTMENT])
+    total = qs.aggregate(
+        booked=Coalesce(Sum("amount", filter=Q(account__kind=AccountKind.RECEIVABLE, side=Side.DEBIT)), _ZERO),
+        reduced=Coalesce(Sum("amount", filter=Q(side=Side.CREDIT) & reducing), _ZERO),
+    )
+    return _money(total["booked"] - total["reduced"], currency)
+
+
+def _open_by_ref(*, company, currency: str, kind: str, ref_field: str) -> dict[str, Money]:
+    currency = currency_validate(currency)
+    rows = (_company_entries(company=company, currency=currency, kind=kind)
+            .values(ref_field).annotate(total=Sum(_SIGNED)).order_by(ref_field))
+    return {row[ref_field]: _money(row["total"], currency) for row in rows if row["total"]}
+
+
+def holds_open(*, company, currency: str) -> dict[str, Money]:
+    """Every hold_ref with a non-zero amount on hold (one query)."""
+    return _open_by_ref(company=company, currency=currency, kind=AccountKind.HOLDS, ref_field="hold_ref")
+
+
+def receivables_open(*, company, currency: str) -> dict[str, Money]:
+    """Every receivable_ref with a non-zero open amount (one query)."""
+    return _open_by_ref(company=company, currency=currency, kind=AccountKind.RECEIVABLE,
+                        ref_field="receivable_ref")
+
+
+def ref_currencies(*, company, hold_ref: str | None = None, receivable_ref: str | None = None) -> set[str]:
+    """The currencies a hold_ref or receivable_ref has entries in (used to explain refusals)."""
+    qs = Entry.objects.filter(account__company=company)
+    if hold_ref is not None:
+        qs = qs.filter(hold_ref=hold_ref, account__kind=AccountKind.HOLDS)
+    if receivable_ref is not None:
+        qs = qs.filter(receivable_ref=receivable_ref, account__kind=AccountKind.RECEIVABLE)
+    return set(qs.values_list("currency", flat=True).distinct())
+
+
+def account_balances(*, company, currency: str) -> dict[str, Money]:
+    """The company's three accounts in one query: ``{"holds", "receivable", "credit_balance"}``,
+    each as a normal-signed Money (zero when the account does not exist yet)."""
+    currency = currency_validate(currency)
+    result = {kind: Money.zero(currency)
+              for kind in (AccountKind.HOLDS.value, AccountKind.RECEIVABLE.value, AccountKind.CREDIT_BALANCE.value)}
+    rows = (Entry.objects.filter(account__company=company, account__currency=currency)
+            .values("account__kind").annotate(total=Sum(_SIGNED)).order_by("account__kind"))
+    for row in rows:
+        kind = row["account__kind"]
+        sign = 1 if kind in DEBIT_NORMAL_KINDS else -1
+        result[kind] = _money(sign * row["total"], currency)
+    return result
+
+
+def postings_for_company(*, company, currency: str | None = None,
+                         kinds: Iterable[str] | None = None) -> QuerySet[Posting]:
+    """The company's postings, oldest first, with their entries prefetched."""
+    qs = Posting.objects.filter(company=company)
+    if currency is not None:
+        qs = qs.filter(currency=currency_validate(currency))
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    return qs.order_by("created_at", "id").prefetch_related("entries__account")
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow:
+    account_id: int
+    kind: str
+    company_id: int | None
+    debits: Money
+    credits: Money
+
+    @property
+    def balance(self) -> Money:
+        """Normal-signed balance of the account."""
+        diff = self.debits - self.credits
+        return diff if self.kind in DEBIT_NORMAL_KINDS else -diff
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    currency: str
+    rows: tuple[TrialBalanceRow, ...]
+    debits: Money
+    credits: Money
+
+    @property
+    def difference(self) -> Money:
+        """Total debits − total credits: always zero in a sound ledger."""
+        return self.debits - self.credits
+
+    @property
+    def is_balanced(self) -> bool:
+        return self.difference.amount == 0
+
+
+def trial_balance(*, installation, currency: str) -> TrialBalance:
+    """Debits and credits of every account of the installation in one currency (one query)."""
+    currency = currency_validate(currency)
+    rows = (Entry.objects.filter(account__installation=installation, account__currency=currency)
+            .values("account_id", "account__kind", "account__company_id")
+            .annotate(debits=Coalesce(Sum("amount", filter=Q(side=Side.DEBIT)), _ZERO),
+                      credits=Coalesce(Sum("amount", filter=Q(side=Side.CREDIT)), _ZERO))
+            .order_by("account_id"))
+    result = tuple(
+        TrialBalanceRow(account_id=row["account_id"], kind=row["account__kind"],
+                        company_id=row["account__company_id"],
+                        debits=_money(row["debits"], currency), credits=_money(row["credits"], currency))
+        for row in rows
+    )
+    zero = Money.zero(currency)
+    debits = sum((row.debits for row in result), zero)
+    credits = sum((row.credits for row in result), zero)
+    return TrialBalance(currency=currency, rows=result, debits=debits, credits=credits)

@@ -1,0 +1,522 @@
+"""The one way to write to the ledger. Every movement of credit is one balanced posting.
+
+ONLY THIS MODULE WRITES ``Account``, ``Posting`` and ``Entry`` rows (an import-linter contract may
+enforce it). Every service is keyword-only, takes amounts as ``core.money.Money``, refuses
+non-positive or over-precise amounts (``INVALID_AMOUNT``) and mixed currencies
+(``CURRENCY_MISMATCH``), never overdraws a hold, a receivable or the credit balance, and writes
+nothing when it refuses.
+
+Accounts (created lazily)
+-------------------------
+Company-side, one per (company, currency, kind); merchant-side, one per (installation, currency,
+kind). Every leg is a positive amount on one side; an account's balance is signed by its normal
+side (``ledger.selectors``):
+
+==============  =========  =======  =====================================================
+account         owner      normal   meaning
+==============  =========  =======  =====================================================
+holds           company    debit    authorized exposure (checkouts not yet captured)
+receivable      company    debit    owed by the buyer
+credit_balance  company    credit   owed to the buyer (overpayments, credits on paid amounts)
+hold_control    merchant   credit   contra of all holds (memo pair of ``holds``)
+sales           merchant   credit   revenue clearing (invoiced on terms)
+cash            merchant   debit    bank / clearing account receiving payments
+fees            merchant   credit   late-fee income
+write_off       merchant   debit    bad-debt expense
+adjustments     merchant   debit    manual corrections (net debit = cost to the merchant)
+==============  =========  =======  =====================================================
+
+Posting kinds and their legs
+----------------------------
+``(ref)`` marks the leg carrying the denormalised ``hold_ref``/``receivable_ref``.
+
+================  ===========================  =========================================  ====================================
+posting kind      service                      debit legs                                 credit legs
+================  ===========================  =========================================  ====================================
+hold              hold_place                   holds (hold_ref)                           hold_control
+hold_release      hold_release                 hold_control                               holds (hold_ref)
+receivable        receivable_from_hold         hold_control; receivable (receivable_ref)  holds (hold_ref); sales
+receivable        receivable_book              receivable (receivable_ref)                sales
+payment           payment_apply                cash (whole payment)                       receivable (ref) per allocation;
+                                                                                          credit_balance (unallocated rest)
+credit_note       credit_note_post             sales (whole credit)                       receivable (ref) up to its open amount;
+                                                                                          credit_balance (ref) the already-paid rest
+fee               fee_post                     receivable (receivable_ref)                fees
+write_off         write_off_post               write_off                                  receivable (receivable_ref)
+adjustment        adjustment_post              receivable (ref)  [receivable, increase]   adjustments
+                                               adjustments       [receivable, decrease]   receivable (ref)
+                                               adjustments       [credit_balance, incr.]  credit_balance
+                                               credit_balance    [credit_balance, decr.]  adjustments
+credit_apply      credit_balance_apply         credit_balance                             receivable (receivable_ref)
+refund            credit_balance_refund        credit_balance                             cash
+================  ===========================  =========================================  ====================================
+
+Credit notes: a credit note first reduces what is still open on the receivable; the part of it
+that exceeds the open amount covers money the buyer already paid, so it becomes credit balance
+(owed to the buyer, refundable or applicable to another receivable). A credit note may not
+exceed what was booked on the receivable less earlier credit notes, write-offs and decreasing
+adjustments (``CREDIT_NOTE_EXCEEDS_INVOICE``).
+
+Idempotency: ``Posting.idempotency_key`` is unique per installation. Calling a service again with
+the same key and the same request (kind, company, amounts, currency, references, allocations;
+not the memo or effective date) returns the existing posting with ``posting.replayed = True``
+and writes nothing; the same key with a different request raises ``IDEMPOTENCY_CONFLICT``.
+
+Locking: each service runs in ``transaction.atomic()`` and first locks the company row
+(``SELECT … FOR UPDATE`` — the same row ``companies.services.company_lock`` locks; taking it again
+in the same transaction is free), so the balance checks and the write are serialized per
+company. Lock order is company row first, always; never call external services while it is held.
+
+PostgreSQL re-checks at commit (deferred constraint trigger, migration 0002) that every posting
+balances per currency and that every entry's currency equals its account's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
+
+from . import selectors
+from .errors import (
+    CreditBalanceInsufficient,
+    CreditNoteExceedsInvoice,
+    CurrencyMismatch,
+    HoldInsufficient,
+    IdempotencyConflict,
+    InvalidReference,
+    LedgerInvalidAmount,
+    LedgerUnbalanced,
+    PaymentOverAllocated,
+    ReceivableInsufficient,
+)
+from .models import COMPANY_ACCOUNT_KINDS, Account, AccountKind, Entry, Posting, PostingKind, Side
+
+AdjustmentTarget = Literal["receivable", "credit_balance"]
+AdjustmentDirection = Literal["increase", "decrease"]
+
+A = AccountKind
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One leg to be written: a positive amount on one side of one account kind."""
+
+    account_kind: str
+    side: str
+    amount: Decimal
+    hold_ref: str = ""
+    receivable_ref: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# validation helpers (pure)
+
+
+def _money_check(money: Money, *, what: str = "amount") -> Money:
+    if not isinstance(money, Money):
+        raise LedgerInvalidAmount(f"{what} is not Money: {money!r}")
+    try:
+        currency = currency_validate(money.currency)
+        quantized = quantize(money.amount, currency)
+    except InvalidMoney as exc:
+        raise LedgerInvalidAmount(f"{what} is not a valid amount: {money!r}") from exc
+    if quantized != money.amount or currency != money.currency:
+        raise LedgerInvalidAmount(f"{what} {money!r} is not quantized to {currency}")
+    if quantized <= 0:
+        raise LedgerInvalidAmount(f"{what} must be positive, got {money}")
+    return Money(quantized, currency)
+
+
+def _same_currency(money: Money, other: Money, *, what: str) -> None:
+    if other.currency != money.currency:
+        raise CurrencyMismatch(f"{what} is in {other.currency}, the operation in {money.currency}")
+
+
+def _ref_check(value: str, *, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidReference(f"{what} is required")
+    if len(value) > 255:
+        raise InvalidReference(f"{what} is longer than 255 characters")
+    return value
+
+
+def legs_check_balanced(legs: list[Leg]) -> None:
+    """Raise ``LEDGER_UNBALANCED`` unless every leg is positive and debits equal credits."""
+    if len(legs) < 2:
+        raise LedgerUnbalanced(f"a posting needs at least two legs, got {len(legs)}")
+    debits = credits = Decimal(0)
+    for leg in legs:
+        if leg.amount <= 0:
+            raise LedgerUnbalanced(f"non-positive leg {leg!r}")
+        if leg.side == Side.DEBIT:
+            debits += leg.amount
+        elif leg.side == Side.CREDIT:
+            credits += leg.amount
+        else:
+            raise LedgerUnbalanced(f"unknown side {leg.side!r}")
+    if debits != credits:
+        raise LedgerUnbalanced(f"debits {debits} != credits {credits}")
+
+
+def _fingerprint(payload: dict) -> str:
+    raw = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# the one writer
+
+
+def _company_row_lock(company) -> None:
+    """SELECT … FOR UPDATE the company row (the lock ``companies.services.company_lock`` takes)."""
+    company_model = Posting._meta.get_field("company").related_model
+    locked = list(company_model._default_manager.select_for_update()
+                  .filter(pk=company.pk).values_list("pk", flat=True))
+    if not locked:
+        raise InvalidReference(f"company {company.pk} does not exist")
+
+
+def _replay(existing: Posting, fingerprint: str, idempotency_key: str) -> Posting:
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            f"idempotency key {idempotency_key!r} was used for posting {existing.pk} "
+            f"({existing.kind} {existing.amount} {existing.currency}) with a different request")
+    existing.replayed = True
+    return existing
+
+
+def _accounts_get(*, company, currency: str, kinds: set[str]) -> dict[str, Account]:
+    """The accounts of these kinds for the company (company-side) and its installation
+    (merchant-side), created on first use."""
+    found = {
+        account.kind: account
+        for account in Account.objects.filter(
+            Q(company=company) | Q(company__isnull=True, installation_id=company.installation_id),
+            currency=currency, kind__in=kinds, installation_id=company.installation_id)
+    }
+    for kind in kinds - found.keys():
+        owner = company if kind in COMPANY_ACCOUNT_KINDS else None
+        found[kind], _ = Account.objects.get_or_create(
+            installation_id=company.installation_id, company=owner, currency=currency, kind=kind)
+    return found
+
+
+def _post(*, company, kind: str, money: Money, idempotency_key: str, memo: str,
+          effective_date: date | None, legs: Callable[[], list[Leg]], hold_ref: str = "",
+          receivable_ref: str = "", payment_ref: str = "", request: dict | None = None) -> Posting:
+    """Lock, de-duplicate, compute legs (which may refuse), check balance, write one posting."""
+    _ref_check(idempotency_key, what="idempotency_key")
+    fingerprint = _fingerprint({
+        "kind": kind, "company": company.pk, "currency": money.currency, "amount": money.as_string(),
+        "hold_ref": hold_ref, "receivable_ref": receivable_ref, "payment_ref": payment_ref,
+        "request": request or {},
+    })
+    with transaction.atomic():
+        _company_row_lock(company)
+        existing = Posting.objects.filter(installation_id=company.installation_id,
+                                          idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint, idempotency_key)
+        computed = [leg for leg in legs() if leg.amount != 0]
+        legs_check_balanced(computed)
+        accounts = _accounts_get(company=company, currency=money.currency,
+                                 kinds={leg.account_kind for leg in computed})
+        try:
+            with transaction.atomic():
+                posting = Posting.objects.create(
+                    installation_id=company.installation_id, company=company, kind=kind,
+                    currency=money.currency, amount=money.amount, idempotency_key=idempotency_key,
+                    request_fingerprint=fingerprint, memo=memo or "", hold_ref=hold_ref,
+                    receivable_ref=receivable_ref, payment_ref=payment_ref,
+                    **({"effective_date": effective_date} if effective_date else {}))
+        except IntegrityError:
+            # The same key was committed concurrently (by a call not serialized by this lock,
+            # e.g. for another company of the installation).
+            existing = Posting.objects.filter(installation_id=company.installation_id,
+                                              idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+            return _replay(existing, fingerprint, idempotency_key)
+        Entry.objects.bulk_create([
+            Entry(posting=posting, account=accounts[leg.account_kind], side=leg.side,
+                  amount=leg.amount, currency=money.currency, hold_ref=leg.hold_ref,
+                  receivable_ref=leg.receivable_ref)
+            for leg in computed
+        ])
+    return posting
+
+
+# ---------------------------------------------------------------------------------------------
+# balance guards (run under the company lock)
+
+
+def _hold_available(*, company, money: Money, hold_ref: str) -> None:
+    held = selectors.hold_balance(company=company, currency=money.currency, hold_ref=hold_ref)
+    if held < money:
+        other = selectors.ref_currencies(company=company, hold_ref=hold_ref) - {money.currency}
+        if other and held.amount == 0:
+            raise CurrencyMismatch(f"hold {hold_ref!r} is in {sorted(other)}, not {money.currency}")
+        raise HoldInsufficient(f"hold {hold_ref!r} has {held} on hold, asked for {money}")
+
+
+def _receivable_open(*, company, money: Money, receivable_ref: str) -> Money:
+    open_amount = selectors.receivable_balance(company=company, currency=money.currency,
+                                               receivable_ref=receivable_ref)
+    if open_amount.amount == 0:
+        other = selectors.ref_currencies(company=company, receivable_ref=receivable_ref) - {money.currency}
+        if other:
+            raise CurrencyMismatch(f"receivable {receivable_ref!r} is in {sorted(other)}, not {money.currency}")
+    return open_amount
+
+
+def _receivable_available(*, company, money: Money, receivable_ref: str) -> None:
+    open_amount = _receivable_open(company=company, money=money, receivable_ref=receivable_ref)
+    if open_amount < money:
+        raise ReceivableInsufficient(f"receivable {receivable_ref!r} has {open_amount} open, asked for {money}")
+
+
+def _credit_balance_available(*, company, money: Money) -> None:
+    balance = selectors.credit_balance(company=company, currency=money.currency)
+    if balance < money:
+        raise CreditBalanceInsufficient(f"credit balance is {balance}, asked for {money}")
+
+
+# ---------------------------------------------------------------------------------------------
+# services
+
+
+def hold_place(*, company, money: Money, hold_ref: str, idempotency_key: str, memo: str = "",
+               effective_date: date | None = None) -> Posting:
+    """Put ``money`` on hold for ``hold_ref`` (e.g. the checkout's transaction id).
+
+    Does not check the credit limit: the caller decides under ``company_lock`` with
+    ``available_credit``. Several holds on one hold_ref add up.
+    """
+    money = _money_check(money)
+    hold_ref = _ref_check(hold_ref, what="hold_ref")
+    amount = money.amount
+    return _post(
+        company=company, kind=PostingKind.HOLD, money=money, idempotency_key=idempotency_key,
+        memo=memo, effective_date=effective_date, hold_ref=hold_ref,
+        legs=lambda: [Leg(A.HOLDS, Side.DEBIT, amount, hold_ref=hold_ref),
+                      Leg(A.HOLD_CONTROL, Side.CREDIT, amount)])
+
+
+def hold_release(*, company, money: Money, hold_ref: str, idempotency_key: str, memo: str = "",
+                 effective_date: date | None = None) -> Posting:
+    """Release (part of) a hold. More than remains on ``hold_ref`` → ``HOLD_INSUFFICIENT``."""
+    money = _money_check(money)
+    hold_ref = _ref_check(hold_ref, what="hold_ref")
+    amount = money.amount
+
+    def legs() -> list[Leg]:
+        _hold_available(company=company, money=money, hold_ref=hold_ref)
+        return [Leg(A.HOLD_CONTROL, Side.DEBIT, amount),
+                Leg(A.HOLDS, Side.CREDIT, amount, hold_ref=hold_ref)]
+
+    return _post(company=company, kind=PostingKind.HOLD_RELEASE, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 hold_ref=hold_ref, legs=legs)
+
+
+def receivable_from_hold(*, company, money: Money, hold_ref: str, receivable_ref: str,
+                         idempotency_key: str, memo: str = "",
+                         effective_date: date | None = None) -> Posting:
+    """Capture: release ``money`` of the hold and book it as a receivable — one posting, four
+    legs. More than remains on the hold → ``HOLD_INSUFFICIENT``."""
+    money = _money_check(money)
+    hold_ref = _ref_check(hold_ref, what="hold_ref")
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+    amount = money.amount
+
+    def legs() -> list[Leg]:
+        _hold_available(company=company, money=money, hold_ref=hold_ref)
+        return [Leg(A.HOLD_CONTROL, Side.DEBIT, amount),
+                Leg(A.HOLDS, Side.CREDIT, amount, hold_ref=hold_ref),
+                Leg(A.RECEIVABLE, Side.DEBIT, amount, receivable_ref=receivable_ref),
+                Leg(A.SALES, Side.CREDIT, amount)]
+
+    return _post(company=company, kind=PostingKind.RECEIVABLE, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 hold_ref=hold_ref, receivable_ref=receivable_ref, legs=legs)
+
+
+def receivable_book(*, company, money: Money, receivable_ref: str, idempotency_key: str,
+                    memo: str = "", effective_date: date | None = None) -> Posting:
+    """Book a receivable without a prior hold (e.g. a manual invoice)."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+    amount = money.amount
+    return _post(
+        company=company, kind=PostingKind.RECEIVABLE, money=money, idempotency_key=idempotency_key,
+        memo=memo, effective_date=effective_date, receivable_ref=receivable_ref,
+        legs=lambda: [Leg(A.RECEIVABLE, Side.DEBIT, amount, receivable_ref=receivable_ref),
+                      Leg(A.SALES, Side.CREDIT, amount)])
+
+
+def payment_apply(*, company, money: Money, payment_ref: str,
+                  allocations: list[tuple[str, Money]], idempotency_key: str, memo: str = "",
+                  effective_date: date | None = None) -> Posting:
+    """Cash in. Each ``(receivable_ref, amount)`` allocation settles that receivable up to its
+    open amount (more → ``RECEIVABLE_INSUFFICIENT``; several allocations to one ref add up);
+    allocations over the payment → ``PAYMENT_OVER_ALLOCATED``; the unallocated rest goes to the
+    buyer's credit_balance."""
+    money = _money_check(money)
+    payment_ref = _ref_check(payment_ref, what="payment_ref")
+    per_ref: dict[str, Decimal] = defaultdict(Decimal)
+    for ref, allocated in allocations:
+        _ref_check(ref, what="allocation receivable_ref")
+        if isinstance(allocated, Money):
+            _same_currency(money, allocated, what=f"allocation to {ref!r}")
+        per_ref[ref] += _money_check(allocated, what=f"allocation to {ref!r}").amount
+    allocated_total = sum(per_ref.values(), Decimal(0))
+    if allocated_total > money.amount:
+        raise PaymentOverAllocated(f"allocations {allocated_total} exceed payment {money}")
+
+    def legs() -> list[Leg]:
+        result = [Leg(A.CASH, Side.DEBIT, money.amount)]
+        for ref, amount in per_ref.items():
+            _receivable_available(company=company, money=Money(amount, money.currency), receivable_ref=ref)
+            result.append(Leg(A.RECEIVABLE, Side.CREDIT, amount, receivable_ref=ref))
+        result.append(Leg(A.CREDIT_BALANCE, Side.CREDIT, money.amount - allocated_total))
+        return result
+
+    return _post(company=company, kind=PostingKind.PAYMENT, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 payment_ref=payment_ref, legs=legs,
+                 request={"allocations": sorted((ref, format(a, "f")) for ref, a in per_ref.items())})
+
+
+def credit_note_post(*, company, money: Money, receivable_ref: str, idempotency_key: str,
+                     memo: str = "", effective_date: date | None = None) -> Posting:
+    """Credit (part of) an invoice. Reduces the open receivable first; the part beyond what is
+    open was already paid and goes to the buyer's credit_balance. More than was booked on the
+    receivable less earlier credit notes/write-offs/decreases → ``CREDIT_NOTE_EXCEEDS_INVOICE``."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+
+    def legs() -> list[Leg]:
+        open_amount = _receivable_open(company=company, money=money, receivable_ref=receivable_ref)
+        creditable = selectors.receivable_creditable(company=company, currency=money.currency,
+                                                     receivable_ref=receivable_ref)
+        if creditable < money:
+            raise CreditNoteExceedsInvoice(
+                f"receivable {receivable_ref!r} can be credited {creditable}, asked for {money}")
+        to_receivable = min(open_amount.amount, money.amount)
+        return [Leg(A.SALES, Side.DEBIT, money.amount),
+                Leg(A.RECEIVABLE, Side.CREDIT, to_receivable, receivable_ref=receivable_ref),
+                Leg(A.CREDIT_BALANCE, Side.CREDIT, money.amount - to_receivable,
+                    receivable_ref=receivable_ref)]
+
+    return _post(company=company, kind=PostingKind.CREDIT_NOTE, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 receivable_ref=receivable_ref, legs=legs)
+
+
+def fee_post(*, company, money: Money, receivable_ref: str, idempotency_key: str, memo: str = "",
+             effective_date: date | None = None) -> Posting:
+    """Charge a (late) fee onto a receivable: the buyer owes more, the merchant earns fee income."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+    amount = money.amount
+    return _post(
+        company=company, kind=PostingKind.FEE, money=money, idempotency_key=idempotency_key,
+        memo=memo, effective_date=effective_date, receivable_ref=receivable_ref,
+        legs=lambda: [Leg(A.RECEIVABLE, Side.DEBIT, amount, receivable_ref=receivable_ref),
+                      Leg(A.FEES, Side.CREDIT, amount)])
+
+
+def write_off_post(*, company, money: Money, receivable_ref: str, idempotency_key: str,
+                   memo: str = "", effective_date: date | None = None) -> Posting:
+    """Write off (part of) an open receivable as bad debt; more than open → ``RECEIVABLE_INSUFFICIENT``."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+
+    def legs() -> list[Leg]:
+        _receivable_available(company=company, money=money, receivable_ref=receivable_ref)
+        return [Leg(A.WRITE_OFF, Side.DEBIT, money.amount),
+                Leg(A.RECEIVABLE, Side.CREDIT, money.amount, receivable_ref=receivable_ref)]
+
+    return _post(company=company, kind=PostingKind.WRITE_OFF, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 receivable_ref=receivable_ref, legs=legs)
+
+
+def adjustment_post(*, company, money: Money, target: AdjustmentTarget,
+                    direction: AdjustmentDirection, idempotency_key: str, receivable_ref: str = "",
+                    memo: str = "", effective_date: date | None = None) -> Posting:
+    """A manual correction against the ``adjustments`` account.
+
+    ``target="receivable"`` (needs ``receivable_ref``) increases or decreases what the buyer owes
+    on that receivable; ``target="credit_balance"`` increases or decreases what is owed to the
+    buyer. A decrease never overdraws (``RECEIVABLE_INSUFFICIENT`` / ``CREDIT_BALANCE_INSUFFICIENT``).
+    """
+    money = _money_check(money)
+    if target not in ("receivable", "credit_balance"):
+        raise InvalidReference(f"unknown adjustment target {target!r}", code="INVALID_ADJUSTMENT")
+    if direction not in ("increase", "decrease"):
+        raise InvalidReference(f"unknown adjustment direction {direction!r}", code="INVALID_ADJUSTMENT")
+    if target == "receivable":
+        receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+    elif receivable_ref:
+        raise InvalidReference("a credit_balance adjustment takes no receivable_ref", code="INVALID_ADJUSTMENT")
+    amount = money.amount
+
+    def legs() -> list[Leg]:
+        if target == "receivable":
+            receivable_leg_side = Side.DEBIT if direction == "increase" else Side.CREDIT
+            if direction == "decrease":
+                _receivable_available(company=company, money=money, receivable_ref=receivable_ref)
+            other = Side.CREDIT if receivable_leg_side == Side.DEBIT else Side.DEBIT
+            return [Leg(A.RECEIVABLE, receivable_leg_side, amount, receivable_ref=receivable_ref),
+                    Leg(A.ADJUSTMENTS, other, amount)]
+        if direction == "decrease":
+            _credit_balance_available(company=company, money=money)
+            return [Leg(A.CREDIT_BALANCE, Side.DEBIT, amount), Leg(A.ADJUSTMENTS, Side.CREDIT, amount)]
+        return [Leg(A.ADJUSTMENTS, Side.DEBIT, amount), Leg(A.CREDIT_BALANCE, Side.CREDIT, amount)]
+
+    return _post(company=company, kind=PostingKind.ADJUSTMENT, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 receivable_ref=receivable_ref, legs=legs,
+                 request={"target": target, "direction": direction})
+
+
+def credit_balance_apply(*, company, money: Money, receivable_ref: str, idempotency_key: str,
+                         memo: str = "", effective_date: date | None = None) -> Posting:
+    """Settle (part of) a receivable from the buyer's credit balance."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+
+    def legs() -> list[Leg]:
+        _credit_balance_available(company=company, money=money)
+        _receivable_available(company=company, money=money, receivable_ref=receivable_ref)
+        return [Leg(A.CREDIT_BALANCE, Side.DEBIT, money.amount),
+                Leg(A.RECEIVABLE, Side.CREDIT, money.amount, receivable_ref=receivable_ref)]
+
+    return _post(company=company, kind=PostingKind.CREDIT_APPLY, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 receivable_ref=receivable_ref, legs=legs)
+
+
+def credit_balance_refund(*, company, money: Money, payment_ref: str, idempotency_key: str,
+                          memo: str = "", effective_date: date | None = None) -> Posting:
+    """Pay (part of) the buyer's credit balance back in cash (``payment_ref``: the outgoing payment)."""
+    money = _money_check(money)
+    payment_ref = _ref_check(payment_ref, what="payment_ref")
+
+    def legs() -> list[Leg]:
+        _credit_balance_available(company=company, money=money)
+        return [Leg(A.CREDIT_BALANCE, Side.DEBIT, money.amount), Leg(A.CASH, Side.CREDIT, money.amount)]
+
+    return _post(company=company, kind=PostingKind.REFUND, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 payment_ref=payment_ref, legs=legs)

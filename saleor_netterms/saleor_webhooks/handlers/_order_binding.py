@@ -1,0 +1,10 @@
+"""Shared by ORDER_CREATED and ORDER_CONFIRMED, which may arrive in either order (FACTS.md §11)."""
+from saleor_netterms.checkout.services import order_bind
+
+from ._payloads import order_snapshot_from, require
+
+
+def bind(*, installation, payload: dict) -> dict:
+    snapshot = order_snapshot_from(require(payload, "order"))
+    bound = order_bind(installation=installation, order=snapshot)
+    return {"order": snapshot.order_id, "bound": bound}

@@ -1,0 +1,111 @@
+"""Reading Saleor payloads into the checkout domain's requests.
+
+Payloads arrive verified and parsed with Decimal for every JSON float (FACTS.md §11). Fields that
+a capture recorded with an older subscription document may lack (e.g. `transaction.events`) are
+optional here. A payload that lacks what the event cannot do without raises MalformedPayload
+(a coded 400; nothing is written)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from saleor_netterms.checkout.requests import Buyer, OrderLine, OrderSnapshot
+from saleor_netterms.core.errors import BadRequest
+from saleor_netterms.core.money import InvalidMoney, Money
+
+
+class MalformedPayload(BadRequest):
+    code = "MALFORMED_PAYLOAD"
+    merchant_message = "The webhook payload lacks a field this event needs."
+
+
+def require(mapping: dict | None, *path: str):
+    value = mapping
+    for key in path:
+        if not isinstance(value, dict) or value.get(key) is None:
+            raise MalformedPayload(f"payload has no {'.'.join(path)}")
+        value = value[key]
+    return value
+
+
+def money_from(amount, currency) -> Money:
+    try:
+        if isinstance(amount, float):  # never expected: bodies are parsed with Decimal
+            amount = Decimal(str(amount))
+        return Money.of(amount, currency)
+    except InvalidMoney as exc:
+        raise MalformedPayload(f"bad amount/currency {amount!r} {currency!r}") from exc
+
+
+def buyer_from(user: dict | None) -> Buyer | None:
+    """Only an authenticated Saleor customer is a buyer; a guest checkout has `user: null`.
+    The checkout's typed e-mail is deliberately ignored (it proves nothing)."""
+    if not user or not user.get("id"):
+        return None
+    customer_type = user.get("customerType") or {}
+    return Buyer(user_id=user["id"], email=user.get("email"),
+                 external_reference=user.get("externalReference"),
+                 customer_type_slug=customer_type.get("slug"))
+
+
+def source_object(payload: dict) -> dict:
+    return payload.get("sourceObject") or {}
+
+
+def channel_slug_of(source: dict) -> str:
+    return (source.get("channel") or {}).get("slug") or ""
+
+
+def po_number_of(data) -> str:
+    if isinstance(data, dict):
+        for key in ("poNumber", "po_number", "purchaseOrderNumber"):
+            value = data.get(key)
+            if isinstance(value, (str, int)) and str(value).strip():
+                return str(value).strip()[:128]
+    return ""
+
+
+def request_key_of(payload: dict, request_type: str) -> str:
+    """A stable key for one charge/cancel/refund request: the id of Saleor's pending request event
+    (the newest `<TYPE>_REQUEST` without a pspReference), else the event's issue time."""
+    events = (payload.get("transaction") or {}).get("events") or []
+    pending = [e for e in events if e.get("type") == request_type and not e.get("pspReference")]
+    if pending:
+        newest = max(pending, key=lambda e: e.get("createdAt") or "")
+        return f"event:{newest['id']}"
+    return f"issued:{payload.get('issuedAt') or ''}"
+
+
+def order_snapshot_from(order: dict) -> OrderSnapshot:
+    total = order.get("total") or {}
+    gross = total.get("gross") or {}
+    currency = gross.get("currency") or ""
+
+    def money_str(value) -> str | None:
+        if value is None:
+            return None
+        return money_from(value, currency).as_string() if currency else _fmt(value)
+
+    def amount(part):
+        return money_str((total.get(part) or {}).get("amount"))
+
+    lines = tuple(
+        OrderLine(product_name=line.get("productName") or "", sku=line.get("productSku"),
+                  quantity=int(line.get("quantity") or 0),
+                  unit_net=money_str(((line.get("unitPrice") or {}).get("net") or {}).get("amount")),
+                  unit_gross=money_str(((line.get("unitPrice") or {}).get("gross") or {}).get("amount")),
+                  tax_rate=_fmt(line.get("taxRate")))
+        for line in order.get("lines") or [])
+    billing = order.get("billingAddress")
+    if billing:
+        billing = {**billing, "country": (billing.get("country") or {}).get("code")}
+    return OrderSnapshot(
+        order_id=require(order, "id"), number=str(order.get("number") or ""), status=order.get("status") or "",
+        currency=currency, total_net=amount("net"), total_tax=amount("tax"),
+        total_gross=amount("gross"), channel_slug=(order.get("channel") or {}).get("slug") or "",
+        user_email=order.get("userEmail"),
+        transaction_ids=tuple(t["id"] for t in order.get("transactions") or [] if t.get("id")),
+        lines=lines, billing_address=billing)
+
+
+def _fmt(value) -> str | None:
+    return None if value is None else format(Decimal(str(value)), "f")

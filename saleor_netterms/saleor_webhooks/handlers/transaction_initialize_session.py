@@ -1,0 +1,33 @@
+"""TRANSACTION_INITIALIZE_SESSION → the credit decision at checkout (FACTS.md §3.1, §3.2, §5).
+
+approve → hold → AUTHORIZATION_SUCCESS (actions CHARGE, CANCEL; paymentMethodDetails "Net N");
+review → hold → AUTHORIZATION_REQUEST (the order can be created; decided later);
+decline → nothing held → AUTHORIZATION_FAILURE with a buyer-readable message and `data.reason`.
+
+A request with `actionType: CHARGE` (a channel whose default flow is CHARGE) gets the same
+authorization semantics: on net terms nothing is charged until the invoice is paid. The same
+Saleor transaction delivered again gets the identical answer and no second hold."""
+from saleor_netterms.checkout.requests import AuthorizationRequest
+from saleor_netterms.checkout.services import checkout_authorize
+
+from ._payloads import buyer_from, channel_slug_of, money_from, po_number_of, require, source_object
+from ._responses import authorization_answer
+
+
+def handle(*, installation, payload: dict, delivery=None) -> dict:
+    action = require(payload, "action")
+    transaction = require(payload, "transaction")
+    source = source_object(payload)
+    request = AuthorizationRequest(
+        transaction_id=require(transaction, "id"),
+        transaction_token=transaction.get("token") or "",
+        money=money_from(require(action, "amount"), require(action, "currency")),
+        buyer=buyer_from(source.get("user")),
+        channel_slug=channel_slug_of(source),
+        idempotency_key=payload.get("idempotencyKey") or "",
+        action_type=action.get("actionType") or "AUTHORIZATION",
+        source_type=source.get("__typename") or "",
+        source_id=source.get("id") or "",
+        po_number=po_number_of(payload.get("data")),
+    )
+    return authorization_answer(checkout_authorize(installation=installation, request=request))
