@@ -49,6 +49,8 @@ APP_AUTHOR = _env("APP_AUTHOR", "saleor-netterms contributors")
 APP_HOMEPAGE_URL = _env("APP_HOMEPAGE_URL", "https://github.com/saleor-netterms/saleor-netterms")
 APP_SUPPORT_URL = _env("APP_SUPPORT_URL", APP_HOMEPAGE_URL + "/issues")
 APP_PRIVACY_URL = _env("APP_PRIVACY_URL", APP_HOMEPAGE_URL + "/blob/main/PRIVACY.md")
+# Optional manifest `audience`: Saleor then adds `aud` to the Dashboard tokens it issues for the app.
+APP_AUDIENCE = _env("APP_AUDIENCE")
 
 # Saleor API URLs allowed to install this app: regular expressions matched against the full URL.
 # Empty means "any" only while DEBUG is true; production must list its Saleor(s).
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "saleor_netterms.core.middleware.RequestLogMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
@@ -131,7 +134,10 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en-us"
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# The app pages' CSS/JS are served by the app itself (WhiteNoise, from the app folders), also
+# under gunicorn; STATIC_ROOT is only needed if you run `collectstatic` for a CDN or proxy.
+STATIC_ROOT = _env("STATIC_ROOT")
+WHITENOISE_USE_FINDERS = True
 
 # Celery: eager (in-process) unless a broker is configured.
 CELERY_BROKER_URL = _env("CELERY_BROKER_URL")

@@ -1,0 +1,89 @@
+/* Overview page: waits for the Dashboard token, asks /app/session, renders (textContent only). */
+(function () {
+  "use strict";
+  var NT = window.NetTerms;
+  var statusEl = document.getElementById("nt-status");
+
+  function banner(text, kind) {
+    statusEl.textContent = text;
+    statusEl.className = "nt-banner" + (kind ? " is-" + kind : "");
+    statusEl.hidden = !text;
+  }
+
+  function setFields(container, values) {
+    Object.keys(values).forEach(function (key) {
+      var el = container.querySelector('[data-field="' + key + '"]');
+      if (el) { el.textContent = values[key] === null || values[key] === undefined || values[key] === "" ? "—" : String(values[key]); }
+    });
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function render(session) {
+    var inst = session.installation;
+    setFields(document.getElementById("nt-installation"), {
+      saleorApiUrl: inst.saleorApiUrl, appId: inst.appId, status: inst.status,
+      installedAt: new Date(inst.installedAt).toLocaleString(), jwksKids: (inst.jwksKids || []).join(", "),
+    });
+    setFields(document.getElementById("nt-webhooks"), session.webhooks24h);
+
+    var warnings = document.getElementById("nt-warnings");
+    warnings.textContent = "";
+    (session.warnings || []).forEach(function (warning) {
+      var div = document.createElement("div");
+      div.className = "nt-banner is-warning";
+      div.setAttribute("role", "alert");
+      div.textContent = warning.message;
+      warnings.appendChild(div);
+    });
+
+    var body = document.getElementById("nt-channels");
+    body.textContent = "";
+    if (session.channelsError) {
+      var errRow = document.createElement("tr");
+      cell(errRow, "Channels could not be loaded: " + session.channelsError.message, "nt-muted").colSpan = 4;
+      body.appendChild(errRow);
+    }
+    (session.channels || []).forEach(function (channel) {
+      var row = document.createElement("tr");
+      cell(row, channel.name + " (" + channel.slug + ")");
+      cell(row, channel.currencyCode);
+      var flow = (channel.paymentSettings || {}).defaultTransactionFlowStrategy || "—";
+      var td = cell(row, "");
+      var pill = document.createElement("span");
+      pill.className = "nt-pill" + (flow === "AUTHORIZATION" ? "" : " is-warning");
+      pill.textContent = flow;
+      td.appendChild(pill);
+      cell(row, (channel.orderSettings || {}).allowUnpaidOrders ? "allowed" : "not allowed");
+      body.appendChild(row);
+    });
+    banner("", null);
+  }
+
+  function load() {
+    banner("Loading…", null);
+    NT.fetch("/app/session").then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        var error = (result.body && result.body.error) || { message: "The app could not load." };
+        banner(error.message + (error.code ? " (" + error.code + ")" : ""), "error");
+        return;
+      }
+      render(result.body);
+    }).catch(function () { banner("The app's server could not be reached.", "error"); });
+  }
+
+  if (!NT.inDashboard) {
+    banner("Open this page from the Saleor Dashboard (Apps → Net Terms).", "warning");
+    return;
+  }
+  NT.onToken(function () { load(); });
+  NT.notifyReady();
+})();

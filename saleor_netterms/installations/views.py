@@ -1,0 +1,44 @@
+"""Thin entrypoints of the Saleor App protocol: manifest and token registration (FACTS.md §1)."""
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_POST
+
+from saleor_netterms.core.errors import NetTermsError
+
+from .errors import MissingAuthToken
+from .manifest import manifest_build
+from .responses import error_response
+from .services import installation_register
+
+
+@require_GET
+def manifest_view(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(manifest_build())
+
+
+@csrf_exempt
+@require_POST
+@sensitive_post_parameters()
+@sensitive_variables("body", "auth_token")
+def register_view(request: HttpRequest) -> JsonResponse:
+    """`POST /api/register`: Saleor's unsigned token POST (FACTS.md §1.3)."""
+    try:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            raise MissingAuthToken("register: body is not JSON") from None
+        auth_token = body.get("auth_token") if isinstance(body, dict) else None
+        installation_register(
+            saleor_api_url=request.headers.get("Saleor-Api-Url", "").strip(),
+            auth_token=auth_token,
+            saleor_domain=request.headers.get("Saleor-Domain", ""),
+            schema_version=request.headers.get("Saleor-Schema-Version", ""),
+        )
+    except NetTermsError as exc:
+        return error_response(exc)
+    return JsonResponse({"success": True})

@@ -1,0 +1,181 @@
+"""Receiving a Saleor webhook: record → verify → dispatch exactly once (STYLE.md §3; FACTS.md §2).
+
+    answer = webhook_receive(definition=..., headers=request.headers, raw_body=request.body)
+
+- Record: a `WebhookDelivery` row committed on its own before anything is trusted.
+- Verify: verification.webhook_verify. A refusal answers a coded 4xx, marks the row
+  `validity=False` with the code, and dispatches nothing.
+- Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING` the `WebhookDispatch` row for
+  (installation, event, sha256(body)), lock it (`SELECT … FOR UPDATE`), and either replay the
+  stored answer (a duplicate; a concurrent duplicate waits on the insert until the first commits)
+  or run the handler and store its answer. Effect and answer commit together. If the handler
+  raises, everything rolls back (so Saleor's retry runs it again), the delivery row gets the error
+  code and traceback, and Saleor gets a coded 5xx (sync: Saleor records a failure event, §2.4;
+  async: Saleor retries 5xx, §2.3). A NetTermsError answers its own http_status and code.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import traceback as traceback_module
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.installations.models import Installation
+
+from .errors import HandlerFailed, HandlerNotAvailable, HandlerResultInvalid
+from .models import DeliveryOutcome, WebhookDelivery, WebhookDispatch
+from .registry import WebhookDefinition
+from .verification import webhook_verify
+
+logger = logging.getLogger(__name__)
+
+# Header values never stored in clear: only a sha256 of them.
+SECRET_HEADERS = frozenset({"saleor-signature", "x-saleor-signature", "authorization",
+                            "authorization-bearer", "cookie", "proxy-authorization"})
+ASYNC_ANSWER = b"{}"
+
+
+class AnswerEncoder(DjangoJSONEncoder):
+    """Decimals as exact strings ("180.00"): Saleor accepts amounts as strings (FACTS.md §11)."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return format(o, "f")
+        return super().default(o)
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    status: int
+    body: bytes
+
+
+def _error_body(error: NetTermsError) -> bytes:
+    return json.dumps({"error": error.as_dict()}).encode()
+
+
+def _elapsed_ms(started: float) -> int:
+    return max(0, round((time.perf_counter() - started) * 1000))
+
+
+def webhook_headers_redact(headers: Mapping[str, str]) -> dict[str, str]:
+    redacted = {}
+    for name, value in headers.items():
+        if name.lower() in SECRET_HEADERS:
+            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()
+        redacted[name] = value
+    return redacted
+
+
+def webhook_delivery_record(*, definition: WebhookDefinition, headers: Mapping[str, str],
+                            raw_body: bytes) -> WebhookDelivery:
+    """Step 1: store the delivery as received, committed on its own."""
+    saleor_api_url = (headers.get("Saleor-Api-Url") or "").strip()[:512]
+    with transaction.atomic():
+        installation = (Installation.objects.filter(saleor_api_url=saleor_api_url).first()
+                        if saleor_api_url else None)
+        return WebhookDelivery.objects.create(
+            installation=installation,
+            saleor_api_url=saleor_api_url,
+            event=definition.event,
+            headers=webhook_headers_redact(headers),
+            body=bytes(raw_body),
+            body_sha256=hashlib.sha256(raw_body).hexdigest(),
+        )
+
+
+def webhook_delivery_refuse(*, delivery: WebhookDelivery, error: NetTermsError,
+                            started: float) -> WebhookAnswer:
+    answer = WebhookAnswer(error.http_status, _error_body(error))
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        validity=False, outcome=DeliveryOutcome.REFUSED, error_code=error.code[:64],
+        error_message=error.log_message, response_status=answer.status,
+        response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
+    logger.warning("webhook refused", extra={
+        "delivery_id": delivery.pk, "event": delivery.event, "code": error.code,
+        "problem": error.log_message})
+    return answer
+
+
+def _run_handler(*, definition: WebhookDefinition, installation: Installation, payload: dict,
+                 delivery: WebhookDelivery) -> dict:
+    try:
+        handler = definition.handler()
+    except (ImportError, AttributeError) as exc:
+        raise HandlerNotAvailable(f"{definition.handler_module}: {type(exc).__name__}") from exc
+    result = handler(installation=installation, payload=payload, delivery=delivery)
+    if not isinstance(result, dict):
+        raise HandlerResultInvalid(f"{definition.event} handler returned {type(result).__name__}")
+    return result
+
+
+def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition,
+                     installation: Installation, payload: dict, started: float) -> WebhookAnswer:
+    """Step 3: run the handler exactly once per (installation, event, body)."""
+    try:
+        with transaction.atomic():
+            WebhookDispatch.objects.bulk_create([WebhookDispatch(
+                installation=installation, event=definition.event,
+                body_sha256=delivery.body_sha256, first_delivery=delivery,
+                response_status=0, response_body="")], ignore_conflicts=True)
+            dispatch = WebhookDispatch.objects.select_for_update().get(
+                installation=installation, event=definition.event,
+                body_sha256=delivery.body_sha256)
+            if dispatch.first_delivery_id != delivery.pk:
+                answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
+                WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                    installation=installation, validity=True, outcome=DeliveryOutcome.DUPLICATE,
+                    dispatch=dispatch, response_status=answer.status,
+                    response_body=dispatch.response_body, duration_ms=_elapsed_ms(started))
+                logger.info("webhook duplicate", extra={
+                    "delivery_id": delivery.pk, "event": definition.event,
+                    "first_delivery_id": dispatch.first_delivery_id})
+                return answer
+
+            result = _run_handler(definition=definition, installation=installation,
+                                  payload=payload, delivery=delivery)
+            encoded = json.dumps(result, cls=AnswerEncoder)
+            body = encoded if definition.is_sync else ASYNC_ANSWER.decode()
+            dispatch.result = json.loads(encoded)
+            dispatch.response_status = 200
+            dispatch.response_body = body
+            dispatch.save(update_fields=["result", "response_status", "response_body"])
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                installation=installation, validity=True, outcome=DeliveryOutcome.PROCESSED,
+                dispatch=dispatch, response_status=200, response_body=body,
+                duration_ms=_elapsed_ms(started))
+    except Exception as exc:  # noqa: BLE001 - rolled back; recorded and answered coded
+        error = exc if isinstance(exc, NetTermsError) else HandlerFailed(
+            f"{definition.event} handler raised {type(exc).__name__}")
+        answer = WebhookAnswer(error.http_status, _error_body(error))
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            installation=installation, validity=True, outcome=DeliveryOutcome.FAILED,
+            error_code=error.code[:64], error_message=error.log_message,
+            traceback=traceback_module.format_exc(), response_status=answer.status,
+            response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
+        logger.exception("webhook handler failed", extra={
+            "delivery_id": delivery.pk, "event": definition.event, "code": error.code})
+        return answer
+    logger.info("webhook processed", extra={"delivery_id": delivery.pk, "event": definition.event})
+    return WebhookAnswer(200, body.encode())
+
+
+def webhook_receive(*, definition: WebhookDefinition, headers: Mapping[str, str],
+                    raw_body: bytes) -> WebhookAnswer:
+    started = time.perf_counter()
+    delivery = webhook_delivery_record(definition=definition, headers=headers, raw_body=raw_body)
+    try:
+        verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body)
+    except NetTermsError as error:
+        return webhook_delivery_refuse(delivery=delivery, error=error, started=started)
+    return webhook_dispatch(delivery=delivery, definition=definition,
+                            installation=verified.installation, payload=verified.payload,
+                            started=started)
