@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "saleor_netterms.api",
     "saleor_netterms.terms",
     "saleor_netterms.decisions",
+    "saleor_netterms.invoicing",
 ]
 
 MIDDLEWARE = [

@@ -1,15 +1,12 @@
-"""The app's own GraphQL API (merchant operations), served at /graphql/."""
+"""The app's own GraphQL API (merchant operations), served at /graphql/.
+
+Used by the Dashboard pages, scripts and integrators. Authentication happens in the view
+(api/views.py); every query and mutation scopes to ``info.context.dashboard_principal.installation``
+(api/context.py). Types: api/types.py; queries: api/queries.py; mutations: api/mutations.py.
+The SDL is committed as api/schema.graphql (``manage.py export_api_schema``)."""
 import graphene
 
-from saleor_netterms import __version__
+from .mutations import Mutation
+from .queries import Query
 
-
-class Query(graphene.ObjectType):
-    app_version = graphene.String(required=True, description="The running app's version.")
-
-    @staticmethod
-    def resolve_app_version(root, info):
-        return __version__
-
-
-schema = graphene.Schema(query=Query)
+schema = graphene.Schema(query=Query, mutation=Mutation)

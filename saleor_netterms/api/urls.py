@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import DashboardGraphQLView
+
+urlpatterns = [
+    path("", DashboardGraphQLView.as_view(), name="graphql"),
+]

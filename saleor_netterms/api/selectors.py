@@ -1,0 +1,199 @@
+"""Reads the merchant API needs that the domain packages do not offer (yet) as selectors.
+
+Every function takes the installation (or an already scoped company) and filters by it: a row of
+another installation is never returned. Figures come from the domain selectors and the ledger;
+nothing here writes.
+
+TODO(domain owners): receivables, payments, outbox and checkout have no selectors module for
+these lists; when they do, this module should shrink to calls of theirs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from saleor_netterms.checkout import selectors as checkout_selectors
+from saleor_netterms.checkout.models import NetTermsTransaction
+from saleor_netterms.companies import selectors as company_selectors
+from saleor_netterms.companies.models import Company, CreditLimit, Member
+from saleor_netterms.companies.selectors import CreditSummary
+from saleor_netterms.core.money import Money
+from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
+from saleor_netterms.payments.models import Payment, PaymentAllocation
+from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+
+SALEOR_REPORT_KIND_PREFIX = "saleor."
+
+
+# --- companies and members ----------------------------------------------------------------------
+
+def companies_search(*, installation, search: str | None = None, status: str | None = None) -> QuerySet[Company]:
+    """The installation's companies by id; ``search`` matches (case-insensitive, substring) the
+    legal name, ERP customer number, tax id or billing e-mail."""
+    qs = company_selectors.company_list(installation=installation)
+    term = (search or "").strip()
+    if term:
+        qs = qs.filter(Q(legal_name__icontains=term) | Q(erp_customer_number__icontains=term)
+                       | Q(tax_id__icontains=term) | Q(billing_contact_email__icontains=term))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.prefetch_related(Prefetch("credit_limits", queryset=CreditLimit.objects.order_by("currency")))
+
+
+def company_limits(*, company: Company) -> list[Money]:
+    return [limit.money for limit in sorted(company.credit_limits.all(), key=lambda row: row.currency)]
+
+
+def members_for_company(*, company: Company, include_inactive: bool = False) -> QuerySet[Member]:
+    qs = Member.objects.filter(company=company, installation_id=company.installation_id).order_by("id")
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def member_get(*, installation, member_id: int) -> Member | None:
+    return (Member.objects.filter(installation=installation, company__installation=installation, pk=member_id)
+            .select_related("company").first())
+
+
+# --- receivables --------------------------------------------------------------------------------
+
+def days_past_due(*, due_date: dt.date, open_amount: Money, today: dt.date) -> int:
+    """Days since the due date while something is still open; 0 when paid or not yet due."""
+    if not open_amount.is_positive() or due_date >= today:
+        return 0
+    return (today - due_date).days
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivableRow:
+    """A receivable with its open amount (from the ledger) and days past due as of ``today``."""
+
+    receivable: Receivable
+    open_amount: Money
+    days_past_due: int
+
+
+def receivable_rows(receivables, *, today: dt.date | None = None) -> list[ReceivableRow]:
+    """Open amounts for many receivables: one ledger query per (company, currency)."""
+    today = today or timezone.localdate()
+    receivables = list(receivables)
+    open_by_key: dict[tuple[int, str], dict[str, Money]] = {}
+    for receivable in receivables:
+        key = (receivable.company_id, receivable.currency)
+        if key not in open_by_key:
+            open_by_key[key] = ledger_selectors.receivables_open(company=receivable.company,
+                                                                 currency=receivable.currency)
+    rows = []
+    for receivable in receivables:
+        open_amount = open_by_key[(receivable.company_id, receivable.currency)].get(
+            receivable.receivable_ref, Money.zero(receivable.currency))
+        rows.append(ReceivableRow(receivable, open_amount,
+                                  days_past_due(due_date=receivable.due_date, open_amount=open_amount,
+                                                today=today)))
+    return rows
+
+
+def receivables_for_company(*, company: Company, status: str | None = None) -> QuerySet[Receivable]:
+    """The company's receivables, by due date then id."""
+    qs = (Receivable.objects.filter(company=company, installation_id=company.installation_id)
+          .select_related("company", "transaction").order_by("due_date", "id"))
+    return qs.filter(status=status) if status else qs
+
+
+def receivables_get(*, installation, receivable_ids: list[int]) -> dict[int, Receivable]:
+    rows = (Receivable.objects.filter(installation=installation, pk__in=receivable_ids)
+            .select_related("company", "transaction"))
+    return {row.pk: row for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivablesPosition:
+    """A company's open and overdue receivables in one currency."""
+
+    open_amount: Money
+    open_count: int
+    overdue_amount: Money
+    overdue_count: int
+    max_days_past_due: int
+
+
+def receivables_position(*, company: Company, currency: str, today: dt.date | None = None) -> ReceivablesPosition:
+    rows = receivable_rows(Receivable.objects.filter(company=company, currency=currency,
+                                                     status=ReceivableStatus.OPEN).select_related("company"),
+                           today=today)
+    open_rows = [row for row in rows if row.open_amount.is_positive()]
+    overdue = [row for row in open_rows if row.days_past_due > 0]
+    zero = Money.zero(currency)
+    return ReceivablesPosition(
+        open_amount=sum((row.open_amount for row in open_rows), zero), open_count=len(open_rows),
+        overdue_amount=sum((row.open_amount for row in overdue), zero), overdue_count=len(overdue),
+        max_days_past_due=max((row.days_past_due for row in overdue), default=0))
+
+
+# --- payments -----------------------------------------------------------------------------------
+
+def payments_for_company(*, company: Company) -> QuerySet[Payment]:
+    """The company's payments, newest received first, with their allocations."""
+    return (Payment.objects.filter(company=company, installation_id=company.installation_id)
+            .order_by("-received_on", "-id")
+            .prefetch_related(Prefetch("allocations",
+                                       queryset=PaymentAllocation.objects.select_related("receivable__company")
+                                       .order_by("id"))))
+
+
+# --- checkout transactions and the review queue -------------------------------------------------
+
+def transactions_for_company(*, company: Company, status: str | None = None) -> QuerySet[NetTermsTransaction]:
+    qs = (NetTermsTransaction.objects.filter(company=company, installation_id=company.installation_id)
+          .select_related("company").order_by("-id"))
+    return qs.filter(status=status) if status else qs
+
+
+def transaction_get(*, installation, transaction_id: int) -> NetTermsTransaction | None:
+    return (NetTermsTransaction.objects.filter(installation=installation, pk=transaction_id)
+            .select_related("company").first())
+
+
+def transaction_held(*, transaction: NetTermsTransaction) -> Money:
+    """What is still on hold for the transaction (zero for a decline: nothing was ever held)."""
+    if transaction.company_id is None:
+        return Money.zero(transaction.currency)
+    return ledger_selectors.hold_balance(company=transaction.company, currency=transaction.currency,
+                                         hold_ref=transaction.hold_ref)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A transaction waiting for a credit decision, with what a credit controller weighs."""
+
+    transaction: NetTermsTransaction
+    credit: CreditSummary
+    receivables: ReceivablesPosition
+
+
+def review_queue(*, installation, today: dt.date | None = None) -> list[ReviewItem]:
+    """Transactions in credit review, oldest first, each with its company's position in the
+    transaction's currency (the held amount of the transaction itself is part of the exposure)."""
+    items = []
+    for tx in checkout_selectors.transactions_in_review(installation=installation).order_by("id"):
+        items.append(ReviewItem(
+            transaction=tx,
+            credit=company_selectors.credit_summary(company=tx.company, currency=tx.currency),
+            receivables=receivables_position(company=tx.company, currency=tx.currency, today=today)))
+    return items
+
+
+# --- outbox -------------------------------------------------------------------------------------
+
+def failed_saleor_reports(*, installation) -> QuerySet[OutboxMessage]:
+    """Reports to Saleor that gave up (dead), oldest first: a person must look and retry."""
+    return (OutboxMessage.objects.filter(installation=installation, status=OutboxStatus.DEAD,
+                                         kind__startswith=SALEOR_REPORT_KIND_PREFIX).order_by("id"))
+
+
+def outbox_message_get(*, installation, message_id: int) -> OutboxMessage | None:
+    return OutboxMessage.objects.filter(installation=installation, pk=message_id).first()
+
