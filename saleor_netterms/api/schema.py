@@ -2,11 +2,22 @@
 
 Used by the Dashboard pages, scripts and integrators. Authentication happens in the view
 (api/views.py); every query and mutation scopes to ``info.context.dashboard_principal.installation``
-(api/context.py). Types: api/types.py; queries: api/queries.py; mutations: api/mutations.py.
-The SDL is committed as api/schema.graphql (``manage.py export_api_schema``)."""
+(api/context.py). Each area contributes a `Query` and a `Mutation` class: credit accounts, ledger,
+payments and reviews (api/queries.py, api/mutations.py), approvals (api/approvals.py), policies
+and audit (api/policies.py), invoices (api/invoicing.py). The SDL is committed as
+api/schema.graphql (``manage.py export_api_schema``)."""
 import graphene
 
-from .mutations import Mutation
-from .queries import Query
+from . import approvals, invoicing, mutations, policies, queries
+
+
+class Query(queries.Query, approvals.Query, policies.Query, invoicing.Query, graphene.ObjectType):
+    pass
+
+
+class Mutation(mutations.Mutation, approvals.Mutation, policies.Mutation, invoicing.Mutation,
+               graphene.ObjectType):
+    pass
+
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

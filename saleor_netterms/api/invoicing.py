@@ -1,0 +1,10 @@
+"""GraphQL operations of the invoicing area, composed into the schema by api/schema.py."""
+import graphene
+
+
+class Query(graphene.ObjectType):
+    pass
+
+
+class Mutation(graphene.ObjectType):
+    pass
