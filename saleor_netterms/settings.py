@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "saleor_netterms.terms",
     "saleor_netterms.decisions",
     "saleor_netterms.invoicing",
+    "saleor_netterms.approvals",
+    "saleor_netterms.audit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,40 @@
+"""Writing and exporting the audit trail. Call `audit_record` inside the transaction of the change
+it describes, so the change and its record commit together."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+
+from .models import AuditEntry
+
+CSV_COLUMNS = ("id", "occurred_at", "actor", "action", "object_type", "object_id", "company_id",
+               "before", "after", "reason")
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=lambda o: format(o, "f") if isinstance(o, Decimal) else str(o)))
+
+
+def audit_record(*, installation, actor: str, action: str, object_type: str, object_id, company=None,
+                 before: dict | None = None, after: dict | None = None, reason: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        installation=installation, actor=actor or "system", action=action, object_type=object_type,
+        object_id=str(object_id), company=company, before=_jsonable(before), after=_jsonable(after),
+        reason=reason or "")
+
+
+def audit_export_csv(entries: Iterable[AuditEntry]) -> str:
+    """CSV with one row per entry; before/after as compact JSON."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        writer.writerow([e.pk, e.occurred_at.isoformat(), e.actor, e.action, e.object_type, e.object_id,
+                         e.company_id or "", json.dumps(e.before, sort_keys=True) if e.before is not None else "",
+                         json.dumps(e.after, sort_keys=True) if e.after is not None else "", e.reason])
+    return out.getvalue()
