@@ -54,6 +54,10 @@ def payment_record(*, company: Company, money: Money, received_on: dt.date, refe
     reference = (reference or "").strip()
     if not reference:
         raise _error("PAYMENT_REFERENCE_REQUIRED", "A payment needs a reference (bank or ERP reference).")
+    if len(reference) > Payment._meta.get_field("reference").max_length:
+        raise _error("PAYMENT_REFERENCE_TOO_LONG", "The payment reference is longer than 128 characters.")
+    if len(memo) > Payment._meta.get_field("memo").max_length:
+        raise _error("PAYMENT_MEMO_TOO_LONG", "The memo is longer than 500 characters.")
     if not money.is_positive():
         raise _error("PAYMENT_AMOUNT_INVALID", "A payment amount must be greater than zero.")
     with transaction.atomic():
@@ -101,6 +105,8 @@ def _allocation_plan(company: Company, money: Money,
     if allocations is not None:
         plan = []
         total = Money.zero(money.currency)
+        if len({r.pk for r, _ in allocations}) != len(allocations):
+            raise _error("DUPLICATE_ALLOCATION", "Each receivable may appear once in a payment's allocations.")
         for receivable, part in allocations:
             if receivable.company_id != company.pk:
                 raise _error("UNKNOWN_RECEIVABLE", f"Receivable {receivable.reference} is not this company's.")

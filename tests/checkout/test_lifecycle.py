@@ -369,3 +369,32 @@ def test_review_decline_releases_the_hold_and_reports_authorization_failure(
     assert tx.status == TransactionStatus.CANCELED
     assert reports() == [("AUTHORIZATION_FAILURE", result.psp_reference, "750.00")]
     assert available_credit(company=company, currency="USD") == usd("10000.00")
+
+
+@pytest.mark.django_db
+def test_the_same_receivable_twice_in_allocations_is_refused_and_writes_nothing(credit_installation, company):
+    # given
+    authorize(credit_installation, "1000.00")
+    transaction_capture(installation=credit_installation, request=action("1000.00"))
+    receivable = Receivable.objects.get()
+    before = ledger_counts()
+
+    # when
+    with pytest.raises(PaymentError) as refused:
+        payment_record(company=company, money=usd("200.00"), received_on=dt.date(2026, 12, 1), reference="B-7",
+                       allocations=[(receivable, usd("100.00")), (receivable, usd("100.00"))])
+
+    # then
+    assert refused.value.code == "DUPLICATE_ALLOCATION"
+    assert (ledger_counts(), Payment.objects.count()) == (before, 0)
+
+
+@pytest.mark.django_db
+def test_an_overlong_payment_reference_is_refused(credit_installation, company):
+    # when
+    with pytest.raises(PaymentError) as refused:
+        payment_record(company=company, money=usd("1.00"), received_on=dt.date(2026, 12, 1), reference="R" * 129)
+
+    # then
+    assert refused.value.code == "PAYMENT_REFERENCE_TOO_LONG"
+    assert Payment.objects.count() == 0
