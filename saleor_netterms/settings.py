@@ -152,6 +152,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch-due": {"task": "saleor_netterms.outbox.tasks.outbox_dispatch_due", "schedule": 30.0},
+    "decisions-limit-recommendations": {"task": "saleor_netterms.decisions.tasks.limit_recommendations",
+                                        "schedule": 24 * 60 * 60.0},
+    "approvals-sweep": {"task": "saleor_netterms.approvals.tasks.approvals_sweep_task", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -176,8 +179,38 @@ LOGGING = {
 OUTBOX_DELIVERERS = {
     "saleor.transaction_event_report": "saleor_netterms.saleor_api.reporting.transaction_event_report_deliver",
     "saleor.order_note_add": "saleor_netterms.saleor_api.reporting.order_note_add_deliver",
+    "saleor.invoice_update": "saleor_netterms.saleor_api.invoice_reporting.invoice_update_deliver",
+    "saleor.invoice_create": "saleor_netterms.saleor_api.invoice_reporting.invoice_create_deliver",
+    "saleor.invoice_send_notification":
+        "saleor_netterms.saleor_api.invoice_reporting.invoice_send_notification_deliver",
+    "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 
 # Only for bench/: exposes /bench/verify-only (signature check + fixed answer) as a baseline.
 BENCH_ENDPOINTS = _env_bool("BENCH_ENDPOINTS", False)
+
+# Invoicing: the seller printed on invoices and e-invoices, and where buyers pay.
+INVOICE_SELLER = {
+    "name": _env("INVOICE_SELLER_NAME", APP_NAME),
+    "street": _env("INVOICE_SELLER_STREET", ""),
+    "street2": _env("INVOICE_SELLER_STREET2", ""),
+    "city": _env("INVOICE_SELLER_CITY", ""),
+    "postal_code": _env("INVOICE_SELLER_POSTAL_CODE", ""),
+    "country_area": _env("INVOICE_SELLER_COUNTRY_AREA", ""),
+    "country": _env("INVOICE_SELLER_COUNTRY", ""),
+    "tax_id": _env("INVOICE_SELLER_TAX_ID", ""),
+    "tax_id_scheme": _env("INVOICE_SELLER_TAX_ID_SCHEME", "VAT"),
+    "registration_id": _env("INVOICE_SELLER_REGISTRATION_ID", ""),
+    "email": _env("INVOICE_SELLER_EMAIL", ""),
+    "phone": _env("INVOICE_SELLER_PHONE", ""),
+}
+INVOICE_REMITTANCE = {
+    "iban": _env("INVOICE_IBAN", ""),
+    "bic": _env("INVOICE_BIC", ""),
+    "account_holder": _env("INVOICE_ACCOUNT_HOLDER", ""),
+    "bank_name": _env("INVOICE_BANK_NAME", ""),
+}
+INVOICE_LANGUAGE = _env("INVOICE_LANGUAGE", "en_US")
+INVOICE_ZERO_RATE_CATEGORY = _env("INVOICE_ZERO_RATE_CATEGORY", "Z")
+INVOICE_EMAIL_FROM = _env("INVOICE_EMAIL_FROM", DEFAULT_FROM_EMAIL)

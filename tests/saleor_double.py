@@ -650,6 +650,74 @@ class PayloadBuilder:
             issued_at: str | None = None) -> dict:
         return self._order_event("OrderCancelled", locals())
 
+    # -- async: invoices and fulfilments (FACTS.md §6.1, §6.2, §11)
+    def _with_before_order(self, payload: dict, extra: dict) -> dict:
+        order = payload.pop("order")
+        payload.update(extra)
+        payload["order"] = order
+        return payload
+
+    def invoice_requested(
+            self, *, invoice_id: str | None = None, invoice_number: str | None = None,
+            invoice_url: str | None = None, invoice_status: str = "PENDING", order_id: str | None = None,
+            order_number: str = "36", total: Decimal = Decimal("180.00"), currency: str = "USD",
+            status: str = "UNFULFILLED", charge_status: str = "NONE", authorize_status: str = "FULL",
+            user_id: str | None = CUSTOMER_ID, email: str = CUSTOMER_EMAIL,
+            channel_slug: str = "default-channel", company_name: str = "Acme Industrial Supply",
+            lines: list | None = None, transactions: list | None = None,
+            principal_user_id: str | None = STAFF_ID, principal_email: str | None = STAFF_EMAIL,
+            recipient_id: str | None = None, issued_at: str | None = None) -> dict:
+        """Saleor's invoiceRequest: the invoice is PENDING with number and url null (FACTS.md §11)."""
+        kw = locals()
+        payload = self._order_event("InvoiceRequested", kw)
+        return self._with_before_order(payload, {"invoice": {
+            "id": invoice_id or global_id("Invoice", 1), "number": invoice_number, "url": invoice_url,
+            "status": invoice_status}})
+
+    def invoice_deleted(
+            self, *, invoice_id: str | None = None, invoice_number: str | None = "INV-2026-000001",
+            invoice_url: str | None = "https://app.example/documents/invoices/1.pdf",
+            invoice_status: str = "PENDING", order_id: str | None = None, order_number: str = "36",
+            total: Decimal = Decimal("180.00"), currency: str = "USD", status: str = "UNFULFILLED",
+            charge_status: str = "NONE", authorize_status: str = "FULL", user_id: str | None = CUSTOMER_ID,
+            email: str = CUSTOMER_EMAIL, channel_slug: str = "default-channel",
+            company_name: str = "Acme Industrial Supply", lines: list | None = None,
+            transactions: list | None = None, principal_user_id: str | None = STAFF_ID,
+            principal_email: str | None = STAFF_EMAIL, recipient_id: str | None = None,
+            issued_at: str | None = None) -> dict:
+        """Saleor's invoiceRequestDelete (status stays PENDING in the payload, as captured)."""
+        kw = locals()
+        payload = self._order_event("InvoiceDeleted", kw)
+        return self._with_before_order(payload, {"invoice": {
+            "id": invoice_id or global_id("Invoice", 1), "number": invoice_number, "url": invoice_url,
+            "status": invoice_status}})
+
+    def fulfillment_created(
+            self, *, fulfillment_id: str | None = None, fulfillment_order: int = 1,
+            shipped: list | None = None, created: str | None = None, notify_customer: bool = False,
+            order_id: str | None = None, order_number: str = "36", total: Decimal = Decimal("180.00"),
+            currency: str = "USD", status: str = "FULFILLED", charge_status: str = "NONE",
+            authorize_status: str = "FULL", user_id: str | None = CUSTOMER_ID, email: str = CUSTOMER_EMAIL,
+            channel_slug: str = "default-channel", company_name: str = "Acme Industrial Supply",
+            lines: list | None = None, transactions: list | None = None,
+            principal_user_id: str | None = STAFF_ID, principal_email: str | None = STAFF_EMAIL,
+            recipient_id: str | None = None, issued_at: str | None = None) -> dict:
+        """`shipped`: [(sku, quantity)] of the order's lines (default: every line in full)."""
+        kw = locals()
+        payload = self._order_event("FulfillmentCreated", kw)
+        order_lines = payload["order"]["lines"]
+        if shipped is None:
+            shipped = [(line["productSku"], line["quantity"]) for line in order_lines]
+        names = {line["productSku"]: line["productName"] for line in order_lines}
+        fulfillment_lines = [{"quantity": quantity, "orderLine": {
+            "id": global_id("OrderLine", uuid.uuid5(uuid.NAMESPACE_URL, str(sku))), "productName": names.get(sku),
+            "productSku": sku}} for sku, quantity in shipped]
+        return self._with_before_order(payload, {
+            "notifyCustomer": notify_customer,
+            "fulfillment": {"id": fulfillment_id or global_id("Fulfillment", uuid.uuid4()),
+                            "fulfillmentOrder": fulfillment_order, "status": "FULFILLED", "trackingNumber": "",
+                            "created": created or _now_iso(), "lines": fulfillment_lines}})
+
     def for_event(self, event: str, **overrides) -> dict:
         """Build by registry event name: `for_event("ORDER_CREATED", order_number="40")`."""
         return getattr(self, event.lower())(**overrides)

@@ -321,6 +321,13 @@ def transaction_capture(*, installation, request: TransactionActionRequest) -> A
             return _action_failure("CURRENCY_MISMATCH",
                                    f"The capture is in {request.money.currency}, the authorization in {tx.currency}.",
                                    request.money, tx.psp_reference)
+        from saleor_netterms.invoicing.services import invoice_issue_at_capture, invoice_receivable_covering
+
+        covering = invoice_receivable_covering(transaction=tx)
+        if covering is not None:  # invoiced from the hold already (invoicing policy): book nothing again
+            return ActionResult(True, covering.reference, request.money,
+                                f"Invoiced {covering.reference}, due {covering.due_date.isoformat()}.",
+                                pending=True, actions=transaction_available_actions(tx))
         held = _held(tx)
         if request.money > held:
             return _action_failure(
@@ -342,6 +349,7 @@ def transaction_capture(*, installation, request: TransactionActionRequest) -> A
                                     memo=f"Capture of {tx.psp_reference} (order {tx.order_number or '-'})")
         tx.status = TransactionStatus.CAPTURED
         tx.save(update_fields=["status", "updated_at"])
+        invoice_issue_at_capture(receivable=receivable)  # the company's invoicing policy decides
     return ActionResult(True, receivable.reference, request.money,
                         f"Invoiced {receivable.reference}, due {receivable.due_date.isoformat()}.", pending=True,
                         actions=transaction_available_actions(tx))

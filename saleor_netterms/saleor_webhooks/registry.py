@@ -80,6 +80,15 @@ WEBHOOKS: tuple[WebhookDefinition, ...] = (
         "ORDER_CONFIRMED", False, "{}", "Binds the hold to the order (number, lines)."),
     WebhookDefinition(
         "ORDER_CANCELLED", False, "{}", "Releases whatever is still held for the order."),
+    WebhookDefinition(
+        "INVOICE_REQUESTED", False, "{}",
+        "Staff asked for an invoice: issue it (or reuse the order's) and answer with invoiceUpdate."),
+    WebhookDefinition(
+        "INVOICE_DELETED", False, "{}",
+        "Staff deleted the invoice in Saleor: void it (a credit note reverses it when posted)."),
+    WebhookDefinition(
+        "FULFILLMENT_CREATED", False, "{}",
+        "A shipment: invoiced per shipment or collected for the consolidated invoice, per company policy."),
 )
 
 BY_EVENT: dict[str, WebhookDefinition] = {w.event: w for w in WEBHOOKS}

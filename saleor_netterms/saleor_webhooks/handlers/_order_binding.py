@@ -1,5 +1,6 @@
 """Shared by ORDER_CREATED and ORDER_CONFIRMED, which may arrive in either order (FACTS.md §11)."""
 from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.invoicing.services import invoices_issue_for_confirmed_order
 
 from ._payloads import order_snapshot_from, require
 
@@ -7,4 +8,5 @@ from ._payloads import order_snapshot_from, require
 def bind(*, installation, payload: dict) -> dict:
     snapshot = order_snapshot_from(require(payload, "order"))
     bound = order_bind(installation=installation, order=snapshot)
-    return {"order": snapshot.order_id, "bound": bound}
+    invoices = invoices_issue_for_confirmed_order(installation=installation, order=snapshot)
+    return {"order": snapshot.order_id, "bound": bound, "invoices": [i.number for i in invoices]}

@@ -1,0 +1,46 @@
+"""Invoicing settings, read with defaults (nothing is added to settings.py by this package).
+
+    INVOICE_SELLER = {"name", "street", "street2", "city", "postal_code", "country_area", "country",
+                      "tax_id", "tax_id_scheme", "registration_id", "email", "phone"}
+    INVOICE_REMITTANCE = {"iban", "bic", "account_holder", "bank_name"}
+    INVOICE_LANGUAGE = "en_US"            # babel locale when the company sets none
+    INVOICE_ZERO_RATE_CATEGORY = "Z"      # UNCL5305 category for lines taxed at 0 %
+    INVOICE_EMAIL_FROM = DEFAULT_FROM_EMAIL
+"""
+from __future__ import annotations
+
+from django.conf import settings
+
+SELLER_DEFAULTS = {
+    "name": "", "street": "", "street2": "", "city": "", "postal_code": "", "country_area": "",
+    "country": "", "tax_id": "", "tax_id_scheme": "VAT", "registration_id": "", "email": "", "phone": "",
+}
+REMITTANCE_DEFAULTS = {"iban": "", "bic": "", "account_holder": "", "bank_name": ""}
+
+
+def seller_settings() -> dict:
+    configured = getattr(settings, "INVOICE_SELLER", None) or {}
+    seller = {**SELLER_DEFAULTS, **{k: v for k, v in configured.items() if k in SELLER_DEFAULTS}}
+    if not seller["name"]:
+        seller["name"] = getattr(settings, "APP_NAME", "") or "Seller"
+    return seller
+
+
+def remittance_settings() -> dict:
+    configured = getattr(settings, "INVOICE_REMITTANCE", None) or {}
+    remittance = {**REMITTANCE_DEFAULTS, **{k: v for k, v in configured.items() if k in REMITTANCE_DEFAULTS}}
+    remittance["iban"] = remittance["iban"].replace(" ", "").upper()
+    remittance["bic"] = remittance["bic"].replace(" ", "").upper()
+    return remittance
+
+
+def default_language() -> str:
+    return getattr(settings, "INVOICE_LANGUAGE", "") or "en_US"
+
+
+def zero_rate_category() -> str:
+    return getattr(settings, "INVOICE_ZERO_RATE_CATEGORY", "") or "Z"
+
+
+def email_from() -> str:
+    return getattr(settings, "INVOICE_EMAIL_FROM", "") or getattr(settings, "DEFAULT_FROM_EMAIL", "")
