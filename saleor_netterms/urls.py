@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("saleor_netterms.installations.urls")),
     path("api/webhooks/", include("saleor_netterms.saleor_webhooks.urls")),
     path("graphql/", include("saleor_netterms.api.urls")),
+    path("documents/", include("saleor_netterms.invoicing.documents.urls")),
     path("", include("saleor_netterms.dashboard.urls")),
 ]
 

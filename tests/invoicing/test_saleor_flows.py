@@ -7,7 +7,7 @@ from django.core import mail
 
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.invoicing import notifications
-from saleor_netterms.invoicing.links import invoice_document_url
+from saleor_netterms.invoicing.documents.links import document_token_read
 from saleor_netterms.invoicing.models import Invoice, InvoicingPolicy, SaleorInvoiceLink
 from saleor_netterms.invoicing.services import invoicing_settings_set
 from saleor_netterms.outbox.models import OutboxMessage
@@ -39,6 +39,13 @@ def request_payload(fake_saleor, **kw):
                                                   transactions=[{"id": TX, "pspReference": "nt-1"}], **kw)
 
 
+def signed_link_target(url: str) -> tuple[int, int, str]:
+    """What a signed document URL points at (the signature and age are checked by the reader)."""
+    assert url.startswith("http://127.0.0.1:8000/documents/") or "/documents/" in url
+    ref = document_token_read(url.rsplit("/", 1)[1])
+    return ref.invoice_id, ref.installation_id, ref.fmt
+
+
 def deliver_all(kind: str) -> list[str]:
     return [outbox_deliver(message_id=m.pk) for m in OutboxMessage.objects.filter(kind=kind).order_by("id")]
 
@@ -62,7 +69,8 @@ def test_invoice_requested_issues_and_answers_with_invoice_update(client, fake_s
     assert sorted(OutboxMessage.objects.values_list("kind", "status")) == [
         ("saleor.invoice_send_notification", "delivered"), ("saleor.invoice_update", "delivered")]
     (update,) = fake_saleor.calls_for("InvoiceUpdate")  # validated against the pinned schema
-    assert update.variables == {"id": SALEOR_INVOICE, "number": invoice.number, "url": invoice_document_url(invoice)}
+    assert {k: v for k, v in update.variables.items() if k != "url"} == {"id": SALEOR_INVOICE, "number": invoice.number}
+    assert signed_link_target(update.variables["url"]) == (invoice.pk, invoice.installation_id, "pdf")
     assert [c.variables for c in fake_saleor.calls_for("InvoiceSendNotification")] == [{"id": SALEOR_INVOICE}]
     assert fake_saleor.calls_for("InvoiceCreate") == []  # Saleor's own pending invoice is completed instead
     assert (invoice.saleor_invoice_id, invoice.saleor_order_id) == (SALEOR_INVOICE, ORDER)
@@ -147,8 +155,9 @@ def test_fulfillment_created_invoices_the_shipment_and_attaches_it_in_saleor(cli
     assert response.status_code == 200
     assert statuses == ["delivered"]
     assert [(l["description"], l["quantity"]) for l in invoice.snapshot["lines"]] == [("Dash Force", "1")]
-    assert [c.variables for c in fake_saleor.calls_for("InvoiceCreate")] == [
-        {"orderId": ORDER, "number": invoice.number, "url": invoice_document_url(invoice)}]
+    (create,) = fake_saleor.calls_for("InvoiceCreate")
+    assert {k: v for k, v in create.variables.items() if k != "url"} == {"orderId": ORDER, "number": invoice.number}
+    assert signed_link_target(create.variables["url"]) == (invoice.pk, invoice.installation_id, "pdf")
     invoice.refresh_from_db()
     assert invoice.saleor_invoice_id == "SW52b2ljZTo3"
     summary = credit_summary(company=buyer, currency="USD")

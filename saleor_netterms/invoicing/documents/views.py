@@ -1,0 +1,47 @@
+"""GET /documents/<token>: the one entrypoint that serves invoice documents.
+
+Thin: read the signed token (403/410), load the snapshot of that invoice of that installation
+(404), render, answer with the file. Errors are coded JSON bodies.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from saleor_netterms.core.errors import NetTermsError
+
+from . import selectors
+from .links import DocumentNotFound, document_token_read
+from .services import document_render
+
+logger = logging.getLogger(__name__)
+
+
+def _error(error: NetTermsError) -> JsonResponse:
+    logger.info("document link refused: %s %s", error.code, error.log_message)
+    response = JsonResponse({"error": {"code": error.code, "message": error.buyer_message}},
+                            status=error.http_status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def document_get(request, token: str):
+    try:
+        ref = document_token_read(token)
+        snapshot = selectors.invoice_snapshot_get(invoice_id=ref.invoice_id,
+                                                  installation_id=ref.installation_id)
+        if snapshot is None:
+            raise DocumentNotFound(f"invoice {ref.invoice_id} of installation "
+                                   f"{ref.installation_id}")
+        document = document_render(snapshot, ref.fmt)
+    except NetTermsError as error:
+        return _error(error)
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"  # the token is the credential
+    return response

@@ -1,0 +1,80 @@
+"""An invoice issued from an order is served — only through its signed link — as a PDF, a
+Factur-X PDF/A-3 and a Peppol UBL document that validate (real Invoice rows, real database)."""
+import io
+
+import facturx
+import pdfplumber
+import pytest
+
+from saleor_netterms.invoicing.documents.facturx import facturx_xml_check
+from saleor_netterms.invoicing.documents.links import document_url
+from saleor_netterms.invoicing.documents.ubl import ubl_rules_check, ubl_xsd_check
+from saleor_netterms.invoicing.services import invoice_issue_for_order
+
+SELLER = {"name": "Muster Werkzeuge GmbH", "street": "Hauptstraße 1", "city": "Berlin", "postal_code": "10115",
+          "country": "DE", "tax_id": "DE136695976", "email": "billing@muster.example"}
+
+
+@pytest.fixture
+def invoice(settings, acme, held_order):
+    settings.INVOICE_SELLER = SELLER
+    settings.INVOICE_REMITTANCE = {"iban": "DE89370400440532013000", "bic": "COBADEFFXXX",
+                                   "account_holder": "Muster Werkzeuge GmbH", "bank_name": "Commerzbank"}
+    return invoice_issue_for_order(transaction=held_order(company=acme, amount="180.00"))
+
+
+def get(client, url):
+    return client.get(url.split("8000", 1)[1])
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_served_through_its_signed_link(client, invoice):
+    # when
+    response = get(client, document_url(invoice, "pdf"))
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert invoice.number in text
+    assert "Acme Industrial Supply" in text
+    assert "DE89 3704 0044 0532 0130 00" in text or "DE89370400440532013000" in text
+
+
+@pytest.mark.django_db
+def test_the_factur_x_pdf_carries_a_valid_en16931_xml(client, invoice):
+    # when
+    response = get(client, document_url(invoice, "facturx"))
+
+    # then
+    assert response.status_code == 200
+    filename, xml = facturx.get_xml_from_pdf(response.content, check_xsd=False)
+    assert filename == "factur-x.xml"
+    facturx_xml_check(xml)
+    assert invoice.number.encode() in xml
+
+
+@pytest.mark.django_db
+def test_the_ubl_is_valid_peppol_bis(client, invoice):
+    # when
+    response = get(client, document_url(invoice, "ubl"))
+
+    # then
+    assert response.status_code == 200
+    ubl_xsd_check(response.content)
+    assert ubl_rules_check(response.content) == []
+
+
+@pytest.mark.django_db
+def test_a_tampered_link_serves_nothing(client, invoice):
+    # given
+    url = document_url(invoice, "pdf")
+
+    # when
+    response = get(client, url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB"))
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "DOCUMENT_LINK_INVALID"
