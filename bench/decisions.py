@@ -13,6 +13,22 @@ one of the built-in tier policies, and measures in the same process:
 * `simulate` of Standard → Starter over all snapshots, best of `repeats`.
 
 No database, no Django settings: the engine is pure.
+
+With `--http N` (e.g. `--http 1000`) it then also measures the checkout in-process: N signed
+TRANSACTION_INITIALIZE_SESSION deliveries per scenario through Django's test Client (the real
+URLconf, webhook pipeline, PostgreSQL; no HTTP server) against a fresh database
+`netterms_bench_dec_<pid>` (created, migrated, dropped at the end, also on error; server from
+`--postgres` or DATABASE_URL). Deliveries are built and signed like Saleor by bench/checkout.py's
+helpers. Two scenarios, interleaved in blocks of 100 so drift hits both alike:
+
+* full: the Standard tier policy saved as a version, the underwriter routing check, payment
+  history read for the snapshot (each company has 4 paid invoices, one paid late, and 12 open
+  authorizations), a
+  DecisionRecord and its audit entry written;
+* plain: the limit check as before the policies issue: `CreditPolicy()`, no version lookup, no
+  underwriter check, no DecisionRecord, overdue figures only (the previous snapshot code).
+
+Every answer must be AUTHORIZATION_SUCCESS. Prints p50/p99/mean ms per scenario and full/plain.
 """
 from __future__ import annotations
 
@@ -102,7 +118,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--http", type=int, default=0,
+                        help="also run N in-process TRANSACTION_INITIALIZE_SESSION per scenario")
+    parser.add_argument("--companies", type=int, default=50)
+    parser.add_argument("--postgres", default=None)
     args = parser.parse_args(argv)
+    engine_bench(args)
+    if args.http:
+        http_bench(args)
+
+
+def engine_bench(args) -> None:
 
     cases = build_cases(args.count, args.seed)
     snapshots = [snapshot for snapshot, _ in cases]
@@ -156,6 +182,174 @@ def main(argv: list[str] | None = None) -> None:
     print(f"simulate: {simulate_s * 1000:8.2f} ms for {n} snapshots x 2 policies "
           f"(Standard -> Starter)")
     print(f"mean of per-call samples: {statistics.fmean(latencies_us):.2f} us")
+
+
+# --- in-process checkout: full tier policy vs the plain limit check -----------------------------
+
+
+def _plain_patches():
+    """The checkout as before the policies issue (see the module docstring)."""
+    from django.utils import timezone
+
+    from saleor_netterms.checkout import selectors as checkout_selectors
+    from saleor_netterms.decisions import services as decision_services
+    from saleor_netterms.decisions.selectors import PaymentHistory
+    from saleor_netterms.ledger import selectors as ledger_selectors
+    from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+
+    def overdue_only(*, company, currency, today=None):
+        today = today or timezone.localdate()
+        amount, days = Decimal(0), 0
+        for receivable in Receivable.objects.filter(company=company, currency=currency,
+                                                    status=ReceivableStatus.OPEN, due_date__lt=today):
+            open_amount = ledger_selectors.receivable_balance(company=company, currency=currency,
+                                                              receivable_ref=receivable.receivable_ref)
+            if open_amount.is_positive():
+                amount += open_amount.amount
+                days = max(days, (today - receivable.due_date).days)
+        return PaymentHistory(amount, days, 0, 0, 0, None, None, None)
+
+    return [
+        (checkout_selectors, "payment_history", overdue_only),
+        (decision_services, "underwriting_before_lock", lambda **kw: None),
+        (decision_services, "decision_make", lambda **kw: decide(kw["snapshot"], CreditPolicy())),
+    ]
+
+
+def _history_seed(installation, buyers, rng: random.Random) -> None:
+    """Per company: 4 invoices paid (3 on time, 1 five days late), 12 open authorizations of
+    900–999 USD (so the Standard median rule never reviews a 10–999.99 order), 400 days old."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, TransactionActionRequest
+    from saleor_netterms.checkout.services import checkout_authorize, transaction_capture
+    from saleor_netterms.companies.models import Company
+    from saleor_netterms.core.money import Money
+    from saleor_netterms.payments.services import payment_record
+    from saleor_netterms.receivables.models import Receivable
+
+    today = timezone.localdate()
+    Company.objects.filter(pk__in=[b.company_id for b in buyers]).update(
+        created_at=timezone.now() - dt.timedelta(days=400))
+    for b in buyers:
+        company = Company.objects.get(pk=b.company_id)
+        for i, late in enumerate((0, 0, 0, 5)):
+            tx = f"seed-{b.company_id}-{i}"
+            money = Money.of(f"{rng.randint(900, 999)}.00", "USD")  # median ≥ 900: no size review
+            checkout_authorize(installation=installation, request=AuthorizationRequest(
+                transaction_id=tx, money=money, buyer=Buyer(user_id=b.user_id), channel_slug="default-channel"))
+            result = transaction_capture(installation=installation, request=TransactionActionRequest(
+                transaction_id=tx, money=money, request_key=f"capture:{tx}"))
+            receivable = Receivable.objects.get(installation=installation, reference=result.psp_reference)
+            issue = today - dt.timedelta(days=200 - 40 * i)
+            Receivable.objects.filter(pk=receivable.pk).update(issue_date=issue,
+                                                               due_date=issue + dt.timedelta(days=30))
+            payment_record(company=company, money=money, received_on=issue + dt.timedelta(days=30 + late),
+                           reference=f"BANK-{tx}", allocations=[(receivable, money)])
+        for i in range(12):  # open authorizations of 900–999: the median stays above 333 (3× rule)
+            checkout_authorize(installation=installation, request=AuthorizationRequest(
+                transaction_id=f"seed-{b.company_id}-open-{i}", money=Money.of(f"{rng.randint(900, 999)}.00", "USD"),
+                buyer=Buyer(user_id=b.user_id), channel_slug="default-channel"))
+
+
+def _timed_posts(client, deliveries) -> list[float]:
+    import json
+
+    latencies = []
+    for d in deliveries:
+        extra = {k: v for k, v in d.headers.items() if k != "Content-Type"}
+        started = time.perf_counter()
+        response = client.post(d.path, data=d.body, headers=extra, content_type="application/json")
+        latencies.append(time.perf_counter() - started)
+        body = json.loads(response.content)
+        if response.status_code != 200 or body.get("result") != "AUTHORIZATION_SUCCESS":
+            raise RuntimeError(f"{response.status_code} {response.content[:300]!r}")
+    return latencies
+
+
+def http_bench(args) -> None:
+    import os
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench import checkout as http  # signing and seeding helpers (bench/checkout.py)
+
+    server = http.server_url(args)
+    name = f"netterms_bench_dec_{os.getpid()}"
+    http.admin_execute(server, f'CREATE DATABASE "{name}"')
+    try:
+        _http_run(args, http, f"{server}/{name}")
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        http.admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _http_run(args, http, database_url: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    http.django_setup(database_url)
+    from django.test import Client
+
+    from saleor_netterms.outbox import services as outbox_services
+
+    outbox_services._schedule = lambda message_id: None  # messages to Saleor stay queued (no Saleor here)
+
+    from saleor_netterms.decisions.services import policy_save
+    from saleor_netterms.installations.models import Installation
+
+    rng = random.Random(args.seed)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = http.public_jwk(key)
+    seeded = http.seed(companies=args.companies, jwks={"keys": [jwk]})
+    installation = Installation.objects.get(pk=seeded.installation_pk)
+    _history_seed(installation, seeded.spread, rng)
+    policy_save(installation=installation, tier="standard", channel_slug="", policy=STANDARD.policy,
+                actor="bench")
+
+    def build(count):
+        return http.deliveries_build(buyers=seeded.spread, count=count, path=http.WEBHOOK_PATH, key=key,
+                                     kid=jwk["kid"], rng=rng)
+
+    n, block = args.http, 100
+    full_d, plain_d = build(n + block), build(n + block)
+    client = Client()
+    patches = _plain_patches()
+    saved = [(module, attr, getattr(module, attr)) for module, attr, _ in patches]
+
+    def plain(deliveries):
+        for module, attr, replacement in patches:
+            setattr(module, attr, replacement)
+        try:
+            return _timed_posts(client, deliveries)
+        finally:
+            for module, attr, original in saved:
+                setattr(module, attr, original)
+
+    _timed_posts(client, full_d[:block])  # warm-up, untimed
+    plain(plain_d[:block])
+    full_ms, plain_ms = [], []
+    for start in range(block, n + block, block):
+        full_ms += _timed_posts(client, full_d[start:start + block])
+        plain_ms += plain(plain_d[start:start + block])
+
+    from saleor_netterms.decisions.models import DecisionRecord
+
+    print(f"\ncheckout in-process (Django test Client, PostgreSQL, {args.companies} companies with payment "
+          f"history, {n} TRANSACTION_INITIALIZE_SESSION per scenario, interleaved blocks of {block})")
+    rows = {}
+    for label, values in (("full", full_ms), ("plain", plain_ms)):
+        ordered = sorted(v * 1000 for v in values)
+        rows[label] = (_percentile(ordered, 50), _percentile(ordered, 99), statistics.fmean(ordered))
+        print(f"{label:>6}: p50 {rows[label][0]:7.2f} ms  p99 {rows[label][1]:7.2f} ms  "
+              f"mean {rows[label][2]:7.2f} ms")
+    print(f" ratio: full/plain p50 {rows['full'][0] / rows['plain'][0]:.2f}x  "
+          f"p99 {rows['full'][1] / rows['plain'][1]:.2f}x  mean {rows['full'][2] / rows['plain'][2]:.2f}x")
+    print(f"decision records written: {DecisionRecord.objects.count()} "
+          f"(seeding + warm-up + timed full-scenario checkouts)")
 
 
 if __name__ == "__main__":

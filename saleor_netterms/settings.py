@@ -5,6 +5,7 @@ SQLite and eager Celery. Production sets DEBUG=false and then SECRET_KEY, APP_EN
 APP_PUBLIC_URL are required.
 """
 import base64
+from decimal import Decimal
 import hashlib
 import os
 from pathlib import Path
@@ -184,8 +185,15 @@ OUTBOX_DELIVERERS = {
     "saleor.invoice_send_notification":
         "saleor_netterms.saleor_api.invoice_reporting.invoice_send_notification_deliver",
     "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",
+    "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
+    "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
+
+# Approvals: raising a credit limit above this amount needs the approver's TOTP second factor;
+# buyer approvers' e-mailed links expire after this many hours.
+APPROVALS_TOTP_LIMIT_THRESHOLD = Decimal(_env("APPROVALS_TOTP_LIMIT_THRESHOLD", "50000"))
+APPROVALS_BUYER_LINK_HOURS = int(_env("APPROVALS_BUYER_LINK_HOURS", "72"))
 
 # Only for bench/: exposes /bench/verify-only (signature check + fixed answer) as a baseline.
 BENCH_ENDPOINTS = _env_bool("BENCH_ENDPOINTS", False)

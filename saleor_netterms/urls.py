@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/webhooks/", include("saleor_netterms.saleor_webhooks.urls")),
     path("graphql/", include("saleor_netterms.api.urls")),
     path("documents/", include("saleor_netterms.invoicing.documents.urls")),
+    path("approvals/", include("saleor_netterms.approvals.urls")),
     path("", include("saleor_netterms.dashboard.urls")),
 ]
 

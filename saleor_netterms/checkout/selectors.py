@@ -10,9 +10,8 @@ from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, Member
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
-from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.decisions.selectors import payment_history
 from saleor_netterms.ledger.models import Posting
-from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from .models import NetTermsTransaction, TransactionStatus
 
@@ -20,20 +19,17 @@ APPROVED_STATUSES = (TransactionStatus.AUTHORIZED, TransactionStatus.CAPTURED)
 
 
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str) -> CreditSnapshot:
-    """Everything the engine needs, read from the ledger and our records (no Saleor call)."""
+    """Everything the engine needs, read from the ledger and our records (no Saleor call).
+
+    Overdue figures and payment history (avg_days_to_pay, avg_days_beyond_terms,
+    late_invoice_share over 12 months) come from ``decisions.selectors.payment_history`` (its
+    docstring defines each); is_first_order and the median are over this company's approved or
+    captured transactions in the currency (the latest 200)."""
     currency = money.currency
     summary = company_selectors.credit_summary(company=company, currency=currency)
     limit = company_selectors.company_credit_limit(company=company, currency=currency)
     today = timezone.localdate()
-    overdue_amount = Decimal(0)
-    max_days_past_due = 0
-    for receivable in Receivable.objects.filter(company=company, currency=currency,
-                                                status=ReceivableStatus.OPEN, due_date__lt=today):
-        open_amount = ledger_selectors.receivable_balance(company=company, currency=currency,
-                                                          receivable_ref=receivable.receivable_ref)
-        if open_amount.is_positive():
-            overdue_amount += open_amount.amount
-            max_days_past_due = max(max_days_past_due, (today - receivable.due_date).days)
+    history = payment_history(company=company, currency=currency, today=today)
     previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,
                                                        status__in=APPROVED_STATUSES)
                     .values_list("amount", flat=True)[:200])
@@ -49,8 +45,11 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
         limit=limit.amount if limit is not None else None,
         exposure=summary.exposure.amount,
         channel_allowed=not allowed or channel_slug in allowed,
-        overdue_amount=overdue_amount,
-        max_days_past_due=max_days_past_due,
+        overdue_amount=history.overdue_amount,
+        max_days_past_due=history.max_days_past_due,
+        avg_days_to_pay=history.avg_days_to_pay,
+        avg_days_beyond_terms=history.avg_days_beyond_terms,
+        late_invoice_share=history.late_invoice_share,
         account_age_days=(today - timezone.localdate(company.created_at)).days,
         is_first_order=not previous,
         median_order_amount=Decimal(statistics.median(previous)) if previous else None,

@@ -92,7 +92,7 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
     if request.money is not None:
         decision = decide(selectors.credit_snapshot(company=company, member=member,
                                                     money=request.money, channel_slug=request.channel_slug),
-                          _policy_for(company))
+                          _policy_for(company, request.channel_slug))
         eligible = decision.outcome != Outcome.DECLINE
         primary = decision.reasons[0] if decision.reasons else None
         reason = None if eligible else (primary.code if primary else None)
@@ -126,9 +126,12 @@ def _member_for(installation, buyer: Buyer) -> Member | None:
         external_reference=buyer.external_reference, customer_type_slug=buyer.customer_type_slug)
 
 
-def _policy_for(company: Company) -> CreditPolicy:
-    """The plain limit check until per-tier/channel policies are configured (decisions issue)."""
-    return CreditPolicy()
+def _policy_for(company: Company, channel_slug: str = "") -> CreditPolicy:
+    """The policy in force for the company's credit tier in this channel (channel version, else
+    all-channels version, else the built-in fallback: decisions.selectors.policy_resolve)."""
+    from saleor_netterms.decisions.selectors import policy_for  # lazy: decisions reads these models
+
+    return policy_for(company=company, channel_slug=channel_slug)[0]
 
 
 # --- authorize -----------------------------------------------------------------------------------
@@ -149,6 +152,13 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
     if member is None:
         return _record_decline(installation, request, psp_reference, NO_CREDIT_ACCOUNT, company=None, member=None)
 
+    # Large orders: the external underwriter is asked here, BEFORE the company lock (no external
+    # call under a lock), on an unlocked snapshot; its verdict is an input of the decision below.
+    from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
+    underwriting = decision_services.underwriting_before_lock(
+        company=member.company, money=request.money, channel_slug=request.channel_slug,
+        snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
+                                                   channel_slug=request.channel_slug))
     with transaction.atomic():
         company = company_lock(company_id=member.company_id)
         existing = NetTermsTransaction.objects.filter(
@@ -160,7 +170,10 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
                                    company=company, member=member)
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
                                              channel_slug=request.channel_slug)
-        decision = decide(snapshot, _policy_for(company))
+        decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
+            installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
+            saleor_transaction_id=request.transaction_id, underwriting=underwriting,
+            actor=f"buyer:{request.buyer.user_id}")
         reasons = _reason_views(decision)
         if decision.outcome == Outcome.DECLINE:
             return _record_decline(installation, request, psp_reference, reasons[0], company=company,
@@ -172,6 +185,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
         ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
                           idempotency_key=f"hold:{tx.pk}",
                           memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")
+        if status == TransactionStatus.IN_REVIEW:  # lazy: approvals imports this module
+            from saleor_netterms.approvals.services import approval_open_for_review
+            approval_open_for_review(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
         available = company_selectors.available_credit(company=company, currency=request.money.currency)
         result = _authorization_result_build(tx, company, available)
         tx.initialize_response = _result_json(result)
@@ -480,6 +496,9 @@ def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...
             company_lock(company_id=tx.company_id)
             tx = NetTermsTransaction.objects.get(pk=tx.pk)
             was_review = tx.status == TransactionStatus.IN_REVIEW
+            if was_review:  # lazy: approvals imports this module
+                from saleor_netterms.approvals.services import approvals_cancel_for_transaction
+                approvals_cancel_for_transaction(transaction=tx, actor="saleor", reason=f"Order {order_id} cancelled")
             released = _release(tx, key=f"order-cancel:{tx.pk}", memo=f"Order {order_id} cancelled")
             if not released.is_positive():
                 continue

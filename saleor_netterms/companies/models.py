@@ -40,6 +40,10 @@ class Company(models.Model):
     po_number_required = models.BooleanField(default=False)
     allowed_channels = models.JSONField(default=list, blank=True,
                                         help_text="Saleor channel slugs; empty means all channels.")
+    credit_tier = models.CharField(max_length=16, default="standard",
+                                   choices=[("starter", "Starter"), ("standard", "Standard"),
+                                            ("premium", "Premium")],
+                                   help_text="Credit tier (decisions.tiers): which policy decides its orders.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,7 +13,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from saleor_netterms.audit.services import audit_record
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
+from saleor_netterms.decisions.tiers import TIERS
 
 from .errors import (
     CompanyNotFound,
@@ -109,8 +111,11 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
                    tax_id_country: str = UNSET, billing_contact_name: str = UNSET,
                    billing_contact_email: str = UNSET, billing_contact_phone: str = UNSET,
                    erp_customer_number: str = UNSET, default_terms_days: int = UNSET,
-                   po_number_required: bool = UNSET, allowed_channels: list[str] = UNSET) -> Company:
-    """Change the given fields (others untouched). Status has its own service, limits too."""
+                   po_number_required: bool = UNSET, allowed_channels: list[str] = UNSET,
+                   credit_tier: str = UNSET) -> Company:
+    """Change the given fields (others untouched). Status has its own service, limits too.
+    ``credit_tier`` is a built-in tier key (``INVALID_COMPANY`` otherwise); merchants change it
+    through ``decisions.services.company_tier_set``, which audits the change."""
     changed: list[str] = []
     if legal_name is not UNSET:
         if not (legal_name or "").strip():
@@ -147,6 +152,12 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
     if allowed_channels is not UNSET:
         company.allowed_channels = channel_slugs_validate(allowed_channels)
         changed.append("allowed_channels")
+    if credit_tier is not UNSET:
+        if credit_tier not in TIERS:
+            raise InvalidCompany(f"unknown credit tier {credit_tier!r}",
+                                 merchant_message="Unknown credit tier; use starter, standard or premium.")
+        company.credit_tier = credit_tier
+        changed.append("credit_tier")
     if not changed:
         return company
     return _company_save(company, update_fields=[*changed, "updated_at"])
@@ -175,9 +186,11 @@ def company_status_set(*, company: Company, status: str, reason: str) -> Company
     return locked
 
 
-def credit_limit_set(*, company: Company, amount: Money) -> CreditLimit:
+def credit_limit_set(*, company: Company, amount: Money, actor: str = "system", reason: str = "") -> CreditLimit:
     """Set the company's credit limit in ``amount.currency`` (≥ 0, quantized). Lowering it below
-    the current exposure is allowed: available credit turns negative and new holds are refused."""
+    the current exposure is allowed: available credit turns negative and new holds are refused.
+    Audited in the same transaction (``credit_limit.set``, before/after ``{currency, amount}``,
+    before null for a new limit); setting the same amount again records nothing."""
     if not isinstance(amount, Money):
         raise InvalidCreditLimit(f"not Money: {amount!r}")
     try:
@@ -188,9 +201,17 @@ def credit_limit_set(*, company: Company, amount: Money) -> CreditLimit:
     if value < 0:
         raise InvalidCreditLimit(f"credit limit must be zero or positive, got {value} {currency}")
     with transaction.atomic():
-        company_lock(company_id=company.pk)
+        locked = company_lock(company_id=company.pk)
+        previous = CreditLimit.objects.filter(company=locked, currency=currency).first()
+        if previous is not None and previous.amount == value:
+            return previous
         limit, _ = CreditLimit.objects.update_or_create(company=company, currency=currency,
                                                         defaults={"amount": value})
+        audit_record(installation=locked.installation, actor=actor, action="credit_limit.set",
+                     object_type="company", object_id=locked.pk, company=locked,
+                     before=(None if previous is None
+                             else {"currency": currency, "amount": quantize(previous.amount, currency)}),
+                     after={"currency": currency, "amount": value}, reason=reason)
     return limit
 
 

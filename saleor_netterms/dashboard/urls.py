@@ -5,4 +5,14 @@ from . import views
 urlpatterns = [
     path("app/", views.app_page, name="app-home"),
     path("app/session", views.session_view, name="app-session"),
+    path("app/companies", views.companies_page, name="app-companies"),
+    path("app/companies/<int:company_id>", views.company_page, name="app-company"),
+    path("app/reviews", views.reviews_page, name="app-reviews"),
+    path("app/payments", views.payments_page, name="app-payments"),
+    path("app/ledger", views.ledger_page, name="app-ledger"),
+    path("app/sync", views.sync_page, name="app-sync"),
+    path("app/approvals", views.approvals_page, name="app-approvals"),
+    path("app/approvals/<int:request_id>", views.approval_page, name="app-approval"),
+    path("app/policies", views.policies_page, name="app-policies"),
+    path("app/invoices", views.placeholder_page, {"area": "invoices"}, name="app-invoices"),
 ]

@@ -1,4 +1,8 @@
-"""The app page in the Dashboard iframe (FACTS.md §8.2) and its session endpoint."""
+"""The app pages in the Dashboard iframe (FACTS.md §8.2) and the overview's session endpoint.
+
+The page views only render a template: no data, no token, nothing about the installation. The
+browser gets the Dashboard token by the app-bridge handshake and reads everything from the app's
+GraphQL API (/graphql/) with it (static/dashboard/api.js)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,21 +16,89 @@ from saleor_netterms.installations.responses import error_response
 
 from .services import dashboard_session_build
 
-# Pages other areas add; the nav shows them so the layout has their place.
+# (key, label, href): every page of the app. Invoices is a placeholder until its API area
+# (api/invoicing.py) has operations.
 NAV_LINKS = (
     ("home", "Overview", "/app/"),
     ("companies", "Credit accounts", "/app/companies"),
-    ("ledger", "Ledger", "/app/ledger"),
+    ("reviews", "Credit review", "/app/reviews"),
     ("payments", "Payments", "/app/payments"),
+    ("ledger", "Ledger", "/app/ledger"),
+    ("sync", "Saleor sync", "/app/sync"),
+    ("approvals", "Approvals", "/app/approvals"),
+    ("policies", "Policies", "/app/policies"),
+    ("invoices", "Invoices", "/app/invoices"),
 )
+
+# Pages whose API has not landed yet: what they will show, and where the operations will live.
+PLACEHOLDERS = {
+    "invoices": ("Invoices", "Issued invoices, their PDFs and dunning state.", "api/invoicing.py"),
+}
+
+
+def _page(request: HttpRequest, template: str, active: str, **context) -> HttpResponse:
+    theme = "dark" if request.GET.get("theme") == "dark" else "light"
+    return render(request, template, {
+        "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__, **context,
+    })
 
 
 @require_GET
 def app_page(request: HttpRequest) -> HttpResponse:
-    theme = "dark" if request.GET.get("theme") == "dark" else "light"
-    return render(request, "dashboard/home.html", {
-        "theme": theme, "nav_links": NAV_LINKS, "active": "home", "version": __version__,
-    })
+    return _page(request, "dashboard/home.html", "home")
+
+
+@require_GET
+def companies_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/companies.html", "companies")
+
+
+@require_GET
+def company_page(request: HttpRequest, company_id: int) -> HttpResponse:
+    """The id is read by company.js from the URL; the page itself carries no company data."""
+    return _page(request, "dashboard/company.html", "companies")
+
+
+@require_GET
+def reviews_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/reviews.html", "reviews")
+
+
+@require_GET
+def payments_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/payments.html", "payments")
+
+
+@require_GET
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/ledger.html", "ledger")
+
+
+@require_GET
+def sync_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/sync.html", "sync")
+
+
+@require_GET
+def approvals_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/approvals.html", "approvals")
+
+
+@require_GET
+def approval_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The id is read by approval.js from the URL; the page itself carries no data."""
+    return _page(request, "dashboard/approval.html", "approvals")
+
+
+@require_GET
+def policies_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/policies.html", "policies")
+
+
+@require_GET
+def placeholder_page(request: HttpRequest, area: str) -> HttpResponse:
+    title, what, module = PLACEHOLDERS[area]
+    return _page(request, "dashboard/placeholder.html", area, title=title, what=what, module=module)
 
 
 @require_GET

@@ -55,3 +55,38 @@ class UnknownTier(NetTermsError):
             f"unknown credit tier {name!r}",
             merchant_message=f"Unknown credit tier {name!r}; use Starter, Standard or Premium.",
         )
+
+
+class DecisionsInputError(NetTermsError):
+    """Refused input to a policy, tier or simulation service, naming the field it concerns."""
+
+    http_status = 400
+
+    def __init__(self, code: str, field: str, merchant_message: str) -> None:
+        self.field = field
+        super().__init__(f"{code}: {field}: {merchant_message}", code=code,
+                         merchant_message=merchant_message)
+
+
+def invalid_channel(slug: object) -> DecisionsInputError:
+    return DecisionsInputError("INVALID_CHANNEL", "channel",
+                               f"{slug!r} is not a Saleor channel slug (letters, digits, - and _).")
+
+
+def invalid_threshold(value: object) -> DecisionsInputError:
+    return DecisionsInputError("INVALID_UNDERWRITER_THRESHOLD", "underwriterThreshold",
+                               f"{value!r} is not a decimal amount of zero or more, e.g. \"5000.00\".")
+
+
+def invalid_days(value: object) -> DecisionsInputError:
+    return DecisionsInputError("INVALID_DAYS", "days", f"days must be 1 to 365, not {value!r}.")
+
+
+class PolicyVersionConflict(NetTermsError):
+    """Another version of the same tier and channel was saved since the one the merchant edited."""
+
+    code = "POLICY_VERSION_CONFLICT"
+    http_status = 409
+    merchant_message = ("Someone saved this policy in the meantime. Reload it, check the changes "
+                        "and save again.")
+    field = "baseVersion"

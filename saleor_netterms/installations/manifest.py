@@ -61,6 +61,13 @@ def manifest_build() -> dict:
                 "permissions": ["HANDLE_PAYMENTS"],
                 "url": absolute_url("/app/companies"),
             },
+            {
+                "label": "Net terms review",
+                "mount": "NAVIGATION_ORDERS",
+                "target": "APP_PAGE",
+                "permissions": ["HANDLE_PAYMENTS"],
+                "url": absolute_url("/app/reviews"),
+            },
         ],
         "webhooks": [webhook_manifest_entry(d) for d in WEBHOOKS],
     }

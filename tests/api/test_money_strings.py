@@ -84,7 +84,7 @@ def test_every_amount_in_a_response_is_an_exact_decimal_string(gql, credit_insta
     authorize(credit_installation, tx="tx-2", amount="750.00")
     payment_record(company=buyer, money=usd("450.10"), received_on=dt.date(2025, 3, 1), reference="BANK-1",
                    allocations=[(receivable, usd("400.00"))])
-    dead_report(credit_installation, dedupe_key="alloc:1:success")
+    dead_report(credit_installation, dedupe_key="test:dead-report")
 
     # when
     data = gql(EVERYTHING, {"id": str(Company.objects.get().pk)})
@@ -96,5 +96,6 @@ def test_every_amount_in_a_response_is_an_exact_decimal_string(gql, credit_insta
             if not (isinstance(value["amount"], str) and EXACT_AMOUNT.fullmatch(value["amount"])
                     and value["currency"] == "USD")] == []
     assert sorted({value["amount"] for value in amounts}, key=float) == [
-        "0.00", "50.10", "400.00", "450.10", "500.00", "750.00", "1150.00", "2400.10", "9250.00", "10000.00"]
+        "0.00", "50.10", "250.00", "400.00", "450.10", "500.00", "750.00", "1150.00", "2400.10", "9250.00",
+        "10000.00"]
     assert data["company"]["payments"][0]["unallocatedAmount"] == {"amount": "50.10", "currency": "USD"}

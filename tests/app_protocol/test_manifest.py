@@ -46,7 +46,7 @@ def test_manifest_top_level_fields(client, public_settings):
     assert "MANAGE_APPS" not in manifest["permissions"]  # refused by Saleor 3.24 (FACTS §1.1)
 
 
-def test_manifest_extension_credit_accounts(client, public_settings):
+def test_manifest_extensions_credit_accounts_and_review(client, public_settings):
     # when
     manifest = client.get("/api/manifest").json()
 
@@ -54,7 +54,23 @@ def test_manifest_extension_credit_accounts(client, public_settings):
     assert manifest["extensions"] == [{
         "label": "Credit accounts", "mount": "NAVIGATION_CUSTOMERS", "target": "APP_PAGE",
         "permissions": ["HANDLE_PAYMENTS"], "url": "https://netterms.example.com/app/companies",
+    }, {
+        "label": "Net terms review", "mount": "NAVIGATION_ORDERS", "target": "APP_PAGE",
+        "permissions": ["HANDLE_PAYMENTS"], "url": "https://netterms.example.com/app/reviews",
     }]
+    assert all(set(e["permissions"]) <= set(manifest["permissions"]) for e in manifest["extensions"])
+
+
+def test_manifest_extension_urls_are_routed(client, public_settings):
+    # given
+    extensions = client.get("/api/manifest").json()["extensions"]
+
+    # when
+    statuses = [client.get(e["url"].removeprefix("https://netterms.example.com")).status_code
+                for e in extensions]
+
+    # then
+    assert statuses == [200, 200]
 
 
 def test_manifest_webhooks_come_from_the_registry(client, public_settings):

@@ -398,3 +398,22 @@ def test_an_overlong_payment_reference_is_refused(credit_installation, company):
     # then
     assert refused.value.code == "PAYMENT_REFERENCE_TOO_LONG"
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_order_cancelled_in_review_cancels_its_approval_request(credit_installation, company_factory, member_factory):
+    # given
+    from saleor_netterms.approvals.models import ApprovalRequest
+
+    company = company_factory(installation=credit_installation)
+    member_factory(company=company, value="VXNlcjo3", spending_limit=usd("100"))
+    checkout_authorize(installation=credit_installation, request=AuthorizationRequest(
+        transaction_id="tx-review", money=usd("750.00"), buyer=Buyer(user_id="VXNlcjo3"), channel_slug="c"))
+    assert ApprovalRequest.objects.get().status == "pending"
+
+    # when
+    order_cancel(installation=credit_installation, order_id="T3JkZXI6OQ==", transaction_ids=("tx-review",))
+
+    # then
+    assert ApprovalRequest.objects.get().status == "canceled"
+    assert reports() == [("AUTHORIZATION_FAILURE", NetTermsTransaction.objects.get().psp_reference, "750.00")]

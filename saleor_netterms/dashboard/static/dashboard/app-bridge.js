@@ -4,17 +4,37 @@
  *   Dashboard -> app: {type: "handshake", payload: {token, version, ...}}, {type: "tokenRefresh",
  *                     payload: {token}}, {type: "theme", payload: {theme}}
  *   app -> Dashboard: {type: "notifyReady", payload: {actionId}}
- * Messages are accepted only from the document.referrer origin (the Dashboard).
+ * Messages are accepted only from the Dashboard's origin (ancestorOrigins[0] / document.referrer,
+ * remembered across in-app links).
  * window.NetTerms.fetch(url, init) calls the backend with authorization-bearer + saleor-api-url.
  */
 (function () {
   "use strict";
   var params = new URLSearchParams(window.location.search);
   var saleorApiUrl = params.get("saleorApiUrl") || "";
-  var dashboardOrigin = null;
-  try { dashboardOrigin = document.referrer ? new URL(document.referrer).origin : null; } catch (e) { dashboardOrigin = null; }
+  var dashboardOrigin = findDashboardOrigin();
   var state = { token: null, saleorApiUrl: saleorApiUrl, theme: params.get("theme") === "dark" ? "dark" : "light" };
   var tokenListeners = [];
+
+  // The Dashboard is the parent window. Its origin is ancestorOrigins[0] where the browser has it;
+  // else the referrer of the first page the Dashboard loaded. After a link inside the app the
+  // referrer is the app itself, so the origin found first is kept for this tab (sessionStorage).
+  function findDashboardOrigin() {
+    var found = null;
+    var key = "netterms.dashboardOrigin";
+    try {
+      if (window.location.ancestorOrigins && window.location.ancestorOrigins.length) {
+        found = window.location.ancestorOrigins[0];
+      } else if (document.referrer && new URL(document.referrer).origin !== window.location.origin) {
+        found = new URL(document.referrer).origin;
+      }
+    } catch (e) { found = null; }
+    try {
+      if (found && found !== "null") { window.sessionStorage.setItem(key, found); }
+      else { found = window.sessionStorage.getItem(key); }
+    } catch (e) { /* storage blocked: only the first page works, as before */ }
+    return found && found !== "null" ? found : null;
+  }
 
   function applyTheme(theme) {
     state.theme = theme === "dark" ? "dark" : "light";
@@ -54,6 +74,22 @@
     return fetch(url, Object.assign({}, init, { headers: headers, credentials: "omit" }));
   }
 
+  // Ask the Dashboard for a (fresh) token: it answers notifyReady with a handshake.
+  function requestToken(timeoutMs) {
+    var previous = state.token;
+    return new Promise(function (resolve, reject) {
+      var done = false;
+      var timer = setTimeout(function () { if (!done) { done = true; reject(new Error("TOKEN_TIMEOUT")); } }, timeoutMs || 10000);
+      tokenListeners.push(function (token) {
+        if (!done && token !== previous) { done = true; clearTimeout(timer); resolve(token); }
+      });
+      if (!dispatch("notifyReady", {})) { done = true; clearTimeout(timer); reject(new Error("NOT_IN_DASHBOARD")); }
+    });
+  }
+
+  // An in-app URL that keeps the Dashboard's query (?saleorApiUrl=…&id=…&theme=…&locale=…).
+  function appHref(path) { return path + window.location.search; }
+
   // Keep ?saleorApiUrl=…&id=…&theme=… on in-app links so every page can find its Saleor.
   document.querySelectorAll("a[data-keep-query]").forEach(function (link) {
     link.href = link.getAttribute("href") + window.location.search;
@@ -67,5 +103,7 @@
     fetch: authedFetch,
     dispatch: dispatch,
     notifyReady: function () { return dispatch("notifyReady", {}); },
+    requestToken: requestToken,
+    href: appHref,
   };
 })();

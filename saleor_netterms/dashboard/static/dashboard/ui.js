@@ -1,0 +1,333 @@
+/*
+ * NetTerms.ui: small DOM and formatting helpers shared by the pages (no framework, textContent only).
+ *
+ * Amounts arrive as exact decimal strings ("1250.00") with an ISO 4217 code and are formatted with
+ * Intl.NumberFormat for the Dashboard's ?locale= — the string is handed to Intl as is (exact
+ * decimal), never parsed into a float. Sums and ratios use BigInt minor units.
+ */
+(function () {
+  "use strict";
+  var NT = window.NetTerms;
+  var params = new URLSearchParams(window.location.search);
+
+  function pickLocale(raw) {
+    var candidates = [];
+    if (raw) { candidates.push(raw.replace(/_/g, "-")); }
+    if (navigator.language) { candidates.push(navigator.language); }
+    candidates.push("en");
+    for (var i = 0; i < candidates.length; i++) {
+      try {
+        var canonical = Intl.getCanonicalLocales(candidates[i])[0];
+        if (canonical && Intl.NumberFormat.supportedLocalesOf([canonical]).length) { return canonical; }
+      } catch (e) { /* not a locale: try the next */ }
+    }
+    return "en";
+  }
+
+  var locale = pickLocale(params.get("locale"));
+  document.documentElement.setAttribute("lang", locale);
+  var moneyFormats = {};
+
+  function moneyFormat(currency) {
+    if (!moneyFormats[currency]) {
+      try {
+        moneyFormats[currency] = new Intl.NumberFormat(locale, { style: "currency", currency: currency });
+      } catch (e) { moneyFormats[currency] = null; }
+    }
+    return moneyFormats[currency];
+  }
+
+  // "1250.00" + "USD" -> "$1,250.00" (en-US) / "1.250,00 $" (de). Exact: the string goes to Intl.
+  function money(value) {
+    if (!value || value.amount === undefined || value.amount === null) { return "—"; }
+    var format = moneyFormat(value.currency);
+    return format ? format.format(value.amount) : value.amount + " " + value.currency;
+  }
+
+  function isNegative(value) { return !!value && typeof value.amount === "string" && value.amount.charAt(0) === "-"; }
+
+  function isZero(value) { return !!value && /^-?0(\.0+)?$/.test(value.amount); }
+
+  // --- exact decimal arithmetic on strings (BigInt scaled to the longest fraction) -------------
+  function scaleOf(text) { var dot = text.indexOf("."); return dot < 0 ? 0 : text.length - dot - 1; }
+
+  function toScaled(text, scale) {
+    var negative = text.charAt(0) === "-";
+    var digits = text.replace("-", "");
+    var parts = digits.split(".");
+    var fraction = (parts[1] || "");
+    while (fraction.length < scale) { fraction += "0"; }
+    var big = BigInt(parts[0] + fraction);
+    return negative ? -big : big;
+  }
+
+  function fromScaled(big, scale) {
+    var negative = big < 0n;
+    var digits = (negative ? -big : big).toString();
+    while (digits.length <= scale) { digits = "0" + digits; }
+    var text = scale ? digits.slice(0, digits.length - scale) + "." + digits.slice(digits.length - scale) : digits;
+    return (negative ? "-" : "") + text;
+  }
+
+  var DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+
+  function decimalSum(texts) {
+    var valid = texts.filter(function (t) { return DECIMAL_RE.test(t); });
+    var scale = valid.reduce(function (s, t) { return Math.max(s, scaleOf(t)); }, 0);
+    var total = valid.reduce(function (acc, t) { return acc + toScaled(t, scale); }, 0n);
+    return fromScaled(total, scale);
+  }
+
+  function decimalCompare(a, b) {
+    var scale = Math.max(scaleOf(a), scaleOf(b));
+    var x = toScaled(a, scale), y = toScaled(b, scale);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  // part / whole in tenths of a percent (integer), or null when whole is not positive.
+  function permille(part, whole) {
+    var scale = Math.max(scaleOf(part), scaleOf(whole));
+    var p = toScaled(part, scale), w = toScaled(whole, scale);
+    if (w <= 0n) { return null; }
+    return Number((p * 1000n) / w);
+  }
+
+  var percentFormat = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  function percentFromPermille(value) { return percentFormat.format(value / 1000); }
+
+  var numberFormat = new Intl.NumberFormat(locale);
+  function number(value) { return value === null || value === undefined ? "—" : numberFormat.format(value); }
+
+  var dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  var dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  // "2025-03-01" (a calendar date, no zone) or an ISO date-time.
+  function date(value) {
+    if (!value) { return "—"; }
+    var parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(value + "T00:00:00Z") : new Date(value);
+    return isNaN(parsed) ? value : dateFormat.format(parsed);
+  }
+  function dateTime(value) {
+    if (!value) { return "—"; }
+    var parsed = new Date(value);
+    return isNaN(parsed) ? value : dateTimeFormat.format(parsed);
+  }
+  function today() {
+    var now = new Date();
+    return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+  }
+
+  // "ON_HOLD" -> "On hold"
+  function humanize(value) {
+    if (!value) { return "—"; }
+    var text = String(value).replace(/_/g, " ").toLowerCase();
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // --- DOM -------------------------------------------------------------------------------------
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    attrs = attrs || {};
+    Object.keys(attrs).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key === "text") { el.textContent = value; }
+      else if (key === "class") { el.className = value; }
+      else if (key.slice(0, 2) === "on" && typeof value === "function") { el.addEventListener(key.slice(2), value); }
+      else if (key === "dataset") { Object.keys(value).forEach(function (k) { el.dataset[k] = value[k]; }); }
+      else if (value === true) { el.setAttribute(key, ""); }
+      else { el.setAttribute(key, String(value)); }
+    });
+    for (var i = 2; i < arguments.length; i++) { append(el, arguments[i]); }
+    return el;
+  }
+
+  function append(parent, child) {
+    if (child === null || child === undefined || child === false) { return; }
+    if (Array.isArray(child)) { child.forEach(function (c) { append(parent, c); }); return; }
+    parent.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  }
+
+  function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } return el; }
+
+  // A right-aligned, tabular amount cell content.
+  function moneyEl(value, tag) {
+    return h(tag || "span", { class: "nt-num" + (isNegative(value) ? " is-negative" : "") }, money(value));
+  }
+
+  var TONES = {
+    ACTIVE: "success", ON_HOLD: "warning", SUSPENDED: "error", CLOSED: "neutral",
+    AUTHORIZED: "info", IN_REVIEW: "warning", DECLINED: "error", CAPTURED: "success", CANCELED: "neutral",
+    OPEN: "info", PAID: "success", CREDITED: "neutral",
+    PENDING: "warning", DELIVERED: "success", DEAD: "error",
+    approve: "success", review: "warning", decline: "error",
+  };
+  function pill(value, label) {
+    return h("span", { class: "nt-pill is-" + (TONES[value] || "neutral") }, label || humanize(value));
+  }
+
+  function errorText(error) {
+    if (!error) { return ""; }
+    var code = error.code && error.code !== "UNKNOWN" ? " (" + error.code + ")" : "";
+    return (error.message || "Something went wrong.") + code;
+  }
+
+  // A status line: kind is "", "info", "success", "warning" or "error".
+  function banner(el, text, kind) {
+    el.textContent = text || "";
+    el.className = "nt-banner" + (kind ? " is-" + kind : "");
+    el.hidden = !text;
+    el.setAttribute("role", kind === "error" ? "alert" : "status");
+  }
+
+  function tableMessage(tbody, colspan, text, kind) {
+    clear(tbody);
+    tbody.appendChild(h("tr", {}, h("td", { colspan: colspan, class: "nt-empty" + (kind ? " is-" + kind : "") }, text)));
+  }
+
+  // --- forms -----------------------------------------------------------------------------------
+  function clearFieldErrors(form) {
+    form.querySelectorAll(".nt-field-error, .nt-form-error").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var described = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id.indexOf("-error") < 0; });
+      if (described.length) { el.setAttribute("aria-describedby", described.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+    });
+  }
+
+  // errors: [{code, field, message}] from a mutation. A field error goes under its input
+  // (name = the API argument), the rest to the top of the form. Focuses the first problem.
+  function showFieldErrors(form, errors, fieldNames) {
+    clearFieldErrors(form);
+    var firstInvalid = null;
+    var general = [];
+    (errors || []).forEach(function (error) {
+      var name = error.field && fieldNames && fieldNames[error.field] ? fieldNames[error.field] : error.field;
+      var input = name ? form.querySelector('[name="' + name + '"]') : null;
+      if (!input || input.closest("[hidden]")) { general.push(error); return; }
+      var id = (input.id || name) + "-error";
+      var message = h("p", { class: "nt-field-error", id: id }, errorText(error));
+      var wrapper = input.closest(".nt-field") || input.parentNode;
+      wrapper.appendChild(message);
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + id).trim());
+      if (input.type !== "hidden") { firstInvalid = firstInvalid || input; }
+    });
+    if (general.length) {
+      var box = h("div", { class: "nt-form-error nt-banner is-error", role: "alert", tabindex: "-1" },
+        general.map(function (e) { return h("div", {}, errorText(e)); }));
+      form.insertBefore(box, form.firstChild);
+      if (!firstInvalid) { box.focus(); }
+    }
+    if (firstInvalid) { firstInvalid.focus(); }
+  }
+
+  function formError(form, error) { showFieldErrors(form, [{ code: error.code, field: null, message: error.message }]); }
+
+  // Disable a form's submit button while a request runs.
+  function busy(form, on) {
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = on; b.setAttribute("aria-busy", on ? "true" : "false"); });
+  }
+
+  // --- dialogs (native <dialog>: focus stays inside, Esc closes, focus returns to the opener) ---
+  function openDialog(dialog, opener) {
+    var form = dialog.querySelector("form");
+    if (form) { clearFieldErrors(form); }
+    dialog._opener = opener || document.activeElement;
+    dialog.showModal();
+    var first = dialog.querySelector("[autofocus], input:not([type=hidden]):not([disabled]), select, textarea, button");
+    if (first) { first.focus(); }
+  }
+  function closeDialog(dialog) {
+    dialog.close();
+    if (dialog._opener && typeof dialog._opener.focus === "function") { dialog._opener.focus(); }
+  }
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer) { event.preventDefault(); closeDialog(closer.closest("dialog")); }
+  });
+
+  // --- tabs (WAI-ARIA: arrows/Home/End move between tabs, the hash remembers the tab) ----------
+  function tabs(tablist, onSelect) {
+    var all = Array.prototype.slice.call(tablist.querySelectorAll("[role=tab]"));
+    function select(tab, focus) {
+      all.forEach(function (t) {
+        var on = t === tab;
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) { tab.focus(); }
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + tab.dataset.tab);
+      }
+      onSelect(tab.dataset.tab);
+    }
+    all.forEach(function (tab, index) {
+      tab.addEventListener("click", function () { select(tab, false); });
+      tab.addEventListener("keydown", function (event) {
+        var next = null;
+        if (event.key === "ArrowRight") { next = all[(index + 1) % all.length]; }
+        else if (event.key === "ArrowLeft") { next = all[(index - 1 + all.length) % all.length]; }
+        else if (event.key === "Home") { next = all[0]; }
+        else if (event.key === "End") { next = all[all.length - 1]; }
+        if (next) { event.preventDefault(); select(next, true); }
+      });
+    });
+    var wanted = window.location.hash.slice(1);
+    var initial = all.filter(function (t) { return t.dataset.tab === wanted; })[0] || all[0];
+    select(initial, false);
+    return { select: function (name) { select(all.filter(function (t) { return t.dataset.tab === name; })[0], false); } };
+  }
+
+  // --- paging (offset/first; "Next" while a full page came back) -------------------------------
+  function pager(container, pageSize, onChange) {
+    var offset = 0;
+    var prev = h("button", { type: "button", class: "nt-button is-secondary" }, "Previous");
+    var next = h("button", { type: "button", class: "nt-button is-secondary" }, "Next");
+    var label = h("span", { class: "nt-muted", "aria-live": "polite" });
+    clear(container).appendChild(h("div", { class: "nt-pager" }, prev, label, next));
+    prev.addEventListener("click", function () { offset = Math.max(0, offset - pageSize); onChange(offset); });
+    next.addEventListener("click", function () { offset += pageSize; onChange(offset); });
+    return {
+      reset: function () { offset = 0; },
+      get offset() { return offset; },
+      update: function (count) {
+        prev.disabled = offset === 0;
+        next.disabled = count < pageSize;
+        label.textContent = count ? (offset + 1) + "–" + (offset + count) : (offset ? "No more rows" : "");
+        container.hidden = offset === 0 && count < pageSize;
+      },
+    };
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  // Start a page: outside the Dashboard say so; inside, run once the first token arrived.
+  function start(statusEl, run) {
+    if (!NT.inDashboard) {
+      banner(statusEl, "Open this page from the Saleor Dashboard (Apps → Net Terms).", "warning");
+      return;
+    }
+    banner(statusEl, "Connecting to the Saleor Dashboard…", "");
+    var started = false;
+    NT.onToken(function () { if (!started) { started = true; banner(statusEl, "", ""); run(); } });
+    NT.notifyReady();
+  }
+
+  NT.ui = {
+    locale: locale, money: money, moneyEl: moneyEl, isNegative: isNegative, isZero: isZero,
+    decimalSum: decimalSum, decimalCompare: decimalCompare, permille: permille,
+    percentFromPermille: percentFromPermille, number: number, date: date, dateTime: dateTime,
+    today: today, humanize: humanize, h: h, clear: clear, pill: pill, errorText: errorText,
+    banner: banner, tableMessage: tableMessage, showFieldErrors: showFieldErrors,
+    clearFieldErrors: clearFieldErrors, formError: formError, busy: busy, openDialog: openDialog,
+    closeDialog: closeDialog, tabs: tabs, pager: pager, debounce: debounce, start: start,
+  };
+})();

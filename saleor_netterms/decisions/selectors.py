@@ -1,0 +1,216 @@
+"""Reads of the decisions domain: which policy decides a company's order, payment history, records.
+
+Which policy decides (``policy_resolve``)
+-----------------------------------------
+For a company's order in a channel, with the company's credit tier:
+
+1. the latest version saved for (tier, that channel), if it is active;
+2. else the latest version saved for (tier, all channels), if it is active;
+3. else the built-in fallback: the built-in tier policy (``decisions.tiers``) when
+   ``settings.CREDIT_TIER_POLICIES_BUILTIN`` is true, otherwise the plain limit check
+   ``CreditPolicy()`` (the behaviour before policies existed; the default, so that turning tier
+   policies on is a deliberate step for an existing store).
+
+An inactive latest version is a reset (``services.policy_reset``): that level is skipped.
+
+Payment history (``payment_history``), over the 12 months (365 days) up to ``today``
+-----------------------------------------------------------------------------------
+* An invoice (receivable) is *settled* when its status is paid and a payment was allocated to it;
+  it was settled on the latest ``received_on`` of those payments. Receivables paid only by
+  credit notes or credit balance (no allocation) and credited ones are not payment history.
+* ``avg_days_to_pay`` = mean of (settled on − issue date), each floored at 0 (a payment dated
+  before the invoice counts as paid on the issue date), over invoices settled in the window;
+  ``avg_days_beyond_terms`` = mean of (settled on − due date) over the same invoices (negative:
+  paid early). Both rounded half-up to 2 decimals.
+* ``late_invoice_share`` = (settled after the due date + open and past due today) ÷ (settled in
+  the window + open and past due today), rounded half-up to 4 decimals.
+* All three are None (unknown) when there is no such invoice.
+* ``overdue_amount`` / ``max_days_past_due``: open receivables past due today with a positive
+  open amount (from the ledger).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.payments.models import PaymentAllocation
+from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+
+from .engine import CreditPolicy
+from .models import CreditPolicyVersion, DecisionRecord, LimitRecommendation
+from .tiers import policy_from_dict, tier_get
+
+HISTORY_DAYS = 365
+LIMIT_ONLY_POLICY = CreditPolicy()
+_CENT = Decimal("0.01")
+_BASIS_POINT = Decimal("0.0001")
+
+
+class PolicySource:
+    VERSION = "version"
+    BUILTIN_TIER = "builtin_tier"
+    LIMIT_ONLY = "limit_only"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPolicy:
+    """The policy in force and where it came from (``version`` None for the built-in fallback)."""
+
+    policy: CreditPolicy
+    source: str
+    tier: str
+    channel_slug: str  # the scope of the version used: the channel, or "" for all channels
+    version_id: int | None = None
+    version: int | None = None
+    underwriter_threshold: Decimal | None = None
+
+
+def builtin_policy(tier: str) -> ResolvedPolicy:
+    """Step 3 of the resolution (see the module docstring)."""
+    key = tier_get(tier).key
+    if getattr(settings, "CREDIT_TIER_POLICIES_BUILTIN", False):
+        return ResolvedPolicy(policy=tier_get(key).policy, source=PolicySource.BUILTIN_TIER, tier=key,
+                              channel_slug="")
+    return ResolvedPolicy(policy=LIMIT_ONLY_POLICY, source=PolicySource.LIMIT_ONLY, tier=key, channel_slug="")
+
+
+def policy_version_latest(*, installation_id: int, tier: str, channel_slug: str) -> CreditPolicyVersion | None:
+    return (CreditPolicyVersion.objects
+            .filter(installation_id=installation_id, tier=tier, channel_slug=channel_slug)
+            .order_by("-version").first())
+
+
+def _resolved(version: CreditPolicyVersion) -> ResolvedPolicy:
+    return ResolvedPolicy(policy=policy_from_dict(version.policy), source=PolicySource.VERSION,
+                          tier=version.tier, channel_slug=version.channel_slug, version_id=version.pk,
+                          version=version.version, underwriter_threshold=version.underwriter_threshold)
+
+
+def policy_resolve(*, installation_id: int, tier: str, channel_slug: str) -> ResolvedPolicy:
+    """The policy that decides orders of ``tier`` in ``channel_slug`` ("" = the all-channels
+    level only). See the module docstring for the precedence."""
+    key = tier_get(tier).key
+    for scope in ((channel_slug, "") if channel_slug else ("",)):
+        latest = policy_version_latest(installation_id=installation_id, tier=key, channel_slug=scope)
+        if latest is not None and latest.active:
+            return _resolved(latest)
+    return builtin_policy(key)
+
+
+def policy_for(*, company, channel_slug: str) -> tuple[CreditPolicy, int | None]:
+    """The policy deciding ``company``'s orders in ``channel_slug`` and its version id (None for
+    a built-in policy)."""
+    resolved = policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
+                              channel_slug=channel_slug)
+    return resolved.policy, resolved.version_id
+
+
+def policy_versions(*, installation, tier: str | None = None, channel_slug: str | None = None):
+    """Every saved version, newest first per (tier, channel)."""
+    qs = CreditPolicyVersion.objects.filter(installation=installation)
+    if tier is not None:
+        qs = qs.filter(tier=tier_get(tier).key)
+    if channel_slug is not None:
+        qs = qs.filter(channel_slug=channel_slug)
+    return qs.order_by("tier", "channel_slug", "-version")
+
+
+def channels_with_own_version(*, installation_id: int, tier: str) -> set[str]:
+    """Channels whose latest (tier, channel) version is active: the all-channels policy does not
+    decide there."""
+    found: set[str] = set()
+    slugs = (CreditPolicyVersion.objects.filter(installation_id=installation_id, tier=tier)
+             .exclude(channel_slug="").values_list("channel_slug", flat=True).distinct())
+    for slug in slugs:
+        latest = policy_version_latest(installation_id=installation_id, tier=tier, channel_slug=slug)
+        if latest is not None and latest.active:
+            found.add(slug)
+    return found
+
+
+# --- payment history ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentHistory:
+    overdue_amount: Decimal
+    max_days_past_due: int
+    overdue_open_count: int
+    settled_count: int
+    settled_late_count: int
+    avg_days_to_pay: Decimal | None
+    avg_days_beyond_terms: Decimal | None
+    late_invoice_share: Decimal | None
+
+
+def payment_history(*, company, currency: str, today: dt.date | None = None) -> PaymentHistory:
+    """See the module docstring for every definition."""
+    today = today or timezone.localdate()
+    overdue_amount = Decimal(0)
+    max_days_past_due = 0
+    overdue_open = 0
+    for receivable in Receivable.objects.filter(company=company, currency=currency,
+                                                status=ReceivableStatus.OPEN, due_date__lt=today):
+        open_amount = ledger_selectors.receivable_balance(company=company, currency=currency,
+                                                          receivable_ref=receivable.receivable_ref)
+        if open_amount.is_positive():
+            overdue_amount += open_amount.amount
+            overdue_open += 1
+            max_days_past_due = max(max_days_past_due, (today - receivable.due_date).days)
+
+    since = today - dt.timedelta(days=HISTORY_DAYS)
+    settled = (PaymentAllocation.objects
+               .filter(receivable__company=company, receivable__currency=currency,
+                       receivable__status=ReceivableStatus.PAID)
+               .values("receivable_id", "receivable__issue_date", "receivable__due_date")
+               .annotate(settled_on=Max("payment__received_on"))
+               .filter(settled_on__gte=since, settled_on__lte=today)
+               .order_by())
+    to_pay = beyond = late = count = 0
+    for row in settled:
+        count += 1
+        to_pay += max(0, (row["settled_on"] - row["receivable__issue_date"]).days)
+        days_beyond = (row["settled_on"] - row["receivable__due_date"]).days
+        beyond += days_beyond
+        late += days_beyond > 0
+    population = count + overdue_open
+    return PaymentHistory(
+        overdue_amount=overdue_amount,
+        max_days_past_due=max_days_past_due,
+        overdue_open_count=overdue_open,
+        settled_count=count,
+        settled_late_count=late,
+        avg_days_to_pay=(Decimal(to_pay) / count).quantize(_CENT, ROUND_HALF_UP) if count else None,
+        avg_days_beyond_terms=(Decimal(beyond) / count).quantize(_CENT, ROUND_HALF_UP) if count else None,
+        late_invoice_share=(Decimal(late + overdue_open) / population).quantize(_BASIS_POINT, ROUND_HALF_UP)
+        if population else None,
+    )
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+def decision_records(*, installation, company=None, days: int | None = None, tier: str | None = None):
+    qs = DecisionRecord.objects.filter(installation=installation)
+    if company is not None:
+        qs = qs.filter(company=company)
+    if days is not None:
+        qs = qs.filter(created_at__gte=timezone.now() - dt.timedelta(days=days))
+    if tier is not None:
+        qs = qs.filter(tier=tier)
+    return qs.order_by("-id")
+
+
+def limit_recommendations(*, installation, company=None, status: str | None = None):
+    qs = LimitRecommendation.objects.filter(installation=installation).select_related("company")
+    if company is not None:
+        qs = qs.filter(company=company)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")

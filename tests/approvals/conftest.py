@@ -1,0 +1,98 @@
+"""Fixtures of the approval workflow tests.
+
+The credit policy is pinned to the bare limit check (``CreditPolicy()``) so that what sends an
+order to review is explicit in each test: a member's spending limit (OVER_SPENDING_LIMIT), and
+``review_first_order`` where a test asks for it. Time is moved through the services' ``now=``."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from saleor_netterms.approvals.models import ApprovalRequest
+from saleor_netterms.approvals.services import approval_route_create
+from saleor_netterms.checkout import services as checkout_services
+from saleor_netterms.checkout.models import NetTermsTransaction
+from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
+from saleor_netterms.core.money import Money
+from saleor_netterms.decisions.engine import CreditPolicy
+
+BUYER_ID = "VXNlcjo2"
+CREDIT_MANAGER = "cm@merchant.example"
+FINANCE = "finance@merchant.example"
+SALES = "sales@merchant.example"
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def usd(amount: str) -> Money:
+    return Money.of(amount, "USD")
+
+
+@pytest.fixture(autouse=True)
+def _approvals_settings(settings):
+    settings.OUTBOX_DELIVERERS = {
+        **settings.OUTBOX_DELIVERERS,
+        "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
+        "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
+    }
+    settings.ROOT_URLCONF = "tests.approvals.urls"
+    settings.APP_PUBLIC_URL = "https://netterms.example.com"
+
+
+@pytest.fixture
+def policy(monkeypatch):
+    """``policy(CreditPolicy(...))`` sets the policy checkout decides with (default: bare limit)."""
+    from saleor_netterms.decisions import engine
+
+    try:  # checkout decides through decisions.services.decision_make (policy in force) when present
+        from saleor_netterms.decisions import services as decision_services
+    except ImportError:  # pragma: no cover - before the decisions services existed
+        decision_services = None
+
+    def use(value: CreditPolicy) -> CreditPolicy:
+        monkeypatch.setattr(checkout_services, "_policy_for", lambda company, channel_slug="": value)
+        if decision_services is not None and hasattr(decision_services, "decide"):
+            monkeypatch.setattr(decision_services, "decide", lambda snapshot, policy=None: engine.decide(snapshot, value))
+        return value
+    use(CreditPolicy())
+    return use
+
+
+@pytest.fixture
+def acme(credit_installation, company_factory, member_factory, policy):
+    """Acme Industrial Supply: 100,000.00 USD limit; its buyer's orders above 500.00 need approval."""
+    company = company_factory(installation=credit_installation, legal_name="Acme Industrial Supply",
+                              limit=usd("100000"), billing_contact_email="ap@acme.example")
+    member_factory(company=company, value=BUYER_ID, spending_limit=usd("500"))
+    return company
+
+
+def authorize(installation, *, tx: str, amount: str, user_id: str = BUYER_ID) -> NetTermsTransaction:
+    checkout_services.checkout_authorize(installation=installation, request=AuthorizationRequest(
+        transaction_id=tx, money=usd(amount), buyer=Buyer(user_id=user_id), channel_slug="default-channel"))
+    return NetTermsTransaction.objects.get(installation=installation, saleor_transaction_id=tx)
+
+
+def request_for(tx: NetTermsTransaction, kind: str = "credit_review") -> ApprovalRequest:
+    return ApprovalRequest.objects.get(transaction=tx, kind=kind)
+
+
+def staff_step(name: str, *emails: str, mode: str = "any", permission: str = "", hours: int | None = None,
+               on_deadline: str = "escalate") -> dict:
+    return {"name": name, "mode": mode, "approver_emails": list(emails), "required_permission": permission,
+            "deadline_hours": hours, "on_deadline": on_deadline}
+
+
+@pytest.fixture
+def standard_routes(credit_installation):
+    """First order of a company → sales; up to 10,000 → credit manager; above → credit manager, then finance."""
+    first = approval_route_create(installation=credit_installation, actor="admin@merchant.example",
+                                  name="First orders", priority=10, reason_codes=["FIRST_ORDER"],
+                                  steps=[staff_step("Sales", SALES)])
+    small = approval_route_create(installation=credit_installation, actor="admin@merchant.example",
+                                  name="Up to 10,000", priority=20, currency="USD", max_amount=usd("10000").amount,
+                                  steps=[staff_step("Credit manager", CREDIT_MANAGER)])
+    large = approval_route_create(installation=credit_installation, actor="admin@merchant.example",
+                                  name="Above 10,000", priority=30, currency="USD", min_amount=usd("10000").amount,
+                                  steps=[staff_step("Credit manager", CREDIT_MANAGER), staff_step("Finance", FINANCE)])
+    return first, small, large

@@ -1,0 +1,399 @@
+"""The pages in a real browser, inside a stand-in Dashboard.
+
+A headless Chromium loads a page served from another origin (the "Dashboard") that embeds
+/app/companies of the live app in an iframe and answers the app's notifyReady with the
+handshake, carrying a token minted by the Saleor test double. The browser is driven through the
+DevTools protocol over --remote-debugging-pipe (fd 3/4, NUL-separated JSON): no websocket
+library and no driver needed. Screenshots (PNG) land in $NETTERMS_SCREENSHOTS or the test's
+tmp dir.
+
+Skipped when no Chromium is installed (Debian: ``apt-get install -y chromium``)."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import fcntl
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from html import escape as html_escape
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from saleor_netterms.core.money import Money
+
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on PATH: install it (Debian: apt-get install -y chromium) to run the "
+                             "browser test of the Dashboard pages")
+
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars", "--force-color-profile=srgb",
+                "--remote-debugging-pipe"]
+WIDTH, HEIGHT = 1280, 1500
+# Puts the two pipe ends on fds 3 and 4 (inheritable), then becomes Chromium.
+LAUNCHER = ("import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+            "os.execv(sys.argv[3], sys.argv[3:])")
+BUYER_USER_ID = "VXNlcjo2"
+
+
+class DevTools:
+    """A minimal DevTools-protocol client over Chromium's --remote-debugging-pipe."""
+
+    def __init__(self, binary: str, user_data_dir: Path):
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+        # Chromium reads commands from fd 3 and writes answers to fd 4; the child's ends are moved
+        # above 9 first so that placing one on 3 or 4 cannot overwrite the other.
+        child_r, child_w = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10), fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        user_data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = user_data_dir.parent / "chromium.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(child_r), str(child_w), binary, *CHROME_FLAGS,
+                 f"--user-data-dir={user_data_dir}", f"--window-size={WIDTH},{HEIGHT}", "about:blank"],
+                pass_fds=(child_r, child_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        os.close(child_r)
+        os.close(child_w)
+        self._next_id = 0
+        self._answers: dict[int, queue.Queue] = {}
+        self._lock = threading.Lock()
+        self.events: list[dict] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        buffer = b""
+        while True:
+            chunk = os.read(self._from_chrome, 65536)
+            if not chunk:
+                return
+            buffer += chunk
+            while b"\0" in buffer:
+                raw, buffer = buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                if "id" in message:
+                    with self._lock:
+                        box = self._answers.get(message["id"])
+                    if box is not None:
+                        box.put(message)
+                else:
+                    self.events.append(message)
+
+    def send(self, method: str, params: dict | None = None, *, session: str | None = None,
+             timeout: float = 30) -> dict:
+        with self._lock:
+            self._next_id += 1
+            command_id = self._next_id
+            box = self._answers[command_id] = queue.Queue()
+        command = {"id": command_id, "method": method, "params": params or {}}
+        if session:
+            command["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(command).encode() + b"\0")
+        answer = box.get(timeout=timeout)
+        if "error" in answer:
+            raise RuntimeError(f"{method}: {answer['error']}")
+        return answer["result"]
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", timeout=5)
+        except Exception:  # noqa: BLE001 - the browser may already be gone
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        os.close(self._to_chrome)
+
+
+class Page:
+    """One tab: evaluates JavaScript in the app's iframe (an out-of-process frame, auto-attached)."""
+
+    def __init__(self, tools: DevTools):
+        self.tools = tools
+        target = tools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.send("Page.enable")
+        self.send("Runtime.enable")
+        self.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": True})
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+
+    def send(self, method: str, params: dict | None = None) -> dict:
+        return self.tools.send(method, params, session=self.session)
+
+    def navigate(self, url: str) -> None:
+        self.send("Page.navigate", {"url": url})
+
+    def _frame_sessions(self) -> list[str]:
+        return [e["params"]["sessionId"] for e in list(self.tools.events)
+                if e.get("method") == "Target.attachedToTarget" and e["params"]["targetInfo"]["type"] == "iframe"]
+
+    def _frame_contexts(self) -> list[tuple[str | None, int | None]]:
+        """(session, context) pairs for the app frame: an OOPIF session, else an isolated world in
+        the page's own child frame (when the frame runs in the page's process)."""
+        found: list[tuple[str | None, int | None]] = [(s, None) for s in reversed(self._frame_sessions())]
+        tree = self.send("Page.getFrameTree")["frameTree"]
+        for child in tree.get("childFrames", []):
+            try:
+                world = self.send("Page.createIsolatedWorld", {"frameId": child["frame"]["id"], "worldName": "test"})
+                found.append((self.session, world["executionContextId"]))
+            except RuntimeError:
+                continue
+        return found
+
+    def frame_eval(self, expression: str):
+        for session, context in self._frame_contexts():
+            params = {"expression": expression, "returnByValue": True, "awaitPromise": True}
+            if context is not None:
+                params["contextId"] = context
+            try:
+                result = self.tools.send("Runtime.evaluate", params, session=session, timeout=10)
+            except (RuntimeError, queue.Empty):
+                continue
+            if "exceptionDetails" not in result and result["result"].get("value") is not None:
+                return result["result"]["value"]
+        return None
+
+    def wait_for_frame_text(self, *needles: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.frame_eval("location.pathname + '\\n' + (document.body ? document.body.innerText : '')") or ""
+            if all(n in text for n in needles) and "Loading…" not in text:
+                return text
+            time.sleep(0.25)
+        raise AssertionError(f"the app frame never showed {needles!r}; it shows:\n{text}")
+
+    def screenshot(self, path: Path) -> Path:
+        # let the frame paint what the DOM already has (two animation frames), then capture
+        self.frame_eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+        time.sleep(0.3)
+        data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+
+def dashboard_harness(*, app_url: str, token: str) -> ThreadingHTTPServer:
+    """A stand-in Saleor Dashboard on another origin (127.0.0.1 vs the app's localhost)."""
+    app_origin = app_url.split("/app/")[0]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            # "/?app=/app/reviews%3Ftheme%3Ddark" embeds another app page (same origin, any query).
+            wanted = parse_qs(urlsplit(self.path).query).get("app", [None])[0]
+            src = app_origin + wanted if wanted and wanted.startswith("/app/") else app_url
+            html = f"""<!doctype html><html><head><meta charset="utf-8"><title>Dashboard</title>
+<style>body{{margin:0;font-family:sans-serif;background:#fafafa}}
+.bar{{height:40px;display:flex;align-items:center;padding:0 16px;border-bottom:1px solid #e6e6e6;font-size:13px;color:#555}}
+iframe{{border:0;width:100%;height:{HEIGHT - 41}px;display:block;background:#fff}}</style></head>
+<body><div class="bar">Saleor Dashboard (test double) · Customers › Credit accounts</div>
+<iframe id="app" title="Net Terms" src="{html_escape(src)}"></iframe>
+<script>
+const appOrigin = {json.dumps(app_origin)}, token = {json.dumps(token)};
+const frame = document.getElementById("app");
+function handshake() {{
+  frame.contentWindow.postMessage({{type: "handshake", payload: {{token, version: 1,
+    saleorVersion: "3.24.0", dashboardVersion: "3.24.0"}}}}, appOrigin);
+}}
+window.addEventListener("message", (event) => {{
+  if (event.origin === appOrigin && event.data && event.data.type === "notifyReady") {{ handshake(); }}
+}});
+frame.addEventListener("load", handshake);
+</script></body></html>"""
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+# --- seeded credit accounts ---------------------------------------------------------------------
+
+def _authorize(installation, *, tx: str, amount: str, po: str = ""):
+    from saleor_netterms.checkout.models import NetTermsTransaction
+    from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
+    from saleor_netterms.checkout.services import checkout_authorize
+
+    checkout_authorize(installation=installation, request=AuthorizationRequest(
+        transaction_id=tx, money=Money.of(amount, "USD"), buyer=Buyer(user_id=BUYER_USER_ID),
+        channel_slug="default-channel", po_number=po))
+    return NetTermsTransaction.objects.get(installation=installation, saleor_transaction_id=tx)
+
+
+def _invoice(installation, *, tx: str, amount: str, order_number: str, days_ago: int = 0):
+    from saleor_netterms.checkout.requests import OrderSnapshot, TransactionActionRequest
+    from saleor_netterms.checkout.services import order_bind, transaction_capture
+    from saleor_netterms.receivables.models import Receivable
+
+    _authorize(installation, tx=tx, amount=amount, po=f"PO-{order_number}")
+    order_bind(installation=installation, order=OrderSnapshot(
+        order_id=f"T3JkZXI6{order_number}", number=order_number, status="UNFULFILLED", currency="USD",
+        total_net=amount, total_tax="0.00", total_gross=amount, channel_slug="default-channel",
+        user_email="buyer@acme.example", transaction_ids=(tx,)))
+    result = transaction_capture(installation=installation, request=TransactionActionRequest(
+        transaction_id=tx, money=Money.of(amount, "USD"), request_key=f"capture:{tx}"))
+    assert result.succeeded, result
+    receivable = Receivable.objects.get(installation=installation, reference=result.psp_reference)
+    if days_ago:
+        issue = timezone.localdate() - dt.timedelta(days=days_ago)
+        Receivable.objects.filter(pk=receivable.pk).update(issue_date=issue, due_date=issue + dt.timedelta(days=30))
+        receivable.refresh_from_db()
+    return receivable
+
+
+@pytest.fixture
+def seeded(installation, company_factory, member_factory):
+    from saleor_netterms.companies.services import company_status_set
+    from saleor_netterms.payments.services import payment_record
+
+    acme = company_factory(installation=installation, legal_name="Acme Industrial Supply",
+                           erp_customer_number="C-1001", tax_id="136695976", tax_id_country="DE",
+                           billing_contact_name="Dana Ledger", billing_contact_email="ap@acme.example",
+                           default_terms_days=30, po_number_required=True, limit=Money.of("10000", "USD"))
+    member_factory(company=acme, value=BUYER_USER_ID, spending_limit=Money.of("2000", "USD"))
+    member_factory(company=acme, kind="email_domain", value="acme.example")
+    overdue = _invoice(installation, tx="VHJhbnNhY3Rpb246MQ==", amount="1200.00", order_number="1001", days_ago=45)
+    _invoice(installation, tx="VHJhbnNhY3Rpb246Mg==", amount="800.50", order_number="1002")
+    _authorize(installation, tx="VHJhbnNhY3Rpb246Mw==", amount="300.00", po="PO-4711")
+    _authorize(installation, tx="VHJhbnNhY3Rpb246NA==", amount="2500.00", po="PO-4712")  # over spending limit
+    payment_record(company=acme, money=Money.of("500.00", "USD"), received_on=timezone.localdate(),
+                   reference="BANK-2025-0042", allocations=[(overdue, Money.of("500.00", "USD"))],
+                   recorded_by="staff@example.com", memo="Wire")
+    bolt = company_factory(installation=installation, legal_name="Bolt & Nut GmbH",
+                           erp_customer_number="C-1002", limit=Money.of("5000", "EUR"))
+    company_status_set(company=bolt, status="on_hold", reason="Cheque bounced")
+    company_factory(installation=installation, legal_name="Cobalt Tools Ltd", limit=None)
+    return acme
+
+
+@pytest.fixture
+def chrome(tmp_path):
+    tools = DevTools(CHROMIUM, tmp_path / "chrome-profile")
+    yield tools
+    tools.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("NETTERMS_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_companies_and_company_detail_in_a_dashboard_iframe(live_server, fake_saleor, seeded, chrome, shots,
+                                                              settings):
+    # given: the app page the Dashboard would open, with its iframe query
+    query = (f"?domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+    app_url = live_server.url + "/app/companies" + query
+    token = fake_saleor.dashboard_token(expires_in=600)
+    harness = dashboard_harness(app_url=app_url, token=token)
+    page = Page(chrome)
+
+    try:
+        # when: the Dashboard opens the app page
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/")
+        companies_text = page.wait_for_frame_text("Acme Industrial Supply", "Bolt & Nut GmbH", "$10,000.00")
+        page.screenshot(shots / "companies.png")
+
+        # then: the list shows limits, exposure and available credit, formatted per currency
+        assert "/app/companies\n" in companies_text
+        for expected in ("Credit accounts", "New company", "Cobalt Tools Ltd", "No limit", "€5,000.00",
+                         "On hold", "Cheque bounced", "Net 30", "PO required", "ERP C-1001"):
+            assert expected in companies_text, expected
+        # exposure = holds 300 + 2,500 + receivables (1,200 - 500) + 800.50 = 4,300.50
+        assert "$4,300.50" in companies_text and "$5,699.50" in companies_text
+
+        # when: the merchant follows the link to the company (an in-app navigation: a new handshake)
+        page.frame_eval("document.querySelector('a[href^=\"/app/companies/%d\"]').click(), true" % seeded.pk)
+        detail = page.wait_for_frame_text("Members", "Available", "acme.example", "$5,699.50")
+        assert f"/app/companies/{seeded.pk}\n" in detail
+        for expected in ("Acme Industrial Supply", "Active", "DE136695976", "Net 30 · PO number required",
+                         "Limit", "Holds", "$2,800.00", "Receivables", "$1,500.50", "Credit balance",
+                         "of the limit used", "Not verified", "Verify domain", "Saleor user id", "$2,000.00",
+                         "Ledger", "Holds & transactions", "Receivables", "Payments"):
+            assert expected in detail, expected
+        page.wait_for_frame_text("Hold", "Receivable", "Payment")  # the ledger tab loads its postings
+        page.screenshot(shots / "company-ledger.png")
+
+        # when: the Receivables tab is opened with the keyboard (arrow keys move between tabs)
+        page.frame_eval("document.getElementById('tab-ledger').focus(), true")
+        page.frame_eval("document.getElementById('tab-ledger').dispatchEvent(new KeyboardEvent('keydown', "
+                        "{key: 'ArrowRight', bubbles: true})), true")
+        page.frame_eval("document.getElementById('tab-transactions').dispatchEvent(new KeyboardEvent('keydown', "
+                        "{key: 'ArrowRight', bubbles: true})), true")
+        receivables = page.wait_for_frame_text("Days past due", "Overdue", "$700.00", "#1001")
+        selected = page.frame_eval("document.activeElement.id + ' ' + document.activeElement.getAttribute('aria-selected')")
+        page.screenshot(shots / "company-receivables.png")
+
+        # then: the overdue invoice is highlighted with its days past due
+        assert selected == "tab-receivables true"
+        assert page.frame_eval("document.querySelectorAll('#rec-rows tr.is-overdue').length") == 1
+        assert page.frame_eval("document.querySelector('#rec-rows tr.is-overdue .nt-overdue').textContent") == (
+            "15 days overdue")
+        assert "$800.50" in receivables
+
+        # when: the transactions tab and the "Record payment" dialog
+        page.frame_eval("document.getElementById('tab-transactions').click(), true")
+        transactions = page.wait_for_frame_text("In review", "PO-4712 · Net 30")
+        page.screenshot(shots / "company-transactions.png")
+        page.frame_eval("document.getElementById('tab-payments').click(), true")
+        page.wait_for_frame_text("BANK-2025-0042", "Record payment")
+        page.frame_eval("document.getElementById('nt-payment-open').click(), true")
+        page.frame_eval("document.getElementById('p-mode-manual').click(), true")
+        page.wait_for_frame_text("Choose receivables", "Applied:")
+        dialog_open = page.frame_eval("document.getElementById('nt-payment-dialog').open")
+        page.screenshot(shots / "company-record-payment.png")
+
+        # then
+        assert "Authorized" in transactions and "$2,500.00" in transactions
+        assert dialog_open is True
+        assert "Your staff account" not in transactions and "(INVALID_TOKEN)" not in transactions
+
+        # when: the credit review queue, in the Dashboard's dark theme and German locale
+        reviews_path = "/app/reviews" + query.replace("theme=light", "theme=dark").replace("locale=en-US", "locale=de")
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app={quote(reviews_path, safe='')}")
+        reviews = page.wait_for_frame_text("Credit review", "Acme Industrial Supply", "Approve", "Decline")
+        theme = page.frame_eval("document.documentElement.dataset.theme + ' ' + document.documentElement.lang")
+        page.screenshot(shots / "reviews-dark-de.png")
+
+        # then: one order over the buyer's spending limit waits, amounts formatted for de
+        assert theme == "dark de"
+        assert "2.500,00\xa0$" in reviews and "10.000,00\xa0$" in reviews and "4.300,50\xa0$" in reviews
+        assert "OVER_SPENDING_LIMIT" in reviews and "PO-4712" in reviews
+
+        # when: the approvals queue (api/approvals.py) answers too
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app={quote('/app/approvals' + query, safe='')}")
+        approvals = page.wait_for_frame_text("Approvals", "Pending — waiting for me", "Available")
+        page.frame_eval("new Promise(r => setTimeout(() => r(true), 800))")
+        approvals = page.wait_for_frame_text("Approvals", "Available")
+        page.screenshot(shots / "approvals.png")
+
+        # then
+        assert "could not be loaded" not in approvals
+    finally:
+        harness.shutdown()
+    print(f"\nscreenshots: {shots}")

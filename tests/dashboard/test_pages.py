@@ -1,0 +1,165 @@
+"""The app pages render a shell only: nav, their script, no data. Everything a merchant sees comes
+from /graphql/ in the browser, with the Dashboard token the page received by postMessage."""
+import re
+from pathlib import Path
+
+import pytest
+
+import saleor_netterms.dashboard as dashboard
+from saleor_netterms.api.schema import schema
+from saleor_netterms.core.money import Money
+
+STATIC = Path(dashboard.__file__).parent / "static" / "dashboard"
+QUERY = "?saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F&id=QXBwOjI4&theme=light&locale=de"
+
+NAV = [("Overview", "/app/"), ("Credit accounts", "/app/companies"), ("Credit review", "/app/reviews"),
+       ("Payments", "/app/payments"), ("Ledger", "/app/ledger"), ("Saleor sync", "/app/sync"),
+       ("Approvals", "/app/approvals"), ("Policies", "/app/policies"), ("Invoices", "/app/invoices")]
+
+PAGES = [
+    ("/app/", "home.js", "Overview"),
+    ("/app/companies", "companies.js", "Credit accounts"),
+    ("/app/companies/42", "company.js", "Credit accounts"),
+    ("/app/reviews", "reviews.js", "Credit review"),
+    ("/app/payments", "payments.js", "Payments"),
+    ("/app/ledger", "ledger.js", "Ledger"),
+    ("/app/sync", "sync.js", "Saleor sync"),
+    ("/app/approvals", "approvals.js", "Approvals"),
+    ("/app/approvals/7", "approval.js", "Approvals"),
+    ("/app/policies", "policies.js", "Policies"),
+]
+PLACEHOLDERS = [("/app/invoices", "Invoices", "api/invoicing.py")]
+
+
+@pytest.mark.parametrize("path, script, active", PAGES)
+def test_page_renders_its_script_and_the_nav(client, path, script, active):
+    # when
+    response = client.get(path + QUERY)
+
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in ("app-bridge.js", "api.js", "ui.js", script):
+        assert f'src="/static/dashboard/{name}"' in html
+    assert html.index("app-bridge.js") < html.index("api.js") < html.index("ui.js") < html.index(f"/{script}")
+    for label, href in NAV:
+        assert re.search(rf'href="{re.escape(href)}" data-keep-query>{label}</a>', html), label
+    assert re.search(rf'is-active" aria-current="page" href="[^"]+" data-keep-query>{active}</a>', html)
+    assert '<a class="nt-skip" href="#nt-main">' in html
+
+
+@pytest.mark.parametrize("path, title, module", PLACEHOLDERS)
+def test_placeholder_pages_say_what_is_missing(client, path, title, module):
+    # when
+    response = client.get(path)
+
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{title}</h1>" in html
+    assert f"({module})" in html
+    assert re.search(rf'aria-current="page" href="{path}" data-keep-query>{title}</a>', html)
+
+
+@pytest.mark.parametrize("path", ["/app/companies/abc", "/app/companies/", "/app/companies/1/x", "/app/approvals/x"])
+def test_company_page_needs_a_numeric_id(client, path):
+    # when
+    response = client.get(path)
+
+    # then
+    assert response.status_code == 404
+
+
+def test_pages_refuse_post(client):
+    # when
+    statuses = {path: client.post(path).status_code for path, _, _ in PAGES}
+
+    # then
+    assert set(statuses.values()) == {405}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES] + [p for p, _, _ in PLACEHOLDERS])
+def test_pages_carry_no_data_and_no_secret(client, fake_saleor, installation, company_factory, path):
+    # given: a company with a limit exists, and the request even carries a valid token
+    company_factory(installation=installation, legal_name="Zyx Secret Holdings", erp_customer_number="ERP-7781",
+                    limit=Money.of("12345.67", "USD"))
+    token = fake_saleor.dashboard_token()
+
+    # when
+    response = client.get(path.replace("42", "1").replace("/7", "/1") + QUERY, headers={
+        "authorization-bearer": token, "saleor-api-url": fake_saleor.api_url})
+
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    for secret in ("Zyx Secret Holdings", "ERP-7781", "12345", token, token.split(".")[1],
+                   fake_saleor.app_token, fake_saleor.kid, fake_saleor.api_url, "shop.saleor.test",
+                   installation.app_id, "admin@example.com"):
+        assert secret not in html, secret
+    assert fake_saleor.calls == []  # rendering a page never calls Saleor
+    assert "Set-Cookie" not in response
+
+
+def test_theme_and_locale_come_from_the_dashboard_query(client):
+    # when
+    dark = client.get("/app/companies?theme=dark").content.decode()
+    odd = client.get("/app/companies?theme=%22%3E%3Cscript%3E").content.decode()
+
+    # then
+    assert '<html lang="en" data-theme="dark">' in dark
+    assert 'data-theme="light"' in odd and "<script>" not in odd.split("<body>")[0]
+
+
+def _documents(script: str) -> list[str]:
+    """The GraphQL documents a page script sends: its string constants that start an operation."""
+    text = (STATIC / script).read_text()
+    found = []
+    for match in re.finditer(r'var [A-Z_]+ = ((?:"(?:[^"\\]|\\.)*"\s*\+?\s*(?:[A-Z]\s*\+\s*)?)+);', text):
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\b(M)\b(?=\s*\+)', match.group(1))
+        document = "".join(p[0].encode().decode("unicode_escape") if p[0] or not p[1] else "amount currency"
+                           for p in parts)
+        if document.lstrip().startswith(("query", "mutation")):
+            found.append(document)
+    return found
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("companies.js", 2), ("company.js", 11), ("reviews.js", 3), ("sync.js", 2), ("ledger.js", 1),
+    ("payments.js", 1), ("approvals.js", 1), ("approval.js", 2), ("policies.js", 2),
+])
+def test_page_documents_validate_against_the_app_schema(script, expected):
+    # given
+    from graphql import parse, validate
+
+    documents = _documents(script)
+
+    # then: every query and mutation the page sends exists in the API as it is now
+    assert len(documents) == expected
+    for document in documents:
+        assert [e.message for e in validate(schema.graphql_schema, parse(document))] == [], document
+
+
+def test_scripts_never_parse_amounts_into_floats():
+    # given
+    scripts = {p.name: p.read_text() for p in STATIC.glob("*.js")}
+
+    # then: amounts stay strings (Intl formats the exact decimal; sums use BigInt)
+    for name, text in scripts.items():
+        for banned in ("parseFloat(", "Number(value.amount", ".toFixed(", "Number(a.amount"):
+            assert banned not in text, (name, banned)
+        assert "innerHTML" not in text, name  # textContent only: no markup from data
+    assert "format(value.amount)" in scripts["ui.js"]
+
+
+def test_api_client_sends_the_app_sdk_headers_and_refreshes_the_token():
+    # given
+    bridge = (STATIC / "app-bridge.js").read_text()
+    api = (STATIC / "api.js").read_text()
+
+    # then
+    assert 'headers.set("authorization-bearer"' in bridge and 'headers.set("saleor-api-url"' in bridge
+    assert 'var ENDPOINT = "/graphql/"' in api
+    assert "TOKEN_EXPIRED: true, INVALID_TOKEN: true" in api
+    assert "NT.requestToken(" in api
+    assert "window.location.ancestorOrigins" in bridge  # the Dashboard's origin survives in-app links
