@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
     "decisions-limit-recommendations": {"task": "saleor_netterms.decisions.tasks.limit_recommendations",
                                         "schedule": 24 * 60 * 60.0},
     "approvals-sweep": {"task": "saleor_netterms.approvals.tasks.approvals_sweep_task", "schedule": 60.0},
+    "invoices-issue-pending": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_pending_task",
+                               "schedule": 60 * 60.0},
+    "invoices-issue-consolidated": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_consolidated_task",
+                                    "schedule": 24 * 60 * 60.0},
 }
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -194,6 +198,15 @@ OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 # buyer approvers' e-mailed links expire after this many hours.
 APPROVALS_TOTP_LIMIT_THRESHOLD = Decimal(_env("APPROVALS_TOTP_LIMIT_THRESHOLD", "50000"))
 APPROVALS_BUYER_LINK_HOURS = int(_env("APPROVALS_BUYER_LINK_HOURS", "72"))
+
+# Credit decisions: with no saved policy version, use the built-in tier policy (Starter/Standard/
+# Premium: reviews new accounts, tolerance over the limit, overdue rules) instead of the plain
+# limit check. An external underwriter (dotted path to a class or factory) sees orders above
+# UNDERWRITER_THRESHOLD (unset: never), with a timeout after which the order goes to review.
+CREDIT_TIER_POLICIES_BUILTIN = _env_bool("CREDIT_TIER_POLICIES_BUILTIN", False)
+UNDERWRITER = _env("UNDERWRITER")
+UNDERWRITER_THRESHOLD = Decimal(_env("UNDERWRITER_THRESHOLD")) if _env("UNDERWRITER_THRESHOLD") else None
+UNDERWRITER_TIMEOUT_S = float(_env("UNDERWRITER_TIMEOUT_S", "2"))
 
 # Only for bench/: exposes /bench/verify-only (signature check + fixed answer) as a baseline.
 BENCH_ENDPOINTS = _env_bool("BENCH_ENDPOINTS", False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import graphene
 from django.db import transaction
 
+from saleor_netterms.approvals import selectors as approval_selectors
+from saleor_netterms.approvals import services as approval_services
 from saleor_netterms.checkout import services as checkout_services
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies import selectors as company_selectors
@@ -21,7 +23,7 @@ from saleor_netterms.payments import services as payment_services
 from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoices
 
 from . import selectors
-from .context import actor_of, installation_of
+from .context import actor_of, installation_of, principal
 from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, money_parse, pk_parse
 from .types import (CompanyStatus, CompanyType, MemberKind, MemberRole, MemberType, MoneyType,
@@ -198,16 +200,18 @@ class CreditLimitSet(graphene.Mutation):
         company_id = graphene.ID(required=True)
         amount = graphene.String(required=True, description="Decimal string, e.g. \"25000.00\".")
         currency = graphene.String(required=True)
+        reason = graphene.String(description="Why, for the audit trail.")
 
     company = graphene.Field(CompanyType)
     limit = graphene.Field(MoneyType)
     errors = _errors()
 
     @staticmethod
-    def mutate(root, info, company_id, amount, currency):
+    def mutate(root, info, company_id, amount, currency, reason=None):
         def action():
             company = _company(info, company_id)
-            limit = company_services.credit_limit_set(company=company, amount=money_parse(amount, currency))
+            limit = company_services.credit_limit_set(company=company, amount=money_parse(amount, currency),
+                                                      actor=actor_of(info), reason=reason or "")
             return company, limit.money
 
         result, errors = _run(action, fields={"INVALID_CREDIT_LIMIT": "amount"})
@@ -351,6 +355,19 @@ def _not_in_review(tx: NetTermsTransaction) -> ApiInputError:
                          field="transactionId")
 
 
+def _through_the_workflow(info, tx: NetTermsTransaction, decision: str, comment: str = "") -> bool:
+    """A review that an approval workflow owns is decided in that workflow — its steps, approvers
+    and second factors — never around it. Returns True when the workflow took the decision."""
+    pending = approval_selectors.pending_request_for_transaction(transaction=tx)
+    if pending is None:
+        return False
+    who = principal(info)
+    approval_services.approval_act(request=pending, actor_email=actor_of(info),
+                                   actor_permissions=list(getattr(who, "user_permissions", []) or []),
+                                   decision=decision, comment=comment)
+    return True
+
+
 def _decided_in_review(tx: NetTermsTransaction, code: str) -> bool:
     return any(reason.get("code") == code for reason in tx.decision_reasons or [])
 
@@ -370,8 +387,11 @@ class ReviewApprove(graphene.Mutation):
         decided_by = actor_of(info)
 
         def action():
-            tx = checkout_services.review_approve(transaction_id=_transaction(info, transaction_id).pk,
-                                                  decided_by=decided_by)
+            tx = _transaction(info, transaction_id)
+            if _through_the_workflow(info, tx, "approve"):
+                tx.refresh_from_db()
+                return tx
+            tx = checkout_services.review_approve(transaction_id=tx.pk, decided_by=decided_by)
             if not _decided_in_review(tx, "MANUAL_APPROVAL"):
                 raise _not_in_review(tx)
             return tx
@@ -400,6 +420,9 @@ class ReviewDecline(graphene.Mutation):
             text = (_text(reason, "reason") or "").strip()
             if not text:
                 raise ApiInputError("REASON_REQUIRED", "Say why net terms are declined.", field="reason")
+            if _through_the_workflow(info, tx, "decline", comment=text):
+                tx.refresh_from_db()
+                return tx
             tx = checkout_services.review_decline(transaction_id=tx.pk, decided_by=decided_by, reason=text)
             if not _decided_in_review(tx, "MANUAL_DECLINE"):
                 raise _not_in_review(tx)

@@ -201,6 +201,7 @@ class CompanyType(graphene.ObjectType):
     status_reason = graphene.String(required=True)
     status_changed_at = graphene.DateTime()
     default_terms_days = graphene.Int(required=True)
+    credit_tier = graphene.String(required=True, description="starter | standard | premium: picks the credit policy.")
     po_number_required = graphene.Boolean(required=True)
     allowed_channels = graphene.List(graphene.NonNull(graphene.String), required=True,
                                      description="Saleor channel slugs; empty means all channels.")

@@ -59,3 +59,9 @@ def approval_queue(*, installation, email: str, permissions, kind: str | None = 
     acted = set(ApprovalAction.objects.filter(Q(request__in=rows), actor=email)
                 .values_list("request_id", "step"))
     return [r for r in rows if (r.pk, r.current_step) not in acted]
+
+
+def pending_request_for_transaction(*, transaction) -> ApprovalRequest | None:
+    """The open approval workflow of a net-terms transaction, if any."""
+    return (ApprovalRequest.objects.filter(transaction=transaction, status="pending")
+            .order_by("id").first())

@@ -339,3 +339,24 @@ def test_outbox_retry_refusals(gql, credit_installation, other_installation):
          "message": "The message was already delivered."}]}}
     assert list(OutboxMessage.objects.order_by("id").values_list("status", "attempts")) == [
         (OutboxStatus.DEAD, 30), (OutboxStatus.DELIVERED, 30)]
+
+
+@pytest.mark.django_db
+def test_review_approve_goes_through_the_approval_workflow_and_its_approvers(gql, credit_installation, buyer):
+    # given: a route that only the finance lead may approve
+    from saleor_netterms.approvals.models import ApprovalRequest
+    from saleor_netterms.approvals.services import approval_route_create
+
+    approval_route_create(installation=credit_installation, actor="admin@merchant.example", name="Finance only",
+                          steps=[{"name": "Finance", "mode": "any", "approver_emails": ["finance@merchant.example"]}])
+    tx = authorize(credit_installation, tx="tx-1", amount="750.00")
+    before = written()
+
+    # when
+    data = gql(REVIEW_APPROVE, {"id": str(tx.pk)})
+
+    # then
+    assert data["reviewApprove"]["transaction"] is None
+    assert [e["code"] for e in data["reviewApprove"]["errors"]] == ["APPROVAL_NOT_ALLOWED"]
+    assert written() == before
+    assert ApprovalRequest.objects.get().status == "pending"

@@ -29,7 +29,7 @@
           h("td", {}, h("details", {}, h("summary", {}, "Show rules"), h("pre", { class: "nt-pre" }, pretty(p.policy))))));
       });
       ui.clear(versions);
-      if (!data.policyVersions.length) { ui.tableMessage(versions, 6, "No saved versions: the built-in tier policies apply."); }
+      if (!data.policyVersions.length) { ui.tableMessage(versions, 6, "No saved versions: orders get the plain credit-limit check (or the built-in tier policy when CREDIT_TIER_POLICIES_BUILTIN is on)."); }
       data.policyVersions.forEach(function (v) {
         versions.appendChild(h("tr", {},
           h("td", {}, ui.dateTime(v.createdAt)), h("td", {}, ui.humanize(v.tier)), h("td", {}, v.channel || "All channels"),
