@@ -56,7 +56,9 @@ class NetTermsTransaction(models.Model):
             models.UniqueConstraint(fields=["installation", "psp_reference"],
                                     name="checkout_unique_psp_reference"),
         ]
-        indexes = [models.Index(fields=["installation", "order_id"])]
+        indexes = [models.Index(fields=["installation", "order_id"]),
+                   # the company's recent approved orders in a currency (credit snapshot: median, first order)
+                   models.Index(fields=["company", "currency", "status", "-id"], name="checkout_tx_company_recent")]
 
     def __str__(self) -> str:
         return f"{self.psp_reference} ({self.status})"

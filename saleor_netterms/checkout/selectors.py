@@ -11,6 +11,7 @@ from saleor_netterms.companies.models import Company, Member
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import payment_history
+from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Posting
 
 from .models import NetTermsTransaction, TransactionStatus
@@ -26,8 +27,8 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
     docstring defines each); is_first_order and the median are over this company's approved or
     captured transactions in the currency (the latest 200)."""
     currency = money.currency
-    summary = company_selectors.credit_summary(company=company, currency=currency)
     limit = company_selectors.company_credit_limit(company=company, currency=currency)
+    balances = ledger_selectors.account_balances(company=company, currency=currency)
     today = timezone.localdate()
     history = payment_history(company=company, currency=currency, today=today)
     previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,
@@ -43,7 +44,7 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
         order_amount=money.amount,
         company_status=company.status,
         limit=limit.amount if limit is not None else None,
-        exposure=summary.exposure.amount,
+        exposure=(balances["holds"] + balances["receivable"]).amount,
         channel_allowed=not allowed or channel_slug in allowed,
         overdue_amount=history.overdue_amount,
         max_days_past_due=history.max_days_past_due,

@@ -155,8 +155,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
     # Large orders: the external underwriter is asked here, BEFORE the company lock (no external
     # call under a lock), on an unlocked snapshot; its verdict is an input of the decision below.
     from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
+    policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug)
     underwriting = decision_services.underwriting_before_lock(
-        company=member.company, money=request.money, channel_slug=request.channel_slug,
+        company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
         snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
                                                    channel_slug=request.channel_slug))
     with transaction.atomic():
@@ -173,25 +174,28 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
         decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,
-            actor=f"buyer:{request.buyer.user_id}")
+            actor=f"buyer:{request.buyer.user_id}", resolved=policy)
         reasons = _reason_views(decision)
         if decision.outcome == Outcome.DECLINE:
             return _record_decline(installation, request, psp_reference, reasons[0], company=company,
                                    member=member, decision=decision)
         status = (TransactionStatus.AUTHORIZED if decision.outcome == Outcome.APPROVE
                   else TransactionStatus.IN_REVIEW)
+        # The answer is known before anything is written: available after the hold = limit −
+        # exposure before it − this order (the snapshot was read under the lock).
+        available = (Money.of(snapshot.limit - snapshot.exposure - request.money.amount, request.money.currency)
+                     if snapshot.limit is not None else None)
         tx = _transaction_create(installation, request, psp_reference, status=status, company=company,
-                                 member=member, decision=decision, reasons=reasons)
+                                 member=member, decision=decision, reasons=reasons, save=False)
+        result = _authorization_result_build(tx, company, available)
+        tx.initialize_response = _result_json(result)
+        tx.save(force_insert=True)
         ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
                           idempotency_key=f"hold:{tx.pk}",
                           memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")
         if status == TransactionStatus.IN_REVIEW:  # lazy: approvals imports this module
             from saleor_netterms.approvals.services import approval_open_for_review
             approval_open_for_review(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
-        available = company_selectors.available_credit(company=company, currency=request.money.currency)
-        result = _authorization_result_build(tx, company, available)
-        tx.initialize_response = _result_json(result)
-        tx.save(update_fields=["initialize_response"])
     logger.info("checkout authorization decided", extra={
         "transaction": tx.pk, "company": company.pk, "outcome": result.outcome,
         "reasons": [r.code for r in reasons]})
@@ -199,8 +203,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
 
 
 def _transaction_create(installation, request: AuthorizationRequest, psp_reference: str, *, status,
-                        company, member, decision: Decision | None, reasons) -> NetTermsTransaction:
-    return NetTermsTransaction.objects.create(
+                        company, member, decision: Decision | None, reasons, save: bool = True) -> NetTermsTransaction:
+    tx = NetTermsTransaction(
         installation=installation, saleor_transaction_id=request.transaction_id,
         saleor_transaction_token=request.transaction_token, idempotency_key=request.idempotency_key,
         psp_reference=psp_reference, company=company, member=member,
@@ -215,6 +219,9 @@ def _transaction_create(installation, request: AuthorizationRequest, psp_referen
         po_number=request.po_number.strip(),
         terms_days=company.default_terms_days if company else None,
     )
+    if save:
+        tx.save(force_insert=True)
+    return tx
 
 
 def _record_decline(installation, request, psp_reference, reason: ReasonView, *, company, member,

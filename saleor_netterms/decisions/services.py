@@ -156,12 +156,19 @@ def company_tier_set(*, company, tier: str, actor: str, reason: str = ""):
 # --- checkout ----------------------------------------------------------------------------------
 
 
+def policy_in_force(*, company, channel_slug: str):
+    """The policy resolution for the company's tier in this channel (checkout reads it once,
+    before the lock, and hands it to underwriting_before_lock and decision_make)."""
+    return selectors.policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
+                                    channel_slug=channel_slug)
+
+
 def underwriting_before_lock(*, company, money: Money, channel_slug: str,
-                             snapshot: Callable[[], CreditSnapshot]) -> UnderwritingVerdict | None:
+                             snapshot: Callable[[], CreditSnapshot], resolved=None) -> UnderwritingVerdict | None:
     """Called by checkout BEFORE the company lock: when the order is above the underwriter
     threshold, build the (unlocked) snapshot and ask the provider. None when not routed."""
-    resolved = selectors.policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
-                                        channel_slug=channel_slug)
+    if resolved is None:
+        resolved = policy_in_force(company=company, channel_slug=channel_slug)
     threshold = underwriting_threshold(resolved.underwriter_threshold)
     if threshold is None or money.amount <= threshold:
         return None
@@ -170,11 +177,13 @@ def underwriting_before_lock(*, company, money: Money, channel_slug: str,
 
 def decision_make(*, installation, company, snapshot: CreditSnapshot, channel_slug: str,
                   saleor_transaction_id: str, underwriting: UnderwritingVerdict | None = None,
-                  actor: str = "system") -> Decision:
+                  actor: str = "system", resolved=None) -> Decision:
     """Called by checkout under the company lock: decide with the policy in force, apply the
-    underwriter's verdict, and store the DecisionRecord and its audit entry (same transaction)."""
-    resolved = selectors.policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
-                                        channel_slug=channel_slug)
+    underwriter's verdict, and store the DecisionRecord and its audit entry (same transaction).
+    `resolved` (from policy_in_force, read just before the lock) is reused unless the company's
+    tier changed meanwhile; policy versions are append-only, so it is the version in force."""
+    if resolved is None or resolved.tier != company.credit_tier:
+        resolved = policy_in_force(company=company, channel_slug=channel_slug)
     local = decide(snapshot, resolved.policy)
     decision = underwriting_apply(local, underwriting)
     record = DecisionRecord.objects.create(
