@@ -125,7 +125,39 @@ def _request_create(*, installation, kind: str, company: Company, tx: NetTermsTr
         due_at=_due(chain["steps"][0], now), route_snapshot=chain, reasons=reasons, created_by=created_by)
     _audit(req, actor=created_by, action="approval.opened")
     logger.info("approval opened", extra={"approval_request": req.pk, "kind": kind, "route": chain["name"]})
+    if kind != ApprovalKind.BUYER_APPROVAL:
+        _staff_step_notify(req, now=now)
     return req
+
+
+STAFF_LINK_HOURS = 72
+
+
+def _staff_step_notify(req: ApprovalRequest, *, now: datetime) -> int:
+    """E-mail each named approver of the current (merchant) step a signed, single-use link that
+    expires with the step's deadline (at most STAFF_LINK_HOURS). Steps that name only a permission
+    are seen in the Dashboard's approval queue. Returns how many links were sent."""
+    emails = [e for e in (req.step or {}).get("approver_emails", []) if e]
+    expires_at = now + timedelta(hours=STAFF_LINK_HOURS)
+    if req.due_at is not None:
+        expires_at = min(expires_at, req.due_at)
+    what = f"{req.money} for {req.company.legal_name}"
+    if req.transaction_id:
+        tx = req.transaction
+        what += f" (order {tx.order_number or tx.psp_reference})"
+    for email in emails:
+        link = ApprovalLink.objects.create(installation=req.installation, request=req, step=req.current_step,
+                                           member=None, email=email, nonce=secrets.token_urlsafe(24),
+                                           expires_at=expires_at)
+        approval_email_enqueue(
+            installation=req.installation, kind=LINK_KIND, to=email,
+            subject=f"Approval needed ({req.get_kind_display()}): {what}",
+            body=(f"{req.get_kind_display()} {what} needs your decision at step "
+                  f"\"{(req.step or {}).get('name', '')}\".\n\nApprove or decline it here (single use, valid "
+                  f"until {expires_at:%Y-%m-%d %H:%M} UTC):\n{approval_link_url(link)}\n\n"
+                  f"Or open Apps → Net Terms → Approvals in the Saleor Dashboard (request {req.pk}).\n"),
+            dedupe_key=f"approval-link:{link.pk}")
+    return len(emails)
 
 
 def _lock(request_id: int) -> ApprovalRequest:
@@ -348,6 +380,7 @@ def _act(req: ApprovalRequest, *, actor: str, decision: str, comment: str, secon
         req.due_at = _due(req.step, now)
         req.save(update_fields=["current_step", "due_at", "updated_at"])
         _audit(req, actor=actor, action="approval.step_opened", before=before)
+        _staff_step_notify(req, now=now)
         return
     _finish_approve(req, actor=actor, comment=comment, now=now)
 
@@ -438,8 +471,12 @@ def _link_check(link: ApprovalLink, now: datetime) -> None:
     req = link.request
     if req.status != RequestStatus.PENDING or req.current_step != link.step:
         raise LinkStale(f"approval link {link.pk}: request {req.pk} is {req.status} at step {req.current_step}")
+    if link.member_id is None:  # a merchant approver's link: still named on the step?
+        if link.email not in (req.step or {}).get("approver_emails", []):
+            raise LinkStale(f"approval link {link.pk}: {link.email} is no longer an approver of the step")
+        return
     member = link.member
-    if member is None or not member.is_active or member.role not in (MemberRole.APPROVER, MemberRole.ADMIN):
+    if not member.is_active or member.role not in (MemberRole.APPROVER, MemberRole.ADMIN):
         raise LinkStale(f"approval link {link.pk}: the member may no longer approve")
 
 
@@ -458,9 +495,14 @@ def approval_act_by_link(*, token: str, decision: str, comment: str = "",
         _link_check(link, now)
         if link.email not in (req.step or {}).get("approver_emails", []):
             raise ApprovalNotAllowed(f"{link.email} is not an approver of request {req.pk}")
+        staff = link.member_id is None
+        if staff and decision == ActionDecision.APPROVE and second_factor_required(req):
+            raise ApprovalNotAllowed(f"request {req.pk} needs the approver's authenticator code: approve it "
+                                     "in the Dashboard")
         link.used_at = now
         link.save(update_fields=["used_at"])
-        _act(req, actor=f"buyer:{link.email}", decision=decision, comment=comment, second_factor=False, now=now)
+        _act(req, actor=link.email if staff else f"buyer:{link.email}", decision=decision, comment=comment,
+             second_factor=False, now=now)
     return req
 
 
@@ -487,6 +529,7 @@ def approval_deadline_process(*, request_id: int, now: datetime | None = None) -
             req.save(update_fields=["current_step", "due_at", "updated_at"])
             _audit(req, actor=SYSTEM, action="approval.escalated", before=before,
                    reason=f"No decision by {step.get('name')} before the deadline.")
+            _staff_step_notify(req, now=now)
             return "escalated"
         req.due_at = None
         req.save(update_fields=["due_at", "updated_at"])
