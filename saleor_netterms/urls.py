@@ -11,6 +11,7 @@ urlpatterns = [
     path("graphql/", include("saleor_netterms.api.urls")),
     path("documents/", include("saleor_netterms.invoicing.documents.urls")),
     path("approvals/", include("saleor_netterms.approvals.urls")),
+    path("portal/", include("saleor_netterms.portal.urls")),
     path("", include("saleor_netterms.dashboard.urls")),
 ]
 

@@ -91,6 +91,11 @@ def _verify_signature(token: str, installation: Installation) -> dict:
     return claims
 
 
+def saleor_token_claims(token: str, installation: Installation) -> dict:
+    """The verified claims of any RS256 token Saleor issued (Dashboard or customer tokens)."""
+    return _verify_signature(token, installation)
+
+
 def authenticate_dashboard_request(
         request: HttpRequest, *, required_permissions: tuple[str, ...] = ("HANDLE_PAYMENTS",),
 ) -> DashboardPrincipal:

@@ -1,0 +1,61 @@
+"""Authenticate a buyer with their Saleor customer access token (FACTS.md §7).
+
+The storefront sends the customer's token (`Authorization: Bearer <access token>`) and the
+`Saleor-Api-Url`. We check: the installation is known and active; the RS256 signature against its
+JWKS (refetched once on failure, the same code as the Dashboard token); `exp`; `type == "access"`;
+`iss` equals the installation's API URL; the token is a customer's (`is_staff` false). The buyer
+is then mapped to a company member like at checkout. An offline check cannot see a revoked token
+(Saleor compares `token` with the user's current key): tokens live 5 minutes, and nothing here
+moves money — a limit request still needs the merchant's approval chain."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from saleor_netterms.companies.models import Member
+from saleor_netterms.companies.selectors import member_resolve
+from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.installations.dashboard_auth import saleor_token_claims
+from saleor_netterms.installations.errors import DashboardTokenInvalid, DashboardTokenMissing
+from saleor_netterms.installations.models import Installation
+from saleor_netterms.installations.selectors import installation_get_active
+
+
+class NotACreditAccountMember(NetTermsError):
+    code = "NO_CREDIT_ACCOUNT"
+    http_status = 403
+    buyer_message = "Your account is not part of a company credit account."
+    merchant_message = "The customer is not a member of any company credit account."
+
+
+@dataclass(frozen=True)
+class Buyer:
+    installation: Installation
+    user_id: str
+    email: str | None
+    member: Member
+
+
+def authenticate_buyer_request(request: HttpRequest) -> Buyer:
+    header = request.headers.get("Authorization", "").strip()
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    saleor_api_url = request.headers.get("Saleor-Api-Url", "").strip()
+    if not token or not saleor_api_url:
+        raise DashboardTokenMissing("Authorization: Bearer <customer token> and Saleor-Api-Url are required")
+    installation = installation_get_active(saleor_api_url=saleor_api_url)
+    claims = saleor_token_claims(token, installation)
+    if claims.get("type") != "access":
+        raise DashboardTokenInvalid(f"token type {claims.get('type')!r} is not a customer access token")
+    if claims.get("iss") != installation.saleor_api_url:
+        raise DashboardTokenInvalid("token issuer is not this Saleor")
+    if claims.get("is_staff"):
+        raise DashboardTokenInvalid("a staff token is not a buyer's token")
+    user_id = claims.get("user_id")
+    if not user_id:
+        raise DashboardTokenInvalid("token has no user_id")
+    member = member_resolve(installation=installation, user_id=user_id, email=claims.get("email"),
+                            external_reference=None, customer_type_slug=None)
+    if member is None:
+        raise NotACreditAccountMember(f"user {user_id} has no credit account")
+    return Buyer(installation=installation, user_id=user_id, email=claims.get("email"), member=member)
