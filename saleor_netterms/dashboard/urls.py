@@ -14,5 +14,8 @@ urlpatterns = [
     path("app/approvals", views.approvals_page, name="app-approvals"),
     path("app/approvals/<int:request_id>", views.approval_page, name="app-approval"),
     path("app/policies", views.policies_page, name="app-policies"),
-    path("app/invoices", views.placeholder_page, {"area": "invoices"}, name="app-invoices"),
+    path("app/approval-routes", views.approval_routes_page, name="app-approval-routes"),
+    path("app/invoices", views.invoices_page, name="app-invoices"),
+    path("app/invoices/<int:invoice_id>", views.invoice_page, name="app-invoice"),
+    path("app/terms", views.terms_page, name="app-terms"),
 ]

@@ -16,8 +16,7 @@ from saleor_netterms.installations.responses import error_response
 
 from .services import dashboard_session_build
 
-# (key, label, href): every page of the app. Invoices is a placeholder until its API area
-# (api/invoicing.py) has operations.
+# (key, label, href): every page of the app.
 NAV_LINKS = (
     ("home", "Overview", "/app/"),
     ("companies", "Credit accounts", "/app/companies"),
@@ -26,14 +25,15 @@ NAV_LINKS = (
     ("ledger", "Ledger", "/app/ledger"),
     ("sync", "Saleor sync", "/app/sync"),
     ("approvals", "Approvals", "/app/approvals"),
+    ("approval-routes", "Approval routes", "/app/approval-routes"),
     ("policies", "Policies", "/app/policies"),
     ("invoices", "Invoices", "/app/invoices"),
+    ("terms", "Payment terms", "/app/terms"),
 )
 
 # Pages whose API has not landed yet: what they will show, and where the operations will live.
-PLACEHOLDERS = {
-    "invoices": ("Invoices", "Issued invoices, their PDFs and dunning state.", "api/invoicing.py"),
-}
+# (area key → (title, what it will show, API module)); empty while every area has its page.
+PLACEHOLDERS: dict[str, tuple[str, str, str]] = {}
 
 
 def _page(request: HttpRequest, template: str, active: str, **context) -> HttpResponse:
@@ -93,6 +93,27 @@ def approval_page(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_GET
 def policies_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboard/policies.html", "policies")
+
+
+@require_GET
+def approval_routes_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/approval_routes.html", "approval-routes")
+
+
+@require_GET
+def invoices_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/invoices.html", "invoices")
+
+
+@require_GET
+def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The id is read by invoice.js from the URL; the page itself carries no invoice data."""
+    return _page(request, "dashboard/invoice.html", "invoices")
+
+
+@require_GET
+def terms_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, "dashboard/terms.html", "terms")
 
 
 @require_GET

@@ -397,3 +397,219 @@ def test_companies_and_company_detail_in_a_dashboard_iframe(live_server, fake_sa
     finally:
         harness.shutdown()
     print(f"\nscreenshots: {shots}")
+
+
+# --- policies, approval routes (issue 4) ----------------------------------------------------------
+
+def test_policy_editor_simulation_and_approval_routes_in_a_dashboard_iframe(live_server, fake_saleor, seeded, chrome,
+                                                                           shots):
+    from saleor_netterms.approvals.services import approval_route_create
+    from saleor_netterms.decisions.services import policy_save
+    from saleor_netterms.decisions.tiers import STANDARD
+
+    # given: a saved Standard policy, a two-step route, and the seeded company's stored decisions
+    installation = seeded.installation
+    policy_save(installation=installation, tier="standard", channel_slug="", policy=STANDARD.policy,
+                actor="cfo@example.com", reason="Baseline for 2025")
+    approval_route_create(installation=installation, actor="cfo@example.com", name="Large limit raises",
+                          kind="limit_request", priority=10, currency="USD", min_amount=Money.of("50000", "USD").amount,
+                          steps=[{"name": "Credit manager", "approver_emails": ["credit@example.com"],
+                                  "deadline_hours": 24, "on_deadline": "escalate"},
+                                 {"name": "CFO", "mode": "all", "approver_emails": ["cfo@example.com", "ceo@example.com"],
+                                  "required_permission": "HANDLE_PAYMENTS"}])
+    query = (f"?domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+    token = fake_saleor.dashboard_token(expires_in=600)
+    harness = dashboard_harness(app_url=live_server.url + "/app/policies" + query, token=token)
+    page = Page(chrome)
+
+    try:
+        # when: the merchant opens Policies, stops reviewing new accounts (the seeded company is one
+        # day old: its orders went to review) and simulates
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/")
+        page.wait_for_frame_text("Edit a policy", "In force: v1 (all channels)", "Baseline for 2025")
+        saved = page.frame_eval("document.getElementById('p-save').disabled")
+        page.frame_eval("(() => { const f = document.getElementById('nt-policy-form');"
+                        " f.min_account_age_days.value = '';"
+                        " f.min_account_age_days.dispatchEvent(new Event('input', {bubbles: true}));"
+                        " f.reason.value = 'Faster onboarding'; return true; })()")
+        page.frame_eval("document.getElementById('p-simulate').click(), true")
+        text = page.wait_for_frame_text("decision(s) of the last 90 days replayed", "Changed decisions")
+        page.frame_eval("document.getElementById('nt-editor').scrollIntoView(), true")
+        page.screenshot(shots / "policy-editor-simulation.png")
+
+        # then: the transition table counts the replayed decisions; saving is possible now
+        assert saved is True
+        assert "4 decision(s) of the last 90 days replayed: 0 stricter, 1 looser, 3 unchanged." in text, text
+        assert "→ Approve" in text and "Company %d" % seeded.pk in text
+        assert page.frame_eval("document.getElementById('p-save').disabled") is False
+        assert page.frame_eval("document.querySelectorAll('.nt-transitions tbody tr').length") == 3
+
+        # when: saved as v2
+        page.frame_eval("document.getElementById('p-save').click(), true")
+        text = page.wait_for_frame_text("saved as v2", "Faster onboarding")
+
+        # then
+        assert "next save: v3" in text
+
+        # when: the approval routes page, editing the route
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app={quote('/app/approval-routes' + query, safe='')}")
+        text = page.wait_for_frame_text("Large limit raises", "Credit manager", "over $50,000.00")
+        page.frame_eval("document.querySelector('button[aria-label=\"Edit route Large limit raises\"]').click(), true")
+        page.wait_for_frame_text("Edit route", "Steps, in order")
+        page.frame_eval("document.querySelector('button[aria-label=\"Move step 2 up\"]').click(), true")
+        focused = page.frame_eval("document.activeElement.getAttribute('aria-label')")
+        first = page.frame_eval("document.getElementById('steps.0.name').value")
+        page.screenshot(shots / "approval-routes-editor.png")
+
+        # then: the CFO step moved first and focus stayed on its move buttons
+        assert "all of ceo@example.com, cfo@example.com" in text
+        assert first == "CFO" and focused == "Move step 1 down"
+    finally:
+        harness.shutdown()
+    print(f"\nscreenshots: {shots}")
+
+
+# --- invoices, invoice detail, payment terms, the company's Invoicing tab ---------------------------
+
+def _invoiced_order(installation, *, tx: str, order_number: str, lines: tuple, net: str, tax: str, gross: str,
+                    days_ago: int = 0):
+    """Authorize and bind a confirmed order with lines, then invoice it (as at confirmation),
+    issued ``days_ago`` days ago: its due date follows from the channel's terms."""
+    from saleor_netterms.checkout.requests import OrderSnapshot
+    from saleor_netterms.checkout.services import order_bind
+    from saleor_netterms.invoicing.services import invoice_issue_for_order
+
+    transaction = _authorize(installation, tx=tx, amount=gross, po=f"PO-{order_number}")
+    order_bind(installation=installation, order=OrderSnapshot(
+        order_id=f"T3JkZXI6{order_number}", number=order_number, status="UNFULFILLED", currency="USD",
+        total_net=net, total_tax=tax, total_gross=gross, channel_slug="default-channel",
+        user_email="buyer@acme.example", transaction_ids=(tx,), lines=lines,
+        billing_address={"streetAddress1": "Industriestraße 7", "city": "Köln", "postalCode": "50667", "country": "DE"}))
+    transaction.refresh_from_db()
+    return invoice_issue_for_order(transaction=transaction,
+                                   issue_date=timezone.localdate() - dt.timedelta(days=days_ago))
+
+
+def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_server, fake_saleor, installation,
+                                                                         company_factory, member_factory, chrome,
+                                                                         shots):
+    from saleor_netterms.checkout.requests import OrderLine
+    from saleor_netterms.invoicing.figures import creditor_reference
+    from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
+    from saleor_netterms.payments.services import payment_record
+    from saleor_netterms.terms.services import payment_terms_create
+
+    # given: "2/10 Net 30" as the channel's terms; three invoices — one overdue with a credit note,
+    # one partly paid, one voided
+    payment_terms_create(installation=installation, name="2/10 Net 30", code="2-10-net-30",
+                         definition={"kind": "net", "days": 30, "discount": {"percent": "2", "days": 10}},
+                         channel_slug="default-channel", is_channel_default=True)
+    acme = company_factory(installation=installation, legal_name="Acme Industrial Supply", tax_id="136695976",
+                           tax_id_country="DE", billing_contact_name="Dana Ledger", billing_contact_email="ap@acme.example",
+                           erp_customer_number="C-1001", limit=Money.of("50000", "USD"))
+    member_factory(company=acme, value=BUYER_USER_ID)
+    drills = _invoiced_order(installation, tx="VHJhbnNhY3Rpb246MQ==", order_number="1001", net="200.00", tax="38.00",
+                             gross="238.00", lines=(OrderLine("Cordless drill 18V", "DRL-18", 2, "100.00", "119.00", "0.19"),),
+                             days_ago=42)
+    gloves = _invoiced_order(installation, tx="VHJhbnNhY3Rpb246Mg==", order_number="1002", net="125.00", tax="0.00",
+                             gross="125.00", lines=(OrderLine("Safety gloves (pair)", "GLV-9", 10, "12.50", "12.50", "0.0"),))
+    wrong = _invoiced_order(installation, tx="VHJhbnNhY3Rpb246Mw==", order_number="1003", net="40.00", tax="0.00",
+                            gross="40.00", lines=(OrderLine("Cable ties", "CT-100", 4, "10.00", "10.00", "0.0"),))
+    credit_note_issue(invoice=drills, reason="One drill arrived damaged", amount=Money.of("20.00", "USD"))
+    payment_record(company=acme, money=Money.of("50.00", "USD"), received_on=timezone.localdate(), reference="BANK-77",
+                   allocations=[(gloves.receivable, Money.of("50.00", "USD"))], recorded_by="staff@example.com")
+    invoice_void(invoice=wrong, reason="Ordered twice")
+    query = (f"?domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+    token = fake_saleor.dashboard_token(expires_in=600)
+    harness = dashboard_harness(app_url=live_server.url + "/app/invoices" + query, token=token)
+    page = Page(chrome)
+
+    try:
+        # when: the merchant opens Invoices
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/")
+        listed = page.wait_for_frame_text(drills.number, gloves.number, wrong.number, "Overdue", "$238.00")
+        page.screenshot(shots / "invoices.png")
+
+        # then: status pills, the overdue row, open amounts from the ledger, documents and actions
+        for expected in ("Partly paid", "Void", "Ordered twice", "Credit note", "Credits " + drills.number,
+                         "12 days overdue", "$218.00", "$75.00", "$20.00", "Order #1001", "PO-1001", "Factur-X", "UBL"):
+            assert expected in listed, expected
+        assert page.frame_eval("document.querySelectorAll('#nt-invoices tr.is-overdue').length") == 1
+        assert page.frame_eval("document.querySelectorAll('#nt-invoices a[href*=\"/documents/\"]').length") == 15
+        assert page.frame_eval("document.querySelectorAll('#nt-invoices button').length") == 4  # 2 issued invoices
+
+        # when: filtered to credit notes
+        page.frame_eval("(() => { const s = document.getElementById('f-kind'); s.value = 'CREDIT_NOTE';"
+                        " s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()")
+        page.frame_eval("new Promise(r => setTimeout(() => r(true), 600))")
+        rows = page.frame_eval("Array.from(document.querySelectorAll('#nt-invoices tr td:first-child a'))"
+                               ".map(a => a.textContent).join(' ')")
+
+        # then
+        assert rows.count("CN-") == 2 and "INV-" not in rows
+
+        # when: the overdue invoice's page
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app="
+                      f"{quote(f'/app/invoices/{drills.pk}' + query, safe='')}")
+        detail = page.wait_for_frame_text("Invoice " + drills.number, "Cordless drill 18V", "Tax breakdown",
+                                          "Payment schedule", "Remittance", "Credit notes")
+        page.screenshot(shots / "invoice-detail.png")
+        page.frame_eval("document.getElementById('nt-credits-card').scrollIntoView(), true")
+        page.screenshot(shots / "invoice-detail-credit-notes.png")
+
+        # then: lines, taxes, totals, schedule with the discount, the RF reference, the credit note
+        for expected in ("DRL-18", "$100.00", "$200.00", "$38.00", "19 %", "Standard rate", "2/10 Net 30",
+                         "Early-payment discount: 2 % ($4.76)", "Payment in full", "Open (ledger)", "$218.00",
+                         "One drill arrived damaged", "Acme Industrial Supply", "Tax ID DE136695976", "Köln",
+                         "PO-1001", "#1001"):
+            assert expected in detail, expected
+        assert page.frame_eval("document.getElementById('nt-rf').textContent") == creditor_reference(drills.number)
+
+        # when: a credit note for 18.00 from the header, with the keyboard-reachable dialog
+        page.frame_eval("Array.from(document.querySelectorAll('#nt-invoice-actions button'))"
+                        ".find(b => b.textContent === 'Credit note').click(), true")
+        opened = page.frame_eval("document.getElementById('nt-credit-dialog').open && document.activeElement.id")
+        page.frame_eval("(() => { const f = document.getElementById('nt-credit-form'); f.amount.value = '18.00';"
+                        " f.reason.value = 'Late delivery'; f.requestSubmit(); return true; })()")
+        credited = page.wait_for_frame_text("Credit note CN-", "issued against " + drills.number, "Late delivery")
+
+        # then
+        assert opened == "cn-mode-amount"
+        assert "$200.00" in credited  # open: 238.00 − 20.00 − 18.00
+
+        # when: the payment terms page, creating Net 45 with a monthly late fee through the form
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app={quote('/app/terms' + query, safe='')}")
+        page.wait_for_frame_text("Payment terms", "2/10 Net 30", "Channel default")
+        page.frame_eval("document.getElementById('nt-template-new').click(), true")
+        page.frame_eval("(() => { const f = document.getElementById('nt-template-form');"
+                        " f.name.value = 'Net 45, late fee'; f.name.dispatchEvent(new Event('input', {bubbles: true}));"
+                        " f.days.value = '45'; f.days.dispatchEvent(new Event('input', {bubbles: true}));"
+                        " f.lateFee.click(); return true; })()")
+        preview = page.frame_eval("JSON.parse(document.getElementById('t-definition').value)")
+        page.screenshot(shots / "terms-form.png")
+        page.frame_eval("document.getElementById('nt-template-form').requestSubmit(), true")
+        terms = page.wait_for_frame_text("Created net-45-late-fee", "1.5% per month")
+        page.screenshot(shots / "terms.png")
+
+        # then: the form wrote the engine's definition, and the API accepted it
+        assert preview == {"version": 1, "kind": "net", "days": 45,
+                           "late_fee": {"period": "month", "grace_days": 0, "percent": "1.5"}}
+        assert "Net 45" in terms
+
+        # when: the company's Invoicing tab, choosing the new template and "at confirmation"
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/?app="
+                      f"{quote(f'/app/companies/{acme.pk}' + query + '#invoicing', safe='')}")
+        page.wait_for_frame_text("How this company is invoiced", drills.number, "Save invoicing settings")
+        page.frame_eval("(() => { const f = document.getElementById('inv-settings-form');"
+                        " f.policy.value = 'AT_CONFIRMATION'; f.termsTemplateCode.value = 'net-45-late-fee';"
+                        " f.language.value = 'de_DE'; f.requestSubmit(); return true; })()")
+        saved = page.wait_for_frame_text("Saved: When the order is confirmed, Net 45")
+        page.screenshot(shots / "company-invoicing.png")
+
+        # then
+        assert "$75.00" in saved and "Overdue" in saved
+    finally:
+        harness.shutdown()
+    print(f"\nscreenshots: {shots}")

@@ -22,6 +22,8 @@
   var ACT = "mutation ApprovalAct($requestId: ID!, $decision: ApprovalDecision!, $comment: String, $step: Int, $totpCode: String) {\n" +
     "  approvalAct(requestId: $requestId, decision: $decision, comment: $comment, step: $step, totpCode: $totpCode) {\n" +
     "    request { id status } errors { code field message }\n  }\n}";
+  var TOTP_ENROLL = "mutation TotpEnroll {\n  totpEnroll { provisioningUri errors { code field message } }\n}";
+  var TOTP_CONFIRM = "mutation TotpConfirm($code: String!) {\n  totpConfirm(code: $code) { confirmed errors { code field message } }\n}";
 
   function fact(label, value) { return h("div", {}, h("dt", {}, label), h("dd", {}, value)); }
   function stat(label, value) { return h("div", {}, h("dt", {}, label), h("dd", {}, value)); }
@@ -90,12 +92,77 @@
     NT.gql(ACT, { requestId: requestId, decision: decision, comment: comment || null, step: current.currentStep,
                   totpCode: current.secondFactorRequired ? form.totpCode.value.trim() || null : null }).then(function (data) {
       var result = data.approvalAct;
-      if (result.errors.length) { ui.showFieldErrors(form, result.errors, { requestId: null, step: null }); return; }
+      if (result.errors.length) {
+        ui.showFieldErrors(form, result.errors, { requestId: null, step: null });
+        if (result.errors.some(function (e) { return e.code === "SECOND_FACTOR_NOT_ENROLLED"; })) { openTotp(form.totpCode); }
+        return;
+      }
       ui.clearFieldErrors(form);
       form.reset();
       ui.banner(statusEl, (decision === "APPROVE" ? "Approved" : "Declined") + ": the request is now " + ui.humanize(result.request.status).toLowerCase() + ".", "success");
       return load();
     }).catch(function (error) { ui.formError(form, error); }).then(function () { ui.busy(form, false); });
+  });
+
+  // --- second factor: set up an authenticator app (totpEnroll, then totpConfirm with a first code) ---
+  // The API does not say whether the staff member already has a confirmed device: totpEnroll
+  // answers SECOND_FACTOR_ALREADY_ENROLLED then, and approvalAct SECOND_FACTOR_NOT_ENROLLED when none.
+  var totpDialog = document.getElementById("nt-totp-dialog");
+  var totpForm = document.getElementById("nt-totp-form");
+  var totpStart = document.getElementById("nt-totp-start");
+  var totpEnrolled = document.getElementById("nt-totp-enrolled");
+
+  function openTotp(opener) {
+    totpForm.reset();
+    totpStart.hidden = false;
+    totpEnrolled.hidden = true;
+    ui.openDialog(totpDialog, opener);
+    document.getElementById("nt-totp-enroll").focus();
+  }
+
+  // otpauth://totp/Issuer:name?secret=...&issuer=... -> {secret, account}; null when unreadable.
+  function provisioning(uri) {
+    var match = /^otpauth:\/\/totp\/([^?]*)\?(.*)$/.exec(uri || "");
+    if (!match) { return null; }
+    var params = new URLSearchParams(match[2]);
+    var secret = params.get("secret") || "";
+    return { secret: secret.replace(/(.{4})/g, "$1 ").trim(), account: decodeURIComponent(match[1]) };
+  }
+
+  document.getElementById("nt-totp-open").addEventListener("click", function (e) { openTotp(e.currentTarget); });
+  document.getElementById("nt-totp-enroll").addEventListener("click", function (event) {
+    var button = event.currentTarget;
+    button.disabled = true;
+    ui.clearFieldErrors(totpForm);
+    NT.gql(TOTP_ENROLL).then(function (data) {
+      var result = data.totpEnroll;
+      if (result.errors.length) {
+        var already = result.errors[0].code === "SECOND_FACTOR_ALREADY_ENROLLED";
+        ui.showFieldErrors(totpForm, already ? [{ code: result.errors[0].code, field: null,
+          message: "Your staff account already has an authenticator app: enter its current code in “Authenticator code”." }] : result.errors);
+        return;
+      }
+      var found = provisioning(result.provisioningUri);
+      document.getElementById("nt-totp-secret").textContent = found ? found.secret : "—";
+      document.getElementById("nt-totp-account").textContent = found ? found.account : "—";
+      document.getElementById("nt-totp-uri").textContent = result.provisioningUri;
+      totpStart.hidden = true;
+      totpEnrolled.hidden = false;
+      totpForm.code.focus();
+    }).catch(function (error) { ui.formError(totpForm, error); }).then(function () { button.disabled = false; });
+  });
+  totpForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = totpForm.code.value.trim();
+    if (!/^\d{6}$/.test(code)) { ui.showFieldErrors(totpForm, [{ code: "INVALID_CODE", field: "code", message: "The 6 digits your app shows." }]); return; }
+    ui.busy(totpForm, true);
+    NT.gql(TOTP_CONFIRM, { code: code }).then(function (data) {
+      var result = data.totpConfirm;
+      if (result.errors.length) { ui.showFieldErrors(totpForm, result.errors); return; }
+      ui.closeDialog(totpDialog);
+      ui.banner(statusEl, "Authenticator app set up. Enter its next code to approve (a code counts once).", "success");
+      form.totpCode.focus();
+    }).catch(function (error) { ui.formError(totpForm, error); }).then(function () { ui.busy(totpForm, false); });
   });
 
   if (!requestId) { ui.banner(statusEl, "No request id in the address.", "error"); return; }

@@ -14,7 +14,7 @@
   var COMPANY = "query Company($id: ID!) {\n  company(id: $id) {\n" +
     "    id legalName taxId taxIdCountry billingContactName billingContactEmail billingContactPhone\n" +
     "    erpCustomerNumber status statusReason statusChangedAt defaultTermsDays poNumberRequired\n" +
-    "    allowedChannels createdAt limits { " + M + " }\n" +
+    "    allowedChannels createdAt creditTier limits { " + M + " }\n" +
     "    members { id kind value role domainVerified isActive createdAt spendingLimit { " + M + " } }\n  }\n}";
   var SUMMARY_FIELDS = "currency limit { " + M + " } holds { " + M + " } receivables { " + M + " } " +
     "creditBalance { " + M + " } exposure { " + M + " } available { " + M + " }";
@@ -52,6 +52,24 @@
     "    payment { id reference amount { " + M + " } unallocatedAmount { " + M + " } allocations { id } }\n" +
     "    errors { code field message }\n  }\n}";
 
+  // Credit tier, company details, limit requests and decision records (api/policies.py, api/approvals.py).
+  var TIER_SET = "mutation CompanyTierSet($companyId: ID!, $tier: CreditTier!, $reason: String) {\n" +
+    "  companyTierSet(companyId: $companyId, tier: $tier, reason: $reason) { tier errors { code field message } }\n}";
+  var COMPANY_UPDATE = "mutation CompanyUpdate($id: ID!, $legalName: String, $taxId: String, $taxIdCountry: String,\n" +
+    "    $erpCustomerNumber: String, $billingContactName: String, $billingContactEmail: String, $billingContactPhone: String,\n" +
+    "    $defaultTermsDays: Int, $poNumberRequired: Boolean, $allowedChannels: [String!]) {\n" +
+    "  companyUpdate(id: $id, legalName: $legalName, taxId: $taxId, taxIdCountry: $taxIdCountry, erpCustomerNumber: $erpCustomerNumber,\n" +
+    "      billingContactName: $billingContactName, billingContactEmail: $billingContactEmail, billingContactPhone: $billingContactPhone,\n" +
+    "      defaultTermsDays: $defaultTermsDays, poNumberRequired: $poNumberRequired, allowedChannels: $allowedChannels) {\n" +
+    "    company { id } errors { code field message }\n  }\n}";
+  var LIMIT_REQUEST = "mutation LimitRequestCreate($companyId: ID!, $amount: String!, $currency: String!, $reason: String!) {\n" +
+    "  limitRequestCreate(companyId: $companyId, amount: $amount, currency: $currency, reason: $reason) {\n" +
+    "    request { id status routeName steps { position name } } errors { code field message }\n  }\n}";
+  var DECISIONS = "query DecisionRecords($companyId: ID!, $days: Int, $first: Int, $offset: Int) {\n" +
+    "  decisionRecords(companyId: $companyId, days: $days, first: $first, offset: $offset) {\n" +
+    "    id saleorTransactionId channel tier outcome localOutcome score reasons policyVersion policySource createdAt\n" +
+    "    amount { " + M + " }\n  }\n}";
+
   function flash(text, kind) { ui.banner(statusEl, text, kind); }
 
   function currencies() { return company ? company.limits.map(function (l) { return l.currency; }) : []; }
@@ -68,6 +86,7 @@
       ["Tax ID", company.taxId ? company.taxId + (company.taxIdCountry ? " (" + company.taxIdCountry + ")" : "") : "—"],
       ["ERP customer", company.erpCustomerNumber || "—"],
       ["Terms", "Net " + company.defaultTermsDays + (company.poNumberRequired ? " · PO number required" : "")],
+      ["Credit tier", ui.humanize(company.creditTier)],
       ["Channels", company.allowedChannels.length ? company.allowedChannels.join(", ") : "All channels"],
       ["Billing contact", contact || "—"],
       ["Customer since", ui.date(company.createdAt)],
@@ -285,12 +304,38 @@
       },
       empty: "No payments recorded.",
     },
+    decisions: {
+      cols: 7, tbody: document.getElementById("dec-rows"), pagerId: "dec-pager",
+      load: function (offset) {
+        var days = parseInt(document.getElementById("dec-days").value, 10);
+        return NT.gql(DECISIONS, { companyId: companyId, days: days, first: PAGE_SIZE, offset: offset })
+          .then(function (d) { return d.decisionRecords; });
+      },
+      render: function (tbody, rows) {
+        rows.forEach(function (d) {
+          var policy = d.policyVersion !== null && d.policyVersion !== undefined ? "v" + d.policyVersion : ui.humanize(d.policySource);
+          tbody.appendChild(h("tr", {},
+            h("td", {}, ui.dateTime(d.createdAt)),
+            h("td", {}, h("span", { class: "nt-mono nt-break" }, d.saleorTransactionId), d.channel ? h("div", { class: "nt-sub" }, d.channel) : null),
+            h("td", {}, ui.pill(d.outcome), d.localOutcome && d.localOutcome !== d.outcome
+              ? h("div", { class: "nt-sub" }, "Credit engine: " + ui.humanize(d.localOutcome).toLowerCase() + "; underwriter changed it") : null),
+            h("td", { class: "nt-num" }, ui.number(d.score)),
+            h("td", {}, d.reasons.length ? h("ul", { class: "nt-reasons" }, d.reasons.map(function (code) { return h("li", {}, h("code", {}, code)); })) : "—"),
+            h("td", {}, ui.humanize(d.tier), h("div", { class: "nt-sub" }, policy)),
+            h("td", { class: "nt-num" }, ui.moneyEl(d.amount))));
+        });
+      },
+      empty: "No checkout decisions in this period.",
+    },
   };
+
+  // Tabs contributed by other scripts: company_invoicing.js (Invoicing).
+  Object.keys(NT.companyPanels || {}).forEach(function (name) { panels[name] = NT.companyPanels[name]; });
 
   var current = null;
   Object.keys(panels).forEach(function (name) {
     var panel = panels[name];
-    panel.pager = ui.pager(document.getElementById({ ledger: "ledger-pager", transactions: "tx-pager",
+    panel.pager = ui.pager(document.getElementById(panel.pagerId || { ledger: "ledger-pager", transactions: "tx-pager",
       receivables: "rec-pager", payments: "pay-pager" }[name]), PAGE_SIZE, function () { loadPanel(name); });
   });
 
@@ -313,6 +358,7 @@
   document.getElementById("ledger-currency").addEventListener("change", refilter("ledger"));
   document.getElementById("tx-status").addEventListener("change", refilter("transactions"));
   document.getElementById("rec-status").addEventListener("change", refilter("receivables"));
+  document.getElementById("dec-days").addEventListener("change", refilter("decisions"));
 
   function reloadAll() {
     return loadCompany().then(function (found) {
@@ -492,6 +538,92 @@
       flash("Payment " + p.reference + " of " + ui.money(p.amount) + " recorded" +
         (ui.isZero(p.unallocatedAmount) ? "." : "; " + ui.money(p.unallocatedAmount) + " went to the credit balance."), "success");
       return reloadAll().then(function () { tabs.select("payments"); });
+    });
+  });
+
+  // --- credit tier, company details, limit request ---------------------------------------------
+  var tierDialog = document.getElementById("nt-tier-dialog");
+  var tierForm = document.getElementById("nt-tier-form");
+  document.getElementById("nt-tier-open").addEventListener("click", function (e) {
+    tierForm.reset();
+    tierForm.tier.value = (company.creditTier || "standard").toUpperCase();
+    ui.openDialog(tierDialog, e.currentTarget);
+  });
+  tierForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var tier = tierForm.tier.value, reason = tierForm.reason.value.trim();
+    if (!reason) { ui.showFieldErrors(tierForm, [{ code: "REASON_REQUIRED", field: "reason", message: "Say why (kept in the audit trail)." }]); return; }
+    mutate(tierForm, tierDialog, TIER_SET, { companyId: companyId, tier: tier, reason: reason }, "companyTierSet", { companyId: null },
+      function () { flash("Credit tier set to " + ui.humanize(tier) + ": its policy decides the next orders.", "success"); return loadCompany(); });
+  });
+
+  var EDITABLE = ["legalName", "taxId", "taxIdCountry", "erpCustomerNumber", "billingContactName", "billingContactEmail",
+                  "billingContactPhone", "defaultTermsDays", "poNumberRequired", "allowedChannels"];
+  var editDialog = document.getElementById("nt-edit-dialog");
+  var editForm = document.getElementById("nt-edit-form");
+  function editValue(name) {
+    if (name === "poNumberRequired") { return editForm.poNumberRequired.checked; }
+    if (name === "allowedChannels") { return editForm.allowedChannels.value.split(/[\s,;]+/).filter(Boolean); }
+    if (name === "defaultTermsDays") { var days = editForm.defaultTermsDays.value.trim(); return /^\d+$/.test(days) ? parseInt(days, 10) : days; }
+    var text = editForm[name].value.trim();
+    return name === "taxIdCountry" ? text.toUpperCase() : text;
+  }
+  document.getElementById("nt-edit-open").addEventListener("click", function (e) {
+    editForm.reset();
+    EDITABLE.forEach(function (name) {
+      if (name === "poNumberRequired") { editForm.poNumberRequired.checked = company.poNumberRequired; }
+      else if (name === "allowedChannels") { editForm.allowedChannels.value = company.allowedChannels.join(", "); }
+      else { editForm[name].value = company[name] === null || company[name] === undefined ? "" : String(company[name]); }
+    });
+    ui.openDialog(editDialog, e.currentTarget);
+  });
+  editForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var variables = { id: companyId }, changed = [];
+    EDITABLE.forEach(function (name) {
+      var value = editValue(name);
+      if (JSON.stringify(value) !== JSON.stringify(company[name])) { variables[name] = value; changed.push(name); }
+    });
+    if (typeof variables.defaultTermsDays === "string") {
+      ui.showFieldErrors(editForm, [{ code: "INVALID_TERMS", field: "defaultTermsDays", message: "Whole days, e.g. 30." }]);
+      return;
+    }
+    if (!variables.legalName && changed.indexOf("legalName") >= 0) {
+      ui.showFieldErrors(editForm, [{ code: "REQUIRED", field: "legalName", message: "The legal name is required." }]);
+      return;
+    }
+    if (!changed.length) { ui.closeDialog(editDialog); flash("Nothing changed.", ""); return; }
+    mutate(editForm, editDialog, COMPANY_UPDATE, variables, "companyUpdate", { id: null },
+      function () { flash("Company updated.", "success"); return loadCompany(); });
+  });
+
+  var requestDialog = document.getElementById("nt-limit-request-dialog");
+  var requestForm = document.getElementById("nt-limit-request-form");
+  function currentLimitHint() {
+    var currency = requestForm.currency.value.trim().toUpperCase();
+    var limit = company.limits.filter(function (l) { return l.currency === currency; })[0];
+    document.getElementById("lr-amount-hint").textContent = limit ? "Current limit: " + ui.money(limit) + "." : currency.length === 3 ? "No limit in " + currency + " yet." : "";
+  }
+  requestForm.currency.addEventListener("input", currentLimitHint);
+  document.getElementById("nt-limit-request-open").addEventListener("click", function (e) {
+    requestForm.reset();
+    requestForm.currency.value = currencies()[0] || "";
+    currentLimitHint();
+    ui.openDialog(requestDialog, e.currentTarget);
+  });
+  requestForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var variables = { companyId: companyId, amount: requestForm.amount.value.trim(), currency: requestForm.currency.value.trim().toUpperCase(),
+                      reason: requestForm.reason.value.trim() };
+    var missing = [["currency", "The currency is required."], ["amount", "The proposed limit is required."], ["reason", "Say why the limit should change."]]
+      .filter(function (pair) { return !variables[pair[0]]; })
+      .map(function (pair) { return { code: "REQUIRED", field: pair[0], message: pair[1] }; });
+    if (missing.length) { ui.showFieldErrors(requestForm, missing); return; }
+    mutate(requestForm, requestDialog, LIMIT_REQUEST, variables, "limitRequestCreate", { companyId: null }, function (result) {
+      var req = result.request;
+      flash("Limit request for " + ui.money({ amount: variables.amount, currency: variables.currency }) + " sent for approval (" +
+        req.routeName + ", " + req.steps.length + " step(s)). The limit changes when it is approved. ", "success");
+      statusEl.appendChild(h("a", { class: "nt-link", href: NT.href("/app/approvals/" + req.id) }, "Open approval request #" + req.id));
     });
   });
 
