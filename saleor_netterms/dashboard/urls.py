@@ -2,20 +2,25 @@ from django.urls import path
 
 from . import views
 
+
+def page(route: str, template: str, active: str, name: str):
+    return path(route, views.page, {"template": template, "active": active}, name=name)
+
+
 urlpatterns = [
-    path("app/", views.app_page, name="app-home"),
+    page("app/", "home", "home", "app-home"),
     path("app/session", views.session_view, name="app-session"),
-    path("app/companies", views.companies_page, name="app-companies"),
-    path("app/companies/<int:company_id>", views.company_page, name="app-company"),
-    path("app/reviews", views.reviews_page, name="app-reviews"),
-    path("app/payments", views.payments_page, name="app-payments"),
-    path("app/ledger", views.ledger_page, name="app-ledger"),
-    path("app/sync", views.sync_page, name="app-sync"),
-    path("app/approvals", views.approvals_page, name="app-approvals"),
-    path("app/approvals/<int:request_id>", views.approval_page, name="app-approval"),
-    path("app/policies", views.policies_page, name="app-policies"),
-    path("app/approval-routes", views.approval_routes_page, name="app-approval-routes"),
-    path("app/invoices", views.invoices_page, name="app-invoices"),
-    path("app/invoices/<int:invoice_id>", views.invoice_page, name="app-invoice"),
-    path("app/terms", views.terms_page, name="app-terms"),
+    page("app/companies", "companies", "companies", "app-companies"),
+    page("app/companies/<int:company_id>", "company", "companies", "app-company"),
+    page("app/reviews", "reviews", "reviews", "app-reviews"),
+    page("app/payments", "payments", "payments", "app-payments"),
+    page("app/ledger", "ledger", "ledger", "app-ledger"),
+    page("app/sync", "sync", "sync", "app-sync"),
+    page("app/approvals", "approvals", "approvals", "app-approvals"),
+    page("app/approvals/<int:request_id>", "approval", "approvals", "app-approval"),
+    page("app/policies", "policies", "policies", "app-policies"),
+    page("app/approval-routes", "approval_routes", "approval-routes", "app-approval-routes"),
+    page("app/invoices", "invoices", "invoices", "app-invoices"),
+    page("app/invoices/<int:invoice_id>", "invoice", "invoices", "app-invoice"),
+    page("app/terms", "terms", "terms", "app-terms"),
 ]

@@ -31,95 +31,13 @@ NAV_LINKS = (
     ("terms", "Payment terms", "/app/terms"),
 )
 
-# Pages whose API has not landed yet: what they will show, and where the operations will live.
-# (area key → (title, what it will show, API module)); empty while every area has its page.
-PLACEHOLDERS: dict[str, tuple[str, str, str]] = {}
-
-
-def _page(request: HttpRequest, template: str, active: str, **context) -> HttpResponse:
+@require_GET
+def page(request: HttpRequest, *, template: str, active: str, **url_ids) -> HttpResponse:
+    """Every app page: a template and the nav entry it belongs to (urls.py). Ids in the URL (a
+    company's, an invoice's) are read by the page's script; the page itself carries no data."""
     theme = "dark" if request.GET.get("theme") == "dark" else "light"
-    return render(request, template, {
-        "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__, **context,
-    })
-
-
-@require_GET
-def app_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/home.html", "home")
-
-
-@require_GET
-def companies_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/companies.html", "companies")
-
-
-@require_GET
-def company_page(request: HttpRequest, company_id: int) -> HttpResponse:
-    """The id is read by company.js from the URL; the page itself carries no company data."""
-    return _page(request, "dashboard/company.html", "companies")
-
-
-@require_GET
-def reviews_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/reviews.html", "reviews")
-
-
-@require_GET
-def payments_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/payments.html", "payments")
-
-
-@require_GET
-def ledger_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/ledger.html", "ledger")
-
-
-@require_GET
-def sync_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/sync.html", "sync")
-
-
-@require_GET
-def approvals_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/approvals.html", "approvals")
-
-
-@require_GET
-def approval_page(request: HttpRequest, request_id: int) -> HttpResponse:
-    """The id is read by approval.js from the URL; the page itself carries no data."""
-    return _page(request, "dashboard/approval.html", "approvals")
-
-
-@require_GET
-def policies_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/policies.html", "policies")
-
-
-@require_GET
-def approval_routes_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/approval_routes.html", "approval-routes")
-
-
-@require_GET
-def invoices_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/invoices.html", "invoices")
-
-
-@require_GET
-def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    """The id is read by invoice.js from the URL; the page itself carries no invoice data."""
-    return _page(request, "dashboard/invoice.html", "invoices")
-
-
-@require_GET
-def terms_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboard/terms.html", "terms")
-
-
-@require_GET
-def placeholder_page(request: HttpRequest, area: str) -> HttpResponse:
-    title, what, module = PLACEHOLDERS[area]
-    return _page(request, "dashboard/placeholder.html", area, title=title, what=what, module=module)
+    return render(request, f"dashboard/{template}.html", {
+        "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__})
 
 
 @require_GET

@@ -34,7 +34,6 @@ PAGES = [
     ("/app/invoices/42", "invoice.js", "Invoices"),
     ("/app/terms", "terms.js", "Payment terms"),
 ]
-PLACEHOLDERS: list[tuple[str, str, str]] = []  # every area has its page (views.PLACEHOLDERS is empty)
 
 
 @pytest.mark.parametrize("path, script, active", PAGES)
@@ -52,24 +51,6 @@ def test_page_renders_its_script_and_the_nav(client, path, script, active):
         assert re.search(rf'href="{re.escape(href)}" data-keep-query>{label}</a>', html), label
     assert re.search(rf'is-active" aria-current="page" href="[^"]+" data-keep-query>{active}</a>', html)
     assert '<a class="nt-skip" href="#nt-main">' in html
-
-
-def test_placeholder_pages_say_what_is_missing(rf, monkeypatch):
-    # given: an area whose API has not landed (none today: views.PLACEHOLDERS is empty)
-    from saleor_netterms.dashboard import views
-
-    monkeypatch.setitem(views.PLACEHOLDERS, "invoices", ("Invoices", "Issued invoices.", "api/invoicing.py"))
-    path, title, module = "/app/invoices", "Invoices", "api/invoicing.py"
-
-    # when
-    response = views.placeholder_page(rf.get(path), area="invoices")
-
-    # then
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert f"<h1>{title}</h1>" in html
-    assert f"({module})" in html
-    assert re.search(rf'aria-current="page" href="{path}" data-keep-query>{title}</a>', html)
 
 
 @pytest.mark.parametrize("path", ["/app/companies/abc", "/app/companies/", "/app/companies/1/x", "/app/approvals/x"])
@@ -90,7 +71,7 @@ def test_pages_refuse_post(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", [p for p, _, _ in PAGES] + [p for p, _, _ in PLACEHOLDERS])
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES])
 def test_pages_carry_no_data_and_no_secret(client, fake_saleor, installation, company_factory, path):
     # given: a company with a limit exists, and the request even carries a valid token
     company_factory(installation=installation, legal_name="Zyx Secret Holdings", erp_customer_number="ERP-7781",
