@@ -7,6 +7,7 @@ mutation of the API they answer ``errors: [{code, field, message}]`` and then wr
 from __future__ import annotations
 
 import graphene
+import segno
 
 from saleor_netterms.approvals import selectors as approval_selectors
 from saleor_netterms.approvals import services as approval_services
@@ -462,6 +463,7 @@ class TotpEnroll(graphene.Mutation):
     """Start setting up an authenticator app for the signed-in staff member; confirm with totpConfirm."""
 
     provisioning_uri = graphene.String(description="otpauth:// URI to show as a QR code.")
+    qr_code_svg = graphene.String(description="The provisioning URI as a QR code: an SVG data URI for an <img>.")
     errors = _errors()
 
     @staticmethod
@@ -469,7 +471,8 @@ class TotpEnroll(graphene.Mutation):
         found = principal(info)
         uri, errors = _run(lambda: approval_totp.totp_enroll(
             installation=found.installation, staff_email=_email(info), staff_user_id=found.user_id or ""))
-        return TotpEnroll(provisioning_uri=uri, errors=errors)
+        qr = segno.make(uri, error="m").svg_data_uri(scale=4, border=2) if uri else None
+        return TotpEnroll(provisioning_uri=uri, qr_code_svg=qr, errors=errors)
 
 
 class TotpConfirm(graphene.Mutation):

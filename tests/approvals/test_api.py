@@ -101,3 +101,19 @@ def test_limit_request_create(credit_installation, acme):
         "kind": "LIMIT_REQUEST", "status": "PENDING", "proposedLimit": {"amount": "120000.00", "currency": "USD"},
         "createdBy": CREDIT_MANAGER}}
     assert second["limitRequestCreate"]["errors"][0]["code"] == "LIMIT_REQUEST_PENDING"
+
+
+@pytest.mark.django_db
+def test_totp_enroll_gives_the_setup_link_and_its_qr_code(credit_installation):
+    # when
+    data = run(credit_installation, "mutation { totpEnroll { provisioningUri qrCodeSvg errors { code } } }",
+               email=FINANCE)
+
+    # then
+    import segno
+
+    result = data["totpEnroll"]
+    assert result["errors"] == []
+    assert result["provisioningUri"].startswith("otpauth://totp/")
+    assert result["qrCodeSvg"] == segno.make(result["provisioningUri"], error="m").svg_data_uri(scale=4, border=2)
+    assert result["qrCodeSvg"].startswith("data:image/svg+xml")

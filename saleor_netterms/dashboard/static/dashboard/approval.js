@@ -22,7 +22,7 @@
   var ACT = "mutation ApprovalAct($requestId: ID!, $decision: ApprovalDecision!, $comment: String, $step: Int, $totpCode: String) {\n" +
     "  approvalAct(requestId: $requestId, decision: $decision, comment: $comment, step: $step, totpCode: $totpCode) {\n" +
     "    request { id status } errors { code field message }\n  }\n}";
-  var TOTP_ENROLL = "mutation TotpEnroll {\n  totpEnroll { provisioningUri errors { code field message } }\n}";
+  var TOTP_ENROLL = "mutation TotpEnroll {\n  totpEnroll { provisioningUri qrCodeSvg errors { code field message } }\n}";
   var TOTP_CONFIRM = "mutation TotpConfirm($code: String!) {\n  totpConfirm(code: $code) { confirmed errors { code field message } }\n}";
 
   function fact(label, value) { return h("div", {}, h("dt", {}, label), h("dd", {}, value)); }
@@ -146,6 +146,8 @@
       document.getElementById("nt-totp-secret").textContent = found ? found.secret : "—";
       document.getElementById("nt-totp-account").textContent = found ? found.account : "—";
       document.getElementById("nt-totp-uri").textContent = result.provisioningUri;
+      var qr = document.getElementById("nt-totp-qr");
+      if (result.qrCodeSvg && result.qrCodeSvg.indexOf("data:image/svg+xml") === 0) { qr.src = result.qrCodeSvg; qr.hidden = false; }
       totpStart.hidden = true;
       totpEnrolled.hidden = false;
       totpForm.code.focus();
