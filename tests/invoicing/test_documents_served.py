@@ -78,3 +78,30 @@ def test_a_tampered_link_serves_nothing(client, invoice):
     # then
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "DOCUMENT_LINK_INVALID"
+
+
+@pytest.mark.django_db
+def test_the_buyers_email_carries_the_real_factur_x_pdf_and_ubl(settings, invoice):
+    # given
+    from django.core import mail
+
+    from saleor_netterms.outbox.models import OutboxMessage
+    from saleor_netterms.outbox.services import outbox_deliver
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    message = OutboxMessage.objects.get(kind="email.invoice")
+
+    # when
+    status = outbox_deliver(message_id=message.pk)
+
+    # then
+    (email,) = mail.outbox
+    assert status == "delivered"
+    (pdf_name, pdf, pdf_mime), (xml_name, xml, xml_mime) = email.attachments
+    assert (pdf_name, pdf_mime, xml_name, xml_mime) == (f"{invoice.number}.pdf", "application/pdf",
+                                                        f"{invoice.number}.xml", "application/xml")
+    filename, embedded = facturx.get_xml_from_pdf(pdf, check_xsd=False)
+    assert filename == "factur-x.xml"
+    facturx_xml_check(embedded)
+    ubl_xsd_check(xml)
+    assert ubl_rules_check(xml) == []
