@@ -155,6 +155,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch-due": {"task": "saleor_netterms.outbox.tasks.outbox_dispatch_due", "schedule": 30.0},
     "decisions-limit-recommendations": {"task": "saleor_netterms.decisions.tasks.limit_recommendations",
                                         "schedule": 24 * 60 * 60.0},
+    "checkout-holds-expire": {"task": "saleor_netterms.checkout.tasks.holds_expire_task", "schedule": 60 * 60.0},
     "approvals-sweep": {"task": "saleor_netterms.approvals.tasks.approvals_sweep_task", "schedule": 60.0},
     "invoices-issue-pending": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_pending_task",
                                "schedule": 60 * 60.0},
@@ -193,6 +194,10 @@ OUTBOX_DELIVERERS = {
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
+
+# Checkout: a net-terms hold whose checkout never became an order is released after this many
+# hours (0: never; Saleor's own release of expired checkouts, if enabled, may come first).
+CHECKOUT_HOLD_TTL_HOURS = int(_env("CHECKOUT_HOLD_TTL_HOURS", "72"))
 
 # Approvals: raising a credit limit above this amount needs the approver's TOTP second factor;
 # buyer approvers' e-mailed links expire after this many hours.

@@ -18,6 +18,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -494,28 +495,51 @@ def order_bind(*, installation, order: OrderSnapshot) -> int:
 
 def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...]) -> int:
     """ORDER_CANCELLED: release whatever is still held for the order and tell Saleor (outbox)."""
-    released_count = 0
     candidates = NetTermsTransaction.objects.filter(
         Q(saleor_transaction_id__in=transaction_ids) | Q(order_id=order_id),
         installation=installation, company__isnull=False)
-    for tx in candidates:
-        with transaction.atomic():
-            company_lock(company_id=tx.company_id)
-            tx = NetTermsTransaction.objects.get(pk=tx.pk)
-            was_review = tx.status == TransactionStatus.IN_REVIEW
-            if was_review:  # lazy: approvals imports this module
-                from saleor_netterms.approvals.services import approvals_cancel_for_transaction
-                approvals_cancel_for_transaction(transaction=tx, actor="saleor", reason=f"Order {order_id} cancelled")
-            released = _release(tx, key=f"order-cancel:{tx.pk}", memo=f"Order {order_id} cancelled")
-            if not released.is_positive():
-                continue
-            released_count += 1
-            event = "AUTHORIZATION_FAILURE" if was_review else "CANCEL_SUCCESS"
-            transaction_event_report_enqueue(
-                tx=tx, event_type=event, psp_reference=tx.psp_reference, money=released,
-                message="Order cancelled: credit released.", actions=(),
-                dedupe_key=f"order-cancel:{tx.pk}")
-    return released_count
+    return sum(_withdraw(tx.pk, key=f"order-cancel:{tx.pk}", reason=f"Order {order_id} cancelled",
+                         message="Order cancelled: credit released.") for tx in candidates)
+
+
+def holds_expire(*, now=None) -> int:
+    """Abandoned checkouts: a hold whose checkout never became an order within
+    settings.CHECKOUT_HOLD_TTL_HOURS is released, Saleor is told (CANCEL_SUCCESS, or
+    AUTHORIZATION_FAILURE while in review) and pending approvals are cancelled — so credit is never
+    tied up by a cart nobody completes, even when the channel does not release funds of expired
+    checkouts itself (FACTS.md §5.2). 0 disables it. Returns how many holds were released."""
+    hours = settings.CHECKOUT_HOLD_TTL_HOURS
+    if not hours:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(hours=hours)
+    stale = NetTermsTransaction.objects.filter(
+        status__in=(TransactionStatus.AUTHORIZED, TransactionStatus.IN_REVIEW), order_id="",
+        company__isnull=False, created_at__lt=cutoff).values_list("pk", flat=True)
+    return sum(_withdraw(pk, key=f"expire:{pk}", reason=f"No order within {hours} hours of checkout",
+                         message="Checkout expired without an order: credit released.",
+                         still=lambda tx: not tx.order_id) for pk in stale)
+
+
+def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda tx: True) -> bool:
+    """Release what a transaction still holds and tell Saleor, once (`key`); cancels a pending
+    approval workflow. `still` re-checks, under the lock, that the release is still wanted."""
+    with transaction.atomic():
+        tx = NetTermsTransaction.objects.only("company_id").get(pk=tx_id)
+        company_lock(company_id=tx.company_id)
+        tx = NetTermsTransaction.objects.get(pk=tx_id)
+        if not still(tx):
+            return False
+        was_review = tx.status == TransactionStatus.IN_REVIEW
+        if was_review:  # lazy: approvals imports this module
+            from saleor_netterms.approvals.services import approvals_cancel_for_transaction
+            approvals_cancel_for_transaction(transaction=tx, actor="system", reason=reason)
+        released = _release(tx, key=key, memo=reason)
+        if not released.is_positive():
+            return False
+        transaction_event_report_enqueue(
+            tx=tx, event_type="AUTHORIZATION_FAILURE" if was_review else "CANCEL_SUCCESS",
+            psp_reference=tx.psp_reference, money=released, message=message, actions=(), dedupe_key=key)
+    return True
 
 
 # --- credit review (the approvals issue builds the workflow on these) ---------------------------

@@ -9,7 +9,8 @@ from django.utils import timezone
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.checkout.requests import (AuthorizationRequest, Buyer, OrderLine, OrderSnapshot,
                                                TransactionActionRequest)
-from saleor_netterms.checkout.services import (checkout_authorize, order_bind, order_cancel, review_approve,
+from saleor_netterms.checkout.services import (checkout_authorize, holds_expire, order_bind, order_cancel,
+                                               review_approve,
                                                review_decline, transaction_cancel, transaction_capture,
                                                transaction_refund)
 from saleor_netterms.companies.selectors import available_credit, credit_summary
@@ -417,3 +418,40 @@ def test_order_cancelled_in_review_cancels_its_approval_request(credit_installat
     # then
     assert ApprovalRequest.objects.get().status == "canceled"
     assert reports() == [("AUTHORIZATION_FAILURE", NetTermsTransaction.objects.get().psp_reference, "750.00")]
+
+
+@pytest.mark.django_db
+def test_a_hold_whose_checkout_never_became_an_order_expires_once(credit_installation, company, settings):
+    # given
+    settings.CHECKOUT_HOLD_TTL_HOURS = 72
+    abandoned = authorize(credit_installation, "300.00", tx="tx-abandoned")
+    authorize(credit_installation, "200.00", tx="tx-ordered")
+    order_bind(installation=credit_installation, order=_order(tx="tx-ordered"))
+    later = timezone.now() + dt.timedelta(hours=73)
+
+    # when
+    first = holds_expire(now=later)
+    second = holds_expire(now=later)
+
+    # then
+    assert (first, second) == (1, 0)
+    assert reports() == [("CANCEL_SUCCESS", abandoned.psp_reference, "300.00")]
+    assert credit_summary(company=company, currency="USD").holds == usd("200.00")
+    assert NetTermsTransaction.objects.get(saleor_transaction_id="tx-abandoned").status == TransactionStatus.CANCELED
+
+
+@pytest.mark.django_db
+def test_holds_younger_than_the_ttl_or_with_expiry_off_stay(credit_installation, company, settings):
+    # given
+    authorize(credit_installation, "300.00", tx="tx-new")
+
+    # when
+    settings.CHECKOUT_HOLD_TTL_HOURS = 72
+    young = holds_expire(now=timezone.now() + dt.timedelta(hours=71))
+    settings.CHECKOUT_HOLD_TTL_HOURS = 0
+    off = holds_expire(now=timezone.now() + dt.timedelta(days=365))
+
+    # then
+    assert (young, off) == (0, 0)
+    assert credit_summary(company=company, currency="USD").holds == usd("300.00")
+    assert OutboxMessage.objects.count() == 0
