@@ -429,7 +429,9 @@ def transaction_refund(*, installation, request: TransactionActionRequest) -> Ac
     reference = _short_ref("cn", installation.pk, key)
     with transaction.atomic():
         company = company_lock(company_id=tx.company_id)
-        if selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:"):
+        from saleor_netterms.invoicing.services import credit_note_issue, credit_notes_issued  # lazy
+        if selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:") \
+                or credit_notes_issued(installation=installation, issue_key_prefix=f"{key}:"):
             return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
                                 actions=transaction_available_actions(tx))
         if request.money.currency != tx.currency:
@@ -451,9 +453,15 @@ def transaction_refund(*, installation, request: TransactionActionRequest) -> Ac
             part = left if left <= room else room
             if not part.is_positive():
                 continue
-            ledger.credit_note_post(company=company, money=part, receivable_ref=receivable.receivable_ref,
-                                    idempotency_key=f"{key}:{receivable.pk}",
-                                    memo=f"Credit note {reference} for {tx.psp_reference}")
+            invoice = getattr(receivable, "invoice", None)  # the reverse one-to-one; None when not invoiced
+            if invoice is not None and invoice.kind == "invoice" and not invoice.is_void:
+                # an invoiced receivable is credited with a numbered credit note (its own series)
+                credit_note_issue(invoice=invoice, reason="Refund in Saleor", amount=part,
+                                  issue_key=f"{key}:{receivable.pk}")
+            else:
+                ledger.credit_note_post(company=company, money=part, receivable_ref=receivable.receivable_ref,
+                                        idempotency_key=f"{key}:{receivable.pk}",
+                                        memo=f"Credit note {reference} for {tx.psp_reference}")
             _receivable_status_refresh(receivable)
             left = left - part
     return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",

@@ -795,6 +795,12 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Money | None = N
     return credit_note
 
 
+def credit_notes_issued(*, installation, issue_key_prefix: str) -> bool:
+    """Has an operation (e.g. a Saleor refund over several invoices) issued its credit notes?"""
+    return Invoice.objects.filter(installation=installation, kind=InvoiceKind.CREDIT_NOTE,
+                                  issue_key__startswith=issue_key_prefix).exists()
+
+
 def invoice_void(*, invoice: Invoice, reason: str) -> tuple[Invoice, Invoice | None]:
     """Void an issued invoice: when it was posted to the ledger, a credit note reverses what can
     still be credited on it; the invoice keeps its number (status void). Voiding twice changes

@@ -105,3 +105,30 @@ def test_the_buyers_email_carries_the_real_factur_x_pdf_and_ubl(settings, invoic
     facturx_xml_check(embedded)
     ubl_xsd_check(xml)
     assert ubl_rules_check(xml) == []
+
+
+@pytest.mark.django_db
+def test_a_saleor_refund_of_an_invoiced_order_issues_a_numbered_credit_note_once(acme, held_order):
+    # given
+    from saleor_netterms.checkout.requests import TransactionActionRequest
+    from saleor_netterms.checkout.services import transaction_refund
+    from saleor_netterms.companies.selectors import credit_summary
+    from saleor_netterms.core.money import Money
+    from saleor_netterms.invoicing.models import Invoice
+
+    tx = held_order(company=acme, amount="180.00")
+    invoice = invoice_issue_for_order(transaction=tx)
+    refund = TransactionActionRequest(transaction_id=tx.saleor_transaction_id, money=Money.of("50.00", "USD"),
+                                      request_key="event:refund-1")
+
+    # when
+    first = transaction_refund(installation=acme.installation, request=refund)
+    again = transaction_refund(installation=acme.installation, request=refund)
+
+    # then
+    (credit_note,) = Invoice.objects.filter(kind="credit_note")
+    assert first.succeeded and again.succeeded and again.psp_reference == first.psp_reference
+    assert credit_note.credited_invoice == invoice
+    assert credit_note.number.startswith("CN-")
+    assert credit_note.total_gross == Money.of("50.00", "USD").amount
+    assert credit_summary(company=acme, currency="USD").receivables == Money.of("130.00", "USD")
