@@ -115,12 +115,3 @@ class Money:
 def json_loads_exact(raw: bytes | str):
     """Parse JSON with every non-integer number as Decimal (never float)."""
     return json.loads(raw, parse_float=Decimal)
-
-
-class DecimalJSONEncoder(json.JSONEncoder):
-    """Encode Decimal as a string, so amounts stay exact on the wire."""
-
-    def default(self, o):
-        if isinstance(o, Decimal):
-            return format(o, "f")
-        return super().default(o)

@@ -155,11 +155,11 @@ def payment_history(*, company, currency: str, today: dt.date | None = None) -> 
     overdue_amount = Decimal(0)
     max_days_past_due = 0
     overdue_open = 0
+    open_by_ref = ledger_selectors.receivables_open(company=company, currency=currency)  # one query
     for receivable in Receivable.objects.filter(company=company, currency=currency,
                                                 status=ReceivableStatus.OPEN, due_date__lt=today):
-        open_amount = ledger_selectors.receivable_balance(company=company, currency=currency,
-                                                          receivable_ref=receivable.receivable_ref)
-        if open_amount.is_positive():
+        open_amount = open_by_ref.get(receivable.receivable_ref)
+        if open_amount is not None and open_amount.is_positive():
             overdue_amount += open_amount.amount
             overdue_open += 1
             max_days_past_due = max(max_days_past_due, (today - receivable.due_date).days)

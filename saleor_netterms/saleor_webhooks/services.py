@@ -29,6 +29,7 @@ from django.db import transaction
 
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.models import Installation
+from saleor_netterms.installations.selectors import installation_get_by_api_url
 
 from .errors import HandlerFailed, HandlerNotAvailable, HandlerResultInvalid
 from .models import DeliveryOutcome, WebhookDelivery, WebhookDispatch
@@ -80,7 +81,7 @@ def webhook_delivery_record(*, definition: WebhookDefinition, headers: Mapping[s
     """Step 1: store the delivery as received, committed on its own."""
     saleor_api_url = (headers.get("Saleor-Api-Url") or "").strip()[:512]
     with transaction.atomic():
-        installation = (Installation.objects.filter(saleor_api_url=saleor_api_url).first()
+        installation = (installation_get_by_api_url(saleor_api_url=saleor_api_url)
                         if saleor_api_url else None)
         return WebhookDelivery.objects.create(
             installation=installation,
@@ -173,7 +174,8 @@ def webhook_receive(*, definition: WebhookDefinition, headers: Mapping[str, str]
     started = time.perf_counter()
     delivery = webhook_delivery_record(definition=definition, headers=headers, raw_body=raw_body)
     try:
-        verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body)
+        verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body,
+                                  installation=delivery.installation)
     except NetTermsError as error:
         return webhook_delivery_refuse(delivery=delivery, error=error, started=started)
     return webhook_dispatch(delivery=delivery, definition=definition,

@@ -97,7 +97,8 @@ def installation_signature_verify(*, installation: Installation, raw_body: bytes
 
 
 def webhook_verify(*, definition: WebhookDefinition, headers: Mapping[str, str],
-                   raw_body: bytes) -> VerifiedWebhook:
+                   raw_body: bytes, installation: Installation | None = None) -> VerifiedWebhook:
+    """`installation`: the one the delivery was recorded with (looked up by the same header)."""
     missing = [name for name in REQUIRED_HEADERS if not (headers.get(name) or "").strip()]
     if missing:
         raise MissingHeader(f"missing header(s): {', '.join(missing)}",
@@ -105,7 +106,7 @@ def webhook_verify(*, definition: WebhookDefinition, headers: Mapping[str, str],
     event = headers["Saleor-Event"].strip()
     if event != definition.saleor_event_header:
         raise EventMismatch(f"Saleor-Event {event[:64]!r} on the {definition.event} route")
-    installation = installation_get_active(saleor_api_url=headers["Saleor-Api-Url"].strip())
+    installation = installation_get_active(saleor_api_url=headers["Saleor-Api-Url"].strip(), found=installation)
     installation_signature_verify(installation=installation, raw_body=raw_body,
                                   signature=headers["Saleor-Signature"].strip())
     try:
