@@ -12,7 +12,6 @@ from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import payment_history
 from saleor_netterms.ledger import selectors as ledger_selectors
-from saleor_netterms.ledger.models import Posting
 
 from .models import NetTermsTransaction, TransactionStatus
 
@@ -62,9 +61,3 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
 def transactions_in_review(*, installation):
     return (NetTermsTransaction.objects.filter(installation=installation, status=TransactionStatus.IN_REVIEW)
             .select_related("company", "member"))
-
-
-def postings_exist(*, installation, idempotency_key_prefix: str) -> bool:
-    """Has a multi-posting operation (e.g. a credit note over several receivables) run already?"""
-    return Posting.objects.filter(installation=installation,
-                                  idempotency_key__startswith=idempotency_key_prefix).exists()

@@ -430,7 +430,7 @@ def transaction_refund(*, installation, request: TransactionActionRequest) -> Ac
     with transaction.atomic():
         company = company_lock(company_id=tx.company_id)
         from saleor_netterms.invoicing.services import credit_note_issue, credit_notes_issued  # lazy
-        if selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:") \
+        if ledger_selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:") \
                 or credit_notes_issued(installation=installation, issue_key_prefix=f"{key}:"):
             return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
                                 actions=transaction_available_actions(tx))

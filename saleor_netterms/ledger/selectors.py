@@ -178,3 +178,9 @@ def trial_balance(*, installation, currency: str) -> TrialBalance:
     debits = sum((row.debits for row in result), zero)
     credits = sum((row.credits for row in result), zero)
     return TrialBalance(currency=currency, rows=result, debits=debits, credits=credits)
+
+
+def postings_exist(*, installation, idempotency_key_prefix: str) -> bool:
+    """Has a multi-posting operation (e.g. a credit note over several receivables) run already?"""
+    return Posting.objects.filter(installation=installation,
+                                  idempotency_key__startswith=idempotency_key_prefix).exists()
