@@ -23,5 +23,6 @@ def _eager_celery(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
-# Fixture modules owned by their areas: the Saleor test double and the credit factories.
-pytest_plugins = ["tests.fixtures_saleor", "tests.fixtures_credit"]
+# Fixture modules owned by their areas: the Saleor test double and the credit factories; the CI rule for browser tests.
+pytest_plugins = ["tests.fixtures_saleor", "tests.fixtures_credit", "tests.ci_browser"]
+
