@@ -397,13 +397,14 @@ class PayloadBuilder:
 
     @staticmethod
     def _checkout(*, checkout_id, email, user_id, channel_slug, currency, amount, company_name,
-                  country, customer_type, external_reference, lines) -> dict:
-        return {
+                  country, customer_type, external_reference, lines, is_confirmed=True) -> dict:
+        checkout = {
             "__typename": "Checkout",
             "id": checkout_id or global_id("Checkout", uuid.uuid4()),
             "email": email,
             "channel": {"slug": channel_slug, "currencyCode": currency},
-            "user": ({"id": user_id, "email": email, "externalReference": external_reference,
+            "user": ({"id": user_id, "email": email, "isConfirmed": is_confirmed,
+                      "externalReference": external_reference,
                       "customerType": {"slug": customer_type} if customer_type else None}
                      if user_id else None),
             "billingAddress": ({"companyName": company_name, "country": {"code": country}}
@@ -411,6 +412,9 @@ class PayloadBuilder:
             "totalPrice": {"gross": _money(amount, currency)},
             "lines": lines if lines is not None else [{"quantity": 2, "variant": {"sku": "618223581"}}],
         }
+        if checkout["user"] is not None and is_confirmed is None:
+            del checkout["user"]["isConfirmed"]
+        return checkout
 
     def _session_checkout(self, kw: dict) -> dict:
         return self._checkout(
@@ -418,7 +422,7 @@ class PayloadBuilder:
             channel_slug=kw["channel_slug"], currency=kw["currency"], amount=kw["amount"],
             company_name=kw["company_name"], country=kw["country"],
             customer_type=kw["customer_type"], external_reference=kw["external_reference"],
-            lines=kw["lines"])
+            lines=kw["lines"], is_confirmed=kw.get("is_confirmed", True))
 
     # -- sync: payment gateway and sessions (FACTS.md §3.1)
     def payment_gateway_initialize_session(
@@ -428,8 +432,9 @@ class PayloadBuilder:
             company_name: str | None = "Acme Industrial Supply", country: str = "US",
             customer_type: str | None = "default", external_reference: str | None = None,
             lines: list | None = None, recipient_id: str | None = None,
-            issued_at: str | None = None) -> dict:
-        """`user_id=None` is a guest checkout (user and issuingPrincipal null)."""
+            issued_at: str | None = None, is_confirmed: bool | None = True) -> dict:
+        """`user_id=None` is a guest checkout (user and issuingPrincipal null). `is_confirmed` is
+        the user's `isConfirmed` (None: the key is absent, as from an older subscription)."""
         kw = locals()
         payload = self._envelope("PaymentGatewayInitializeSession", recipient_id, issued_at)
         payload.update({
@@ -475,8 +480,9 @@ class PayloadBuilder:
             company_name: str | None = "Acme Industrial Supply", country: str = "US",
             customer_type: str | None = "default", external_reference: str | None = None,
             lines: list | None = None, recipient_id: str | None = None,
-            issued_at: str | None = None) -> dict:
-        """`data` is the storefront's paymentGateway.data, e.g. {"poNumber": "PO-4711"}."""
+            issued_at: str | None = None, is_confirmed: bool | None = True) -> dict:
+        """`data` is the storefront's paymentGateway.data, e.g. {"poNumber": "PO-4711"}.
+        `is_confirmed`: the user's `isConfirmed` (None: the key is absent)."""
         kw = locals()
         if kw["data"] is None:
             kw["data"] = {"poNumber": "PO-4711"}

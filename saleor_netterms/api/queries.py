@@ -26,6 +26,9 @@ class Query(graphene.ObjectType):
                              description="A company of this installation; null when there is none with this id.")
     member_resolve = graphene.Field(
         MemberType, user_id=graphene.String(required=True), email=graphene.String(),
+        is_confirmed=graphene.Boolean(default_value=False,
+                                      description="Saleor's User.isConfirmed (e-mail and e-mail-domain "
+                                                  "members match only confirmed accounts)."),
         external_reference=graphene.String(), customer_type_slug=graphene.String(),
         description="The member a signed-in Saleor customer resolves to (as at checkout), or null.")
     review_queue = graphene.List(graphene.NonNull(ReviewItemType), required=True,
@@ -56,11 +59,12 @@ class Query(graphene.ObjectType):
         return company_selectors.company_get(installation=installation, company_id=company_id)
 
     @staticmethod
-    def resolve_member_resolve(root, info, user_id, email=None, external_reference=None,
+    def resolve_member_resolve(root, info, user_id, email=None, is_confirmed=False, external_reference=None,
                                customer_type_slug=None):
         return company_selectors.member_resolve(
             installation=installation_of(info), user_id=user_id, email=email,
-            external_reference=external_reference, customer_type_slug=customer_type_slug)
+            email_confirmed=bool(is_confirmed), external_reference=external_reference,
+            customer_type_slug=customer_type_slug)
 
     @staticmethod
     def resolve_review_queue(root, info):

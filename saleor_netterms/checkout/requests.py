@@ -11,9 +11,11 @@ from saleor_netterms.core.money import Money
 
 @dataclass(frozen=True, slots=True)
 class Buyer:
-    """An authenticated Saleor customer (the checkout's or order's `user`). Guests have none."""
+    """An authenticated Saleor customer (the checkout's or order's `user`). Guests have none.
+    `email_confirmed` is Saleor's `User.isConfirmed`; unknown counts as not confirmed."""
     user_id: str
     email: str | None = None
+    email_confirmed: bool = False
     external_reference: str | None = None
     customer_type_slug: str | None = None
 

@@ -49,6 +49,12 @@ NO_CREDIT_ACCOUNT = ReasonView(
     "NO_CREDIT_ACCOUNT",
     "Your account is not set up to pay on net terms. Please contact us to open a credit account.",
     "The customer is not a member of any company credit account.")
+EMAIL_NOT_CONFIRMED = ReasonView(
+    "EMAIL_NOT_CONFIRMED",
+    "Please confirm your e-mail address first: open the confirmation link we sent you when you "
+    "registered, then check out again to pay on net terms.",
+    "The customer's Saleor account is not confirmed (User.isConfirmed false): e-mail and e-mail-domain "
+    "members match only confirmed accounts, because anyone can register an unconfirmed account for an address.")
 PO_NUMBER_REQUIRED = ReasonView(
     "PO_NUMBER_REQUIRED",
     "Your company requires a purchase order (PO) number for orders on net terms.",
@@ -81,9 +87,9 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
     Reads only; a preview decision is given when the amount is known."""
     if request.buyer is None:
         return Eligibility(False, GUEST_CHECKOUT.code, GUEST_CHECKOUT.buyer_message)
-    member = _member_for(installation, request.buyer)
+    member, refusal = _member_for(installation, request.buyer)
     if member is None:
-        return Eligibility(False, NO_CREDIT_ACCOUNT.code, NO_CREDIT_ACCOUNT.buyer_message)
+        return Eligibility(False, refusal.code, refusal.buyer_message)
     company = member.company
     currency = request.money.currency if request.money else None
     available = None
@@ -121,10 +127,21 @@ def _status_block(company: Company) -> ReasonView | None:
                       f"The company is {company.status}.")
 
 
-def _member_for(installation, buyer: Buyer) -> Member | None:
-    return company_selectors.member_resolve(
+def _member_for(installation, buyer: Buyer) -> tuple[Member | None, ReasonView | None]:
+    """The buyer's member, or None and why: an e-mail rule that needs a confirmed account, or none."""
+    resolution = company_selectors.member_resolution(
         installation=installation, user_id=buyer.user_id, email=buyer.email,
-        external_reference=buyer.external_reference, customer_type_slug=buyer.customer_type_slug)
+        email_confirmed=buyer.email_confirmed, external_reference=buyer.external_reference,
+        customer_type_slug=buyer.customer_type_slug)
+    if resolution.member is not None:
+        return resolution.member, None
+    if resolution.unconfirmed_email_match is not None:
+        blocked = resolution.unconfirmed_email_match
+        logger.warning("unconfirmed account matched an e-mail member", extra={
+            "member": blocked.pk, "company": blocked.company_id, "kind": blocked.kind,
+            "saleor_user_id": buyer.user_id})
+        return None, EMAIL_NOT_CONFIRMED
+    return None, NO_CREDIT_ACCOUNT
 
 
 def _policy_for(company: Company, channel_slug: str = "") -> CreditPolicy:
@@ -149,9 +166,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
 
     if request.buyer is None:
         return _record_decline(installation, request, psp_reference, GUEST_CHECKOUT, company=None, member=None)
-    member = _member_for(installation, request.buyer)
-    if member is None:
-        return _record_decline(installation, request, psp_reference, NO_CREDIT_ACCOUNT, company=None, member=None)
+    member, refusal = _member_for(installation, request.buyer)
+    if member is None:  # nothing names the company to this buyer: the decline records no company
+        return _record_decline(installation, request, psp_reference, refusal, company=None, member=None)
 
     # Large orders: the external underwriter is asked here, BEFORE the company lock (no external
     # call under a lock), on an unlocked snapshot; its verdict is an input of the decision below.

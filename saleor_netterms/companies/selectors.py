@@ -15,9 +15,25 @@ from .models import MEMBER_KIND_PRECEDENCE, Company, CreditLimit, Member, Member
 from .validators import email_domain_of
 
 
-def member_resolve(*, installation, user_id: str, email: str | None, external_reference: str | None,
-                   customer_type_slug: str | None) -> Member | None:
-    """The member an AUTHENTICATED Saleor customer (``checkout.user``) resolves to, or None.
+# Kinds that match on the e-mail address the customer typed at sign-up. Saleor creates every
+# account unconfirmed (`accountRegister`), and a shop may let unconfirmed accounts sign in, so an
+# address proves nothing until Saleor says `User.isConfirmed`. The other kinds are set by the
+# merchant (user id, externalReference, customerType) and stay as they are.
+EMAIL_KINDS = frozenset({MemberKind.EMAIL, MemberKind.EMAIL_DOMAIN})
+
+
+@dataclass(frozen=True, slots=True)
+class MemberResolution:
+    """``member``: the member the customer resolves to, or None. ``unconfirmed_email_match``: no
+    member matched, but an EMAIL / EMAIL_DOMAIN member would have matched this address had the
+    account been confirmed (the buyer is told to confirm their e-mail address)."""
+    member: Member | None
+    unconfirmed_email_match: Member | None = None
+
+
+def member_resolution(*, installation, user_id: str, email: str | None, email_confirmed: bool,
+                      external_reference: str | None, customer_type_slug: str | None) -> MemberResolution:
+    """The member an AUTHENTICATED Saleor customer (``checkout.user``) resolves to.
 
     Precedence, strongest first: ``saleor_user_id`` > ``email`` (case-insensitive exact) >
     ``external_reference`` > ``email_domain`` (only rows with ``domain_verified=True``; the exact
@@ -25,13 +41,17 @@ def member_resolve(*, installation, user_id: str, email: str | None, external_re
     members are considered; the company may be in any status — the caller decides what
     on_hold/suspended/closed mean for the order.
 
-    Call this only with ``checkout.user`` (its id, email, externalReference and customerType).
-    A guest checkout has no user: the checkout's free-text ``email`` is typed by whoever checks
-    out and proves nothing, so a guest email NEVER grants credit. Without a ``user_id`` this
-    returns None without looking at the other arguments. One query.
+    ``email`` and ``email_domain`` members match only when ``email_confirmed`` is True (Saleor's
+    ``User.isConfirmed``; pass False when it is unknown): anyone can register an unconfirmed
+    account for a customer's address or domain.
+
+    Call this only with ``checkout.user`` (its id, email, isConfirmed, externalReference and
+    customerType). A guest checkout has no user: the checkout's free-text ``email`` is typed by
+    whoever checks out and proves nothing, so a guest email NEVER grants credit. Without a
+    ``user_id`` this resolves to nothing without looking at the other arguments. One query.
     """
     if not user_id:
-        return None
+        return MemberResolution(None)
     wanted = Q(kind=MemberKind.SALEOR_USER_ID, value=user_id)
     if email:
         normalized = email.strip().lower()
@@ -47,11 +67,24 @@ def member_resolve(*, installation, user_id: str, email: str | None, external_re
                               company__installation=installation)
         .select_related("company").order_by("id")
     )
+    blocked = None
     for kind in MEMBER_KIND_PRECEDENCE:
         for member in candidates:
-            if member.kind == kind:
-                return member
-    return None
+            if member.kind != kind:
+                continue
+            if kind in EMAIL_KINDS and email_confirmed is not True:
+                blocked = blocked or member
+                continue
+            return MemberResolution(member)
+    return MemberResolution(None, unconfirmed_email_match=blocked)
+
+
+def member_resolve(*, installation, user_id: str, email: str | None, email_confirmed: bool,
+                   external_reference: str | None, customer_type_slug: str | None) -> Member | None:
+    """``member_resolution(...).member``: the member, or None."""
+    return member_resolution(
+        installation=installation, user_id=user_id, email=email, email_confirmed=email_confirmed,
+        external_reference=external_reference, customer_type_slug=customer_type_slug).member
 
 
 def company_get(*, installation, company_id: int) -> Company | None:

@@ -2,12 +2,12 @@
 import pytest
 
 from saleor_netterms.companies.models import CompanyStatus
-from saleor_netterms.companies.selectors import member_resolve
+from saleor_netterms.companies.selectors import MemberResolution, member_resolution, member_resolve
 from saleor_netterms.companies.services import company_status_set, member_add, member_domain_verify, member_remove
 from tests.fixtures_credit import installation_make
 
 BUYER = {"user_id": "VXNlcjo0Mg==", "email": "Jane.Doe@Acme.example", "external_reference": "ERP-1001",
-         "customer_type_slug": "wholesale"}
+         "customer_type_slug": "wholesale", "email_confirmed": True}
 
 
 def _all_kinds(member_factory, company_factory):
@@ -43,7 +43,7 @@ def test_guest_email_never_grants_credit(credit_installation, member_factory):
     member_factory(kind="email_domain", value="acme.example", domain_verified=True)
 
     # when a guest checkout (no user) carries that email
-    resolved = member_resolve(installation=credit_installation, user_id="", email="jane.doe@acme.example",
+    resolved = member_resolve(installation=credit_installation, email_confirmed=True, user_id="", email="jane.doe@acme.example",
                               external_reference=None, customer_type_slug=None)
 
     # then
@@ -56,9 +56,9 @@ def test_email_matches_case_insensitively_and_exactly(credit_installation, membe
 
     # when / then
     assert member.value == "jane.doe@acme.example"
-    assert member_resolve(installation=credit_installation, user_id="VXNlcjox", email="JANE.DOE@acme.EXAMPLE",
+    assert member_resolve(installation=credit_installation, email_confirmed=True, user_id="VXNlcjox", email="JANE.DOE@acme.EXAMPLE",
                           external_reference=None, customer_type_slug=None) == member
-    assert member_resolve(installation=credit_installation, user_id="VXNlcjox", email="jane.doe@acme.example.org",
+    assert member_resolve(installation=credit_installation, email_confirmed=True, user_id="VXNlcjox", email="jane.doe@acme.example.org",
                           external_reference=None, customer_type_slug=None) is None
 
 
@@ -67,15 +67,15 @@ def test_unverified_domain_does_not_match(credit_installation, member_factory):
     member = member_factory(kind="email_domain", value="acme.example")
 
     # when / then
-    assert member_resolve(installation=credit_installation, user_id="VXNlcjox", email="anyone@acme.example",
+    assert member_resolve(installation=credit_installation, email_confirmed=True, user_id="VXNlcjox", email="anyone@acme.example",
                           external_reference=None, customer_type_slug=None) is None
 
     # when the merchant verifies the domain / then
     member_domain_verify(member=member)
-    assert member_resolve(installation=credit_installation, user_id="VXNlcjox", email="anyone@ACME.example",
+    assert member_resolve(installation=credit_installation, email_confirmed=True, user_id="VXNlcjox", email="anyone@ACME.example",
                           external_reference=None, customer_type_slug=None) == member
     # a sub-domain is not the domain
-    assert member_resolve(installation=credit_installation, user_id="VXNlcjox", email="x@eu.acme.example",
+    assert member_resolve(installation=credit_installation, email_confirmed=True, user_id="VXNlcjox", email="x@eu.acme.example",
                           external_reference=None, customer_type_slug=None) is None
 
 
@@ -142,3 +142,20 @@ def test_invalid_member_values_are_refused(company, kind, value):
     with pytest.raises(Exception) as info:
         member_add(company=company, kind=kind, value=value)
     assert info.value.code == "INVALID_MEMBER"
+
+
+def test_an_unconfirmed_account_matches_no_email_rule_but_merchant_set_rules(credit_installation, member_factory,
+                                                                             company_factory):
+    # given a member of a different company for every kind
+    members = _all_kinds(member_factory, company_factory)
+    unconfirmed = {**BUYER, "email_confirmed": False}
+
+    # when / then: the e-mail kinds are skipped, in precedence order otherwise
+    for kind in ["saleor_user_id", "external_reference", "customer_type"]:
+        resolution = member_resolution(installation=credit_installation, **unconfirmed)
+        assert resolution == MemberResolution(members[kind])
+        member_remove(member=members[kind])
+    # nothing is left but e-mail rules: no member, and which rule needs a confirmed account
+    assert member_resolution(installation=credit_installation, **unconfirmed) == MemberResolution(
+        None, unconfirmed_email_match=members["email"])
+    assert member_resolve(installation=credit_installation, **unconfirmed) is None

@@ -107,3 +107,81 @@ def test_a_malformed_limit_request_is_a_coded_400(client, fake_saleor, acme):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "INVALID_LIMIT_REQUEST"
     assert ApprovalRequest.objects.count() == 0
+
+
+@pytest.fixture
+def acme_by_domain(installation, company_factory, member_factory):
+    company = company_factory(installation=installation, legal_name="Acme Industrial Supply",
+                              limit=Money.of("10000", "USD"))
+    member_factory(company=company, kind="email_domain", value="example.com", domain_verified=True, role="admin")
+    return company
+
+
+def _confirmation(is_confirmed, email=CUSTOMER_EMAIL):
+    return {"data": {"user": {"id": CUSTOMER_ID, "email": email, "isConfirmed": is_confirmed}}}
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_account_is_refused_where_the_portal_maps_by_email(client, fake_saleor, acme_by_domain):
+    # given Saleor says the account is not confirmed
+    fake_saleor.answer("CustomerConfirmation", _confirmation(False))
+
+    # when
+    response = client.get("/portal/credit", headers=headers(fake_saleor, customer_token(fake_saleor)))
+
+    # then
+    assert response.status_code == 403
+    assert response.json() == {"error": {"code": "EMAIL_NOT_CONFIRMED", "message": (
+        "Please confirm your e-mail address first: open the confirmation link we sent you when you "
+        "registered, then sign in again.")}}
+    assert [c.variables for c in fake_saleor.calls_for("CustomerConfirmation")] == [{"id": CUSTOMER_ID}]
+
+
+@pytest.mark.django_db
+def test_a_confirmed_account_is_mapped_by_its_email_domain(client, fake_saleor, acme_by_domain):
+    # given
+    fake_saleor.answer("CustomerConfirmation", _confirmation(True))
+
+    # when
+    response = client.get("/portal/credit", headers=headers(fake_saleor, customer_token(fake_saleor)))
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["company"] == "Acme Industrial Supply"
+
+
+@pytest.mark.django_db
+def test_a_changed_address_is_not_confirmed_by_the_old_one(client, fake_saleor, acme_by_domain):
+    # given the account is confirmed, but Saleor now has another address than the token's
+    fake_saleor.answer("CustomerConfirmation", _confirmation(True, email="someone@elsewhere.example"))
+
+    # when
+    response = client.get("/portal/credit", headers=headers(fake_saleor, customer_token(fake_saleor)))
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "EMAIL_NOT_CONFIRMED"
+
+
+@pytest.mark.django_db
+def test_a_user_id_member_needs_no_call_to_saleor(client, fake_saleor, acme):
+    # when
+    response = client.get("/portal/credit", headers=headers(fake_saleor, customer_token(fake_saleor)))
+
+    # then
+    assert response.status_code == 200
+    assert fake_saleor.calls_for("CustomerConfirmation") == []
+
+
+@pytest.mark.django_db
+def test_saleor_unreachable_for_the_confirmation_answers_a_coded_503(client, fake_saleor, acme_by_domain):
+    # given
+    fake_saleor.fail_next(3, connection_error=True)
+
+    # when
+    response = client.get("/portal/credit", headers=headers(fake_saleor, customer_token(fake_saleor)))
+
+    # then
+    assert response.status_code == 503
+    assert response.json() == {"error": {"code": "SALEOR_UNAVAILABLE", "message": (
+        "We could not check your account right now. Please try again in a minute.")}}

@@ -38,11 +38,13 @@ def money_from(amount, currency) -> Money:
 
 def buyer_from(user: dict | None) -> Buyer | None:
     """Only an authenticated Saleor customer is a buyer; a guest checkout has `user: null`.
-    The checkout's typed e-mail is deliberately ignored (it proves nothing)."""
+    The checkout's typed e-mail is deliberately ignored (it proves nothing), and the user's own
+    address counts only when Saleor says `isConfirmed: true` (absent — an installation still on an
+    older subscription document — counts as unconfirmed)."""
     if not user or not user.get("id"):
         return None
     customer_type = user.get("customerType") or {}
-    return Buyer(user_id=user["id"], email=user.get("email"),
+    return Buyer(user_id=user["id"], email=user.get("email"), email_confirmed=user.get("isConfirmed") is True,
                  external_reference=user.get("externalReference"),
                  customer_type_slug=customer_type.get("slug"))
 
