@@ -132,6 +132,17 @@ DATABASES = {
         conn_max_age=int(_env("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (`make run`) must hold parallel checkouts: every transaction takes the
+    # write lock at BEGIN (IMMEDIATE, so a reader never has to upgrade and fail with "database is
+    # locked"), waits up to SQLITE_BUSY_TIMEOUT_S for it instead of failing, and WAL lets readers
+    # run while one writer commits. Writers queue; Saleor's sync webhooks wait at most 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(_env("SQLITE_BUSY_TIMEOUT_S", "15")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True

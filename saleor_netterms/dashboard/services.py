@@ -53,7 +53,7 @@ def dashboard_session_build(*, installation: Installation) -> dict:
         },
         "webhooks24h": {"total": stats.total, "processed": stats.processed,
                         "duplicates": stats.duplicates, "refused": stats.refused,
-                        "failed": stats.failed},
+                        "failed": stats.failed, "notRecorded": stats.not_recorded},
         "channels": channels,
         "channelsError": channels_error,
         "warnings": channel_warnings(channels or []),

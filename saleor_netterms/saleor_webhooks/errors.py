@@ -56,3 +56,10 @@ class HandlerResultInvalid(NetTermsError):
     code = "HANDLER_RESULT_INVALID"
     http_status = 500
     merchant_message = "The app's webhook handler returned something that is not a JSON object."
+
+
+class WebhookNotRecorded(NetTermsError):
+    code = "WEBHOOK_NOT_RECORDED"
+    http_status = 503
+    merchant_message = ("The app could not record a Saleor webhook (its database refused the write); "
+                        "nothing was processed and Saleor may retry it.")

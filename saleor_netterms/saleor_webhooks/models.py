@@ -76,3 +76,24 @@ class WebhookDispatch(models.Model):
 
     def __repr__(self) -> str:
         return f"<WebhookDispatch id={self.pk} event={self.event} status={self.response_status}>"
+
+
+class WebhookIntakeFailure(models.Model):
+    """A delivery that failed before its `WebhookDelivery` row could be written (e.g. the
+    database refused the write). Counted on the overview page so it is never invisible."""
+
+    installation = models.ForeignKey(Installation, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="webhook_intake_failures")
+    saleor_api_url = models.CharField(max_length=512, blank=True)
+    event = models.CharField(max_length=64)
+    body_sha256 = models.CharField(max_length=64)
+    error_code = models.CharField(max_length=64)
+    error_message = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["installation", "occurred_at"], name="webhook_intake_inst_at")]
+
+    def __repr__(self) -> str:
+        return f"<WebhookIntakeFailure id={self.pk} event={self.event} error_code={self.error_code!r}>"

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 
 from saleor_netterms.installations.models import Installation
 
-from .models import DeliveryOutcome, WebhookDelivery
+from .models import DeliveryOutcome, WebhookDelivery, WebhookIntakeFailure
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class DeliveryStats:
     duplicates: int
     refused: int
     failed: int
+    not_recorded: int  # failed before their delivery row existed (also in total and failed)
 
 
 def webhook_delivery_stats(*, installation: Installation, since: datetime) -> DeliveryStats:
@@ -28,4 +29,8 @@ def webhook_delivery_stats(*, installation: Installation, since: datetime) -> De
         refused=Count("id", filter=Q(outcome=DeliveryOutcome.REFUSED)),
         failed=Count("id", filter=Q(outcome=DeliveryOutcome.FAILED)),
     )
-    return DeliveryStats(**row)
+    not_recorded = WebhookIntakeFailure.objects.filter(installation=installation,
+                                                       occurred_at__gte=since).count()
+    return DeliveryStats(total=row["total"] + not_recorded, processed=row["processed"],
+                         duplicates=row["duplicates"], refused=row["refused"],
+                         failed=row["failed"] + not_recorded, not_recorded=not_recorded)

@@ -2,7 +2,10 @@
 
     answer = webhook_receive(definition=..., headers=request.headers, raw_body=request.body)
 
-- Record: a `WebhookDelivery` row committed on its own before anything is trusted.
+- Record: a `WebhookDelivery` row committed on its own before anything is trusted. If even that
+  write fails (the database refuses it), the failure is logged at ERROR with the code
+  WEBHOOK_NOT_RECORDED, counted in a `WebhookIntakeFailure` row (the overview page shows it) and
+  Saleor gets a coded 503.
 - Verify: verification.webhook_verify. A refusal answers a coded 4xx, marks the row
   `validity=False` with the code, and dispatches nothing.
 - Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING` the `WebhookDispatch` row for
@@ -31,8 +34,8 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_get_by_api_url
 
-from .errors import HandlerFailed, HandlerNotAvailable, HandlerResultInvalid
-from .models import DeliveryOutcome, WebhookDelivery, WebhookDispatch
+from .errors import HandlerFailed, HandlerNotAvailable, HandlerResultInvalid, WebhookNotRecorded
+from .models import DeliveryOutcome, WebhookDelivery, WebhookDispatch, WebhookIntakeFailure
 from .registry import WebhookDefinition
 from .verification import webhook_verify
 
@@ -169,10 +172,36 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
     return WebhookAnswer(200, body.encode())
 
 
+def webhook_intake_failure_record(*, definition: WebhookDefinition, headers: Mapping[str, str],
+                                  raw_body: bytes, exc: Exception) -> WebhookAnswer:
+    """The delivery row could not be written: log it with its code, count it, answer 503."""
+    error = WebhookNotRecorded(f"{definition.event}: {type(exc).__name__}: {exc}"[:1000])
+    saleor_api_url = (headers.get("Saleor-Api-Url") or "").replace("\x00", "").strip()[:512]
+    body_sha256 = hashlib.sha256(raw_body).hexdigest()
+    facts = {"event": definition.event, "code": error.code, "saleor_api_url": saleor_api_url,
+             "body_sha256": body_sha256, "problem": error.log_message}
+    logger.error("webhook not recorded", extra=facts)
+    try:
+        with transaction.atomic():
+            installation = (installation_get_by_api_url(saleor_api_url=saleor_api_url)
+                            if saleor_api_url else None)
+            WebhookIntakeFailure.objects.create(
+                installation=installation, saleor_api_url=saleor_api_url, event=definition.event,
+                body_sha256=body_sha256, error_code=error.code, error_message=error.log_message)
+    except Exception as count_exc:  # noqa: BLE001 - the log line above is then the only trace
+        logger.error("webhook intake failure not counted", extra={
+            **facts, "count_problem": f"{type(count_exc).__name__}: {count_exc}"[:500]})
+    return WebhookAnswer(error.http_status, _error_body(error))
+
+
 def webhook_receive(*, definition: WebhookDefinition, headers: Mapping[str, str],
                     raw_body: bytes) -> WebhookAnswer:
     started = time.perf_counter()
-    delivery = webhook_delivery_record(definition=definition, headers=headers, raw_body=raw_body)
+    try:
+        delivery = webhook_delivery_record(definition=definition, headers=headers, raw_body=raw_body)
+    except Exception as exc:  # noqa: BLE001 - answered coded, logged and counted
+        return webhook_intake_failure_record(definition=definition, headers=headers,
+                                             raw_body=raw_body, exc=exc)
     try:
         verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body,
                                   installation=delivery.installation)

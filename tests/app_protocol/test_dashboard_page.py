@@ -68,7 +68,7 @@ def test_session_returns_status_channels_and_warnings(client, fake_saleor, insta
         "installedAt": installation.installed_at.isoformat(), "jwksKids": [fake_saleor.kid],
         "jwksFetchedAt": installation.jwks_fetched_at.isoformat()}
     assert session["webhooks24h"] == {"total": 2, "processed": 1, "duplicates": 0, "refused": 1,
-                                      "failed": 0}
+                                      "failed": 0, "notRecorded": 0}
     assert [c["slug"] for c in session["channels"]] == ["default-channel", "b2b-eu"]
     assert session["channelsError"] is None
     assert session["warnings"] == [{
