@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "saleor_netterms.invoicing",
     "saleor_netterms.approvals",
     "saleor_netterms.audit",
+    "saleor_netterms.integration_events",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,8 @@ CELERY_BEAT_SCHEDULE = {
     "approvals-sweep": {"task": "saleor_netterms.approvals.tasks.approvals_sweep_task", "schedule": 60.0},
     "invoices-issue-pending": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_pending_task",
                                "schedule": 60 * 60.0},
+    "receivables-overdue-events": {"task": "saleor_netterms.receivables.tasks.receivables_overdue_task",
+                                   "schedule": 60 * 60.0},
     "invoices-issue-consolidated": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_consolidated_task",
                                     "schedule": 24 * 60 * 60.0},
 }
@@ -205,6 +208,23 @@ OUTBOX_DELIVERERS = {
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
+
+# Integration events (to ERPs): the versioned JSON Schemas every payload must match ("strict":
+# a mismatch fails the change, the default while DEBUG; "log": logged, still sent).
+INTEGRATION_EVENTS_SCHEMA_DIR = _env("INTEGRATION_EVENTS_SCHEMA_DIR", str(BASE_DIR / "webhooks"))
+INTEGRATION_EVENTS_VALIDATION = _env("INTEGRATION_EVENTS_VALIDATION", "strict" if DEBUG else "log")
+# ERP webhooks (Standard Webhooks): retries back off exponentially from the base delay (capped
+# at ERP_WEBHOOK_RETRY_MAX_DELAY_S) for at most ERP_WEBHOOK_RETRY_WINDOW_HOURS; an endpoint that
+# has failed for ERP_WEBHOOK_DISABLE_AFTER_HOURS is disabled and its alert e-mail told; a rotated
+# secret keeps signing for ERP_WEBHOOK_SECRET_OVERLAP_HOURS. In production endpoints must be https
+# on public addresses unless ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS.
+ERP_WEBHOOK_RETRY_WINDOW_HOURS = float(_env("ERP_WEBHOOK_RETRY_WINDOW_HOURS", "72"))
+ERP_WEBHOOK_RETRY_BASE_S = float(_env("ERP_WEBHOOK_RETRY_BASE_S", "30"))
+ERP_WEBHOOK_RETRY_MAX_DELAY_S = float(_env("ERP_WEBHOOK_RETRY_MAX_DELAY_S", str(6 * 3600)))
+ERP_WEBHOOK_DISABLE_AFTER_HOURS = float(_env("ERP_WEBHOOK_DISABLE_AFTER_HOURS", "120"))
+ERP_WEBHOOK_SECRET_OVERLAP_HOURS = float(_env("ERP_WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+ERP_WEBHOOK_TIMEOUT_S = float(_env("ERP_WEBHOOK_TIMEOUT_S", "10"))
+ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 # Checkout: a net-terms hold whose checkout never became an order is released after this many
 # hours (0: never; Saleor's own release of expired checkouts, if enabled, may come first).

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from saleor_netterms.core import views as core_views
+from saleor_netterms.erp_api import schema_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("documents/", include("saleor_netterms.invoicing.documents.urls")),
     path("approvals/", include("saleor_netterms.approvals.urls")),
     path("portal/", include("saleor_netterms.portal.urls")),
+    path("webhooks/schemas/", schema_views.schema_index, name="webhook-schemas"),
+    path("webhooks/schemas/<str:name>.json", schema_views.schema_detail, name="webhook-schema"),
     path("", include("saleor_netterms.dashboard.urls")),
 ]
 

@@ -34,6 +34,7 @@ from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from . import selectors
+from .events import order_cancelled_publish, order_placed_publish
 from .models import NetTermsTransaction, TransactionStatus
 from .requests import AuthorizationRequest, Buyer, EligibilityRequest, OrderSnapshot, TransactionActionRequest
 from .results import ActionResult, AuthorizationResult, Eligibility, ReasonView
@@ -511,9 +512,11 @@ def order_bind(*, installation, order: OrderSnapshot) -> int:
         snapshot = order.as_json()
         if tx.order_id == order.order_id and tx.order_snapshot == snapshot:
             continue
-        tx.order_id, tx.order_number, tx.order_snapshot = order.order_id, order.number, snapshot
-        tx.save(update_fields=["order_id", "order_number", "order_snapshot", "updated_at"])
-        Receivable.objects.filter(transaction=tx).update(order_id=order.order_id, order_number=order.number)
+        with transaction.atomic():
+            tx.order_id, tx.order_number, tx.order_snapshot = order.order_id, order.number, snapshot
+            tx.save(update_fields=["order_id", "order_number", "order_snapshot", "updated_at"])
+            Receivable.objects.filter(transaction=tx).update(order_id=order.order_id, order_number=order.number)
+            order_placed_publish(tx)
         bound += 1
     return bound
 
@@ -524,7 +527,7 @@ def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...
         Q(saleor_transaction_id__in=transaction_ids) | Q(order_id=order_id),
         installation=installation, company__isnull=False)
     return sum(_withdraw(tx.pk, key=f"order-cancel:{tx.pk}", reason=f"Order {order_id} cancelled",
-                         message="Order cancelled: credit released.") for tx in candidates)
+                         message="Order cancelled: credit released.", publish_cancelled=True) for tx in candidates)
 
 
 def holds_expire(*, now=None) -> int:
@@ -545,7 +548,8 @@ def holds_expire(*, now=None) -> int:
                          still=lambda tx: not tx.order_id) for pk in stale)
 
 
-def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda tx: True) -> bool:
+def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda tx: True,
+              publish_cancelled: bool = False) -> bool:
     """Release what a transaction still holds and tell Saleor, once (`key`); cancels a pending
     approval workflow. `still` re-checks, under the lock, that the release is still wanted."""
     with transaction.atomic():
@@ -564,6 +568,8 @@ def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda t
         transaction_event_report_enqueue(
             tx=tx, event_type="AUTHORIZATION_FAILURE" if was_review else "CANCEL_SUCCESS",
             psp_reference=tx.psp_reference, money=released, message=message, actions=(), dedupe_key=key)
+        if publish_cancelled:
+            order_cancelled_publish(tx, released=released, reason=reason)
     return True
 
 

@@ -17,6 +17,12 @@ from saleor_netterms.audit.services import audit_record
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.decisions.tiers import TIERS
 
+from .events import (
+    account_status_changed_publish,
+    company_created_publish,
+    company_updated_publish,
+    credit_limit_changed_publish,
+)
 from .errors import (
     CompanyNotFound,
     ErpCustomerNumberTaken,
@@ -104,7 +110,10 @@ def company_create(*, installation, legal_name: str, tax_id: str = "", tax_id_co
         allowed_channels=channel_slugs_validate(allowed_channels),
         status=CompanyStatus.ACTIVE, status_changed_at=timezone.now(),
     )
-    return _company_save(company)
+    with transaction.atomic():
+        _company_save(company)
+        company_created_publish(company)
+    return company
 
 
 def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = UNSET,
@@ -160,7 +169,10 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
         changed.append("credit_tier")
     if not changed:
         return company
-    return _company_save(company, update_fields=[*changed, "updated_at"])
+    with transaction.atomic():
+        _company_save(company, update_fields=[*changed, "updated_at"])
+        company_updated_publish(company, changed)
+    return company
 
 
 def company_status_set(*, company: Company, status: str, reason: str) -> Company:
@@ -177,10 +189,13 @@ def company_status_set(*, company: Company, status: str, reason: str) -> Company
         locked = company_lock(company_id=company.pk)
         if locked.status == status and locked.status_reason == reason:
             return locked
+        previous = locked.status
         locked.status = status
         locked.status_reason = reason[:255]
         locked.status_changed_at = timezone.now()
         locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+        if previous != status:
+            account_status_changed_publish(locked, previous=previous, reason=locked.status_reason)
     company.status, company.status_reason, company.status_changed_at = (
         locked.status, locked.status_reason, locked.status_changed_at)
     return locked
@@ -212,6 +227,8 @@ def credit_limit_set(*, company: Company, amount: Money, actor: str = "system", 
                      before=(None if previous is None
                              else {"currency": currency, "amount": quantize(previous.amount, currency)}),
                      after={"currency": currency, "amount": value}, reason=reason)
+        credit_limit_changed_publish(locked, currency=currency, previous=None if previous is None else previous.amount,
+                                     amount=value, actor=actor, reason=reason)
     return limit
 
 

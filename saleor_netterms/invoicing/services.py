@@ -58,6 +58,7 @@ from saleor_netterms.terms.engine import NetDays, PaymentTerms, schedule_compute
 from saleor_netterms.terms.selectors import payment_terms_for_channel
 
 from . import config
+from .events import invoice_issued_publish, invoice_voided_publish
 from .figures import (SourceLine, breakdown_and_totals, charges_line, creditor_reference, epc_qr_payload,
                       line_make, lines_from_sources, source_lines_from_order, summary_lines, weights_of)
 from .models import (CompanyInvoicingSettings, Fulfilment, Invoice, InvoiceKind, InvoicingPolicy,
@@ -319,6 +320,7 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
             _receivable_status_refresh(credited_receivable)
         _after_issue_enqueue(invoice=invoice, settings=settings, saleor_orders=saleor_orders,
                              attach_in_saleor=attach_in_saleor)
+        invoice_issued_publish(invoice)
     logger.info("invoice issued", extra={"invoice": invoice.pk, "number": invoice.number, "kind": kind,
                                          "company": company.pk, "amount": str(amount)})
     return invoice, True
@@ -820,6 +822,7 @@ def invoice_void(*, invoice: Invoice, reason: str) -> tuple[Invoice, Invoice | N
                                                 amount=None if full else creditable, issue_key=f"void:{invoice.pk}")
         invoice.status, invoice.voided_at, invoice.void_reason = InvoiceStatus.VOID, timezone.now(), reason[:255]
         invoice.save(update_fields=["status", "voided_at", "void_reason"])
+        invoice_voided_publish(invoice, credit_note)
     return invoice, credit_note
 
 

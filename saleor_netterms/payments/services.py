@@ -31,6 +31,7 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
+from .events import payment_events_publish
 from .models import Payment, PaymentAllocation, PaymentSource
 
 logger = logging.getLogger(__name__)
@@ -86,10 +87,13 @@ def payment_record(*, company: Company, money: Money, received_on: dt.date, refe
         allocated = sum((m for _, m in plan), Money.zero(money.currency))
         payment.unallocated_amount = (money - allocated).amount
         payment.save(update_fields=["unallocated_amount"])
+        applied = []
         for receivable, part in plan:
             allocation = PaymentAllocation.objects.create(payment=payment, receivable=receivable,
                                                           amount=part.amount)
             _receivable_after_payment(receivable, allocation, part)
+            applied.append((receivable, part, _open_amount(receivable)))
+        payment_events_publish(payment, applied=applied)
     logger.info("payment recorded", extra={"payment": payment.pk, "company": company.pk,
                                            "allocations": len(plan)})
     return payment
