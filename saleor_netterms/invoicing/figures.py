@@ -19,8 +19,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 
-from stdnum.iso7064 import mod_97_10
-
 from saleor_netterms.core.money import currency_exponent, quantize
 
 from .snapshot import Line, TaxBreakdown, Totals
@@ -180,14 +178,6 @@ def breakdown_and_totals(lines: list[Line], *, currency: str, prepaid: Decimal =
 
 
 # --- remittance ---------------------------------------------------------------------------------
-
-def creditor_reference(number: str) -> str:
-    """ISO 11649 RF reference derived from the invoice number: its letters and digits (the last
-    21 if longer), "RF" and two ISO 7064 mod 97-10 check digits. "INV-2026-000042" →
-    "RF..INV2026000042"."""
-    body = "".join(ch for ch in number.upper() if ch.isalnum())[-21:] or "0"
-    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
-
 
 def epc_qr_payload(*, name: str, iban: str, bic: str, amount: Decimal, currency: str, reference: str) -> str:
     """EPC069-12 v002 SEPA credit transfer payload ("BCD"), or "" when it cannot apply (not EUR,

@@ -8,6 +8,7 @@ Money is never truth here: what is owed is in the ledger under the linked receiv
 """
 from __future__ import annotations
 
+import re
 import string
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,30 @@ class SeriesReset(models.TextChoices):
 
 DEFAULT_FORMATS = {InvoiceKind.INVOICE: "INV-{year}-{seq:06}", InvoiceKind.CREDIT_NOTE: "CN-{year}-{seq:06}"}
 FORMAT_FIELDS = {"year", "seq", "channel"}
+# Literal text of a number format: ASCII letters and digits and a few separators. Invoice numbers
+# travel through bank remittance fields (SEPA allows a Latin subset) and are searched for in them.
+NUMBER_LITERAL = re.compile(r"[A-Za-z0-9\-/._]+")
+CHANNEL_SLUG = re.compile(r"[A-Za-z0-9\-_]*")
+
+
+def series_skeleton(fmt: str, *, channel_slug: str = "") -> tuple[str, ...]:
+    """What a format's numbers look like once case and separators are ignored (the way the
+    remittance-text rule compares them): literals upper-cased without separators, fields as tokens.
+    Two series with one skeleton would print numbers a bank transfer cannot tell apart."""
+    parts: list[str] = []
+    for literal, name, spec, _ in string.Formatter().parse(fmt):
+        text = re.sub(r"[^A-Z0-9]", "", (literal or "").upper())
+        if name == "channel":
+            text += re.sub(r"[^A-Z0-9]", "", channel_slug.upper())
+            name = None
+        if text:
+            if parts and not parts[-1].startswith("{"):
+                parts[-1] += text
+            else:
+                parts.append(text)
+        if name:
+            parts.append("{%s:%s}" % (name, spec or ""))
+    return tuple(parts)
 
 
 def series_format_validate(fmt: str, *, reset: str) -> None:
@@ -41,7 +66,10 @@ def series_format_validate(fmt: str, *, reset: str) -> None:
     except ValueError as exc:
         raise ValidationError({"format": f"Not a valid number format: {exc}."}) from exc
     names = []
-    for _, name, spec, conversion in parsed:
+    for literal, name, spec, conversion in parsed:
+        if literal and not NUMBER_LITERAL.fullmatch(literal):
+            raise ValidationError({"format": "Use only A–Z, a–z, 0–9 and - / . _ outside the fields "
+                                             f"(banks and payment references accept no more): {literal!r}."})
         if name is None:
             continue
         if name not in FORMAT_FIELDS or conversion:
@@ -84,11 +112,22 @@ class InvoiceSeries(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        series_format_validate(self.format, reset=self.reset)
+        self._validate()
 
     def save(self, *args, **kwargs) -> None:
-        series_format_validate(self.format, reset=self.reset)
+        self._validate()
         super().save(*args, **kwargs)
+
+    def _validate(self) -> None:
+        series_format_validate(self.format, reset=self.reset)
+        if "{channel}" in self.format and not CHANNEL_SLUG.fullmatch(self.channel_slug or ""):
+            raise ValidationError({"channel_slug": "A channel printed in invoice numbers must be A–Z, 0–9, - or _."})
+        mine = series_skeleton(self.format, channel_slug=self.channel_slug)
+        others = InvoiceSeries.objects.filter(installation_id=self.installation_id).exclude(pk=self.pk)
+        for other in others.only("format", "channel_slug", "kind"):
+            if series_skeleton(other.format, channel_slug=other.channel_slug) == mine:
+                raise ValidationError({"format": f"Numbers of {self.format!r} would look like those of series "
+                                                 f"{other.format!r} once dashes, spaces and case are ignored."})
 
     def period_for(self, issue_date) -> str:
         return str(issue_date.year) if self.reset == SeriesReset.YEARLY else ""

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 
+from .creditor_reference import creditor_reference_for
 from .models import DEFAULT_FORMATS, InvoiceCounter, InvoiceSeries, SeriesReset
 
 
@@ -23,6 +24,11 @@ class TakenNumber:
     period: str
     sequence: int
     number: str
+
+    @property
+    def creditor_reference(self) -> str:
+        """The RF reference printed as the payment reference (creditor_reference.py)."""
+        return creditor_reference_for(series_id=self.series.pk, period=self.period, sequence=self.sequence)
 
 
 def series_for(*, installation, kind: str, channel_slug: str = "") -> InvoiceSeries:

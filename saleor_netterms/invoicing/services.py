@@ -59,7 +59,7 @@ from saleor_netterms.terms.selectors import payment_terms_for_channel
 
 from . import config
 from .events import invoice_issued_publish, invoice_voided_publish
-from .figures import (SourceLine, breakdown_and_totals, charges_line, creditor_reference, epc_qr_payload,
+from .figures import (SourceLine, breakdown_and_totals, charges_line, epc_qr_payload,
                       line_make, lines_from_sources, source_lines_from_order, summary_lines, weights_of)
 from .models import (CompanyInvoicingSettings, Fulfilment, Invoice, InvoiceKind, InvoicingPolicy,
                      InvoiceStatus, SaleorInvoiceLink)
@@ -180,13 +180,13 @@ def _buyer(company: Company, billing: dict | None) -> Party:
 
 # --- the snapshot -------------------------------------------------------------------------------
 
-def _snapshot_build(*, kind: str, number: str, issue_date: date, currency: str, language: str, company: Company,
+def _snapshot_build(*, kind: str, number: str, payment_reference: str, issue_date: date, currency: str, language: str, company: Company,
                     billing: dict | None, lines: list[Line], terms: PaymentTerms | None, po_number: str,
                     order_number: str, order_id: str, delivery_date: date | None = None,
                     credited: Invoice | None = None, note: str = "", extra: dict | None = None) -> InvoiceSnapshot:
     breakdown, totals = breakdown_and_totals(lines, currency=currency)
     remittance_cfg = config.remittance_settings()
-    reference = creditor_reference(number)
+    reference = payment_reference
     seller = _seller()
     if kind == InvoiceKind.INVOICE:
         schedule = schedule_compute(terms=terms, total=Money(totals.amount_due, currency), issue_date=issue_date,
@@ -279,7 +279,8 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
         terms = (terms_for(company=company, channel_slug=channel_slug, settings=settings,
                            terms_days=tx.terms_days if tx else None) if kind == InvoiceKind.INVOICE else None)
         snapshot = _snapshot_build(
-            kind=kind, number=taken.number, issue_date=today, currency=currency, language=language, company=company,
+            kind=kind, number=taken.number, payment_reference=taken.creditor_reference,
+            issue_date=today, currency=currency, language=language, company=company,
             billing=order.get("billingAddress"), lines=lines, terms=terms, po_number=po_number,
             order_number=order.get("number") or "", order_id=order.get("orderId") or "",
             delivery_date=delivery_date, credited=credited, note=note)

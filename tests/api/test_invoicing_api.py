@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.invoicing.documents.links import DocumentRef, document_token_read
-from saleor_netterms.invoicing.figures import creditor_reference
+from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import CompanyInvoicingSettings, Invoice
 from saleor_netterms.invoicing.services import invoice_issue_for_order, invoice_void, invoicing_settings_set
 from saleor_netterms.outbox.models import OutboxMessage
@@ -296,7 +296,8 @@ def test_invoice_detail_reads_lines_taxes_schedule_and_remittance_from_the_snaps
                                  "amount": money("238.00"), "label": "Payment in full"}]
     assert data["discount"] == {"percent": "2", "amount": money("4.76"),
                                 "deadline": (TODAY() + dt.timedelta(days=10)).isoformat()}
-    assert data["remittance"] == {"paymentReference": creditor_reference(number), "epcQrPayload": ""}
+    assert data["remittance"] == {"paymentReference": creditor_reference_for(series_id=Invoice.objects.get(number=number).series_id, period=str(YEAR), sequence=1),
+                                  "epcQrPayload": ""}
     assert data["creditNotes"] == []
 
 

@@ -498,7 +498,7 @@ def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_se
                                                                          company_factory, member_factory, chrome,
                                                                          shots):
     from saleor_netterms.checkout.requests import OrderLine
-    from saleor_netterms.invoicing.figures import creditor_reference
+    from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
     from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
     from saleor_netterms.payments.services import payment_record
     from saleor_netterms.terms.services import payment_terms_create
@@ -568,7 +568,8 @@ def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_se
                          "One drill arrived damaged", "Acme Industrial Supply", "Tax ID DE136695976", "Köln",
                          "PO-1001", "#1001"):
             assert expected in detail, expected
-        assert page.frame_eval("document.getElementById('nt-rf').textContent") == creditor_reference(drills.number)
+        assert page.frame_eval("document.getElementById('nt-rf').textContent") == creditor_reference_for(series_id=drills.series_id, period=drills.period,
+                                                                                                  sequence=drills.sequence)
 
         # when: a credit note for 18.00 from the header, with the keyboard-reachable dialog
         page.frame_eval("Array.from(document.querySelectorAll('#nt-invoice-actions button'))"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from saleor_netterms.checkout.requests import OrderLine, TransactionActionRequest
 from saleor_netterms.checkout.services import transaction_capture
 from saleor_netterms.companies.selectors import credit_summary
-from saleor_netterms.invoicing.figures import creditor_reference
+from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import Fulfilment, Invoice, InvoiceKind, InvoiceStatus, InvoicingPolicy
 from saleor_netterms.invoicing.services import (CreditNoteRefused, ShippedLine, credit_note_issue,
                                                 fulfilment_record, invoice_issue_for_order, invoice_void,
@@ -60,7 +60,7 @@ def test_capture_issues_the_invoice_for_what_it_captured_due_on_the_company_term
          Decimal("180.00"))]
     assert (snapshot.terms_label, snapshot.po_number, snapshot.order_number) == ("Net 30", "PO-4711", tx.order_number)
     assert [(p.due_date, p.amount) for p in snapshot.schedule] == [(TODAY() + dt.timedelta(days=30), Decimal("180.00"))]
-    assert snapshot.remittance.payment_reference == creditor_reference(f"INV-{year}-000001")
+    assert snapshot.remittance.payment_reference == creditor_reference_for(series_id=invoice.series_id, period=str(year), sequence=1)
     assert snapshot.remittance.epc_qr_payload == ""  # USD: no SEPA QR
     assert snapshot.buyer.name == "Acme Industrial Supply"
     assert snapshot.buyer.address.city == "MOUNTAIN VIEW"

@@ -1,0 +1,88 @@
+"""The ISO 11649 RF creditor reference an invoice prints as its payment reference (pure).
+
+Bank statements bring it back (camt `Strd/CdtrRefInf/Ref`, type SCOR; MT940 `/EREF/` or
+`/REMI/` text) and reconciliation matches it exactly, so it must name exactly one invoice of the
+installation. It is therefore NOT derived from the invoice number (numbers of two series may look
+alike once separators are stripped, and may contain letters ISO 11649 does not allow): it encodes
+the invoice's unique position in its series,
+
+    body = <series id> ["Y" <period>] "N" <sequence>       e.g. series 3, 2026, 42 → "3Y2026N42"
+
+and ``RF`` + two ISO 7064 mod 97-10 check digits in front ("RF" + 2 + body ≤ 25 characters).
+``(series, period, sequence)`` is unique per invoice (a database constraint), series ids are
+unique, and the body parses back unambiguously (digits end at a letter), so two invoices never
+share a reference. Only A–Z and the ASCII digits 0–9 ever appear.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum import iso11649
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.iso7064 import mod_97_10
+
+from saleor_netterms.core.errors import NetTermsError
+
+MAX_BODY = 21
+_BODY = re.compile(r"(?P<series>[0-9]+)(?:Y(?P<period>[0-9]{1,8}))?N(?P<sequence>[0-9]+)")
+_ASCII_ALNUM = re.compile(r"[A-Z0-9]+")
+
+
+class CreditorReferenceError(NetTermsError):
+    code = "CREDITOR_REFERENCE_INVALID"
+    http_status = 400
+    merchant_message = "The invoice's payment reference could not be made."
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicePosition:
+    """Where an invoice sits in its number series: what its creditor reference encodes."""
+
+    series_id: int
+    period: str
+    sequence: int
+
+
+def creditor_reference_for(*, series_id: int, period: str, sequence: int) -> str:
+    """The RF reference of the invoice at (series, period, sequence)."""
+    if not (isinstance(series_id, int) and series_id > 0 and isinstance(sequence, int) and sequence > 0):
+        raise CreditorReferenceError(f"series {series_id!r} / sequence {sequence!r} must be positive integers")
+    if period and not (period.isascii() and period.isdigit() and len(period) <= 8):
+        raise CreditorReferenceError(f"period {period!r} must be ASCII digits")
+    body = f"{series_id}Y{period}N{sequence}" if period else f"{series_id}N{sequence}"
+    if len(body) > MAX_BODY:
+        raise CreditorReferenceError(f"reference body {body!r} is longer than {MAX_BODY} characters",
+                                     code="CREDITOR_REFERENCE_TOO_LONG")
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+
+
+def creditor_reference_compact(value: str) -> str:
+    """Upper case, spaces removed (as printed in groups of four: "RF18 5390 0754 7034")."""
+    return "".join((value or "").split()).upper()
+
+
+def creditor_reference_valid(value: str) -> bool:
+    """A syntactically valid ISO 11649 reference: RF, check digits verified (python-stdnum),
+    body of A–Z / ASCII 0–9 only."""
+    compact = creditor_reference_compact(value)
+    if not compact.isascii() or not _ASCII_ALNUM.fullmatch(compact):
+        return False
+    try:
+        iso11649.validate(compact)
+    except StdnumValidationError:
+        return False
+    return True
+
+
+def creditor_reference_parse(value: str) -> InvoicePosition | None:
+    """The invoice position a reference made by ``creditor_reference_for`` names, or None when
+    it is not a valid RF reference of ours (a mistyped check digit gives None, never a guess)."""
+    if not creditor_reference_valid(value):
+        return None
+    body = creditor_reference_compact(value)[4:]
+    found = _BODY.fullmatch(body)
+    if found is None:
+        return None
+    return InvoicePosition(series_id=int(found["series"]), period=found["period"] or "",
+                           sequence=int(found["sequence"]))
