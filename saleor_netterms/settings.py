@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "saleor_netterms.checkout",
     "saleor_netterms.receivables",
     "saleor_netterms.payments",
+    "saleor_netterms.reconciliation",
     "saleor_netterms.dashboard",
     "saleor_netterms.api",
     "saleor_netterms.terms",
@@ -271,3 +272,8 @@ INVOICE_REMITTANCE = {
 INVOICE_LANGUAGE = _env("INVOICE_LANGUAGE", "en_US")
 INVOICE_ZERO_RATE_CATEGORY = _env("INVOICE_ZERO_RATE_CATEGORY", "Z")
 INVOICE_EMAIL_FROM = _env("INVOICE_EMAIL_FROM", DEFAULT_FROM_EMAIL)
+
+# Reconciliation: where the ISO 20022 XSDs are read in place (camt.05x.001.NN.xsd) to validate
+# uploaded camt files; a file that fails is still imported, with a warning. Blank: not validated.
+_XSD_DEFAULT = BASE_DIR.parent / "shared" / "iso20022" / "xsd"
+ISO20022_XSD_DIR = _env("ISO20022_XSD_DIR", str(_XSD_DEFAULT) if _XSD_DEFAULT.is_dir() else "")

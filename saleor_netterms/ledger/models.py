@@ -24,6 +24,8 @@ class AccountKind(models.TextChoices):
     FEES = "fees", "Fee income"
     WRITE_OFF = "write_off", "Bad-debt expense"
     ADJUSTMENTS = "adjustments", "Adjustments"
+    PAYMENT_DIFFERENCES = "payment_differences", "Payment differences (within tolerance)"
+    DISCOUNTS_GRANTED = "discounts_granted", "Early-payment discounts granted"
 
 
 COMPANY_ACCOUNT_KINDS: frozenset[str] = frozenset(
@@ -33,7 +35,7 @@ MERCHANT_ACCOUNT_KINDS: frozenset[str] = frozenset(set(AccountKind.values) - COM
 # +1: the balance is debits − credits; −1: credits − debits.
 DEBIT_NORMAL_KINDS: frozenset[str] = frozenset(
     {AccountKind.HOLDS, AccountKind.RECEIVABLE, AccountKind.CASH, AccountKind.WRITE_OFF,
-     AccountKind.ADJUSTMENTS}
+     AccountKind.ADJUSTMENTS, AccountKind.PAYMENT_DIFFERENCES, AccountKind.DISCOUNTS_GRANTED}
 )
 
 
@@ -53,6 +55,9 @@ class PostingKind(models.TextChoices):
     FEE = "fee", "Fee"
     CREDIT_APPLY = "credit_apply", "Credit balance applied to a receivable"
     REFUND = "refund", "Credit balance refunded"
+    PAYMENT_DIFFERENCE = "payment_difference", "Payment difference written off (within tolerance)"
+    DISCOUNT = "discount", "Early-payment discount taken"
+    REVERSAL = "reversal", "Reversal of an earlier posting"
 
 
 class Account(models.Model):

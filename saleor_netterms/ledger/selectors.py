@@ -66,7 +66,8 @@ def receivable_creditable(*, company, currency: str, receivable_ref: str) -> Mon
     currency = currency_validate(currency)
     qs = Entry.objects.filter(account__company=company, account__currency=currency,
                               receivable_ref=receivable_ref)
-    reducing = Q(posting__kind__in=[PostingKind.CREDIT_NOTE, PostingKind.WRITE_OFF, PostingKind.ADJUSTMENT])
+    reducing = Q(posting__kind__in=[PostingKind.CREDIT_NOTE, PostingKind.WRITE_OFF, PostingKind.ADJUSTMENT,
+                                     PostingKind.PAYMENT_DIFFERENCE, PostingKind.DISCOUNT])
     total = qs.aggregate(
         booked=Coalesce(Sum("amount", filter=Q(account__kind=AccountKind.RECEIVABLE, side=Side.DEBIT)), _ZERO),
         reduced=Coalesce(Sum("amount", filter=Q(side=Side.CREDIT) & reducing), _ZERO),
@@ -184,3 +185,22 @@ def postings_exist(*, installation, idempotency_key_prefix: str) -> bool:
     """Has a multi-posting operation (e.g. a credit note over several receivables) run already?"""
     return Posting.objects.filter(installation=installation,
                                   idempotency_key__startswith=idempotency_key_prefix).exists()
+
+
+def postings_with_key_prefix(*, installation, idempotency_key_prefix: str) -> list[Posting]:
+    """The postings one multi-posting operation made (keys ``<prefix>`` and ``<prefix>:…``)."""
+    return list(Posting.objects.filter(
+        Q(idempotency_key=idempotency_key_prefix) | Q(idempotency_key__startswith=f"{idempotency_key_prefix}:"),
+        installation=installation).order_by("id"))
+
+
+def receivables_open_amounts(*, installation, receivable_refs: Iterable[str]) -> dict[str, Decimal]:
+    """Open amount per receivable_ref for many receivables at once (one grouped query; refs
+    with nothing open are left out). For matching bank lines in bulk."""
+    refs = list(receivable_refs)
+    if not refs:
+        return {}
+    rows = (Entry.objects.filter(account__installation=installation, account__kind=AccountKind.RECEIVABLE,
+                                 receivable_ref__in=refs)
+            .values("receivable_ref").annotate(total=Sum(_SIGNED)).order_by())
+    return {row["receivable_ref"]: row["total"] for row in rows if row["total"]}

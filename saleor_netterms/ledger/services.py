@@ -24,6 +24,8 @@ cash            merchant   debit    bank / clearing account receiving payments
 fees            merchant   credit   late-fee income
 write_off       merchant   debit    bad-debt expense
 adjustments     merchant   debit    manual corrections (net debit = cost to the merchant)
+payment_diff.   merchant   debit    small short payments closed within tolerance (bank fees)
+discounts_gr.   merchant   debit    early-payment discounts the buyer took in time
 ==============  =========  =======  =====================================================
 
 Posting kinds and their legs
@@ -49,6 +51,9 @@ adjustment        adjustment_post              receivable (ref)  [receivable, in
                                                credit_balance    [credit_balance, decr.]  adjustments
 credit_apply      credit_balance_apply         credit_balance                             receivable (receivable_ref)
 refund            credit_balance_refund        credit_balance                             cash
+payment_diff.     payment_difference_post      payment_differences                        receivable (receivable_ref)
+discount          discount_post                discounts_granted                          receivable (receivable_ref)
+reversal          posting_reverse              the reversed posting's credit legs         its debit legs (sides swapped)
 ================  ===========================  =========================================  ====================================
 
 Credit notes: a credit note first reduces what is still open on the receivable; the part of it
@@ -520,3 +525,68 @@ def credit_balance_refund(*, company, money: Money, payment_ref: str, idempotenc
     return _post(company=company, kind=PostingKind.REFUND, money=money,
                  idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
                  payment_ref=payment_ref, legs=legs)
+
+
+def _receivable_reduce(*, kind: str, account_kind: str, company, money: Money, receivable_ref: str,
+                       idempotency_key: str, memo: str, effective_date: date | None) -> Posting:
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+
+    def legs() -> list[Leg]:
+        _receivable_available(company=company, money=money, receivable_ref=receivable_ref)
+        return [Leg(account_kind, Side.DEBIT, money.amount),
+                Leg(A.RECEIVABLE, Side.CREDIT, money.amount, receivable_ref=receivable_ref)]
+
+    return _post(company=company, kind=kind, money=money, idempotency_key=idempotency_key, memo=memo,
+                 effective_date=effective_date, receivable_ref=receivable_ref, legs=legs)
+
+
+def payment_difference_post(*, company, money: Money, receivable_ref: str, idempotency_key: str,
+                            memo: str = "", effective_date: date | None = None) -> Posting:
+    """Close the small rest of a receivable a payment left within tolerance (e.g. a bank fee the
+    buyer's bank kept) to the payment_differences expense account — not bad debt."""
+    return _receivable_reduce(kind=PostingKind.PAYMENT_DIFFERENCE, account_kind=A.PAYMENT_DIFFERENCES,
+                              company=company, money=money, receivable_ref=receivable_ref,
+                              idempotency_key=idempotency_key, memo=memo, effective_date=effective_date)
+
+
+def discount_post(*, company, money: Money, receivable_ref: str, idempotency_key: str, memo: str = "",
+                  effective_date: date | None = None) -> Posting:
+    """The early-payment discount the buyer took in time (terms 2/10 net 30): the receivable is
+    reduced by it, discounts_granted records it."""
+    return _receivable_reduce(kind=PostingKind.DISCOUNT, account_kind=A.DISCOUNTS_GRANTED, company=company,
+                              money=money, receivable_ref=receivable_ref, idempotency_key=idempotency_key,
+                              memo=memo, effective_date=effective_date)
+
+
+def posting_reverse(*, posting: Posting, memo: str = "", effective_date: date | None = None) -> Posting:
+    """Undo a posting with its mirror (every leg on the other side). Used when a bank returns a
+    transfer or a match is undone. Refuses (writing nothing) when the mirror would overdraw: a
+    receivable credited below zero (``RECEIVABLE_INSUFFICIENT``), a credit balance already used
+    (``CREDIT_BALANCE_INSUFFICIENT``), a hold already released (``HOLD_INSUFFICIENT``). The key is
+    ``reversal:<posting id>``, so a posting is reversed at most once (calling again replays the
+    reversal); a reversal itself is not reversible (``POSTING_NOT_REVERSIBLE``)."""
+    company = posting.company
+    money = _money_check(Money(posting.amount, posting.currency))
+    if posting.kind == PostingKind.REVERSAL:
+        raise InvalidReference(f"posting {posting.pk} is itself a reversal", code="POSTING_NOT_REVERSIBLE")
+
+    def legs() -> list[Leg]:
+        mirrored = [Leg(entry.account.kind, Side.CREDIT if entry.side == Side.DEBIT else Side.DEBIT, entry.amount,
+                        hold_ref=entry.hold_ref, receivable_ref=entry.receivable_ref)
+                    for entry in posting.entries.select_related("account").order_by("id")]
+        for leg in mirrored:
+            amount = Money(leg.amount, money.currency)
+            if leg.account_kind == A.RECEIVABLE and leg.side == Side.CREDIT:
+                _receivable_available(company=company, money=amount, receivable_ref=leg.receivable_ref)
+            elif leg.account_kind == A.CREDIT_BALANCE and leg.side == Side.DEBIT:
+                _credit_balance_available(company=company, money=amount)
+            elif leg.account_kind == A.HOLDS and leg.side == Side.CREDIT:
+                _hold_available(company=company, money=amount, hold_ref=leg.hold_ref)
+        return mirrored
+
+    return _post(company=company, kind=PostingKind.REVERSAL, money=money, idempotency_key=f"reversal:{posting.pk}",
+                 memo=memo or f"Reversal of {posting.kind} {posting.idempotency_key}",
+                 effective_date=effective_date, hold_ref=posting.hold_ref,
+                 receivable_ref=posting.receivable_ref, payment_ref=posting.payment_ref, legs=legs,
+                 request={"reverses": posting.pk})

@@ -9,6 +9,12 @@ class PaymentSource(models.TextChoices):
     MANUAL = "manual", "Recorded by staff"
     ERP = "erp", "ERP"
     BANK = "bank", "Bank statement"
+    PAYOUT = "payout", "Payment-provider payout"
+
+
+class SettlementKind(models.TextChoices):
+    TOLERANCE = "tolerance", "Payment difference within tolerance"
+    DISCOUNT = "discount", "Early-payment discount taken"
 
 
 class Payment(models.Model):
@@ -25,6 +31,9 @@ class Payment(models.Model):
     recorded_by = models.CharField(max_length=255, blank=True)
     memo = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reversed_at = models.DateTimeField(null=True, blank=True,
+                                       help_text="Set when the payment was undone (returned transfer, unmatch).")
+    reversal_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -49,6 +58,9 @@ class PaymentAllocation(models.Model):
     amount = models.DecimalField(max_digits=20, decimal_places=4)
     saleor_psp_reference = models.CharField(max_length=80, blank=True,
                                             help_text="The pspReference reported to Saleor for it.")
+    settlement_kind = models.CharField(max_length=16, choices=SettlementKind.choices, blank=True,
+                                       help_text="The rest of the receivable was closed as this.")
+    settlement_amount = models.DecimalField(max_digits=20, decimal_places=4, default=0)
 
     class Meta:
         ordering = ["id"]

@@ -21,6 +21,9 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from saleor_netterms.audit.services import audit_record
 
 from saleor_netterms.checkout.services import transaction_available_actions, transaction_event_report_enqueue
 from saleor_netterms.companies.models import Company
@@ -32,7 +35,7 @@ from saleor_netterms.ledger import services as ledger
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from .events import payment_events_publish
-from .models import Payment, PaymentAllocation, PaymentSource
+from .models import Payment, PaymentAllocation, PaymentSource, SettlementKind
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +52,15 @@ def _error(code: str, message: str) -> PaymentError:
 
 def payment_record(*, company: Company, money: Money, received_on: dt.date, reference: str,
                    allocations: list[tuple[Receivable, Money]] | None = None,
+                   settlements: list[tuple[Receivable, Money, str]] | None = None,
                    source: str = PaymentSource.MANUAL, recorded_by: str = "", memo: str = "") -> Payment:
     """Record a payment once. The same (source, reference) again returns the first payment when
-    it is the same money, and refuses (DUPLICATE_PAYMENT_REFERENCE) when it differs."""
+    it is the same money, and refuses (DUPLICATE_PAYMENT_REFERENCE) when it differs.
+
+    ``settlements``: ``(receivable, rest, kind)`` closes the rest an allocation left open on that
+    receivable as a tolerance write-off (``SettlementKind.TOLERANCE`` → ledger payment_differences)
+    or an early-payment discount (``SettlementKind.DISCOUNT`` → discounts_granted), in the same
+    transaction and before Saleor is told, so the receivable is reported fully paid."""
     reference = (reference or "").strip()
     if not reference:
         raise _error("PAYMENT_REFERENCE_REQUIRED", "A payment needs a reference (bank or ERP reference).")
@@ -71,6 +80,7 @@ def payment_record(*, company: Company, money: Money, received_on: dt.date, refe
             raise _error("DUPLICATE_PAYMENT_REFERENCE",
                          f"Payment reference {reference!r} was already recorded with other details.")
         plan = _allocation_plan(company, money, allocations)
+        closing = _settlement_plan(plan, settlements or [])
         try:
             with transaction.atomic():
                 payment = Payment.objects.create(
@@ -89,14 +99,103 @@ def payment_record(*, company: Company, money: Money, received_on: dt.date, refe
         payment.save(update_fields=["unallocated_amount"])
         applied = []
         for receivable, part in plan:
-            allocation = PaymentAllocation.objects.create(payment=payment, receivable=receivable,
-                                                          amount=part.amount)
+            settle = closing.get(receivable.pk)
+            if settle is not None:
+                rest, kind = settle
+                post = ledger.discount_post if kind == SettlementKind.DISCOUNT else ledger.payment_difference_post
+                post(company=company, money=rest, receivable_ref=receivable.receivable_ref,
+                     idempotency_key=f"payment:{payment.pk}:settle:{receivable.pk}",
+                     memo=f"{SettlementKind(kind).label}: payment {reference} on {receivable.reference}",
+                     effective_date=received_on)
+            allocation = PaymentAllocation.objects.create(
+                payment=payment, receivable=receivable, amount=part.amount,
+                settlement_kind=settle[1] if settle else "", settlement_amount=settle[0].amount if settle else 0)
             _receivable_after_payment(receivable, allocation, part)
             applied.append((receivable, part, _open_amount(receivable)))
         payment_events_publish(payment, applied=applied)
     logger.info("payment recorded", extra={"payment": payment.pk, "company": company.pk,
                                            "allocations": len(plan)})
     return payment
+
+
+def _settlement_plan(plan: list[tuple[Receivable, Money]],
+                     settlements: list[tuple[Receivable, Money, str]]) -> dict[int, tuple[Money, str]]:
+    allocated = {r.pk: m for r, m in plan}
+    result: dict[int, tuple[Money, str]] = {}
+    for receivable, rest, kind in settlements:
+        if kind not in SettlementKind.values:
+            raise _error("SETTLEMENT_KIND_INVALID", f"Unknown settlement {kind!r}: tolerance or discount.")
+        if receivable.pk not in allocated:
+            raise _error("SETTLEMENT_WITHOUT_ALLOCATION",
+                         f"{receivable.reference} can only be settled by the payment that pays it.")
+        if receivable.pk in result:
+            raise _error("DUPLICATE_ALLOCATION", "Each receivable may be settled once per payment.")
+        if rest.currency != receivable.currency or not rest.is_positive():
+            raise _error("PAYMENT_AMOUNT_INVALID", "A settled rest must be a positive amount in the invoice's currency.")
+        if allocated[receivable.pk] + rest != _open_amount(receivable):
+            raise _error("SETTLEMENT_MISMATCH",
+                         f"{allocated[receivable.pk]} paid + {rest} settled is not the "
+                         f"{_open_amount(receivable)} open on {receivable.reference}.")
+        result[receivable.pk] = (rest, kind)
+    return result
+
+
+def payment_reverse(*, payment: Payment, reason: str, actor: str) -> Payment:
+    """Undo a payment (the bank returned the transfer, a chargeback, or a person unmatched it):
+    the ledger postings it made (the payment and any tolerance/discount settlements) are
+    reversed, the receivables it paid are open again, and Saleor is told: CHARGE_BACK for what was
+    reported charged, and a CHARGE_REQUEST for what is owed again. Once only: a reversed payment
+    is returned as it is. Refuses (CREDIT_BALANCE_INSUFFICIENT, writing nothing) when the part of
+    it that went to the credit balance was spent since."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error("REVERSAL_REASON_REQUIRED", "Say why the payment is reversed.")
+    with transaction.atomic():
+        company = company_lock(company_id=payment.company_id)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.reversed_at is not None:
+            return payment
+        postings = ledger_selectors.postings_with_key_prefix(installation=company.installation,
+                                                             idempotency_key_prefix=f"payment:{payment.pk}")
+        for posting in sorted(postings, key=lambda p: p.pk, reverse=True):
+            ledger.posting_reverse(posting=posting, memo=f"Payment {payment.reference} reversed: {reason}"[:500])
+        payment.reversed_at = timezone.now()
+        payment.reversal_reason = reason[:500]
+        payment.save(update_fields=["reversed_at", "reversal_reason"])
+        for allocation in payment.allocations.select_related("receivable", "receivable__transaction"):
+            _receivable_after_reversal(allocation)
+        audit_record(installation=company.installation, actor=actor, action="payment.reversed",
+                     object_type="payment", object_id=payment.pk, company=company,
+                     before={"amount": payment.amount, "currency": payment.currency, "reference": payment.reference},
+                     after={"reversed": True}, reason=reason)
+    logger.info("payment reversed", extra={"payment": payment.pk, "company": company.pk})
+    return payment
+
+
+def _receivable_after_reversal(allocation: PaymentAllocation) -> None:
+    receivable = allocation.receivable
+    owed = Money.of(allocation.amount, receivable.currency)
+    if _open_amount(receivable).is_positive():
+        receivable.status = ReceivableStatus.OPEN
+    tx = receivable.transaction
+    if tx is None or not allocation.saleor_psp_reference:
+        receivable.save(update_fields=["status", "updated_at"])
+        return
+    actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
+    transaction_event_report_enqueue(
+        tx=tx, event_type="CHARGE_BACK", psp_reference=allocation.saleor_psp_reference, money=owed,
+        message=f"Payment {allocation.payment.reference} for {receivable.reference} was reversed.",
+        actions=actions, dedupe_key=f"alloc:{allocation.pk}:back")
+    receivable.saleor_psp_sequence += 1
+    next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
+    reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
+    transaction_event_report_enqueue(
+        tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
+        message=f"{reopened} of {receivable.reference} is open again, due {receivable.due_date}.",
+        actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
+    if not receivable.saleor_pending_psp:
+        receivable.saleor_pending_psp = next_psp
+    receivable.save(update_fields=["status", "saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
 
 
 def _open_amount(receivable: Receivable) -> Money:

@@ -1,0 +1,226 @@
+"""Reads: open invoices for matching (in bulk), the queue, statements, pending payments."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from saleor_netterms.companies.models import Company
+
+from saleor_netterms.invoicing.models import (Invoice, InvoiceKind, InvoiceSeries, InvoiceStatus, SeriesReset,
+                                              series_skeleton)
+from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+
+from .matching import NumberPattern, OpenInvoice, number_pattern, text_compact
+from .models import (BankAccount, BankLine, IncomingPayment, IncomingStatus, PayerIdentity, PayerKind,
+                     PaymentTolerance, Statement, StatementFile)
+
+QUEUE_STATUSES = (IncomingStatus.UNMATCHED, IncomingStatus.SUGGESTED)
+
+
+def _discount(snapshot: dict | None) -> tuple[Decimal | None, dt.date | None]:
+    discount = (snapshot or {}).get("discount") or None
+    if not discount or not discount.get("amount") or not discount.get("deadline"):
+        return None, None
+    return Decimal(str(discount["amount"])), dt.date.fromisoformat(str(discount["deadline"]))
+
+
+def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int | None = None) -> list[OpenInvoice]:
+    """OpenInvoice facts for open receivables: open amount from the ledger (one grouped query),
+    number and discount from the invoice."""
+    rows = (receivables.filter(status=ReceivableStatus.OPEN).order_by("due_date", "id")
+            .values("id", "company_id", "reference", "currency", "amount", "due_date", "order_number",
+                        "invoice__number", "invoice__snapshot__discount"))
+    rows = list(rows[:limit] if limit else rows)
+    if not rows:
+        return []
+    amounts = ledger_selectors.receivables_open_amounts(installation=installation,
+                                                        receivable_refs=[f"rcv:{r['id']}" for r in rows])
+    result = []
+    for r in rows:
+        open_amount = amounts.get(f"rcv:{r['id']}")
+        if not open_amount or open_amount <= 0:
+            continue
+        discount, deadline = _discount({"discount": r["invoice__snapshot__discount"]})
+        result.append(OpenInvoice(
+            receivable_id=r["id"], company_id=r["company_id"], number=r["invoice__number"] or r["reference"],
+            currency=r["currency"], open_amount=open_amount, invoice_amount=r["amount"], due_date=r["due_date"],
+            order_number=r["order_number"], discount_amount=discount, discount_deadline=deadline))
+    return result
+
+
+def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, str, int]]
+                              ) -> dict[tuple[int, str, int], OpenInvoice]:
+    positions = list(dict.fromkeys(positions))
+    if not positions:
+        return {}
+    condition = Q()
+    for series_id, period, sequence in positions:
+        condition |= Q(series_id=series_id, period=period, sequence=sequence)
+    invoices = {inv["receivable_id"]: (inv["series_id"], inv["period"], inv["sequence"])
+                for inv in Invoice.objects.filter(condition, installation=installation, kind=InvoiceKind.INVOICE,
+                                                  status=InvoiceStatus.ISSUED, receivable__isnull=False)
+                .values("receivable_id", "series_id", "period", "sequence")}
+    found = open_invoices(Receivable.objects.filter(pk__in=list(invoices)), installation=installation)
+    return {invoices[inv.receivable_id]: inv for inv in found}
+
+
+def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str]) -> dict[str, list[OpenInvoice]]:
+    numbers = list(dict.fromkeys(order_numbers))
+    if not numbers:
+        return {}
+    result: dict[str, list[OpenInvoice]] = {}
+    for inv in open_invoices(Receivable.objects.filter(installation=installation, order_number__in=numbers),
+                             installation=installation):
+        result.setdefault(inv.order_number, []).append(inv)
+    return result
+
+
+def open_invoices_of_companies(*, installation, company_ids: Iterable[int], currencies: Iterable[str]
+                               ) -> dict[int, list[OpenInvoice]]:
+    ids = list(set(company_ids))
+    if not ids:
+        return {}
+    result: dict[int, list[OpenInvoice]] = {}
+    for inv in open_invoices(Receivable.objects.filter(installation=installation, company_id__in=ids,
+                                                       currency__in=list(set(currencies))),
+                             installation=installation):
+        result.setdefault(inv.company_id, []).append(inv)
+    for invoices in result.values():
+        invoices.sort(key=lambda i: (i.due_date, i.receivable_id))
+    return result
+
+
+def open_invoices_with_amounts(*, installation, amounts: Iterable[tuple[Decimal, str]]
+                               ) -> dict[tuple[Decimal, str], list[OpenInvoice]]:
+    """Open receivables booked for exactly these amounts (the amount-only suggestion)."""
+    pairs = list(set(amounts))
+    if not pairs:
+        return {}
+    condition = Q()
+    for amount, currency in pairs:
+        condition |= Q(amount=amount, currency=currency)
+    result: dict[tuple[Decimal, str], list[OpenInvoice]] = {}
+    for inv in open_invoices(Receivable.objects.filter(condition, installation=installation),
+                             installation=installation, limit=2000):
+        if inv.open_amount == inv.invoice_amount:
+            result.setdefault((inv.open_amount, inv.currency), []).append(inv)
+    return result
+
+
+def number_patterns(*, installation) -> list[NumberPattern]:
+    """The installation's invoice series as regexes over compacted remittance text."""
+    return [number_pattern(series_id=s.pk, skeleton=series_skeleton(s.format, channel_slug=s.channel_slug),
+                           yearly=s.reset == SeriesReset.YEARLY)
+            for s in InvoiceSeries.objects.filter(installation=installation, kind=InvoiceKind.INVOICE)]
+
+
+def payer_companies(*, installation, ibans: Iterable[str], names: Iterable[str]
+                    ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Companies learned for payer IBANs, and for payer names (learned, or the company's legal
+    name), each most-confirmed first."""
+    ibans, keys = set(filter(None, ibans)), {text_compact(n) for n in names if n}
+    by_iban: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for row in (PayerIdentity.objects.filter(Q(kind=PayerKind.IBAN, value__in=ibans) | Q(kind=PayerKind.NAME,
+                                                                                          value__in=keys),
+                                             installation=installation)
+                .order_by("-confirmations", "id").values("kind", "value", "company_id")):
+        target = by_iban if row["kind"] == PayerKind.IBAN else by_name
+        target.setdefault(row["value"], []).append(row["company_id"])
+    if keys - set(by_name):
+        for company in Company.objects.filter(installation=installation).values("id", "legal_name"):
+            key = text_compact(company["legal_name"])
+            if key in keys and key not in by_name:
+                by_name.setdefault(key, []).append(company["id"])
+    return by_iban, by_name
+
+
+def tolerance_for(*, installation, currency: str) -> PaymentTolerance | None:
+    return PaymentTolerance.objects.filter(installation=installation, currency=currency).first()
+
+
+def bank_account_for(*, installation, iban: str) -> BankAccount | None:
+    return BankAccount.objects.filter(installation=installation, iban=iban).first()
+
+
+def previous_closing(*, bank_account: BankAccount, before: dt.date | None, exclude_file_id: int | None = None
+                     ) -> Statement | None:
+    """The latest end-of-day statement (camt.053, MT940) of the account that ends before `before`."""
+    qs = Statement.objects.filter(bank_account=bank_account, format__in=("camt.053", "mt940"),
+                                  closing_balance__isnull=False)
+    if exclude_file_id:
+        qs = qs.exclude(file_id=exclude_file_id)
+    if before is not None:
+        qs = qs.filter(to_date__lte=before)
+    return qs.order_by("-to_date", "-id").first()
+
+
+# --- the queue and the statement view ----------------------------------------------------------
+
+def queue(*, installation, statuses: Iterable[str] = QUEUE_STATUSES, limit: int = 200) -> list[IncomingPayment]:
+    return list(IncomingPayment.objects.filter(installation=installation, status__in=list(statuses))
+                .select_related("company", "bank_line", "bank_line__bank_account")
+                .order_by("status", "-received_on", "-id")[:limit])
+
+
+def queue_counts(*, installation) -> dict[str, int]:
+    rows = (IncomingPayment.objects.filter(installation=installation).values("status")
+            .annotate(n=Count("id")).order_by())
+    return {row["status"]: row["n"] for row in rows}
+
+
+def incoming_get(*, installation, incoming_id: int) -> IncomingPayment | None:
+    return (IncomingPayment.objects.filter(installation=installation, pk=incoming_id)
+            .select_related("company", "bank_line", "payment").first())
+
+
+def statement_files(*, installation, limit: int = 50) -> list[StatementFile]:
+    return list(StatementFile.objects.filter(installation=installation).select_related("bank_account")
+                .defer("content").order_by("-received_at", "-id")[:limit])
+
+
+def statements_of_account(*, bank_account: BankAccount) -> list[Statement]:
+    return list(Statement.objects.filter(bank_account=bank_account).order_by("-to_date", "-id"))
+
+
+@dataclass(frozen=True, slots=True)
+class StatementView:
+    statement: Statement
+    lines: list[BankLine]
+    credits: Decimal
+    debits: Decimal
+    matched: Decimal
+    open: Decimal         # credits not yet matched, ignored or recognised as duplicates
+    computed_closing: Decimal | None
+
+
+def statement_view(*, installation, statement_id: int) -> StatementView | None:
+    statement = (Statement.objects.filter(pk=statement_id, bank_account__installation=installation)
+                 .select_related("bank_account", "file").first())
+    if statement is None:
+        return None
+    lines = list(BankLine.objects.filter(statement=statement).select_related("incoming").order_by("booking_date", "id"))
+    credits = sum((ln.amount for ln in lines if ln.credit), Decimal(0))
+    debits = sum((ln.amount for ln in lines if not ln.credit), Decimal(0))
+    matched = sum((ln.amount for ln in lines if ln.credit and getattr(ln, "incoming", None) is not None
+                   and ln.incoming.status in (IncomingStatus.MATCHED, IncomingStatus.DUPLICATE,
+                                              IncomingStatus.IGNORED)), Decimal(0))
+    computed = (statement.opening_balance + credits - debits) if statement.opening_balance is not None else None
+    return StatementView(statement=statement, lines=lines, credits=credits, debits=debits, matched=matched,
+                         open=credits - matched, computed_closing=computed)
+
+
+def company_has_pending_payment(company) -> bool:
+    """Is money from this company waiting in reconciliation — a bank line or ERP payment that
+    is suggested for (or assigned to) the company but not yet confirmed? Collections asks before
+    sending a reminder."""
+    return IncomingPayment.objects.filter(company=company, status__in=QUEUE_STATUSES).exists()
+
+
+def pending_payments_of_company(company) -> list[IncomingPayment]:
+    return list(IncomingPayment.objects.filter(company=company, status__in=QUEUE_STATUSES).order_by("-received_on"))
