@@ -9,7 +9,6 @@ class PaymentSource(models.TextChoices):
     MANUAL = "manual", "Recorded by staff"
     ERP = "erp", "ERP"
     BANK = "bank", "Bank statement"
-    PAYOUT = "payout", "Payment-provider payout"
 
 
 class SettlementKind(models.TextChoices):

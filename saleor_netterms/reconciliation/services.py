@@ -46,6 +46,9 @@ from .statements.detect import statement_parse
 logger = logging.getLogger(__name__)
 
 AUTO_ACTOR = "reconciliation:auto"
+# A payout of a payment provider arrives on the merchant's bank account: its payments are "bank".
+PAYMENT_SOURCE = {IntakeSource.BANK: PaymentSource.BANK, IntakeSource.ERP: PaymentSource.ERP,
+                  IntakeSource.PAYOUT: PaymentSource.BANK}
 DUPLICATE_WINDOW_DAYS = 5
 RETURN_WINDOW_DAYS = 120
 RETURN_CODES = ("RRTN", "RTRN", "RCDT/RRTN", "PMNT/RCDT/RRTN", "PMNT/ICDT/RRTN", "PMNT/RDDT/UPDD")
@@ -539,7 +542,7 @@ def _confirm(incoming: IncomingPayment, *, company_id: int, allocations: list[Al
             allocations=[(receivables[a.receivable_id], Money.of(a.amount, money.currency)) for a in allocations],
             settlements=[(receivables[a.receivable_id], Money.of(a.settlement_amount, money.currency), a.settlement)
                          for a in allocations if a.settlement],
-            source=PaymentSource(current.source), recorded_by=actor, memo=explanation[:500])
+            source=PAYMENT_SOURCE[current.source], recorded_by=actor, memo=explanation[:500])
         current.payment = payment
         current.company = company
         current.status = IncomingStatus.MATCHED

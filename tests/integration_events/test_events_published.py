@@ -11,7 +11,7 @@ from saleor_netterms.companies.services import company_create, company_status_se
 from saleor_netterms.core.money import Money
 from saleor_netterms.integration_events.models import IntegrationEvent
 from saleor_netterms.integration_events.services import event_envelope, event_publish, event_validate
-from saleor_netterms.invoicing.figures import creditor_reference
+from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
 from saleor_netterms.payments.services import payment_record
@@ -125,7 +125,8 @@ def test_an_order_on_terms_its_invoice_payment_credit_note_void_and_overdue_publ
     assert doc["totals"] == {"net": "180.00", "tax": "0.00", "gross": "180.00", "prepaid": "0.00",
                              "amountDue": "180.00"}
     assert doc["schedule"] == [{"dueDate": due, "amount": "180.00", "label": "Payment in full"}]
-    assert doc["paymentReference"] == creditor_reference(invoice.number)
+    assert doc["paymentReference"] == creditor_reference_for(series_id=invoice.series_id, period=invoice.period,
+                                                               sequence=invoice.sequence)
     assert (doc["poNumber"], doc["order"]) == ("PO-4711", {"id": tx.order_id, "number": tx.order_number})
     assert sorted(issued.data["documents"]) == ["expiresAt", "facturx", "pdf", "ubl"]
     assert issued.data["documents"]["pdf"].startswith("http://127.0.0.1:8000/documents/")

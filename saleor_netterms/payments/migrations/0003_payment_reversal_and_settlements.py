@@ -30,9 +30,4 @@ class Migration(migrations.Migration):
             name='settlement_kind',
             field=models.CharField(blank=True, choices=[('tolerance', 'Payment difference within tolerance'), ('discount', 'Early-payment discount taken')], help_text='The rest of the receivable was closed as this.', max_length=16),
         ),
-        migrations.AlterField(
-            model_name='payment',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Recorded by staff'), ('erp', 'ERP'), ('bank', 'Bank statement'), ('payout', 'Payment-provider payout')], default='manual', max_length=16),
-        ),
     ]
