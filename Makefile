@@ -6,6 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make test` runs against PostgreSQL (the suite needs real parallel connections and triggers).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/netterms
+# The periodic jobs run under `make run` as in production: a Celery worker and beat, on Redis when
+# CELERY_BROKER_URL is set, else on the embedded filesystem:// transport (README "Scheduled jobs").
+CELERY := $(VENV)/bin/celery -A saleor_netterms
+WORKER_ARGS := worker --loglevel=INFO --concurrency 2 --without-mingle --without-gossip
+BEAT_ARGS := beat --loglevel=INFO
 
 .PHONY: run test install migrate worker schema bench clean
 
@@ -26,10 +31,10 @@ run: migrate
 	@echo "  Manifest URL (Dashboard > Apps > Install external app):"
 	@echo "    $${APP_PUBLIC_URL:-http://$(HOST):$(PORT)}/api/manifest"
 	@echo ""
-	@if [ -n "$$CELERY_BROKER_URL" ]; then \
-	  APP_PUBLIC_URL=$${APP_PUBLIC_URL:-http://$(HOST):$(PORT)} $(VENV)/bin/celery -A saleor_netterms worker -B --loglevel=INFO & \
-	fi; \
-	APP_PUBLIC_URL=$${APP_PUBLIC_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@export APP_PUBLIC_URL=$${APP_PUBLIC_URL:-http://$(HOST):$(PORT)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
+	$(CELERY) $(WORKER_ARGS) & worker=$$!; $(CELERY) $(BEAT_ARGS) & beat=$$!; \
+	trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 worker: install
 	$(VENV)/bin/celery -A saleor_netterms worker -B --loglevel=INFO

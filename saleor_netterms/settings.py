@@ -156,11 +156,22 @@ STATIC_URL = "static/"
 STATIC_ROOT = _env("STATIC_ROOT")
 WHITENOISE_USE_FINDERS = True
 
-# Celery: eager (in-process) unless a broker is configured.
+# Celery: eager (in-process) unless a broker is configured. `make run` without a broker uses the
+# embedded `filesystem://` transport (messages are files under CELERY_FILESYSTEM_DIR) and starts
+# a real worker with beat on it, so the periodic jobs run there exactly as in production.
 CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = Path(_env("CELERY_FILESYSTEM_DIR", str(BASE_DIR / ".celery-broker")))
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"), "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"), "store_processed": False,
+        "polling_interval": 0.5,
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

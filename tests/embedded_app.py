@@ -201,8 +201,57 @@ def _webhook_stats(arguments: dict) -> dict:
             "intake_failures": list(WebhookIntakeFailure.objects.values_list("event", "error_code"))}
 
 
+def _schedule_all_due(arguments: dict) -> dict:
+    """Install the beat schedule the way beat does (django_celery_beat's ModelEntry.from_entry)
+    and mark every entry as last run long ago, so the first tick finds all of them due instead
+    of waiting their interval (30 s to a day) after start."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import ModelEntry
+
+    from saleor_netterms.celery import app
+
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        ModelEntry.from_entry(name, app=app, **entry)
+    PeriodicTask.objects.filter(name__in=list(settings.CELERY_BEAT_SCHEDULE)).update(
+        last_run_at=timezone.now() - timedelta(days=30))
+    return {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+
+
+def _outbox_email(arguments: dict) -> dict:
+    """A due outbox e-mail nobody has tried to send yet (as left by a web process whose
+    after-commit delivery never ran)."""
+    from django.utils import timezone
+
+    from saleor_netterms.installations.models import Installation
+    from saleor_netterms.outbox.models import OutboxMessage
+
+    message = OutboxMessage.objects.create(
+        installation=Installation.objects.get(pk=arguments["installation_id"]),
+        kind="email.approval_link", dedupe_key=arguments["dedupe_key"], next_attempt_at=timezone.now(),
+        payload={"to": "approver@acme.example", "subject": arguments["subject"], "body": "Please approve."})
+    return {"message_id": message.pk}
+
+
+def _outbox_state(arguments: dict) -> dict:
+    from saleor_netterms.outbox.models import OutboxMessage
+
+    message = OutboxMessage.objects.get(pk=arguments["message_id"])
+    return {"status": message.status, "attempts": message.attempts, "result": message.result}
+
+
+def _beat_runs(arguments: dict) -> dict:
+    from django_celery_beat.models import PeriodicTask
+
+    return dict(PeriodicTask.objects.filter(name__in=arguments["names"]).values_list("name", "total_run_count"))
+
+
 COMMANDS = {"migrate": _migrate, "seed": _seed, "authorizations": _authorizations,
-            "webhook_stats": _webhook_stats}
+            "webhook_stats": _webhook_stats, "schedule_all_due": _schedule_all_due,
+            "outbox_email": _outbox_email, "outbox_state": _outbox_state, "beat_runs": _beat_runs}
 
 
 def main(argv: list[str]) -> int:
