@@ -2,7 +2,8 @@
 
 Locking: ``company_lock`` is the ONE lock helper for credit decisions. Call it inside
 ``transaction.atomic()``; it takes ``SELECT … FOR UPDATE`` on the company row. Lock order is the
-company row first, always (ledger services lock the same row again, which is free); hold it
+company row first, always (the returned instance carries a ``core.locks`` mark, so the ledger
+services handed it do not lock the row again; handed another instance they lock it); hold it
 briefly and never call Saleor, an ERP, a mail server or a renderer while holding it — do those
 after commit (outbox).
 """
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from saleor_netterms.audit.services import audit_record
+from saleor_netterms.core.locks import row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.decisions.tiers import TIERS
 
@@ -55,6 +57,7 @@ def company_lock(*, company_id: int) -> Company:
     company = Company.objects.select_for_update().filter(pk=company_id).first()
     if company is None:
         raise CompanyNotFound(f"company {company_id} does not exist")
+    row_lock_mark(company)  # the ledger, handed this instance, does not lock the row again
     return company
 
 

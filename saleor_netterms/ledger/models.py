@@ -1,8 +1,9 @@
 """The one double-entry ledger. The module docstring of ``ledger.services`` has the table of
 account kinds, normal balances and the legs of every posting kind.
 
-Only ``ledger.services`` writes Posting/Entry/Account rows. Entries are append-only: nothing
-updates or deletes them; a mistake is corrected by another posting.
+Only ``ledger.services`` writes Posting/Entry/Account rows. Postings and entries are append-only
+(on PostgreSQL and SQLite a trigger refuses UPDATE and DELETE, migration 0003): a mistake is
+corrected by another posting.
 """
 from __future__ import annotations
 
@@ -61,7 +62,16 @@ class PostingKind(models.TextChoices):
 
 
 class Account(models.Model):
-    """One ledger account. Company-side accounts have a company; merchant-side ones don't."""
+    """One ledger account. Company-side accounts have a company; merchant-side ones don't.
+
+    ``debits``/``credits`` of a company-side account are its maintained balance: the sums of its
+    entries, added by ``ledger.services`` in the same transaction (and the same statement that
+    finds the account) as the entries themselves, so a credit decision reads three rows instead of
+    summing the company's whole history. ``manage.py ledger_verify`` recomputes them from the
+    entries. Merchant-side accounts are shared by every company of an installation; maintaining
+    their sums would make every checkout of the installation wait on one row, so they stay zero
+    and their balances are summed from entries (``selectors.trial_balance``).
+    """
 
     installation = models.ForeignKey("installations.Installation", on_delete=models.PROTECT,
                                      related_name="+")
@@ -69,6 +79,10 @@ class Account(models.Model):
                                 related_name="ledger_accounts")
     currency = models.CharField(max_length=3)
     kind = models.CharField(max_length=32, choices=AccountKind.choices)
+    debits = models.DecimalField(max_digits=24, decimal_places=4, default=0,
+                                 help_text="Sum of the debit legs (company-side accounts; maintained).")
+    credits = models.DecimalField(max_digits=24, decimal_places=4, default=0,
+                                  help_text="Sum of the credit legs (company-side accounts; maintained).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,11 @@
-"""Reads of the ledger. Every figure is computed from entries with one SUM query (never stored).
+"""Reads of the ledger, each one query.
+
+A company's account totals (``account_balances``, and ``hold_balance``/``receivable_balance``/
+``credit_balance`` without a reference) are read from the balances the ledger maintains on its
+company-side accounts as it posts: three rows, however long the company's history. Figures per
+hold or receivable reference, and everything merchant-side, are summed from the entries (an
+indexed SUM per reference). ``ledger.verification`` recomputes every maintained figure from the
+entries (``manage.py ledger_verify``).
 
 Signs follow each account's normal balance (see ``ledger.services``): holds, receivable, cash,
 write_off and adjustments are debit-normal (balance = debits − credits); hold_control, sales,
@@ -16,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from saleor_netterms.core.money import Money, currency_validate
 
-from .models import DEBIT_NORMAL_KINDS, AccountKind, Entry, Posting, PostingKind, Side
+from .models import DEBIT_NORMAL_KINDS, Account, AccountKind, Entry, Posting, PostingKind, Side
 
 _DEC = DecimalField(max_digits=24, decimal_places=4)
 _ZERO = Value(Decimal("0"), output_field=_DEC)
@@ -37,26 +44,36 @@ def _company_entries(*, company, currency: str, kind: str) -> QuerySet[Entry]:
                                 account__currency=currency_validate(currency))
 
 
+def _maintained(*, company, currency: str, kind: str) -> Money:
+    currency = currency_validate(currency)
+    row = (Account.objects.filter(company=company, currency=currency, kind=kind)
+           .values_list("debits", "credits").first())
+    if row is None:
+        return Money.zero(currency)
+    diff = row[0] - row[1]
+    return _money(diff if kind in DEBIT_NORMAL_KINDS else -diff, currency)
+
+
 def hold_balance(*, company, currency: str, hold_ref: str | None = None) -> Money:
     """Amount on hold (authorized, not yet captured or released); one hold_ref or all of them."""
-    qs = _company_entries(company=company, currency=currency, kind=AccountKind.HOLDS)
-    if hold_ref is not None:
-        qs = qs.filter(hold_ref=hold_ref)
+    if hold_ref is None:
+        return _maintained(company=company, currency=currency, kind=AccountKind.HOLDS)
+    qs = _company_entries(company=company, currency=currency, kind=AccountKind.HOLDS).filter(hold_ref=hold_ref)
     return _money(_debit_minus_credit(qs), currency_validate(currency))
 
 
 def receivable_balance(*, company, currency: str, receivable_ref: str | None = None) -> Money:
     """Amount the buyer owes (open receivables); one receivable_ref or all of them."""
-    qs = _company_entries(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
-    if receivable_ref is not None:
-        qs = qs.filter(receivable_ref=receivable_ref)
+    if receivable_ref is None:
+        return _maintained(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
+    qs = (_company_entries(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
+          .filter(receivable_ref=receivable_ref))
     return _money(_debit_minus_credit(qs), currency_validate(currency))
 
 
 def credit_balance(*, company, currency: str) -> Money:
     """Amount owed to the buyer (overpayments, credit notes on paid amounts)."""
-    qs = _company_entries(company=company, currency=currency, kind=AccountKind.CREDIT_BALANCE)
-    return _money(-_debit_minus_credit(qs), currency_validate(currency))
+    return _maintained(company=company, currency=currency, kind=AccountKind.CREDIT_BALANCE)
 
 
 def receivable_creditable(*, company, currency: str, receivable_ref: str) -> Money:
@@ -105,7 +122,20 @@ def ref_currencies(*, company, hold_ref: str | None = None, receivable_ref: str 
 
 def account_balances(*, company, currency: str) -> dict[str, Money]:
     """The company's three accounts in one query: ``{"holds", "receivable", "credit_balance"}``,
-    each as a normal-signed Money (zero when the account does not exist yet)."""
+    each as a normal-signed Money (zero when the account does not exist yet). Read from the
+    maintained balances: flat in the company's history."""
+    currency = currency_validate(currency)
+    result = {kind: Money.zero(currency)
+              for kind in (AccountKind.HOLDS.value, AccountKind.RECEIVABLE.value, AccountKind.CREDIT_BALANCE.value)}
+    for kind, debits, credits in Account.objects.filter(company=company, currency=currency).values_list(
+            "kind", "debits", "credits"):
+        diff = debits - credits
+        result[kind] = _money(diff if kind in DEBIT_NORMAL_KINDS else -diff, currency)
+    return result
+
+
+def account_balances_recomputed(*, company, currency: str) -> dict[str, Money]:
+    """``account_balances`` summed from the entries instead (what ``ledger_verify`` compares)."""
     currency = currency_validate(currency)
     result = {kind: Money.zero(currency)
               for kind in (AccountKind.HOLDS.value, AccountKind.RECEIVABLE.value, AccountKind.CREDIT_BALANCE.value)}

@@ -67,10 +67,18 @@ the same key and the same request (kind, company, amounts, currency, references,
 not the memo or effective date) returns the existing posting with ``posting.replayed = True``
 and writes nothing; the same key with a different request raises ``IDEMPOTENCY_CONFLICT``.
 
-Locking: each service runs in ``transaction.atomic()`` and first locks the company row
-(``SELECT … FOR UPDATE`` — the same row ``companies.services.company_lock`` locks; taking it again
-in the same transaction is free), so the balance checks and the write are serialized per
-company. Lock order is company row first, always; never call external services while it is held.
+Locking: the balance checks and the write are serialized per company by the company row lock
+(``SELECT … FOR UPDATE`` — the row ``companies.services.company_lock`` locks). A service handed
+the instance ``company_lock`` returned trusts it (``core.locks``: the lock is taken once) and
+writes in the caller's transaction; handed any other instance it runs in ``transaction.atomic()``
+and takes the lock itself. Lock order is company row first, always; never call external services
+while it is held.
+
+Statements: a posting is written in four (the posting ``INSERT … ON CONFLICT DO NOTHING
+RETURNING``, the company-side accounts found or created and their maintained balances added in
+one upsert, the merchant-side accounts, the entries), after the reads its checks need.
+Company-side balances are maintained on ``Account.debits``/``credits`` in the same transaction;
+``manage.py ledger_verify`` recomputes them.
 
 PostgreSQL re-checks at commit (deferred constraint trigger, migration 0002) that every posting
 balances per currency and that every entry's currency equals its account's.
@@ -85,9 +93,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Literal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.utils import timezone
 
+from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.locks import row_lock_held, row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 
 from . import selectors
@@ -103,7 +113,7 @@ from .errors import (
     PaymentOverAllocated,
     ReceivableInsufficient,
 )
-from .models import COMPANY_ACCOUNT_KINDS, Account, AccountKind, Entry, Posting, PostingKind, Side
+from .models import COMPANY_ACCOUNT_KINDS, AccountKind, Posting, PostingKind, Side
 
 AdjustmentTarget = Literal["receivable", "credit_balance"]
 AdjustmentDirection = Literal["increase", "decrease"]
@@ -182,12 +192,16 @@ def _fingerprint(payload: dict) -> str:
 
 
 def _company_row_lock(company) -> None:
-    """SELECT … FOR UPDATE the company row (the lock ``companies.services.company_lock`` takes)."""
+    """SELECT … FOR UPDATE the company row (the lock ``companies.services.company_lock`` takes),
+    unless this transaction already holds it for this instance (``core.locks``)."""
+    if row_lock_held(company):
+        return
     company_model = Posting._meta.get_field("company").related_model
     locked = list(company_model._default_manager.select_for_update()
                   .filter(pk=company.pk).values_list("pk", flat=True))
     if not locked:
         raise InvalidReference(f"company {company.pk} does not exist")
+    row_lock_mark(company)
 
 
 def _replay(existing: Posting, fingerprint: str, idempotency_key: str) -> Posting:
@@ -199,64 +213,154 @@ def _replay(existing: Posting, fingerprint: str, idempotency_key: str) -> Postin
     return existing
 
 
-def _accounts_get(*, company, currency: str, kinds: set[str]) -> dict[str, Account]:
-    """The accounts of these kinds for the company (company-side) and its installation
-    (merchant-side), created on first use."""
-    found = {
-        account.kind: account
-        for account in Account.objects.filter(
-            Q(company=company) | Q(company__isnull=True, installation_id=company.installation_id),
-            currency=currency, kind__in=kinds, installation_id=company.installation_id)
-    }
-    for kind in kinds - found.keys():
-        owner = company if kind in COMPANY_ACCOUNT_KINDS else None
-        found[kind], _ = Account.objects.get_or_create(
-            installation_id=company.installation_id, company=owner, currency=currency, kind=kind)
-    return found
+def _existing(company, idempotency_key: str) -> Posting | None:
+    return Posting.objects.filter(installation_id=company.installation_id,
+                                  idempotency_key=idempotency_key).first()
+
+
+_POSTING_INSERT = (
+    "INSERT INTO ledger_posting (installation_id, company_id, kind, currency, amount, idempotency_key,"
+    " request_fingerprint, memo, hold_ref, receivable_ref, payment_ref, effective_date, created_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (installation_id, idempotency_key) DO NOTHING RETURNING id")
+# Finds (creating on first use) the company-side accounts and adds the legs to their maintained
+# balances in the same statement; the row it updates is the company's own, already locked.
+_COMPANY_ACCOUNTS_UPSERT = (
+    "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " VALUES {values}"
+    " ON CONFLICT (company_id, currency, kind) WHERE company_id IS NOT NULL"
+    " DO UPDATE SET debits = ledger_account.debits + excluded.debits,"
+    " credits = ledger_account.credits + excluded.credits"
+    " RETURNING id, kind")
+_MERCHANT_ACCOUNTS_SELECT = (
+    "SELECT id, kind FROM ledger_account WHERE installation_id = %s AND company_id IS NULL"
+    " AND currency = %s AND kind IN ({kinds})")
+_MERCHANT_ACCOUNTS_CREATE = (
+    "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " VALUES {values}"
+    " ON CONFLICT (installation_id, currency, kind) WHERE company_id IS NULL DO NOTHING")
+_ENTRIES_INSERT = (
+    "INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
+    " VALUES {values}")
+
+
+def _placeholders(rows: int, columns: int) -> str:
+    row = "(" + ", ".join(["%s"] * columns) + ")"
+    return ", ".join([row] * rows)
+
+
+def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
+           effective_date: date | None, legs: list[Leg], hold_ref: str, receivable_ref: str,
+           payment_ref: str) -> Posting | None:
+    """Write the posting, its entries and the company-side balances: four statements (posting,
+    company accounts with their balances, merchant accounts, entries). ``None`` if the key was
+    already posted (the caller replays it). Runs inside the caller's transaction, under the lock."""
+    ops = connection.ops
+    now = timezone.now()
+    effective = effective_date or Posting._meta.get_field("effective_date").get_default()
+    installation_id, currency = company.installation_id, money.currency
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTING_INSERT, [
+            installation_id, company.pk, kind, currency, ops.adapt_decimalfield_value(money.amount, 20, 4),
+            idempotency_key, fingerprint, memo or "", hold_ref, receivable_ref, payment_ref,
+            ops.adapt_datefield_value(effective), ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        posting_id = row[0]
+
+        sums: dict[str, list[Decimal]] = {}
+        for leg in legs:
+            if leg.account_kind in COMPANY_ACCOUNT_KINDS:
+                pair = sums.setdefault(leg.account_kind, [Decimal(0), Decimal(0)])
+                pair[0 if leg.side == Side.DEBIT else 1] += leg.amount
+        account_ids: dict[str, int] = {}
+        if sums:
+            params: list = []
+            for account_kind, (debits, credits) in sorted(sums.items()):
+                params += [installation_id, company.pk, currency, account_kind,
+                           ops.adapt_decimalfield_value(debits, 24, 4),
+                           ops.adapt_decimalfield_value(credits, 24, 4), ops.adapt_datetimefield_value(now)]
+            cursor.execute(_COMPANY_ACCOUNTS_UPSERT.format(values=_placeholders(len(sums), 7)), params)
+            account_ids.update({account_kind: pk for pk, account_kind in cursor.fetchall()})
+        merchant = sorted({leg.account_kind for leg in legs} - COMPANY_ACCOUNT_KINDS)
+        if merchant:
+            select = _MERCHANT_ACCOUNTS_SELECT.format(kinds=", ".join(["%s"] * len(merchant)))
+            cursor.execute(select, [installation_id, currency, *merchant])
+            found = {account_kind: pk for pk, account_kind in cursor.fetchall()}
+            missing = [k for k in merchant if k not in found]
+            if missing:  # first posting of this installation and currency on these accounts
+                params = []
+                for account_kind in missing:
+                    params += [installation_id, None, currency, account_kind, 0, 0,
+                               ops.adapt_datetimefield_value(now)]
+                cursor.execute(_MERCHANT_ACCOUNTS_CREATE.format(values=_placeholders(len(missing), 7)), params)
+                cursor.execute(select, [installation_id, currency, *merchant])
+                found = {account_kind: pk for pk, account_kind in cursor.fetchall()}
+            account_ids.update(found)
+
+        params = []
+        for leg in legs:
+            params += [posting_id, account_ids[leg.account_kind], leg.side,
+                       ops.adapt_decimalfield_value(leg.amount, 20, 4), currency, leg.hold_ref,
+                       leg.receivable_ref]
+        cursor.execute(_ENTRIES_INSERT.format(values=_placeholders(len(legs), 7)), params)
+    posting = Posting(
+        pk=posting_id, installation_id=installation_id, company=company, kind=kind, currency=currency,
+        amount=money.amount, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+        memo=memo or "", hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref,
+        effective_date=effective, created_at=now)
+    posting._state.adding = False
+    posting._state.db = connection.alias
+    return posting
+
+
+def _post_locked(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
+                 effective_date: date | None, legs: Callable[[], list[Leg]], hold_ref: str,
+                 receivable_ref: str, payment_ref: str) -> Posting:
+    try:
+        computed = [leg for leg in legs() if leg.amount != 0]
+        legs_check_balanced(computed)
+    except NetTermsError:
+        existing = _existing(company, idempotency_key)
+        if existing is not None:
+            return _replay(existing, fingerprint, idempotency_key)
+        raise
+    posting = _write(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
+                     fingerprint=fingerprint, memo=memo, effective_date=effective_date,
+                     legs=computed, hold_ref=hold_ref, receivable_ref=receivable_ref,
+                     payment_ref=payment_ref)
+    if posting is None:  # the key was posted before (or concurrently, for another company)
+        return _replay(_existing(company, idempotency_key), fingerprint, idempotency_key)
+    return posting
 
 
 def _post(*, company, kind: str, money: Money, idempotency_key: str, memo: str,
           effective_date: date | None, legs: Callable[[], list[Leg]], hold_ref: str = "",
           receivable_ref: str = "", payment_ref: str = "", request: dict | None = None) -> Posting:
-    """Lock, de-duplicate, compute legs (which may refuse), check balance, write one posting."""
+    """Lock (unless the caller holds it), compute the legs (which may refuse), check balance,
+    write one posting; a key already posted with the same request is replayed.
+
+    The legs are computed before anything is written, so a refusal writes nothing and leaves the
+    caller's transaction usable. A refusal for a key that was already posted answers as the
+    first call did (the replay), exactly as if the key had been looked up first."""
     _ref_check(idempotency_key, what="idempotency_key")
     fingerprint = _fingerprint({
         "kind": kind, "company": company.pk, "currency": money.currency, "amount": money.as_string(),
         "hold_ref": hold_ref, "receivable_ref": receivable_ref, "payment_ref": payment_ref,
         "request": request or {},
     })
+    if row_lock_held(company):  # the caller's transaction holds the lock: write in it, directly
+        return _post_locked(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
+                            fingerprint=fingerprint, memo=memo, effective_date=effective_date,
+                            legs=legs, hold_ref=hold_ref, receivable_ref=receivable_ref,
+                            payment_ref=payment_ref)
     with transaction.atomic():
         _company_row_lock(company)
-        existing = Posting.objects.filter(installation_id=company.installation_id,
-                                          idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return _replay(existing, fingerprint, idempotency_key)
-        computed = [leg for leg in legs() if leg.amount != 0]
-        legs_check_balanced(computed)
-        accounts = _accounts_get(company=company, currency=money.currency,
-                                 kinds={leg.account_kind for leg in computed})
-        try:
-            with transaction.atomic():
-                posting = Posting.objects.create(
-                    installation_id=company.installation_id, company=company, kind=kind,
-                    currency=money.currency, amount=money.amount, idempotency_key=idempotency_key,
-                    request_fingerprint=fingerprint, memo=memo or "", hold_ref=hold_ref,
-                    receivable_ref=receivable_ref, payment_ref=payment_ref,
-                    **({"effective_date": effective_date} if effective_date else {}))
-        except IntegrityError:
-            # The same key was committed concurrently (by a call not serialized by this lock,
-            # e.g. for another company of the installation).
-            existing = Posting.objects.filter(installation_id=company.installation_id,
-                                              idempotency_key=idempotency_key).first()
-            if existing is None:
-                raise
-            return _replay(existing, fingerprint, idempotency_key)
-        Entry.objects.bulk_create([
-            Entry(posting=posting, account=accounts[leg.account_kind], side=leg.side,
-                  amount=leg.amount, currency=money.currency, hold_ref=leg.hold_ref,
-                  receivable_ref=leg.receivable_ref)
-            for leg in computed
-        ])
+        posting = _post_locked(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
+                               fingerprint=fingerprint, memo=memo, effective_date=effective_date,
+                               legs=legs, hold_ref=hold_ref, receivable_ref=receivable_ref,
+                               payment_ref=payment_ref)
     return posting
 
 

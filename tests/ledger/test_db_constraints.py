@@ -97,8 +97,8 @@ def test_database_refuses_deleting_one_leg_of_a_committed_posting(company):
     # given a committed hold
     posting = hold_place(company=company, money=usd("10.00"), hold_ref="t", idempotency_key="k")
 
-    # when one leg is deleted behind the ledger's back
-    with pytest.raises(IntegrityError, match="not balanced"):
+    # when one leg is deleted behind the ledger's back (refused at once: entries are append-only)
+    with pytest.raises(IntegrityError, match="ledger_entry is append-only: DELETE refused"):
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM ledger_entry WHERE id = %s", [posting.entries.first().pk])
@@ -128,3 +128,32 @@ def test_python_refuses_unbalanced_legs_before_writing():
     assert info.value.code == "LEDGER_UNBALANCED"
     with pytest.raises(LedgerUnbalanced):
         legs_check_balanced([Leg("holds", "debit", Decimal("0")), Leg("hold_control", "credit", Decimal("0"))])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("statement, table, op", [
+    ("UPDATE ledger_posting SET amount = 1 WHERE id = %s", "ledger_posting", "UPDATE"),
+    ("UPDATE ledger_posting SET memo = 'edited' WHERE id = %s", "ledger_posting", "UPDATE"),
+    ("DELETE FROM ledger_posting WHERE id = %s", "ledger_posting", "DELETE"),
+    ("UPDATE ledger_entry SET amount = amount + 1 WHERE posting_id = %s", "ledger_entry", "UPDATE"),
+    ("UPDATE ledger_entry SET hold_ref = 'other' WHERE posting_id = %s", "ledger_entry", "UPDATE"),
+    ("DELETE FROM ledger_entry WHERE posting_id = %s", "ledger_entry", "DELETE"),
+])
+def test_database_refuses_changing_or_deleting_postings_and_entries(company, statement, table, op):
+    # given a committed hold
+    posting = hold_place(company=company, money=usd("10.00"), hold_ref="t", idempotency_key="k")
+    before = list(Entry.objects.filter(posting=posting).order_by("id").values_list(
+        "side", "amount", "hold_ref"))
+
+    # when the ORM is bypassed
+    with pytest.raises(IntegrityError, match=f"{table} is append-only: {op} refused"):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [posting.pk])
+
+    # then the posting and its legs are as they were
+    posting.refresh_from_db()
+    assert (posting.amount, posting.memo) == (Decimal("10.0000"), "")
+    assert list(Entry.objects.filter(posting=posting).order_by("id").values_list(
+        "side", "amount", "hold_ref")) == before == [
+        ("debit", Decimal("10.0000"), "t"), ("credit", Decimal("10.0000"), "")]

@@ -14,7 +14,14 @@ from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger.models import Entry, Posting
-from saleor_netterms.ledger.selectors import hold_balance, receivable_balance, trial_balance
+from saleor_netterms.ledger.selectors import (
+    account_balances,
+    account_balances_recomputed,
+    hold_balance,
+    receivable_balance,
+    trial_balance,
+)
+from saleor_netterms.ledger.verification import ledger_verify
 from saleor_netterms.ledger.services import (
     credit_note_post,
     hold_place,
@@ -143,6 +150,12 @@ def _run(company, steps) -> None:
         assert hold_balance(company=company, currency="USD", hold_ref=ref) == _usd(cents)
     for ref, cents in model.open.items():
         assert receivable_balance(company=company, currency="USD", receivable_ref=ref) == _usd(cents)
+    # the maintained balances equal the ones summed from the entries, and ledger_verify agrees
+    assert account_balances(company=company, currency="USD") == account_balances_recomputed(
+        company=company, currency="USD") == {
+        "holds": _usd(sum(model.holds.values())), "receivable": _usd(sum(model.open.values())),
+        "credit_balance": _usd(model.credit_balance)}
+    assert ledger_verify(installation_id=company.installation_id) == []
     assert model.available <= LIMIT_CENTS
     assert sum(model.holds.values()) + sum(model.open.values()) <= LIMIT_CENTS  # only holds add exposure
     if connection.vendor == "postgresql":  # let the deferred trigger judge this example too
