@@ -65,8 +65,13 @@ from jwt import api_jws  # noqa: E402
 from jwt.algorithms import RSAAlgorithm  # noqa: E402
 
 WEBHOOK_PATH = "/api/webhooks/transaction-initialize-session"
+GATEWAY_PATH = "/api/webhooks/payment-gateway-initialize-session"
+PROCESS_PATH = "/api/webhooks/transaction-process-session"
 BASELINE_PATH = "/bench/verify-only"
+FLOOR_PATH = "/bench/floor"
 EVENT = "transaction_initialize_session"
+EVENT_OF_PATH = {WEBHOOK_PATH: EVENT, GATEWAY_PATH: "payment_gateway_initialize_session",
+                 PROCESS_PATH: "transaction_process_session", BASELINE_PATH: EVENT, FLOOR_PATH: EVENT}
 SALEOR_API_URL = "http://127.0.0.1:8800/graphql/"  # as in the capture; never contacted (fresh JWKS)
 SALEOR_DOMAIN = "127.0.0.1:8800"
 APP_ID = "QXBwOjE="  # App:1
@@ -119,11 +124,14 @@ class Delivery:
     transaction_id: str
     amount: Decimal
     company_id: int
+    transaction_uuid: str = ""
+    buyer: Buyer | None = None
 
 
 def delivery_body(*, buyer: Buyer, amount: float, transaction_uuid: str, checkout_uuid: str,
-                  idempotency_key: str, po_number: str) -> bytes:
-    """A TRANSACTION_INITIALIZE_SESSION body with the capture's keys, order and float amounts."""
+                  idempotency_key: str, po_number: str, path: str = WEBHOOK_PATH) -> bytes:
+    """A TRANSACTION_INITIALIZE_SESSION body with the capture's keys, order and float amounts
+    (TRANSACTION_PROCESS_SESSION, PAYMENT_GATEWAY_INITIALIZE_SESSION: their captures' shapes)."""
     transaction_id = global_id("TransactionItem", transaction_uuid)
     payload = {
         "__typename": "TransactionInitializeSession",
@@ -155,37 +163,53 @@ def delivery_body(*, buyer: Buyer, amount: float, transaction_uuid: str, checkou
             "lines": [{"quantity": 2, "variant": {"sku": "618223581"}}],
         },
     }
+    if path == PROCESS_PATH:
+        payload["__typename"] = "TransactionProcessSession"
+        del payload["idempotencyKey"]
+        payload["data"] = {}
+        payload["transaction"]["pspReference"] = psp_reference_expected(transaction_id)
+    elif path == GATEWAY_PATH:
+        payload = {"__typename": "PaymentGatewayInitializeSession", "version": payload["version"],
+                   "issuedAt": payload["issuedAt"], "recipient": payload["recipient"], "amount": amount,
+                   "data": {"paymentTerms": "NET30"}, "issuingPrincipal": payload["issuingPrincipal"],
+                   "sourceObject": payload["sourceObject"]}
     return json.dumps(payload).encode()  # default separators, like Saleor
 
 
-def delivery_headers(signature: str, rng: random.Random) -> dict:
+def delivery_headers(signature: str, rng: random.Random, event: str = EVENT) -> dict:
     """The capture's headers after the client's own (legacy X- first, traceparent last)."""
     traceparent = f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01"
     return {
         "Content-Type": "application/json",
-        "X-Saleor-Event": EVENT, "X-Saleor-Domain": SALEOR_DOMAIN, "X-Saleor-Signature": signature,
-        "Saleor-Event": EVENT, "Saleor-Domain": SALEOR_DOMAIN, "Saleor-Signature": signature,
+        "X-Saleor-Event": event, "X-Saleor-Domain": SALEOR_DOMAIN, "X-Saleor-Signature": signature,
+        "Saleor-Event": event, "Saleor-Domain": SALEOR_DOMAIN, "Saleor-Signature": signature,
         "Saleor-Api-Url": SALEOR_API_URL, "traceparent": traceparent,
     }
 
 
 def deliveries_build(*, buyers: list[Buyer], count: int, path: str, key, kid: str,
-                     rng: random.Random) -> list[Delivery]:
-    """`count` signed deliveries to `path`, buyers taken round-robin, amounts 10.00–999.99."""
+                     rng: random.Random, of: list[Delivery] | None = None) -> list[Delivery]:
+    """`count` signed deliveries to `path`, buyers taken round-robin, amounts 10.00–999.99;
+    with `of`, one per delivery of `of`, for the same buyer, transaction and amount (the
+    TRANSACTION_PROCESS_SESSION of an initialized transaction)."""
     built = []
-    for i in range(count):
-        buyer = buyers[i % len(buyers)]
-        amount = rng.randint(1000, 99999) / 100  # a float with at most two decimals, like Saleor
-        transaction_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    for i in range(len(of) if of is not None else count):
+        if of is not None:
+            buyer, amount, transaction_uuid = of[i].buyer, float(of[i].amount), of[i].transaction_uuid
+        else:
+            buyer = buyers[i % len(buyers)]
+            amount = rng.randint(1000, 99999) / 100  # a float with at most two decimals, like Saleor
+            transaction_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         body = delivery_body(buyer=buyer, amount=amount, transaction_uuid=transaction_uuid,
                              checkout_uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                              idempotency_key=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                             po_number=f"PO-{rng.randint(1000, 99999)}")
-        headers = delivery_headers(sign(body, key, kid), rng)
+                             po_number=f"PO-{rng.randint(1000, 99999)}", path=path)
+        headers = delivery_headers(sign(body, key, kid), rng, EVENT_OF_PATH[path])
         built.append(Delivery(path=path, body=body, headers=headers,
                               transaction_id=global_id("TransactionItem", transaction_uuid),
                               amount=Decimal(str(amount)).quantize(Decimal("0.01")),
-                              company_id=buyer.company_id))
+                              company_id=buyer.company_id, transaction_uuid=transaction_uuid,
+                              buyer=buyer))
     return built
 
 
@@ -230,12 +254,71 @@ class Seed:
     spread: list[Buyer]
     hot: Buyer
     probe: Buyer
+    history: Buyer
+    policy_version: int
 
 
-def seed(*, companies: int, jwks: dict) -> Seed:
+# The benchmark decides under a full credit policy that reads the payment history (overdue days,
+# late-invoice share), the order median and the limit tolerance: the Standard tier without its
+# account-age rule and with a median multiple wide enough that every bench amount is approved
+# (new bench companies would otherwise all go to review).
+def bench_policy():
+    import dataclasses
+
+    from saleor_netterms.decisions.tiers import STANDARD
+
+    return dataclasses.replace(STANDARD.policy, name="Bench standard", min_account_age_days=None,
+                               review_order_over_median_multiple=Decimal(200))
+
+
+FLOOR_TABLES_SQL = """
+CREATE TABLE bench_floor_balance (company_id bigint PRIMARY KEY, held numeric(24, 4) NOT NULL);
+CREATE TABLE bench_floor_hold (transaction_id text PRIMARY KEY, company_id bigint NOT NULL,
+                               amount numeric(20, 4) NOT NULL);
+"""
+
+
+def history_seed(*, company_id: int, postings: int) -> None:
+    """`postings` prior hold postings (two legs each) for one company, written in bulk with the
+    triggers off for the seeding session only, then its maintained balance set to their sum —
+    the state the ledger itself would have reached (ledger_verify checks it at the end)."""
+    from django.db import connection
+
+    from saleor_netterms.companies.models import Company
+    from saleor_netterms.core.money import Money
+    from saleor_netterms.ledger.models import Account
+    from saleor_netterms.ledger.services import hold_place
+
+    company = Company.objects.get(pk=company_id)
+    hold_place(company=company, money=Money.of("10.00", "USD"), hold_ref="history-0",
+               idempotency_key="history-0")  # creates the accounts the way the ledger does
+    holds = Account.objects.get(company=company, kind="holds", currency="USD")
+    control = Account.objects.get(company=None, installation_id=company.installation_id,
+                                  kind="hold_control", currency="USD")
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "WITH p AS (INSERT INTO ledger_posting (installation_id, company_id, kind, currency, amount,"
+            " idempotency_key, request_fingerprint, memo, hold_ref, receivable_ref, payment_ref,"
+            " effective_date, created_at)"
+            " SELECT %s, %s, 'hold', 'USD', 10.00, 'history-' || g, 'history', '', 'history-' || g,"
+            " '', '', current_date, now() - make_interval(secs => g)"
+            " FROM generate_series(1, %s) g RETURNING id, hold_ref)"
+            " INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
+            " SELECT id, %s, 'debit', 10.00, 'USD', hold_ref, '' FROM p"
+            " UNION ALL SELECT id, %s, 'credit', 10.00, 'USD', '', '' FROM p",
+            [company.installation_id, company.pk, postings - 1, holds.pk, control.pk])
+        cursor.execute("SET session_replication_role = origin")
+        cursor.execute("UPDATE ledger_account SET debits = %s WHERE id = %s",
+                       [Decimal(10) * postings, holds.pk])
+        cursor.execute("ANALYZE")
+
+
+def seed(*, companies: int, jwks: dict, history: int) -> Seed:
     from saleor_netterms.companies.models import MemberKind
     from saleor_netterms.companies.services import company_create, credit_limit_set, member_add
     from saleor_netterms.core.money import Money
+    from saleor_netterms.decisions.services import policy_save
     from saleor_netterms.installations.models import Installation
 
     installation = Installation(saleor_api_url=SALEOR_API_URL, saleor_domain=SALEOR_DOMAIN,
@@ -252,31 +335,61 @@ def seed(*, companies: int, jwks: dict) -> Seed:
         return Buyer(company_id=company.pk, user_id=user_id,
                      email=f"buyer{number}@company{number}.example.com", company_name=name)
 
+    version = policy_save(installation=installation, tier="standard", channel_slug="",
+                          policy=bench_policy(), actor="bench", reason="bench/checkout.py")
     spread = [buyer(i, f"Spread Buyer {i:04d} Inc.") for i in range(companies)]
     hot = buyer(companies, "Hot Buyer Inc.")
     probe = buyer(companies + 1, "Probe Buyer Inc.")
-    return Seed(installation_pk=installation.pk, spread=spread, hot=hot, probe=probe)
-
-
-def queries_per_request(probes: list[Delivery]) -> list[int]:
-    """SQL statements (savepoints included) each delivery costs, run in this process through the
-    same URLconf with Django's test client, in order."""
+    with_history = buyer(companies + 2, "History Buyer Inc.")
+    history_seed(company_id=with_history.company_id, postings=history)
     from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_TABLES_SQL)
+    return Seed(installation_pk=installation.pk, spread=spread, hot=hot, probe=probe,
+                history=with_history, policy_version=version.version)
+
+
+@dataclass
+class Probe:
+    """One delivery run in this process through the same URLconf (Django's test client)."""
+    statements: int  # SQL statements, savepoints included (BEGIN/COMMIT are not statements here)
+    savepoints: int
+    locked: bool  # took the company row lock
+    under_lock: int  # statements from the company lock to the commit
+    lock_ms: float  # from sending the company lock to the end of the commit
+
+
+def probe(delivery: Delivery) -> Probe:
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    counts = []
-    for delivery in probes:
-        extra = {k: v for k, v in delivery.headers.items() if k != "Content-Type"}
-        with CaptureQueriesContext(connection) as captured:
-            response = client.post(delivery.path, data=delivery.body, headers=extra,
-                                   content_type="application/json")
-        if response.status_code != 200:
-            raise RuntimeError(f"probe {delivery.path} answered {response.status_code}: "
-                               f"{response.content[:300]!r}")
-        counts.append(len(captured.captured_queries))
-    return counts
+    state = {"n": 0, "locked_at": None, "locked_n": 0, "released_at": None, "released_n": 0}
+
+    def released() -> None:
+        state["released_at"], state["released_n"] = time.perf_counter(), state["n"]
+
+    def wrapper(execute, sql, params, many, context):
+        if state["locked_at"] is None and "FOR UPDATE" in sql and "companies_company" in sql:
+            state["locked_at"], state["locked_n"] = time.perf_counter(), state["n"]
+            transaction.on_commit(released)
+        state["n"] += 1
+        return execute(sql, params, many, context)
+
+    extra = {k: v for k, v in delivery.headers.items() if k != "Content-Type"}
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(wrapper):
+        response = Client().post(delivery.path, data=delivery.body, headers=extra,
+                                 content_type="application/json")
+    if response.status_code != 200:
+        raise RuntimeError(f"probe {delivery.path} answered {response.status_code}: "
+                           f"{response.content[:300]!r}")
+    sql = [q["sql"] for q in captured.captured_queries]
+    locked = state["locked_at"] is not None and state["released_at"] is not None
+    return Probe(statements=len(sql), savepoints=sum(s.startswith("SAVEPOINT") for s in sql),
+                 locked=state["locked_at"] is not None,
+                 under_lock=(state["released_n"] - state["locked_n"]) if locked else 0,
+                 lock_ms=(state["released_at"] - state["locked_at"]) * 1000 if locked else 0.0)
 
 
 # --- server -------------------------------------------------------------------------------------
@@ -580,23 +693,29 @@ def figures(run: Run, concurrency: int, cpu: tuple[float, float, float],
 
 # --- ledger checks ------------------------------------------------------------------------------
 
-def ledger_check(*, approved: list[Delivery], hot_company_id: int,
-                 webhook_posts: int) -> tuple[list[str], dict]:
+HISTORY_PREFIX = "history-"
+
+
+def ledger_check(*, approved: list[Delivery], hot_company_id: int, webhook_posts: int,
+                 floor: list[Delivery]) -> tuple[list[str], dict]:
+    from django.db import connection
     from django.db.models import Count, Sum
 
     from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
     from saleor_netterms.ledger.models import Entry, Posting, PostingKind, Side
+    from saleor_netterms.ledger.verification import ledger_verify
     from saleor_netterms.saleor_webhooks.models import (DeliveryOutcome, WebhookDelivery,
                                                         WebhookDispatch)
 
     wrong: list[str] = []
-    holds = Posting.objects.filter(kind=PostingKind.HOLD)
+    holds = Posting.objects.filter(kind=PostingKind.HOLD).exclude(idempotency_key__startswith=HISTORY_PREFIX)
     hold_count = holds.count()
     hold_sum = holds.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     hot_sum = holds.filter(company_id=hot_company_id).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     want_sum = sum((d.amount for d in approved), Decimal(0))
     want_hot = sum((d.amount for d in approved if d.company_id == hot_company_id), Decimal(0))
     other_postings = Posting.objects.exclude(kind=PostingKind.HOLD).count()
+    history = Posting.objects.filter(idempotency_key__startswith=HISTORY_PREFIX).count()
     authorized = NetTermsTransaction.objects.filter(status=TransactionStatus.AUTHORIZED).count()
     transactions = NetTermsTransaction.objects.count()
     sides = {row["side"]: row["s"]
@@ -604,10 +723,17 @@ def ledger_check(*, approved: list[Delivery], hot_company_id: int,
     outcomes = {row["outcome"]: row["n"]
                 for row in WebhookDelivery.objects.values("outcome").annotate(n=Count("id"))}
     dispatches = WebhookDispatch.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), coalesce(sum(amount), 0) FROM bench_floor_hold")
+        floor_count, floor_sum = cursor.fetchone()
+        cursor.execute("SELECT coalesce(sum(held), 0) FROM bench_floor_balance")
+        floor_held = cursor.fetchone()[0]
+    mismatches = ledger_verify()
     facts = {"holds": hold_count, "approvals": len(approved), "held": hold_sum,
-             "approved_sum": want_sum,
+             "approved_sum": want_sum, "history": history,
              "hot_held": hot_sum, "hot_approved_sum": want_hot, "transactions": transactions,
-             "deliveries": outcomes, "dispatches": dispatches}
+             "deliveries": outcomes, "dispatches": dispatches, "floor_holds": floor_count,
+             "ledger_verify": len(mismatches)}
     if hold_count != len(approved):
         wrong.append(f"ledger: {hold_count} hold postings for {len(approved)} approvals")
     if hold_sum != want_sum:
@@ -624,6 +750,11 @@ def ledger_check(*, approved: list[Delivery], hot_company_id: int,
     if outcomes != {DeliveryOutcome.PROCESSED.value: webhook_posts} or dispatches != webhook_posts:
         wrong.append(f"webhooks: outcomes {outcomes}, {dispatches} dispatches "
                      f"for {webhook_posts} posts")
+    want_floor = sum((d.amount for d in floor), Decimal(0))
+    if floor_count != len(floor) or floor_sum != want_floor or floor_held != want_floor:
+        wrong.append(f"floor: {floor_count} holds of {floor_sum} (balance {floor_held}) for "
+                     f"{len(floor)} deliveries of {want_floor}")
+    wrong += [f"ledger_verify: {m}" for m in mismatches[:10]]
     return wrong, facts
 
 
@@ -645,45 +776,93 @@ def machine(server: str) -> dict:
             "platform": platform.platform()}
 
 
-def print_report(rows: list[Figures], base: Figures, info: dict) -> None:
+def _median(values: list[float]) -> float:
+    return percentile(sorted(values), 50) if values else 0.0
+
+
+def print_report(rows: dict[str, Figures], info: dict) -> list[tuple[str, float, str, bool]]:
     print(f"\nmachine: nproc={info['nproc']} cpu={info['cpu']!r}")
     print(f"         python {info['python']}, PostgreSQL {info['postgres']}, {info['platform']}")
     print(f"server:  gunicorn {info['gunicorn']}, DEBUG=true, DATABASE_CONN_MAX_AGE=60, "
           f"LOG_LEVEL=WARNING")
     print(f"load:    1-min load average {info['load_before']:.2f} before, {info['load_after']:.2f} "
           f"after (other processes on the machine share these cores)")
-    print(f"queries: {info['queries_webhook']} SQL statements per authorization "
-          f"({info['queries_first']} for a company's first, which creates its ledger accounts), "
-          f"{info['queries_baseline']} per baseline request")
+    print(f"policy:  saved version {info['policy_version']} of the Standard tier (payment history, "
+          f"overdue days, late share, order median, tolerance) decides every authorization")
+    print(f"history: the history company has {info['history']:,} prior postings")
     print()
-    header = (f"{'scenario':<12}{'requests':>9}{'conc':>6}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}"
+    header = (f"{'scenario':<13}{'requests':>9}{'conc':>6}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}"
               f"{'p99 ms':>9}{'max ms':>9}  {'p50 first→last 10%':>19}  "
               f"{'CPU ms/req app+pg (client)':>26}  {'lock-wait/active':>16}")
     print(header)
     print("-" * len(header))
-    for f in rows:
-        print(f"{f.name:<12}{f.requests:>9}{f.concurrency:>6}{f.throughput:>9.1f}{f.p50:>9.2f}"
+    for f in rows.values():
+        print(f"{f.name:<13}{f.requests:>9}{f.concurrency:>6}{f.throughput:>9.1f}{f.p50:>9.2f}"
               f"{f.p90:>9.2f}{f.p99:>9.2f}{f.max:>9.2f}  {f.first_p50:>8.2f} → {f.last_p50:<8.2f}"
               f"  {f.cpu_app:>8.2f} + {f.cpu_postgres:<5.2f} ({f.cpu_client:.2f})"
               f"  {f.lock_waiting:>8.2f} / {f.db_active:<5.2f}")
     print()
-    print(f"ratios against {base.name} (same run):")
-    base_cpu = base.cpu_app + base.cpu_postgres
-    for f in rows:
-        if f is base:
-            continue
-        print(f"  {f.name:<10} p50 ×{f.p50 / base.p50:.2f}   p99 ×{f.p99 / base.p99:.2f}   "
-              f"throughput ×{f.throughput / base.throughput:.3f}   server CPU per request "
-              f"×{(f.cpu_app + f.cpu_postgres) / base_cpu:.1f}")
+    probes: dict[str, list[Probe]] = info["probes"]
+    steady = probes["authorization"]
+    print("in-process probes (Django test client, same URLconf, one at a time):")
+    first = probes["authorization first"][0]
+    print(f"  authorization        {_median([p.statements for p in steady]):.0f} SQL statements "
+          f"({_median([p.savepoints for p in steady]):.0f} savepoints; {first.statements} for a "
+          f"company's first), {_median([p.under_lock for p in steady]):.0f} of them under the company "
+          f"lock, lock held p50 {_median([p.lock_ms for p in steady]):.2f} ms "
+          f"(p90 {percentile(sorted(p.lock_ms for p in steady), 90):.2f} ms, {len(steady)} probes)")
+    for name in ("gateway", "process", "verify-only", "floor"):
+        p = probes[name][0]
+        print(f"  {name:<20} {p.statements} SQL statements, company lock: "
+              f"{'yes, held %.2f ms' % p.lock_ms if p.locked else 'no'}")
+    print()
+    c8 = info["concurrency"]
+    targets = [
+        ("c1 p50 spread / floor", rows["spread c1"].p50 / rows["floor c1"].p50, "≤ 1.5", 1.5, False),
+        ("c1 p50 hot / floor", rows["hot c1"].p50 / rows["floor c1"].p50, "≤ 1.5", 1.5, False),
+        (f"c{c8} throughput spread / verify", rows[f"spread c{c8}"].throughput
+         / rows[f"verify c{c8}"].throughput, "≥ 0.5", 0.5, True),
+        (f"c{c8} throughput hot / verify", rows[f"hot c{c8}"].throughput
+         / rows[f"verify c{c8}"].throughput, "≥ 0.5", 0.5, True),
+        ("c1 p50 history / new company", rows["history c1"].p50 / rows["hot c1"].p50, "≤ 1.10", 1.10, False),
+        ("lock held p50 ms", _median([p.lock_ms for p in steady]), "≤ 2", 2.0, False),
+        ("SQL statements / authorization", _median([p.statements for p in steady]), "≤ 10", 10, False),
+        ("SQL statements / gateway", probes["gateway"][0].statements
+         + (1000 if probes["gateway"][0].locked else 0), "≤ 3, no lock", 3, False),
+        ("SQL statements / process", probes["process"][0].statements
+         + (1000 if probes["process"][0].locked else 0), "≤ 3, no lock", 3, False),
+    ]
+    print("the issue's targets, this run (ratios between scenarios of the same run):")
+    result = []
+    for name, value, want, bound, at_least in targets:
+        met = value >= bound if at_least else value <= bound
+        shown = f"{value:.2f}" if value < 1000 else f"{value - 1000:.0f} + LOCK"
+        print(f"  {name:<34} {shown:>8}   target {want:<13} {'met' if met else 'NOT MET'}")
+        result.append((name, value, want, met))
+    print()
+    print("other ratios (same run):")
+    for name in (f"spread c{c8}", f"hot c{c8}", f"floor c{c8}", f"gateway c{c8}", f"process c{c8}"):
+        f, base = rows[name], rows[f"verify c{c8}"]
+        print(f"  {name:<14} vs verify c{c8}: p50 ×{f.p50 / base.p50:.2f}  p99 ×{f.p99 / base.p99:.2f}  "
+              f"throughput ×{f.throughput / base.throughput:.3f}  server CPU per request "
+              f"×{(f.cpu_app + f.cpu_postgres) / (base.cpu_app + base.cpu_postgres):.1f}")
+    return result
 
 
 # --- main ---------------------------------------------------------------------------------------
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000, help="timed requests per scenario")
+    parser.add_argument("--requests", type=int, default=2000,
+                        help="timed requests per scenario at --concurrency")
+    parser.add_argument("--requests-c1", type=int, default=500,
+                        help="timed requests per scenario at concurrency 1")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
-    parser.add_argument("--companies", type=int, default=200, help="companies in scenario A")
+    parser.add_argument("--companies", type=int, default=200, help="companies in the spread scenarios")
+    parser.add_argument("--history", type=int, default=100_000,
+                        help="prior postings of the history company")
+    parser.add_argument("--probes", type=int, default=50,
+                        help="in-process authorizations timed for the lock-held figure")
     parser.add_argument("--warmup", type=int, default=100,
                         help="untimed requests before each scenario")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
@@ -694,8 +873,10 @@ def parse_args(argv=None):
                              "else postgres://postgres@127.0.0.1:5432); a fresh database is made")
     parser.add_argument("--seed", type=int, default=20260101, help="seed for amounts and ids")
     args = parser.parse_args(argv)
-    if min(args.requests, args.concurrency, args.companies) < 1 or args.warmup < 0:
-        parser.error("--requests, --concurrency and --companies must be ≥ 1, --warmup ≥ 0")
+    if min(args.requests, args.requests_c1, args.concurrency, args.companies, args.history,
+           args.probes) < 1 or args.warmup < 0:
+        parser.error("--requests, --requests-c1, --concurrency, --companies, --history and --probes "
+                     "must be ≥ 1, --warmup ≥ 0")
     return args
 
 
@@ -703,66 +884,122 @@ def _raise_exit(signum, frame):
     raise SystemExit(128 + signum)
 
 
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    concurrency: int
+    path: str
+    check: object  # Run -> list[str]
+
+
+def scenarios(args) -> list[Scenario]:
+    c = args.concurrency
+    return [
+        Scenario("verify c1", 1, BASELINE_PATH, check_baseline),
+        Scenario("floor c1", 1, FLOOR_PATH, check_authorizations),
+        Scenario("spread c1", 1, WEBHOOK_PATH, check_authorizations),
+        Scenario("hot c1", 1, WEBHOOK_PATH, check_authorizations),
+        Scenario("history c1", 1, WEBHOOK_PATH, check_authorizations),
+        Scenario(f"verify c{c}", c, BASELINE_PATH, check_baseline),
+        Scenario(f"floor c{c}", c, FLOOR_PATH, check_authorizations),
+        Scenario(f"spread c{c}", c, WEBHOOK_PATH, check_authorizations),
+        Scenario(f"hot c{c}", c, WEBHOOK_PATH, check_authorizations),
+        Scenario(f"gateway c{c}", c, GATEWAY_PATH, check_gateway),
+        Scenario(f"process c{c}", c, PROCESS_PATH, check_authorizations),
+    ]
+
+
+def check_gateway(run: Run) -> list[str]:
+    wrong = list(run.errors)
+    for i, (d, a) in enumerate(zip(run.deliveries, run.answers)):
+        if a is None:
+            continue
+        try:
+            data = json.loads(a.body).get("data") or {}
+        except (ValueError, AttributeError):
+            data = {}
+        if a.status != 200 or data.get("eligible") is not True or \
+                (data.get("decisionPreview") or {}).get("outcome") != "approve":
+            wrong.append(f"{run.name} #{i}: HTTP {a.status}: {a.body[:200]!r}")
+    return wrong
+
+
 @dataclass
 class Prepared:
     seeded: Seed
     deliveries: dict[str, list[Delivery]]  # scenario → warm-up + timed deliveries
-    probes: list[Delivery]  # two authorizations and one baseline request, for query counts
-    queries: list[int]
+    probes: dict[str, list[Probe]]
+    probe_deliveries: dict[str, list[Delivery]]
 
 
 def prepare(args, rng: random.Random) -> Prepared:
-    """Seed the migrated database, sign every delivery and count the queries of each kind."""
+    """Seed the migrated database, sign every delivery and probe each kind in-process."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = public_jwk(key)
-    seeded = seed(companies=args.companies, jwks={"keys": [jwk]})
-    per_scenario = args.warmup + args.requests
-    print(f"signing {3 * per_scenario + 3} deliveries …", flush=True)
+    print(f"seeding {args.companies} + 3 companies and {args.history:,} prior postings …", flush=True)
+    seeded = seed(companies=args.companies, jwks={"keys": [jwk]}, history=args.history)
 
-    def build(buyers: list[Buyer], count: int, path: str) -> list[Delivery]:
+    def build(buyers: list[Buyer], count: int, path: str, of=None) -> list[Delivery]:
         return deliveries_build(buyers=buyers, count=count, path=path, key=key, kid=jwk["kid"],
-                                rng=rng)
+                                rng=rng, of=of)
 
-    deliveries = {"A spread": build(seeded.spread, per_scenario, WEBHOOK_PATH),
-                  "B hot": build([seeded.hot], per_scenario, WEBHOOK_PATH),
-                  "C baseline": build(seeded.spread, per_scenario, BASELINE_PATH)}
-    probes = build([seeded.probe], 3, WEBHOOK_PATH)
-    probes[2] = Delivery(**{**probes[2].__dict__, "path": BASELINE_PATH})
-    queries = queries_per_request(probes)
+    buyers_of = {"spread": seeded.spread, "hot": [seeded.hot], "history": [seeded.history],
+                 "verify": seeded.spread, "floor": seeded.spread, "gateway": seeded.spread}
+    deliveries: dict[str, list[Delivery]] = {}
+    for scenario in scenarios(args):
+        count = args.warmup + (args.requests_c1 if scenario.concurrency == 1 else args.requests)
+        kind = scenario.name.split()[0]
+        if kind == "process":
+            deliveries[scenario.name] = build([], 0, PROCESS_PATH,
+                                              of=deliveries[f"spread c{args.concurrency}"])
+        else:
+            deliveries[scenario.name] = build(buyers_of[kind], count, scenario.path)
+    print(f"signed {sum(len(d) for d in deliveries.values())} deliveries; probing in-process …",
+          flush=True)
+    first = build([seeded.probe], 1 + args.probes, WEBHOOK_PATH)
+    probe_deliveries = {
+        "authorization first": first[:1], "authorization": first[1:],
+        "gateway": build([seeded.probe], 1, GATEWAY_PATH),
+        "process": build([], 0, PROCESS_PATH, of=first[:1]),
+        "verify-only": build([seeded.probe], 1, BASELINE_PATH),
+        "floor": build([seeded.probe], 1, FLOOR_PATH),
+    }
+    probes = {name: [probe(d) for d in ds] for name, ds in probe_deliveries.items()}
     from django.db import connection
 
     connection.close()  # the seeding connection is not needed while the server runs
-    return Prepared(seeded=seeded, deliveries=deliveries, probes=probes, queries=queries)
+    return Prepared(seeded=seeded, deliveries=deliveries, probes=probes,
+                    probe_deliveries=probe_deliveries)
 
 
 def measure(args, gunicorn: Server, database_url: str, prepared: Prepared,
-            wrong: list[str]) -> tuple[list[Figures], tuple[float, float]]:
-    """Baseline first, then spread, then hot; each warmed up, timed, sampled and checked."""
-    bad = prepared.deliveries["C baseline"][0]
-    tampered = requests.post(gunicorn.base_url + BASELINE_PATH, headers=bad.headers, timeout=30,
-                             data=bad.body.replace(b"PO-", b"PX-"))
-    if tampered.status_code != 401:
-        wrong.append(f"baseline accepted a tampered body: HTTP {tampered.status_code}")
-    checks = {"C baseline": check_baseline, "A spread": check_authorizations,
-              "B hot": check_authorizations}
+            wrong: list[str]) -> tuple[dict[str, Figures], tuple[float, float]]:
+    """Every scenario in order, each warmed up, timed, sampled and checked."""
+    bad = prepared.deliveries[f"verify c{args.concurrency}"][0]
+    for path in (BASELINE_PATH, FLOOR_PATH):
+        tampered = requests.post(gunicorn.base_url + path, headers=bad.headers, timeout=30,
+                                 data=bad.body.replace(b"PO-", b"PX-"))
+        if tampered.status_code != 401:
+            wrong.append(f"{path} accepted a tampered body: HTTP {tampered.status_code}")
     rows: dict[str, Figures] = {}
     load_before = os.getloadavg()[0]
-    for name in ("C baseline", "A spread", "B hot"):
-        deliveries = prepared.deliveries[name]
-        print(f"{name}: {args.warmup} warm-up + {args.requests} timed at concurrency "
-              f"{args.concurrency} …", flush=True)
-        warm = load(gunicorn.base_url, deliveries[:args.warmup], args.concurrency,
-                    f"{name} warm-up")
+    for scenario in scenarios(args):
+        deliveries = prepared.deliveries[scenario.name]
+        timed = len(deliveries) - args.warmup
+        print(f"{scenario.name}: {args.warmup} warm-up + {timed} timed at concurrency "
+              f"{scenario.concurrency} …", flush=True)
+        warm = load(gunicorn.base_url, deliveries[:args.warmup], scenario.concurrency,
+                    f"{scenario.name} warm-up")
         with DbSampler(database_url) as sampler:
             before = cpu_sample(master_pid=gunicorn.process.pid)
-            run = load(gunicorn.base_url, deliveries[args.warmup:], args.concurrency, name)
+            run = load(gunicorn.base_url, deliveries[args.warmup:], scenario.concurrency, scenario.name)
             after = cpu_sample(master_pid=gunicorn.process.pid)
-        wrong += checks[name](warm) + checks[name](run)
-        rows[name] = figures(run, args.concurrency,
-                             cpu_per_request(before, after, sampler, args.requests),
-                             sampler.lock_averages())
+        wrong += scenario.check(warm) + scenario.check(run)
+        rows[scenario.name] = figures(run, scenario.concurrency,
+                                      cpu_per_request(before, after, sampler, timed),
+                                      sampler.lock_averages())
     load_after = os.getloadavg()[0]
-    return [rows["A spread"], rows["B hot"], rows["C baseline"]], (load_before, load_after)
+    return rows, (load_before, load_after)
 
 
 def main(argv=None) -> int:
@@ -778,8 +1015,7 @@ def main(argv=None) -> int:
     started = time.monotonic()
     admin_execute(server, f'CREATE DATABASE "{database}"')
     try:
-        print(f"database {database}: migrating, seeding {args.companies} + 2 companies …",
-              flush=True)
+        print(f"database {database}: migrating …", flush=True)
         django_setup(database_url)
         prepared = prepare(args, random.Random(args.seed))
         workers = (f"{args.workers} {args.worker_class} workers"
@@ -791,20 +1027,26 @@ def main(argv=None) -> int:
         rows, (load_before, load_after) = measure(args, gunicorn, database_url, prepared, wrong)
         gunicorn.stop()
 
-        approved = (prepared.probes[:2] + prepared.deliveries["A spread"]
-                    + prepared.deliveries["B hot"])
-        ledger_wrong, facts = ledger_check(approved=approved, webhook_posts=len(approved),
-                                           hot_company_id=prepared.seeded.hot.company_id)
+        d = prepared.deliveries
+        c = args.concurrency
+        pd = prepared.probe_deliveries
+        approved = (pd["authorization first"] + pd["authorization"] + d["spread c1"] + d["hot c1"]
+                    + d["history c1"] + d[f"spread c{c}"] + d[f"hot c{c}"])
+        webhook_posts = (len(approved) + len(d[f"gateway c{c}"]) + len(d[f"process c{c}"])
+                         + len(pd["gateway"]) + len(pd["process"]))
+        floor = d["floor c1"] + d[f"floor c{c}"] + pd["floor"]
+        ledger_wrong, facts = ledger_check(approved=approved, webhook_posts=webhook_posts,
+                                           hot_company_id=prepared.seeded.hot.company_id, floor=floor)
         wrong += ledger_wrong
-        first, later, baseline = prepared.queries
-        print_report(rows, rows[2], {
+        print_report(rows, {
             **machine(server), "gunicorn": workers, "load_before": load_before,
-            "load_after": load_after, "queries_first": first, "queries_webhook": later,
-            "queries_baseline": baseline})
+            "load_after": load_after, "probes": prepared.probes, "concurrency": c,
+            "policy_version": prepared.seeded.policy_version, "history": args.history})
         print(f"\nledger: {facts['holds']} hold postings for {facts['approvals']} approvals "
-              f"(warm-ups and the 2 query probes included); held {facts['held']} USD for "
-              f"{facts['approved_sum']} approved; hot company held {facts['hot_held']}; "
-              f"deliveries {facts['deliveries']}")
+              f"(warm-ups and the query probes included; {facts['history']:,} history postings "
+              f"besides); held {facts['held']} USD for {facts['approved_sum']} approved; hot company "
+              f"held {facts['hot_held']}; deliveries {facts['deliveries']}; floor holds "
+              f"{facts['floor_holds']}; ledger_verify: {facts['ledger_verify']} mismatches")
     except BaseException:
         if gunicorn is not None:
             keep_log = True

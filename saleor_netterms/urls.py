@@ -22,3 +22,4 @@ if settings.BENCH_ENDPOINTS:  # bench/checkout.py's baseline: verify a signature
     from saleor_netterms.core import bench_views
 
     urlpatterns.append(path("bench/verify-only", bench_views.verify_only, name="bench-verify-only"))
+    urlpatterns.append(path("bench/floor", bench_views.floor, name="bench-floor"))
