@@ -11,23 +11,23 @@ from saleor_netterms.companies.models import Company, Member
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import payment_history
-from saleor_netterms.ledger import selectors as ledger_selectors
 
 from .models import NetTermsTransaction, TransactionStatus
 
 APPROVED_STATUSES = (TransactionStatus.AUTHORIZED, TransactionStatus.CAPTURED)
 
 
-def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str) -> CreditSnapshot:
+def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,
+                    position: tuple | None = None) -> CreditSnapshot:
     """Everything the engine needs, read from the ledger and our records (no Saleor call).
 
     Overdue figures and payment history (avg_days_to_pay, avg_days_beyond_terms,
     late_invoice_share over 12 months) come from ``decisions.selectors.payment_history`` (its
     docstring defines each); is_first_order and the median are over this company's approved or
-    captured transactions in the currency (the latest 200)."""
+    captured transactions in the currency (the latest 200). ``position``: the
+    ``companies.selectors.credit_position`` the caller already read in this transaction."""
     currency = money.currency
-    limit = company_selectors.company_credit_limit(company=company, currency=currency)
-    balances = ledger_selectors.account_balances(company=company, currency=currency)
+    limit, balances = position or company_selectors.credit_position(company=company, currency=currency)
     today = timezone.localdate()
     history = payment_history(company=company, currency=currency, today=today)
     previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,

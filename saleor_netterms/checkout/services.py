@@ -93,14 +93,17 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
         return Eligibility(False, refusal.code, refusal.buyer_message)
     company = member.company
     currency = request.money.currency if request.money else None
-    available = None
-    if currency:
-        if company_selectors.company_credit_limit(company=company, currency=currency) is not None:
-            available = company_selectors.available_credit(company=company, currency=currency)
+    available = position = None
+    if currency:  # limit and balances in one read, shared with the preview's snapshot
+        position = company_selectors.credit_position(company=company, currency=currency)
+        limit, balances = position
+        if limit is not None:
+            available = limit - balances["holds"] - balances["receivable"]
     if request.money is not None:
         decision = decide(selectors.credit_snapshot(company=company, member=member,
-                                                    money=request.money, channel_slug=request.channel_slug),
-                          _policy_for(company, request.channel_slug))
+                                                    money=request.money, channel_slug=request.channel_slug,
+                                                    position=position),
+                          _policy_for(company, request.channel_slug, installation))
         eligible = decision.outcome != Outcome.DECLINE
         primary = decision.reasons[0] if decision.reasons else None
         reason = None if eligible else (primary.code if primary else None)
@@ -145,12 +148,12 @@ def _member_for(installation, buyer: Buyer) -> tuple[Member | None, ReasonView |
     return None, NO_CREDIT_ACCOUNT
 
 
-def _policy_for(company: Company, channel_slug: str = "") -> CreditPolicy:
+def _policy_for(company: Company, channel_slug: str = "", installation=None) -> CreditPolicy:
     """The policy in force for the company's credit tier in this channel (channel version, else
     all-channels version, else the built-in fallback: decisions.selectors.policy_resolve)."""
     from saleor_netterms.decisions.selectors import policy_for  # lazy: decisions reads these models
 
-    return policy_for(company=company, channel_slug=channel_slug)[0]
+    return policy_for(company=company, channel_slug=channel_slug, installation=installation)[0]
 
 
 # --- authorize -----------------------------------------------------------------------------------
@@ -174,7 +177,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
     # Large orders: the external underwriter is asked here, BEFORE the company lock (no external
     # call under a lock), on an unlocked snapshot; its verdict is an input of the decision below.
     from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
-    policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug)
+    policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
+                                               installation=installation)
     underwriting = decision_services.underwriting_before_lock(
         company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
         snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import CharField, DecimalField, Q, Value
+from django.db.models.functions import Cast
 
 from saleor_netterms.core.money import Money, currency_validate
 from saleor_netterms.ledger import selectors as ledger_selectors
@@ -103,6 +106,27 @@ def company_credit_limit(*, company: Company, currency: str) -> Money | None:
     return limit.money if limit else None
 
 
+_LIMIT_ROW = "limit"  # not an account kind: marks the credit limit's row in credit_position
+
+
+def credit_position(*, company: Company, currency: str) -> tuple[Money | None, dict[str, Money]]:
+    """The credit limit (None when none is set) and the ledger's maintained balances
+    (``ledger.selectors.account_balances``) in ONE query: the limit row and the account rows
+    read together (UNION ALL)."""
+    currency = currency_validate(currency)
+    amount = DecimalField(max_digits=24, decimal_places=4)
+    limit_row = (CreditLimit.objects.filter(company=company, currency=currency)
+                 .annotate(row=Value(_LIMIT_ROW, output_field=CharField()),
+                           debits=Cast("amount", amount), credits=Value(Decimal(0), output_field=amount))
+                 .values_list("row", "debits", "credits").order_by())
+    accounts = ledger_selectors.account_balances_rows(company=company, currency=currency).order_by()
+    rows = list(limit_row.union(accounts, all=True))
+    limit = next((Money.of(debits, currency) for row, debits, _ in rows if row == _LIMIT_ROW), None)
+    balances = ledger_selectors.account_balances_from_rows(
+        [r for r in rows if r[0] != _LIMIT_ROW], currency)
+    return limit, balances
+
+
 @dataclass(frozen=True, slots=True)
 class CreditSummary:
     """A company's credit position in one currency.
@@ -122,10 +146,10 @@ class CreditSummary:
 
 
 def credit_summary(*, company: Company, currency: str) -> CreditSummary:
-    """Limit, balances, exposure and available credit (two queries)."""
+    """Limit, balances, exposure and available credit (one query)."""
     currency = currency_validate(currency)
-    limit = company_credit_limit(company=company, currency=currency) or Money.zero(currency)
-    balances = ledger_selectors.account_balances(company=company, currency=currency)
+    limit, balances = credit_position(company=company, currency=currency)
+    limit = limit or Money.zero(currency)
     holds = balances["holds"]
     receivables = balances["receivable"]
     exposure = holds + receivables

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -103,11 +104,40 @@ def policy_resolve(*, installation_id: int, tier: str, channel_slug: str) -> Res
     return builtin_policy(key)
 
 
-def policy_for(*, company, channel_slug: str) -> tuple[CreditPolicy, int | None]:
+# Per-process cache of policy_resolve, keyed by the installation's ``policy_version_last_id``
+# (the id of its newest saved version, written in the saving transaction by
+# ``services._version_insert``). Versions are append-only, so (installation, newest id, tier,
+# channel) always resolves to the same policy: a request that read the installation row after a
+# save gets a new key and resolves again. Ids come from a sequence that a rollback never hands
+# out again (PostgreSQL); on other databases the cache is off.
+_POLICY_CACHE: dict[tuple[int, int, str, str], ResolvedPolicy] = {}
+_POLICY_CACHE_MAX = 4096
+
+
+def policy_resolve_for(*, installation, tier: str, channel_slug: str) -> ResolvedPolicy:
+    """``policy_resolve`` for the installation row read in this request, from the per-process
+    cache when that row's newest policy version was seen before (no query)."""
+    if connection.vendor != "postgresql":
+        return policy_resolve(installation_id=installation.pk, tier=tier, channel_slug=channel_slug)
+    key = (installation.pk, installation.policy_version_last_id, tier_get(tier).key, channel_slug or "")
+    resolved = _POLICY_CACHE.get(key)
+    if resolved is None:
+        resolved = policy_resolve(installation_id=installation.pk, tier=tier, channel_slug=channel_slug)
+        if len(_POLICY_CACHE) >= _POLICY_CACHE_MAX:
+            _POLICY_CACHE.clear()
+        _POLICY_CACHE[key] = resolved
+    return resolved
+
+
+def policy_for(*, company, channel_slug: str, installation=None) -> tuple[CreditPolicy, int | None]:
     """The policy deciding ``company``'s orders in ``channel_slug`` and its version id (None for
-    a built-in policy)."""
-    resolved = policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
-                              channel_slug=channel_slug)
+    a built-in policy); through the cache when given the request's installation row."""
+    if installation is not None and installation.pk == company.installation_id:
+        resolved = policy_resolve_for(installation=installation, tier=company.credit_tier,
+                                      channel_slug=channel_slug)
+    else:
+        resolved = policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
+                                  channel_slug=channel_slug)
     return resolved.policy, resolved.version_id
 
 

@@ -70,14 +70,20 @@ def _version_json(version: CreditPolicyVersion) -> dict:
 
 def _version_insert(*, installation, tier: str, channel_slug: str, policy: dict, threshold, active: bool,
                     actor: str, reason: str, number: int) -> CreditPolicyVersion:
+    """The one writer of policy versions. In the same transaction it records the new version's id
+    on the installation row, which every webhook reads: a per-process policy cache keyed by it
+    (``selectors.policy_resolve_for``) can never serve a policy older than the newest save."""
     try:
         with transaction.atomic():
-            return CreditPolicyVersion.objects.create(
+            version = CreditPolicyVersion.objects.create(
                 installation=installation, tier=tier, channel_slug=channel_slug, version=number,
                 policy=policy, underwriter_threshold=threshold, active=active, created_by=actor or "system",
                 reason=reason or "")
     except IntegrityError as exc:  # the same version number saved concurrently
         raise PolicyVersionConflict(f"version {number} of {tier}/{channel_slug or '*'} exists") from exc
+    type(installation)._default_manager.filter(pk=installation.pk).update(policy_version_last_id=version.pk)
+    installation.policy_version_last_id = version.pk
+    return version
 
 
 def policy_save(*, installation, tier: str, channel_slug: str, policy: CreditPolicy, actor: str,
@@ -156,9 +162,13 @@ def company_tier_set(*, company, tier: str, actor: str, reason: str = ""):
 # --- checkout ----------------------------------------------------------------------------------
 
 
-def policy_in_force(*, company, channel_slug: str):
+def policy_in_force(*, company, channel_slug: str, installation=None):
     """The policy resolution for the company's tier in this channel (checkout reads it once,
-    before the lock, and hands it to underwriting_before_lock and decision_make)."""
+    before the lock, and hands it to underwriting_before_lock and decision_make). Given the
+    installation row read for this request, it comes from the per-process cache."""
+    if installation is not None and installation.pk == company.installation_id:
+        return selectors.policy_resolve_for(installation=installation, tier=company.credit_tier,
+                                            channel_slug=channel_slug)
     return selectors.policy_resolve(installation_id=company.installation_id, tier=company.credit_tier,
                                     channel_slug=channel_slug)
 
@@ -183,7 +193,7 @@ def decision_make(*, installation, company, snapshot: CreditSnapshot, channel_sl
     `resolved` (from policy_in_force, read just before the lock) is reused unless the company's
     tier changed meanwhile; policy versions are append-only, so it is the version in force."""
     if resolved is None or resolved.tier != company.credit_tier:
-        resolved = policy_in_force(company=company, channel_slug=channel_slug)
+        resolved = policy_in_force(company=company, channel_slug=channel_slug, installation=installation)
     local = decide(snapshot, resolved.policy)
     decision = underwriting_apply(local, underwriting)
     record = DecisionRecord.objects.create(

@@ -22,6 +22,9 @@ class Installation(models.Model):
                               default=InstallationStatus.ACTIVE)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_reason = models.CharField(max_length=255, blank=True)
+    policy_version_last_id = models.BigIntegerField(
+        default=0, help_text="Id of the newest credit policy version saved for this installation (any "
+                             "tier or channel); keys the per-process policy cache (decisions.selectors).")
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

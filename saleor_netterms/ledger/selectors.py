@@ -120,18 +120,29 @@ def ref_currencies(*, company, hold_ref: str | None = None, receivable_ref: str 
     return set(qs.values_list("currency", flat=True).distinct())
 
 
+def account_balances_rows(*, company, currency: str) -> QuerySet:
+    """The maintained totals of the company's accounts in ``currency`` as ``(kind, debits,
+    credits)`` rows: a queryset a caller may combine (``union``) with its own rows into one query."""
+    return (Account.objects.filter(company=company, currency=currency_validate(currency))
+            .values_list("kind", "debits", "credits"))
+
+
+def account_balances_from_rows(rows: Iterable[tuple[str, Decimal, Decimal]], currency: str) -> dict[str, Money]:
+    """``account_balances`` from ``account_balances_rows`` already read."""
+    currency = currency_validate(currency)
+    result = {kind: Money.zero(currency)
+              for kind in (AccountKind.HOLDS.value, AccountKind.RECEIVABLE.value, AccountKind.CREDIT_BALANCE.value)}
+    for kind, debits, credits in rows:
+        diff = debits - credits
+        result[kind] = _money(diff if kind in DEBIT_NORMAL_KINDS else -diff, currency)
+    return result
+
+
 def account_balances(*, company, currency: str) -> dict[str, Money]:
     """The company's three accounts in one query: ``{"holds", "receivable", "credit_balance"}``,
     each as a normal-signed Money (zero when the account does not exist yet). Read from the
     maintained balances: flat in the company's history."""
-    currency = currency_validate(currency)
-    result = {kind: Money.zero(currency)
-              for kind in (AccountKind.HOLDS.value, AccountKind.RECEIVABLE.value, AccountKind.CREDIT_BALANCE.value)}
-    for kind, debits, credits in Account.objects.filter(company=company, currency=currency).values_list(
-            "kind", "debits", "credits"):
-        diff = debits - credits
-        result[kind] = _money(diff if kind in DEBIT_NORMAL_KINDS else -diff, currency)
-    return result
+    return account_balances_from_rows(account_balances_rows(company=company, currency=currency), currency)
 
 
 def account_balances_recomputed(*, company, currency: str) -> dict[str, Money]:
