@@ -70,7 +70,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0002_entry_balance_trigger'),
+        ('ledger', '0003_payment_differences_discounts_reversals'),
     ]
 
     operations = [
