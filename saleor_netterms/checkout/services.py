@@ -15,6 +15,7 @@ while holding it; messages to Saleor go through the outbox and leave after commi
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 import logging
 from datetime import timedelta
 
@@ -158,24 +159,32 @@ def _policy_for(company: Company, channel_slug: str = "", installation=None) -> 
 
 # --- authorize -----------------------------------------------------------------------------------
 
-def checkout_authorize(*, installation, request: AuthorizationRequest) -> AuthorizationResult:
-    """TRANSACTION_INITIALIZE_SESSION. Approve → hold; review → hold (decided later);
-    decline → nothing in the ledger. The same Saleor transaction asked again gets the result
-    recorded the first time, and never a second hold."""
-    psp_reference = psp_reference_for(installation=installation, transaction_id=request.transaction_id)
+@dataclass(frozen=True)
+class AuthorizationPrepared:
+    """What ``checkout_authorize`` learns before the company lock (``checkout_authorize_prepare``)."""
+
+    existing: NetTermsTransaction | None = None  # the transaction was decided before: a replay
+    member: Member | None = None
+    refusal: ReasonView | None = None  # why there is no member
+    policy: object | None = None  # decisions.selectors.ResolvedPolicy
+    underwriting: object | None = None  # decisions.underwriting.UnderwritingVerdict
+
+
+def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -> AuthorizationPrepared:
+    """The part of TRANSACTION_INITIALIZE_SESSION before the company lock: is this a replay, who
+    is the buyer, which policy decides, and — for a large order — the external underwriter's
+    verdict on an unlocked snapshot. Reads only; call it OUTSIDE any database transaction (the
+    webhook pipeline runs it before it opens the dispatch transaction), so no transaction and no
+    lock is held while the underwriter is asked."""
     existing = NetTermsTransaction.objects.filter(
         installation=installation, saleor_transaction_id=request.transaction_id).first()
     if existing is not None:
-        return authorization_result(existing)
-
+        return AuthorizationPrepared(existing=existing)
     if request.buyer is None:
-        return _record_decline(installation, request, psp_reference, GUEST_CHECKOUT, company=None, member=None)
+        return AuthorizationPrepared(refusal=GUEST_CHECKOUT)
     member, refusal = _member_for(installation, request.buyer)
     if member is None:  # nothing names the company to this buyer: the decline records no company
-        return _record_decline(installation, request, psp_reference, refusal, company=None, member=None)
-
-    # Large orders: the external underwriter is asked here, BEFORE the company lock (no external
-    # call under a lock), on an unlocked snapshot; its verdict is an input of the decision below.
+        return AuthorizationPrepared(refusal=refusal)
     from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
@@ -183,6 +192,25 @@ def checkout_authorize(*, installation, request: AuthorizationRequest) -> Author
         company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
         snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
                                                    channel_slug=request.channel_slug))
+    return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting)
+
+
+def checkout_authorize(*, installation, request: AuthorizationRequest,
+                       prepared: AuthorizationPrepared | None = None) -> AuthorizationResult:
+    """TRANSACTION_INITIALIZE_SESSION. Approve → hold; review → hold (decided later);
+    decline → nothing in the ledger. The same Saleor transaction asked again gets the result
+    recorded the first time, and never a second hold. ``prepared``: the result of
+    ``checkout_authorize_prepare`` run before (else it runs here, first)."""
+    psp_reference = psp_reference_for(installation=installation, transaction_id=request.transaction_id)
+    if prepared is None:
+        prepared = checkout_authorize_prepare(installation=installation, request=request)
+    if prepared.existing is not None:
+        return authorization_result(prepared.existing)
+    member = prepared.member
+    if member is None:
+        return _record_decline(installation, request, psp_reference, prepared.refusal, company=None, member=None)
+    from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
+    policy, underwriting = prepared.policy, prepared.underwriting
     with transaction.atomic():
         company = company_lock(company_id=member.company_id)
         existing = NetTermsTransaction.objects.filter(
@@ -316,8 +344,8 @@ def authorization_result(tx: NetTermsTransaction) -> AuthorizationResult:
 
 def transaction_state(*, installation, transaction_id: str) -> AuthorizationResult | None:
     """TRANSACTION_PROCESS_SESSION: the transaction's current state, or None if it is not ours."""
-    tx = NetTermsTransaction.objects.filter(installation=installation,
-                                            saleor_transaction_id=transaction_id).first()
+    tx = (NetTermsTransaction.objects.filter(installation=installation, saleor_transaction_id=transaction_id)
+          .select_related("company").first())
     return authorization_result(tx) if tx else None
 
 

@@ -8,10 +8,12 @@
   Saleor gets a coded 503.
 - Verify: verification.webhook_verify. A refusal answers a coded 4xx, marks the row
   `validity=False` with the code, and dispatches nothing.
-- Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING` the `WebhookDispatch` row for
-  (installation, event, sha256(body)), lock it (`SELECT … FOR UPDATE`), and either replay the
-  stored answer (a duplicate; a concurrent duplicate waits on the insert until the first commits)
-  or run the handler and store its answer. Effect and answer commit together. If the handler
+- Prepare: a handler's optional `prepare` step (`handle.prepare`) runs first, OUTSIDE any transaction (the
+  checkout's external underwriter is asked there, never inside the dispatch transaction).
+- Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING RETURNING` the `WebhookDispatch`
+  row for (installation, event, sha256(body)); a row returned is ours (a concurrent duplicate
+  waits on the insert until the first commits), none returned is a duplicate whose committed
+  answer is replayed. Ours: run the handler and store its answer. Effect and answer commit together. If the handler
   raises, everything rolls back (so Saleor's retry runs it again), the delivery row gets the error
   code and traceback, and Saleor gets a coded 5xx (sync: Saleor records a failure event, §2.4;
   async: Saleor retries 5xx, §2.3). A NetTermsError answers its own http_status and code.
@@ -28,7 +30,8 @@ from decimal import Decimal
 from typing import Mapping
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.models import Installation
@@ -109,30 +112,65 @@ def webhook_delivery_refuse(*, delivery: WebhookDelivery, error: NetTermsError,
     return answer
 
 
-def _run_handler(*, definition: WebhookDefinition, installation: Installation, payload: dict,
-                 delivery: WebhookDelivery) -> dict:
+def _handler_get(definition: WebhookDefinition):
     try:
-        handler = definition.handler()
+        return definition.handler()
     except (ImportError, AttributeError) as exc:
         raise HandlerNotAvailable(f"{definition.handler_module}: {type(exc).__name__}") from exc
-    result = handler(installation=installation, payload=payload, delivery=delivery)
+
+
+def _run_prepare(*, definition: WebhookDefinition, installation: Installation, payload: dict) -> object:
+    """The handler's own ``prepare`` step (``handle.prepare``), if it has one: work that must run
+    outside any database transaction (an external call); its result goes to
+    ``handle(prepared=...)``."""
+    prepare = getattr(_handler_get(definition), "prepare", None)
+    return prepare(installation=installation, payload=payload) if prepare is not None else None
+
+
+def _run_handler(*, definition: WebhookDefinition, installation: Installation, payload: dict,
+                 delivery: WebhookDelivery, prepared: object = None) -> dict:
+    handler = _handler_get(definition)
+    extra = {"prepared": prepared} if prepared is not None else {}
+    result = handler(installation=installation, payload=payload, delivery=delivery, **extra)
     if not isinstance(result, dict):
         raise HandlerResultInvalid(f"{definition.event} handler returned {type(result).__name__}")
     return result
+
+
+_DISPATCH_CLAIM = (
+    "INSERT INTO saleor_webhooks_webhookdispatch (installation_id, event, body_sha256, first_delivery_id,"
+    " response_status, response_body, processed_at) VALUES (%s, %s, %s, %s, 0, '', %s)"
+    " ON CONFLICT (installation_id, event, body_sha256) DO NOTHING RETURNING id")
+
+
+def _dispatch_claim(*, installation: Installation, event: str, delivery: WebhookDelivery) -> WebhookDispatch:
+    """Claim (installation, event, body) for this delivery: ``INSERT … ON CONFLICT DO NOTHING
+    RETURNING``. A row returned is ours (a concurrent duplicate's insert now waits on it until
+    this transaction ends). None returned: the body was dispatched before — or by a concurrent
+    duplicate whose commit the insert waited for — and its committed row is read back."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_DISPATCH_CLAIM, [installation.pk, event, delivery.body_sha256, delivery.pk,
+                                         connection.ops.adapt_datetimefield_value(now)])
+        row = cursor.fetchone()
+    if row is None:
+        return WebhookDispatch.objects.get(installation=installation, event=event,
+                                           body_sha256=delivery.body_sha256)
+    dispatch = WebhookDispatch(pk=row[0], installation=installation, event=event,
+                               body_sha256=delivery.body_sha256, first_delivery=delivery,
+                               response_status=0, response_body="", processed_at=now)
+    dispatch._state.adding = False
+    return dispatch
 
 
 def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition,
                      installation: Installation, payload: dict, started: float) -> WebhookAnswer:
     """Step 3: run the handler exactly once per (installation, event, body)."""
     try:
+        # Outside any transaction: a handler's external calls (the underwriter) hold no lock.
+        prepared = _run_prepare(definition=definition, installation=installation, payload=payload)
         with transaction.atomic():
-            WebhookDispatch.objects.bulk_create([WebhookDispatch(
-                installation=installation, event=definition.event,
-                body_sha256=delivery.body_sha256, first_delivery=delivery,
-                response_status=0, response_body="")], ignore_conflicts=True)
-            dispatch = WebhookDispatch.objects.select_for_update().get(
-                installation=installation, event=definition.event,
-                body_sha256=delivery.body_sha256)
+            dispatch = _dispatch_claim(installation=installation, event=definition.event, delivery=delivery)
             if dispatch.first_delivery_id != delivery.pk:
                 answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
                 WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -145,7 +183,7 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
                 return answer
 
             result = _run_handler(definition=definition, installation=installation,
-                                  payload=payload, delivery=delivery)
+                                  payload=payload, delivery=delivery, prepared=prepared)
             encoded = json.dumps(result, cls=AnswerEncoder)
             body = encoded if definition.is_sync else ASYNC_ANSWER.decode()
             dispatch.result = json.loads(encoded)

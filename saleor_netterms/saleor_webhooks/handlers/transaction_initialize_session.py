@@ -8,17 +8,17 @@ A request with `actionType: CHARGE` (a channel whose default flow is CHARGE) get
 authorization semantics: on net terms nothing is charged until the invoice is paid. The same
 Saleor transaction delivered again gets the identical answer and no second hold."""
 from saleor_netterms.checkout.requests import AuthorizationRequest
-from saleor_netterms.checkout.services import checkout_authorize
+from saleor_netterms.checkout.services import AuthorizationPrepared, checkout_authorize, checkout_authorize_prepare
 
 from ._payloads import buyer_from, channel_slug_of, money_from, po_number_of, require, source_object
 from ._responses import authorization_answer
 
 
-def handle(*, installation, payload: dict, delivery=None) -> dict:
+def _request(payload: dict) -> AuthorizationRequest:
     action = require(payload, "action")
     transaction = require(payload, "transaction")
     source = source_object(payload)
-    request = AuthorizationRequest(
+    return AuthorizationRequest(
         transaction_id=require(transaction, "id"),
         transaction_token=transaction.get("token") or "",
         money=money_from(require(action, "amount"), require(action, "currency")),
@@ -30,4 +30,16 @@ def handle(*, installation, payload: dict, delivery=None) -> dict:
         source_id=source.get("id") or "",
         po_number=po_number_of(payload.get("data")),
     )
-    return authorization_answer(checkout_authorize(installation=installation, request=request))
+
+
+def prepare(*, installation, payload: dict) -> AuthorizationPrepared:
+    """Run by the pipeline outside any transaction: replay check, buyer, policy, underwriter."""
+    return checkout_authorize_prepare(installation=installation, request=_request(payload))
+
+
+def handle(*, installation, payload: dict, delivery=None, prepared: AuthorizationPrepared | None = None) -> dict:
+    return authorization_answer(checkout_authorize(installation=installation, request=_request(payload),
+                                                   prepared=prepared))
+
+
+handle.prepare = prepare  # the pipeline runs it before the dispatch transaction
