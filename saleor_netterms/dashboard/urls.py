@@ -23,4 +23,5 @@ urlpatterns = [
     page("app/invoices", "invoices", "invoices", "app-invoices"),
     page("app/invoices/<int:invoice_id>", "invoice", "invoices", "app-invoice"),
     page("app/terms", "terms", "terms", "app-terms"),
+    page("app/reconciliation", "reconciliation", "reconciliation", "app-reconciliation"),
 ]

@@ -22,6 +22,7 @@ NAV_LINKS = (
     ("companies", "Credit accounts", "/app/companies"),
     ("reviews", "Credit review", "/app/reviews"),
     ("payments", "Payments", "/app/payments"),
+    ("reconciliation", "Bank reconciliation", "/app/reconciliation"),
     ("ledger", "Ledger", "/app/ledger"),
     ("sync", "Saleor sync", "/app/sync"),
     ("approvals", "Approvals", "/app/approvals"),

@@ -1,0 +1,213 @@
+/* Bank reconciliation: upload statements, the queue of unmatched and suggested payments with the
+ * rule and the evidence, confirm / split / assign a company / ignore / unmatch, bulk confirm, and
+ * each statement's balances and what is left. Everything through the app's GraphQL API. */
+(function () {
+  "use strict";
+  var NT = window.NetTerms, ui = NT.ui, h = ui.h;
+  var M = "amount currency";
+  var statusEl = document.getElementById("nt-status");
+  var queue = document.getElementById("nt-queue");
+  var files = document.getElementById("nt-files");
+  var counts = document.getElementById("nt-counts");
+  var bulk = document.getElementById("nt-bulk");
+  var upload = document.getElementById("nt-upload");
+  var dialog = document.getElementById("nt-decide");
+  var decideForm = document.getElementById("nt-decide-form");
+  var current = null;
+
+  var LOAD = "query Reconciliation {\n" +
+    "  bankAccounts { id name iban currency }\n" +
+    "  reconciliationCounts { unmatched suggested matched ignored duplicate reversed }\n" +
+    "  reconciliationQueue(first: 100) { id status rule explanation origin receivedOn payerName payerIban\n" +
+    "    creditorReference remittanceText amount { " + M + " } company { id legalName }\n" +
+    "    proposal { receivableId invoiceNumber amount { " + M + " } settlement settlementAmount { " + M + " } } }\n" +
+    "  statementFiles(first: 20) { id filename receivedAt format version status errorCode errorMessage\n" +
+    "    periodFrom periodTo linesNew linesKnown warnings bankAccount { id } }\n}";
+  var UPLOAD = "mutation Upload($c: String!, $f: String!, $a: ID, $g: Boolean) {\n" +
+    "  statementUpload(contentBase64: $c, filename: $f, bankAccountId: $a, acceptBalanceGap: $g) {\n" +
+    "    replayed linesNew linesKnown matched suggested unmatched duplicates errors { code field message } } }";
+  var CONFIRM = "mutation Confirm($id: ID!, $a: [AllocationSplitInput!], $c: ID) {\n" +
+    "  incomingPaymentConfirm(id: $id, allocations: $a, companyId: $c) { errors { code field message } } }";
+  var BULK = "mutation Bulk($ids: [ID!]!) { incomingPaymentsConfirm(ids: $ids) { confirmed refused { id code message } } }";
+  var ASSIGN = "mutation Assign($id: ID!, $c: ID!) { incomingPaymentAssignCompany(id: $id, companyId: $c) { errors { code field message } } }";
+  var IGNORE = "mutation Ignore($id: ID!, $r: String!) { incomingPaymentIgnore(id: $id, reason: $r) { errors { code field message } } }";
+  var UNMATCH = "mutation Unmatch($id: ID!, $r: String!) { incomingPaymentUnmatch(id: $id, reason: $r) { errors { code field message } } }";
+  var RUN = "mutation Run { reconcileRun { matched suggested unmatched } }";
+  var STATEMENTS = "query S($a: ID!) { bankStatements(bankAccountId: $a) { id statementId toDate balanceCheck closingBalance { " + M + " } } }";
+  var STATEMENT = "query S($id: ID!) { bankStatement(id: $id) { statementId format balanceCheck\n" +
+    "  openingBalance { " + M + " } closingBalance { " + M + " } computedClosingBalance { " + M + " } previousClosingBalance { " + M + " }\n" +
+    "  credits { " + M + " } debits { " + M + " } matched { " + M + " } open { " + M + " }\n" +
+    "  lines { bookingDate counterpartyName remittanceText credit status incomingStatus amount { " + M + " } } } }";
+
+  function suggestion(row) {
+    var parts = [h("div", {}, ui.pill(row.status.toLowerCase(), ui.humanize(row.status.toLowerCase())),
+      row.rule ? h("span", { class: "nt-sub" }, " rule: " + row.rule) : null)];
+    if (row.explanation) { parts.push(h("div", { class: "nt-sub" }, row.explanation)); }
+    row.proposal.forEach(function (p) {
+      parts.push(h("div", { class: "nt-sub nt-mono" }, p.invoiceNumber + " ← ", ui.moneyEl(p.amount),
+        p.settlement ? " + " + ui.money(p.settlementAmount) + " " + p.settlement : ""));
+    });
+    return parts;
+  }
+
+  function renderQueue(rows) {
+    ui.clear(queue);
+    bulk.disabled = true;
+    if (!rows.length) { ui.tableMessage(queue, 7, "Nothing waits for a match."); return; }
+    rows.forEach(function (row) {
+      var box = h("input", { type: "checkbox", "aria-label": "Select", value: row.id,
+        disabled: row.status === "SUGGESTED" && row.proposal.length ? null : "disabled" });
+      box.addEventListener("change", function () { bulk.disabled = !queue.querySelector("input:checked"); });
+      var decide = h("button", { type: "button", class: "nt-button is-secondary" }, "Decide…");
+      decide.addEventListener("click", function () { openDecide(row, decide); });
+      var confirm = row.proposal.length ? h("button", { type: "button", class: "nt-button" }, "Confirm") : null;
+      if (confirm) { confirm.addEventListener("click", function () { act(CONFIRM, { id: row.id }, "incomingPaymentConfirm", "Confirmed."); }); }
+      queue.appendChild(h("tr", {},
+        h("td", {}, box), h("td", {}, ui.date(row.receivedOn)),
+        h("td", {}, row.payerName || "—", row.payerIban ? h("div", { class: "nt-sub nt-mono" }, row.payerIban) : null,
+          row.company ? h("div", { class: "nt-sub" }, row.company.legalName) : null),
+        h("td", { class: "nt-num" }, ui.moneyEl(row.amount)),
+        h("td", {}, row.creditorReference ? h("div", { class: "nt-mono" }, row.creditorReference) : null,
+          h("div", { class: "nt-sub" }, row.remittanceText || "")),
+        h("td", {}, suggestion(row)), h("td", { class: "nt-actions" }, confirm, decide)));
+    });
+  }
+
+  function renderFiles(rows) {
+    ui.clear(files);
+    if (!rows.length) { ui.tableMessage(files, 6, "No statement uploaded yet."); return; }
+    rows.forEach(function (row) {
+      var name = h("button", { type: "button", class: "nt-link" }, row.filename || "(unnamed)");
+      name.addEventListener("click", function () { if (row.bankAccount) { showStatements(row.bankAccount.id); } });
+      files.appendChild(h("tr", {}, h("td", {}, name), h("td", {}, ui.dateTime(row.receivedAt)),
+        h("td", {}, row.version || row.format || "—"),
+        h("td", {}, row.periodFrom ? ui.date(row.periodFrom) + " – " + ui.date(row.periodTo) : "—"),
+        h("td", {}, ui.pill(row.status, row.status), row.errorCode ? h("div", { class: "nt-sub" }, row.errorCode + ": " + row.errorMessage) : null,
+          row.warnings.length ? h("div", { class: "nt-sub" }, row.warnings.join("; ")) : null),
+        h("td", { class: "nt-num" }, row.linesNew + " / " + row.linesKnown)));
+    });
+  }
+
+  function showStatements(accountId) {
+    var box = document.getElementById("nt-statement");
+    return NT.gql(STATEMENTS, { a: accountId }).then(function (data) {
+      var first = data.bankStatements[0];
+      if (!first) { ui.clear(box); return; }
+      return NT.gql(STATEMENT, { id: first.id }).then(function (s) {
+        var st = s.bankStatement;
+        ui.clear(box).appendChild(h("div", { class: "nt-card" },
+          h("h3", {}, "Statement " + st.statementId + " (" + st.format + ") — " + ui.humanize(st.balanceCheck)),
+          h("dl", { class: "nt-dl" },
+            h("dt", {}, "Opening"), h("dd", {}, st.openingBalance ? ui.moneyEl(st.openingBalance) : "—"),
+            h("dt", {}, "Previous closing"), h("dd", {}, st.previousClosingBalance ? ui.moneyEl(st.previousClosingBalance) : "—"),
+            h("dt", {}, "Credits / debits"), h("dd", {}, ui.money(st.credits) + " / " + ui.money(st.debits)),
+            h("dt", {}, "Closing (bank / computed)"), h("dd", {}, (st.closingBalance ? ui.money(st.closingBalance) : "—") + " / " +
+              (st.computedClosingBalance ? ui.money(st.computedClosingBalance) : "—")),
+            h("dt", {}, "Matched"), h("dd", {}, ui.moneyEl(st.matched)),
+            h("dt", {}, "Left to match"), h("dd", {}, ui.moneyEl(st.open))),
+          h("ul", { class: "nt-list" }, st.lines.map(function (l) {
+            return h("li", {}, ui.date(l.bookingDate) + " ", ui.moneyEl(l.amount), (l.credit ? " from " : " to ") +
+              (l.counterpartyName || "—") + " · " + (l.incomingStatus || l.status));
+          }))));
+      });
+    });
+  }
+
+  function load() {
+    return NT.gql(LOAD, {}).then(function (data) {
+      var c = data.reconciliationCounts;
+      counts.textContent = c.unmatched + " unmatched · " + c.suggested + " suggested · " + c.matched + " matched · " +
+        c.duplicate + " counted elsewhere · " + c.ignored + " ignored · " + c.reversed + " returned";
+      var select = upload.bankAccountId;
+      while (select.options.length > 1) { select.remove(1); }
+      data.bankAccounts.forEach(function (a) { select.appendChild(h("option", { value: a.id }, a.name + " " + a.iban)); });
+      renderQueue(data.reconciliationQueue);
+      renderFiles(data.statementFiles);
+    }).catch(function (error) { ui.banner(statusEl, "Could not load: " + ui.errorText(error), "error"); });
+  }
+
+  function act(query, variables, key, success) {
+    return NT.gql(query, variables).then(function (data) {
+      var errors = data[key].errors || [];
+      if (errors.length) { ui.banner(statusEl, errors.map(ui.errorText).join("; "), "error"); return false; }
+      ui.banner(statusEl, success, "success");
+      return load().then(function () { return true; });
+    }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); return false; });
+  }
+
+  function openDecide(row, opener) {
+    current = row;
+    decideForm.reset();
+    document.getElementById("nt-decide-what").textContent = ui.money(row.amount) + " from " + (row.payerName || "an unknown payer") +
+      " — " + (row.remittanceText || row.creditorReference || "no text");
+    ui.openDialog(dialog, opener);
+  }
+
+  function splitParse(text) {
+    return text.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).map(function (l) {
+      var parts = l.split(/\s+/);
+      return { receivableId: parts[0], amount: parts[1], settlement: parts[2] || null };
+    });
+  }
+
+  decideForm.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-act]");
+    if (!button || !current) { return; }
+    var f = decideForm, which = button.dataset.act, done;
+    if (which === "split") {
+      done = act(CONFIRM, { id: current.id, a: splitParse(f.split.value), c: f.companyId.value || null }, "incomingPaymentConfirm", "Confirmed.");
+    } else if (which === "assign") {
+      done = act(ASSIGN, { id: current.id, c: f.companyId.value }, "incomingPaymentAssignCompany", "Company assigned.");
+    } else if (which === "ignore") {
+      done = act(IGNORE, { id: current.id, r: f.reason.value }, "incomingPaymentIgnore", "Ignored.");
+    } else {
+      done = act(UNMATCH, { id: current.id, r: f.reason.value }, "incomingPaymentUnmatch", "Unmatched.");
+    }
+    done.then(function (ok) { if (ok) { ui.closeDialog(dialog); } });
+  });
+
+  bulk.addEventListener("click", function () {
+    var ids = Array.prototype.map.call(queue.querySelectorAll("input:checked"), function (b) { return b.value; });
+    NT.gql(BULK, { ids: ids }).then(function (data) {
+      var r = data.incomingPaymentsConfirm;
+      ui.banner(statusEl, r.confirmed.length + " confirmed" + (r.refused.length ? ", " + r.refused.length + " refused: " +
+        r.refused.map(function (x) { return x.message; }).join("; ") : "."), r.refused.length ? "warning" : "success");
+      return load();
+    });
+  });
+
+  document.getElementById("nt-run").addEventListener("click", function () {
+    NT.gql(RUN, {}).then(function (data) {
+      var r = data.reconcileRun;
+      ui.banner(statusEl, r.matched + " matched, " + r.suggested + " suggested, " + r.unmatched + " left.", "success");
+      return load();
+    });
+  });
+
+  upload.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = upload.file.files[0];
+    if (!file) { return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var b64 = String(reader.result).split(",")[1] || "";
+      ui.busy(upload, true);
+      NT.gql(UPLOAD, { c: b64, f: file.name, a: upload.bankAccountId.value || null, g: upload.acceptBalanceGap.checked })
+        .then(function (data) {
+          var r = data.statementUpload, out = document.getElementById("nt-upload-result");
+          if (r.errors.length) { out.textContent = ""; ui.banner(statusEl, r.errors.map(ui.errorText).join("; "), "error"); }
+          else {
+            out.textContent = (r.replayed ? "Already imported. " : "") + r.linesNew + " new entries (" + r.linesKnown +
+              " already known): " + r.matched + " matched, " + r.suggested + " suggested, " + r.unmatched + " unmatched, " +
+              r.duplicates + " counted from another source.";
+            ui.banner(statusEl, "Statement imported.", "success");
+          }
+          return load();
+        }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); })
+        .then(function () { ui.busy(upload, false); });
+    };
+    reader.readAsDataURL(file);
+  });
+
+  ui.start(statusEl, load);
+})();
