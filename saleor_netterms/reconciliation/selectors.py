@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from saleor_netterms.companies.models import Company
 
 from saleor_netterms.invoicing.models import (Invoice, InvoiceKind, InvoiceSeries, InvoiceStatus, SeriesReset,
                                               series_skeleton)
@@ -39,7 +39,8 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
     if not rows:
         return []
     amounts = ledger_selectors.receivables_open_amounts(installation=installation,
-                                                        receivable_refs=[f"rcv:{r['id']}" for r in rows])
+                                                        receivable_refs=[f"rcv:{r['id']}" for r in rows],
+                                                        company_ids=[r["company_id"] for r in rows])
     result = []
     for r in rows:
         open_amount = amounts.get(f"rcv:{r['id']}")
@@ -53,19 +54,61 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
     return result
 
 
+_OPEN_ROWS = """
+    SELECT r.id, r.company_id, r.reference, r.currency, r.amount, r.due_date, r.order_number, i.number,
+           i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline'
+      FROM receivables_receivable r
+      LEFT JOIN invoicing_invoice i ON i.receivable_id = r.id
+     WHERE r.installation_id = %s AND r.status = %s AND {where}
+     ORDER BY r.due_date, r.id"""
+
+
+def _open_invoices_sql(*, installation, where: str, params: list, limit: int | None = None) -> list[OpenInvoice]:
+    """The bulk form of ``open_invoices``: one query for the receivables and their invoices (array
+    parameters, so batch size does not grow the statement), one for their open amounts."""
+    sql = _OPEN_ROWS.format(where=where) + (f" LIMIT {int(limit)}" if limit else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [installation.pk, ReceivableStatus.OPEN.value, *params])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    amounts = ledger_selectors.receivables_open_amounts(installation=installation,
+                                                        receivable_refs=[f"rcv:{r[0]}" for r in rows],
+                                                        company_ids=[r[1] for r in rows])
+    result = []
+    for (pk, company_id, reference, currency, amount, due_date, order_number, number, discount,
+         deadline) in rows:
+        open_amount = amounts.get(f"rcv:{pk}")
+        if not open_amount or open_amount <= 0:
+            continue
+        result.append(OpenInvoice(
+            receivable_id=pk, company_id=company_id, number=number or reference, currency=currency,
+            open_amount=open_amount, invoice_amount=amount, due_date=due_date, order_number=order_number,
+            discount_amount=Decimal(discount) if discount and deadline else None,
+            discount_deadline=dt.date.fromisoformat(deadline) if discount and deadline else None))
+    return result
+
+
 def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, str, int]]
                               ) -> dict[tuple[int, str, int], OpenInvoice]:
+    """Open invoices at (series, period, sequence) positions — what RF references and invoice
+    numbers name. One indexed join over the positions (invoice_sequence_unique) and one ledger
+    query, whatever the batch size."""
     positions = list(dict.fromkeys(positions))
     if not positions:
         return {}
-    condition = Q()
-    for series_id, period, sequence in positions:
-        condition |= Q(series_id=series_id, period=period, sequence=sequence)
-    invoices = {inv["receivable_id"]: (inv["series_id"], inv["period"], inv["sequence"])
-                for inv in Invoice.objects.filter(condition, installation=installation, kind=InvoiceKind.INVOICE,
-                                                  status=InvoiceStatus.ISSUED, receivable__isnull=False)
-                .values("receivable_id", "series_id", "period", "sequence")}
-    found = open_invoices(Receivable.objects.filter(pk__in=list(invoices)), installation=installation)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.receivable_id, i.series_id, i.period, i.sequence
+                 FROM invoicing_invoice i
+                 JOIN unnest(%s::bigint[], %s::text[], %s::bigint[]) AS k(series_id, period, sequence)
+                   ON i.series_id = k.series_id AND i.period = k.period AND i.sequence = k.sequence
+                WHERE i.installation_id = %s AND i.kind = %s AND i.status = %s AND i.receivable_id IS NOT NULL""",
+            [[p[0] for p in positions], [p[1] for p in positions], [p[2] for p in positions], installation.pk,
+             InvoiceKind.INVOICE.value, InvoiceStatus.ISSUED.value])
+        invoices = {receivable_id: (series_id, period, sequence)
+                    for receivable_id, series_id, period, sequence in cursor.fetchall()}
+    found = _open_invoices_sql(installation=installation, where="r.id = ANY(%s)", params=[list(invoices)])
     return {invoices[inv.receivable_id]: inv for inv in found}
 
 
@@ -74,8 +117,7 @@ def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str])
     if not numbers:
         return {}
     result: dict[str, list[OpenInvoice]] = {}
-    for inv in open_invoices(Receivable.objects.filter(installation=installation, order_number__in=numbers),
-                             installation=installation):
+    for inv in _open_invoices_sql(installation=installation, where="r.order_number = ANY(%s)", params=[numbers]):
         result.setdefault(inv.order_number, []).append(inv)
     return result
 
@@ -86,9 +128,8 @@ def open_invoices_of_companies(*, installation, company_ids: Iterable[int], curr
     if not ids:
         return {}
     result: dict[int, list[OpenInvoice]] = {}
-    for inv in open_invoices(Receivable.objects.filter(installation=installation, company_id__in=ids,
-                                                       currency__in=list(set(currencies))),
-                             installation=installation):
+    for inv in _open_invoices_sql(installation=installation, where="r.company_id = ANY(%s) AND r.currency = ANY(%s)",
+                                  params=[ids, list(set(currencies))]):
         result.setdefault(inv.company_id, []).append(inv)
     for invoices in result.values():
         invoices.sort(key=lambda i: (i.due_date, i.receivable_id))
@@ -101,12 +142,11 @@ def open_invoices_with_amounts(*, installation, amounts: Iterable[tuple[Decimal,
     pairs = list(set(amounts))
     if not pairs:
         return {}
-    condition = Q()
-    for amount, currency in pairs:
-        condition |= Q(amount=amount, currency=currency)
     result: dict[tuple[Decimal, str], list[OpenInvoice]] = {}
-    for inv in open_invoices(Receivable.objects.filter(condition, installation=installation),
-                             installation=installation, limit=2000):
+    for inv in _open_invoices_sql(
+            installation=installation, limit=5000,
+            where="(r.amount, r.currency) IN (SELECT * FROM unnest(%s::numeric[], %s::text[]))",
+            params=[[a for a, _ in pairs], [c for _, c in pairs]]):
         if inv.open_amount == inv.invoice_amount:
             result.setdefault((inv.open_amount, inv.currency), []).append(inv)
     return result
@@ -122,21 +162,27 @@ def number_patterns(*, installation) -> list[NumberPattern]:
 def payer_companies(*, installation, ibans: Iterable[str], names: Iterable[str]
                     ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Companies learned for payer IBANs, and for payer names (learned, or the company's legal
-    name), each most-confirmed first."""
-    ibans, keys = set(filter(None, ibans)), {text_compact(n) for n in names if n}
+    name compared like ``matching.text_compact``), each most-confirmed first."""
+    ibans, keys = sorted(set(filter(None, ibans))), sorted({text_compact(n) for n in names if n} - {""})
     by_iban: dict[str, list[int]] = {}
     by_name: dict[str, list[int]] = {}
-    for row in (PayerIdentity.objects.filter(Q(kind=PayerKind.IBAN, value__in=ibans) | Q(kind=PayerKind.NAME,
-                                                                                          value__in=keys),
-                                             installation=installation)
-                .order_by("-confirmations", "id").values("kind", "value", "company_id")):
-        target = by_iban if row["kind"] == PayerKind.IBAN else by_name
-        target.setdefault(row["value"], []).append(row["company_id"])
-    if keys - set(by_name):
-        for company in Company.objects.filter(installation=installation).values("id", "legal_name"):
-            key = text_compact(company["legal_name"])
-            if key in keys and key not in by_name:
-                by_name.setdefault(key, []).append(company["id"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT kind, value, company_id FROM reconciliation_payeridentity
+                WHERE installation_id = %s AND ((kind = %s AND value = ANY(%s)) OR (kind = %s AND value = ANY(%s)))
+                ORDER BY confirmations DESC, id""",
+            [installation.pk, PayerKind.IBAN.value, ibans, PayerKind.NAME.value, keys])
+        for kind, value, company_id in cursor.fetchall():
+            (by_iban if kind == PayerKind.IBAN else by_name).setdefault(value, []).append(company_id)
+        missing = [k for k in keys if k not in by_name]
+        if missing:
+            cursor.execute(
+                """SELECT id, upper(regexp_replace(legal_name, '[^A-Za-z0-9]', '', 'g')) AS key
+                     FROM companies_company
+                    WHERE installation_id = %s AND upper(regexp_replace(legal_name, '[^A-Za-z0-9]', '', 'g')) = ANY(%s)
+                    ORDER BY id""", [installation.pk, missing])
+            for company_id, key in cursor.fetchall():
+                by_name.setdefault(key, []).append(company_id)
     return by_iban, by_name
 
 

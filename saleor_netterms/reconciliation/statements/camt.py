@@ -30,6 +30,7 @@ OPENING = ("OPBD", "PRCD")          # opening booked; previous closing booked
 CLOSING = ("CLBD",)
 INTRADAY_OPENING = ("OPBD", "PRCD", "ITBD")
 AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
+CURRENCY = re.compile(r"[A-Z]{3}")
 RF_IN_TEXT = re.compile(r"\bRF[0-9]{2}[A-Z0-9]{1,21}\b")
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -82,17 +83,19 @@ def _amount(tree, el, what: str) -> tuple[Decimal, str]:
     if el is None:
         raise StatementError("STATEMENT_AMOUNT_MISSING", f"{what} has no amount")
     raw = (el.text or "").strip()
-    line, path = _where(tree, el)
     if not AMOUNT.match(raw):
+        line, path = _where(tree, el)
         raise StatementError("STATEMENT_AMOUNT_INVALID", f"{what} amount {raw!r} is not a decimal amount",
                              line=line, element=path)
     currency = (el.get("Ccy") or "").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
+    if not CURRENCY.fullmatch(currency):
+        line, path = _where(tree, el)
         raise StatementError("STATEMENT_CURRENCY_INVALID", f"{what} amount has no ISO 4217 currency (Ccy)",
                              line=line, element=path)
     try:
         return Decimal(raw), currency
     except InvalidOperation as exc:  # pragma: no cover - the regex already refused it
+        line, path = _where(tree, el)
         raise StatementError("STATEMENT_AMOUNT_INVALID", f"{what} amount {raw!r}", line=line, element=path) from exc
 
 
@@ -259,10 +262,11 @@ def _entry(tree, entry, created_date: dt.date | None) -> list[ParsedLine] | None
     status = _status(entry)
     if status and status != "BOOK":
         return None  # pending (PDNG) or information (INFO): not (yet) money on the account
-    line, path = _where(tree, entry)
+    line = entry.sourceline
     amount, currency = _amount(tree, _child(entry, "Amt"), "entry")
     indicator = _text(entry, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
+        path = _where(tree, entry)[1]
         raise StatementError("STATEMENT_DIRECTION_INVALID", f"CdtDbtInd {indicator!r} is neither CRDT nor DBIT",
                              line=line, element=f"{path}/CdtDbtInd")
     credit = indicator == "CRDT"
@@ -272,7 +276,7 @@ def _entry(tree, entry, created_date: dt.date | None) -> list[ParsedLine] | None
         booking = value or created_date  # a camt.054 notification may date only the message
     if booking is None:
         raise StatementError("STATEMENT_DATE_MISSING", "the entry has neither BookgDt nor ValDt", line=line,
-                             element=path)
+                             element=_where(tree, entry)[1])
     base = dict(currency=currency, credit=credit, booking_date=booking, value_date=value,
                 reversal=_text(entry, "RvslInd").lower() == "true", status="BOOK",
                 bank_reference=_text(entry, "AcctSvcrRef"), entry_reference=_text(entry, "NtryRef"),
