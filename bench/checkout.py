@@ -22,7 +22,7 @@ Scenarios, each after `--warmup` untimed requests of its own kind (answers still
     A spread    `--requests` deliveries spread round-robin over the `--companies` companies
     B hot       `--requests` deliveries all to one company (every one takes the same row lock)
     C baseline  `--requests` deliveries to /bench/verify-only: installation lookup + the same
-                signature check, fixed answer (saleor_netterms/core/bench_views.py)
+                signature check, fixed answer (saleor_netterms/saleor_webhooks/bench_views.py)
 
 Every A/B answer must be HTTP 200, AUTHORIZATION_SUCCESS, the deterministic pspReference and the
 asked amount; every C answer 200 with the fixed body. Afterwards the ledger is checked: one hold

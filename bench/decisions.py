@@ -224,10 +224,10 @@ def _history_seed(installation, buyers, rng: random.Random) -> None:
     from django.utils import timezone
 
     from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, TransactionActionRequest
-    from saleor_netterms.checkout.services import checkout_authorize, transaction_capture
+    from saleor_netterms.workflows.checkout import checkout_authorize, transaction_capture
     from saleor_netterms.companies.models import Company
     from saleor_netterms.core.money import Money
-    from saleor_netterms.payments.services import payment_record
+    from saleor_netterms.workflows.payments import payment_record
     from saleor_netterms.receivables.models import Receivable
 
     today = timezone.localdate()

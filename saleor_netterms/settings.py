@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "saleor_netterms.approvals",
     "saleor_netterms.audit",
     "saleor_netterms.integration_events",
+    "saleor_netterms.workflows",
 ]
 
 MIDDLEWARE = [
@@ -177,9 +178,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch-due": {"task": "saleor_netterms.outbox.tasks.outbox_dispatch_due", "schedule": 30.0},
-    "decisions-limit-recommendations": {"task": "saleor_netterms.decisions.tasks.limit_recommendations",
+    "decisions-limit-recommendations": {"task": "saleor_netterms.workflows.tasks.limit_recommendations",
                                         "schedule": 24 * 60 * 60.0},
-    "checkout-holds-expire": {"task": "saleor_netterms.checkout.tasks.holds_expire_task", "schedule": 60 * 60.0},
+    "checkout-holds-expire": {"task": "saleor_netterms.workflows.tasks.holds_expire_task", "schedule": 60 * 60.0},
     "approvals-sweep": {"task": "saleor_netterms.approvals.tasks.approvals_sweep_task", "schedule": 60.0},
     "invoices-issue-pending": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_pending_task",
                                "schedule": 60 * 60.0},
@@ -209,12 +210,12 @@ LOGGING = {
 
 # Outbox: who delivers each kind of message (dotted paths; the domain never imports adapters).
 OUTBOX_DELIVERERS = {
-    "saleor.transaction_event_report": "saleor_netterms.saleor_api.reporting.transaction_event_report_deliver",
-    "saleor.order_note_add": "saleor_netterms.saleor_api.reporting.order_note_add_deliver",
-    "saleor.invoice_update": "saleor_netterms.saleor_api.invoice_reporting.invoice_update_deliver",
-    "saleor.invoice_create": "saleor_netterms.saleor_api.invoice_reporting.invoice_create_deliver",
+    "saleor.transaction_event_report": "saleor_netterms.saleor_sync.reporting.transaction_event_report_deliver",
+    "saleor.order_note_add": "saleor_netterms.saleor_sync.reporting.order_note_add_deliver",
+    "saleor.invoice_update": "saleor_netterms.saleor_sync.invoice_reporting.invoice_update_deliver",
+    "saleor.invoice_create": "saleor_netterms.saleor_sync.invoice_reporting.invoice_create_deliver",
     "saleor.invoice_send_notification":
-        "saleor_netterms.saleor_api.invoice_reporting.invoice_send_notification_deliver",
+        "saleor_netterms.saleor_sync.invoice_reporting.invoice_send_notification_deliver",
     "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",
     "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",

@@ -3,10 +3,13 @@ from django.urls import include, path
 
 from saleor_netterms.core import views as core_views
 from saleor_netterms.erp_api import schema_views
+from saleor_netterms.saleor_webhooks import bench_views
+from saleor_netterms.saleor_webhooks.views import manifest_view
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("api/manifest", manifest_view, name="manifest"),
     path("api/", include("saleor_netterms.installations.urls")),
     path("api/webhooks/", include("saleor_netterms.saleor_webhooks.urls")),
     path("graphql/", include("saleor_netterms.api.urls")),
@@ -19,7 +22,5 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:  # bench/checkout.py's baseline: verify a signature, answer a fixed body
-    from saleor_netterms.core import bench_views
-
     urlpatterns.append(path("bench/verify-only", bench_views.verify_only, name="bench-verify-only"))
     urlpatterns.append(path("bench/floor", bench_views.floor, name="bench-floor"))

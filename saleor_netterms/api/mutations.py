@@ -19,8 +19,8 @@ from saleor_netterms.companies.models import Company
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.outbox import services as outbox_services
 from saleor_netterms.outbox.models import OutboxStatus as OutboxStatusChoices
-from saleor_netterms.payments import services as payment_services
 from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoices
+from saleor_netterms.workflows import payments as payment_workflows
 
 from . import selectors
 from .context import actor_of, installation_of, principal
@@ -340,7 +340,7 @@ class PaymentRecord(graphene.Mutation):
         def action():
             company = _company(info, company_id)
             money = money_parse(amount, currency)
-            return payment_services.payment_record(
+            return payment_workflows.payment_record(
                 company=company, money=money, received_on=received_on, reference=_text(reference, "reference"),
                 allocations=_allocations_parse(info, allocations, money.currency),
                 source=PaymentSourceChoices.MANUAL, recorded_by=recorded_by, memo=_text(memo, "memo") or "")

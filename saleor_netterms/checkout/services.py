@@ -11,12 +11,19 @@
 Concurrency: every write that depends on available credit takes `company_lock` first (the one
 lock for credit decisions, always first), re-reads state under it, and makes no external call
 while holding it; messages to Saleor go through the outbox and leave after commit.
+
+Steps of other domains: a checkout step that continues in a domain above this one (open a credit
+review, issue the invoice at capture, issue a credit note, cancel a pending review) receives
+that step as a keyword argument and calls it inside its own transaction, under the company lock.
+This module never imports approvals or invoicing; `workflows.checkout` passes their services in,
+and the entry points (webhook handlers, tasks) call the workflow.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,10 +35,14 @@ from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, CompanyStatus, Member
 from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.money import Money
+from saleor_netterms.decisions import services as decision_services
 from saleor_netterms.decisions.engine import CreditPolicy, Decision, Outcome, decide
+from saleor_netterms.decisions.selectors import policy_for
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.outbox.services import outbox_enqueue
+from saleor_netterms.payments.models import Payment, PaymentAllocation
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from . import selectors
@@ -152,8 +163,6 @@ def _member_for(installation, buyer: Buyer) -> tuple[Member | None, ReasonView |
 def _policy_for(company: Company, channel_slug: str = "", installation=None) -> CreditPolicy:
     """The policy in force for the company's credit tier in this channel (channel version, else
     all-channels version, else the built-in fallback: decisions.selectors.policy_resolve)."""
-    from saleor_netterms.decisions.selectors import policy_for  # lazy: decisions reads these models
-
     return policy_for(company=company, channel_slug=channel_slug, installation=installation)[0]
 
 
@@ -185,7 +194,6 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     member, refusal = _member_for(installation, request.buyer)
     if member is None:  # nothing names the company to this buyer: the decline records no company
         return AuthorizationPrepared(refusal=refusal)
-    from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
     underwriting = decision_services.underwriting_before_lock(
@@ -195,12 +203,16 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting)
 
 
-def checkout_authorize(*, installation, request: AuthorizationRequest,
+def checkout_authorize(*, installation, request: AuthorizationRequest, review_open: Callable[..., object],
                        prepared: AuthorizationPrepared | None = None) -> AuthorizationResult:
     """TRANSACTION_INITIALIZE_SESSION. Approve → hold; review → hold (decided later);
     decline → nothing in the ledger. The same Saleor transaction asked again gets the result
     recorded the first time, and never a second hold. ``prepared``: the result of
-    ``checkout_authorize_prepare`` run before (else it runs here, first)."""
+    ``checkout_authorize_prepare`` run before (else it runs here, first).
+
+    `review_open(transaction=, decision_reasons=, snapshot=)` opens the credit review of a
+    transaction decided "review", in this transaction (workflows.checkout passes
+    approvals.services.approval_open_for_review)."""
     psp_reference = psp_reference_for(installation=installation, transaction_id=request.transaction_id)
     if prepared is None:
         prepared = checkout_authorize_prepare(installation=installation, request=request)
@@ -209,7 +221,6 @@ def checkout_authorize(*, installation, request: AuthorizationRequest,
     member = prepared.member
     if member is None:
         return _record_decline(installation, request, psp_reference, prepared.refusal, company=None, member=None)
-    from saleor_netterms.decisions import services as decision_services  # lazy: decisions → companies
     policy, underwriting = prepared.policy, prepared.underwriting
     with transaction.atomic():
         company = company_lock(company_id=member.company_id)
@@ -244,9 +255,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest,
         ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
                           idempotency_key=f"hold:{tx.pk}",
                           memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")
-        if status == TransactionStatus.IN_REVIEW:  # lazy: approvals imports this module
-            from saleor_netterms.approvals.services import approval_open_for_review
-            approval_open_for_review(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
+        if status == TransactionStatus.IN_REVIEW:
+            review_open(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
     logger.info("checkout authorization decided", extra={
         "transaction": tx.pk, "company": company.pk, "outcome": result.outcome,
         "reasons": [r.code for r in reasons]})
@@ -366,10 +376,17 @@ def transaction_available_actions(tx: NetTermsTransaction) -> tuple[str, ...]:
     return tuple(actions)
 
 
-def transaction_capture(*, installation, request: TransactionActionRequest) -> ActionResult:
+def transaction_capture(*, installation, request: TransactionActionRequest,
+                        invoice_covering: Callable[..., Receivable | None],
+                        invoice_at_capture: Callable[..., object]) -> ActionResult:
     """TRANSACTION_CHARGE_REQUESTED (the Dashboard's Capture): the held amount becomes a
     receivable due on the company's terms. Saleor gets the receivable's reference as a pending
-    charge; CHARGE_SUCCESS is reported when the money arrives (payments.services)."""
+    charge; CHARGE_SUCCESS is reported when the money arrives (workflows.payments).
+
+    From the invoicing domain (workflows.checkout passes invoicing.services'):
+    `invoice_covering(transaction=)` — the receivable of an invoice already issued from the hold
+    (then nothing is booked again); `invoice_at_capture(receivable=)` — after the receivable is
+    booked, issue its invoice if the company's invoicing policy says so."""
     tx = NetTermsTransaction.objects.filter(installation=installation,
                                             saleor_transaction_id=request.transaction_id).first()
     if tx is None or tx.company_id is None:
@@ -395,9 +412,7 @@ def transaction_capture(*, installation, request: TransactionActionRequest) -> A
             return _action_failure("CURRENCY_MISMATCH",
                                    f"The capture is in {request.money.currency}, the authorization in {tx.currency}.",
                                    request.money, tx.psp_reference)
-        from saleor_netterms.invoicing.services import invoice_issue_at_capture, invoice_receivable_covering
-
-        covering = invoice_receivable_covering(transaction=tx)
+        covering = invoice_covering(transaction=tx)
         if covering is not None:  # invoiced from the hold already (invoicing policy): book nothing again
             return ActionResult(True, covering.reference, request.money,
                                 f"Invoiced {covering.reference}, due {covering.due_date.isoformat()}.",
@@ -423,7 +438,7 @@ def transaction_capture(*, installation, request: TransactionActionRequest) -> A
                                     memo=f"Capture of {tx.psp_reference} (order {tx.order_number or '-'})")
         tx.status = TransactionStatus.CAPTURED
         tx.save(update_fields=["status", "updated_at"])
-        invoice_issue_at_capture(receivable=receivable)  # the company's invoicing policy decides
+        invoice_at_capture(receivable=receivable)  # the company's invoicing policy decides
     return ActionResult(True, receivable.reference, request.money,
                         f"Invoiced {receivable.reference}, due {receivable.due_date.isoformat()}.", pending=True,
                         actions=transaction_available_actions(tx))
@@ -466,10 +481,17 @@ def _release(tx: NetTermsTransaction, *, key: str, memo: str) -> Money:
     return held
 
 
-def transaction_refund(*, installation, request: TransactionActionRequest) -> ActionResult:
+def transaction_refund(*, installation, request: TransactionActionRequest,
+                       credit_note_issue: Callable[..., object],
+                       credit_notes_issued: Callable[..., bool]) -> ActionResult:
     """TRANSACTION_REFUND_REQUESTED: a credit note against the order's receivables (newest first).
     Each credit note first reduces what is still unpaid on a receivable; the part the buyer had
-    already paid becomes the buyer's credit balance (ledger.services.credit_note_post)."""
+    already paid becomes the buyer's credit balance (ledger.services.credit_note_post).
+
+    From the invoicing domain (workflows.checkout passes invoicing.services'):
+    `credit_note_issue(invoice=, reason=, amount=, issue_key=)` credits an invoiced receivable
+    with a numbered credit note; `credit_notes_issued(installation=, issue_key_prefix=)` tells a
+    replay that it was done."""
     tx = NetTermsTransaction.objects.filter(installation=installation,
                                             saleor_transaction_id=request.transaction_id).first()
     if tx is None or tx.company_id is None:
@@ -479,7 +501,6 @@ def transaction_refund(*, installation, request: TransactionActionRequest) -> Ac
     reference = _short_ref("cn", installation.pk, key)
     with transaction.atomic():
         company = company_lock(company_id=tx.company_id)
-        from saleor_netterms.invoicing.services import credit_note_issue, credit_notes_issued  # lazy
         if ledger_selectors.postings_exist(installation=installation, idempotency_key_prefix=f"{key}:") \
                 or credit_notes_issued(installation=installation, issue_key_prefix=f"{key}:"):
             return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
@@ -553,21 +574,27 @@ def order_bind(*, installation, order: OrderSnapshot) -> int:
     return bound
 
 
-def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...]) -> int:
-    """ORDER_CANCELLED: release whatever is still held for the order and tell Saleor (outbox)."""
+def order_cancel(*, installation, order_id: str, transaction_ids: tuple[str, ...],
+                 reviews_cancel: Callable[..., object]) -> int:
+    """ORDER_CANCELLED: release whatever is still held for the order and tell Saleor (outbox).
+    `reviews_cancel(transaction=, actor=, reason=)` cancels a pending credit review (workflows
+    pass approvals.services.approvals_cancel_for_transaction)."""
     candidates = NetTermsTransaction.objects.filter(
         Q(saleor_transaction_id__in=transaction_ids) | Q(order_id=order_id),
         installation=installation, company__isnull=False)
     return sum(_withdraw(tx.pk, key=f"order-cancel:{tx.pk}", reason=f"Order {order_id} cancelled",
-                         message="Order cancelled: credit released.", publish_cancelled=True) for tx in candidates)
+                         message="Order cancelled: credit released.", reviews_cancel=reviews_cancel,
+                         publish_cancelled=True)
+               for tx in candidates)
 
 
-def holds_expire(*, now=None) -> int:
+def holds_expire(*, reviews_cancel: Callable[..., object], now=None) -> int:
     """Abandoned checkouts: a hold whose checkout never became an order within
     settings.CHECKOUT_HOLD_TTL_HOURS is released, Saleor is told (CANCEL_SUCCESS, or
     AUTHORIZATION_FAILURE while in review) and pending approvals are cancelled — so credit is never
     tied up by a cart nobody completes, even when the channel does not release funds of expired
-    checkouts itself (FACTS.md §5.2). 0 disables it. Returns how many holds were released."""
+    checkouts itself (FACTS.md §5.2). 0 disables it. Returns how many holds were released.
+    `reviews_cancel` as in order_cancel."""
     hours = settings.CHECKOUT_HOLD_TTL_HOURS
     if not hours:
         return 0
@@ -577,11 +604,11 @@ def holds_expire(*, now=None) -> int:
         company__isnull=False, created_at__lt=cutoff).values_list("pk", flat=True)
     return sum(_withdraw(pk, key=f"expire:{pk}", reason=f"No order within {hours} hours of checkout",
                          message="Checkout expired without an order: credit released.",
-                         still=lambda tx: not tx.order_id) for pk in stale)
+                         still=lambda tx: not tx.order_id, reviews_cancel=reviews_cancel) for pk in stale)
 
 
-def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda tx: True,
-              publish_cancelled: bool = False) -> bool:
+def _withdraw(tx_id: int, *, key: str, reason: str, message: str, reviews_cancel: Callable[..., object],
+              still=lambda tx: True, publish_cancelled: bool = False) -> bool:
     """Release what a transaction still holds and tell Saleor, once (`key`); cancels a pending
     approval workflow. `still` re-checks, under the lock, that the release is still wanted."""
     with transaction.atomic():
@@ -591,9 +618,8 @@ def _withdraw(tx_id: int, *, key: str, reason: str, message: str, still=lambda t
         if not still(tx):
             return False
         was_review = tx.status == TransactionStatus.IN_REVIEW
-        if was_review:  # lazy: approvals imports this module
-            from saleor_netterms.approvals.services import approvals_cancel_for_transaction
-            approvals_cancel_for_transaction(transaction=tx, actor="system", reason=reason)
+        if was_review:
+            reviews_cancel(transaction=tx, actor="system", reason=reason)
         released = _release(tx, key=key, memo=reason)
         if not released.is_positive():
             return False
@@ -653,6 +679,97 @@ def review_decline(*, transaction_id: int, decided_by: str, reason: str) -> NetT
 
 
 # --- reporting to Saleor ------------------------------------------------------------------------
+
+def transaction_payment_report(*, payment: Payment) -> int:
+    """Tell Saleor about a booked payment (payments.services.payment_book), once per allocation
+    to a receivable of a net-terms transaction. Runs in the payment's transaction, under the
+    company lock (workflows.payments.payment_record). Returns how many allocations it reported;
+    a replay of the same payment reports none.
+
+    - the receivable has a CHARGE_REQUEST pending in Saleor (it was captured in the Dashboard):
+      CHARGE_SUCCESS with that pending pspReference for the amount paid; if part stays open, a
+      new CHARGE_REQUEST for the remainder with the next pspReference (`inv-…-2`, `-3`, …);
+    - otherwise: CHARGE_SUCCESS with the allocation's own pspReference (`inv-…-p<allocation>`).
+    """
+    reported = 0
+    for allocation in (PaymentAllocation.objects.filter(payment=payment, saleor_psp_reference="",
+                                                        receivable__transaction__isnull=False)
+                       .select_related("receivable", "receivable__transaction", "payment").order_by("id")):
+        _allocation_report(allocation)
+        reported += 1
+    return reported
+
+
+def transaction_payment_reversal_report(*, payment: Payment) -> int:
+    """Tell Saleor that a reversed payment (payments.services.payment_reverse) is undone, once
+    per allocation that was reported: CHARGE_BACK for what was reported charged and a
+    CHARGE_REQUEST (next pspReference) for what is owed again. Runs in the reversal's transaction
+    (workflows.payments.payment_reverse); a replay reports nothing again."""
+    if payment.reversed_at is None:
+        return 0
+    reported = 0
+    for allocation in (PaymentAllocation.objects.filter(payment=payment, receivable__transaction__isnull=False)
+                       .exclude(saleor_psp_reference="")
+                       .select_related("receivable", "receivable__transaction", "payment").order_by("id")):
+        if OutboxMessage.objects.filter(installation_id=payment.installation_id,
+                                        dedupe_key=f"alloc:{allocation.pk}:back").exists():
+            continue  # reported by an earlier call
+        _reversal_report(allocation)
+        reported += 1
+    return reported
+
+
+def _reversal_report(allocation: PaymentAllocation) -> None:
+    receivable, tx = allocation.receivable, allocation.receivable.transaction
+    owed = Money.of(allocation.amount, receivable.currency)
+    actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
+    transaction_event_report_enqueue(
+        tx=tx, event_type="CHARGE_BACK", psp_reference=allocation.saleor_psp_reference, money=owed,
+        message=f"Payment {allocation.payment.reference} for {receivable.reference} was reversed.",
+        actions=actions, dedupe_key=f"alloc:{allocation.pk}:back")
+    receivable.saleor_psp_sequence += 1
+    next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
+    reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
+    transaction_event_report_enqueue(
+        tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
+        message=f"{reopened} of {receivable.reference} is open again, due {receivable.due_date}.",
+        actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
+    if not receivable.saleor_pending_psp:
+        receivable.saleor_pending_psp = next_psp
+    receivable.save(update_fields=["saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
+
+
+def _allocation_report(allocation: PaymentAllocation) -> None:
+    receivable, tx = allocation.receivable, allocation.receivable.transaction
+    paid = Money.of(allocation.amount, receivable.currency)
+    remaining = ledger_selectors.receivable_balance(company=receivable.company, currency=receivable.currency,
+                                                    receivable_ref=receivable.receivable_ref)
+    actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
+    if receivable.saleor_pending_psp:
+        psp = receivable.saleor_pending_psp
+        transaction_event_report_enqueue(
+            tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
+            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
+            actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
+        receivable.saleor_pending_psp = ""
+        if remaining.is_positive():
+            receivable.saleor_psp_sequence += 1
+            next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
+            transaction_event_report_enqueue(
+                tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=remaining,
+                message=f"{remaining} of {receivable.reference} still open, due {receivable.due_date}.",
+                actions=actions, dedupe_key=f"alloc:{allocation.pk}:request")
+            receivable.saleor_pending_psp = next_psp
+        receivable.save(update_fields=["saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
+    else:
+        psp = f"{receivable.reference}-p{allocation.pk}"
+        transaction_event_report_enqueue(
+            tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
+            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
+            actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
+    allocation.saleor_psp_reference = psp
+    allocation.save(update_fields=["saleor_psp_reference"])
+
 
 def transaction_event_report_enqueue(*, tx: NetTermsTransaction, event_type: str, psp_reference: str,
                                      money: Money, message: str, actions: tuple[str, ...],

@@ -9,6 +9,7 @@ after commit (outbox).
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,7 +18,6 @@ from django.utils import timezone
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.core.locks import row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
-from saleor_netterms.decisions.tiers import TIERS
 
 from .events import (
     account_status_changed_publish,
@@ -165,7 +165,9 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
         company.allowed_channels = channel_slugs_validate(allowed_channels)
         changed.append("allowed_channels")
     if credit_tier is not UNSET:
-        if credit_tier not in TIERS:
+        # Which tiers exist is the decisions domain's (decisions.tiers): company_tier_set
+        # resolves the key there before storing it here. This only refuses what cannot be a key.
+        if not isinstance(credit_tier, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,15}", credit_tier):
             raise InvalidCompany(f"unknown credit tier {credit_tier!r}",
                                  merchant_message="Unknown credit tier; use starter, standard or premium.")
         company.credit_tier = credit_tier

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from saleor_netterms.installations.models import Installation
-from saleor_netterms.saleor_api.client import saleor_execute
+from saleor_netterms.installations.saleor import saleor_execute
 from saleor_netterms.saleor_api.errors import SaleorApiError
 from saleor_netterms.saleor_api.jwks import jwks_kids
 from saleor_netterms.saleor_webhooks.selectors import webhook_delivery_stats

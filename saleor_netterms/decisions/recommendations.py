@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -135,10 +136,8 @@ def company_limit_proposal(*, company, currency: str, limit: Decimal, today: dt.
     return limit_proposal(limit=limit, history=history, windows=windows)
 
 
-def _open_approval(recommendation: LimitRecommendation) -> str:
-    from saleor_netterms.approvals.services import approval_request_open  # lazy: a sibling domain
-
-    request = approval_request_open(
+def _open_approval(recommendation: LimitRecommendation, approval_open: Callable[..., object]) -> str:
+    request = approval_open(
         kind="limit_recommendation", company=recommendation.company,
         amount=Money.of(recommendation.proposed_limit, recommendation.currency),
         reasons=[{"action": recommendation.action,
@@ -148,8 +147,11 @@ def _open_approval(recommendation: LimitRecommendation) -> str:
     return str(getattr(request, "pk", "") or "")
 
 
-def recommendation_for(*, company, currency: str, proposal: Proposal) -> tuple[LimitRecommendation, bool]:
-    """Store the proposal (idempotently), then open its approval request. Returns (row, changed).
+def recommendation_for(*, company, currency: str, proposal: Proposal,
+                       approval_open: Callable[..., object]) -> tuple[LimitRecommendation, bool]:
+    """Store the proposal (idempotently), then open its approval request with
+    `approval_open(kind=, company=, amount=, reasons=, created_by=)` (the approvals domain's
+    approval_request_open, passed in by workflows.recommendations). Returns (row, changed).
 
     Two transactions: the row is stored as *proposed* first, so that an approvals failure leaves
     it proposed (and retried on the next run) instead of losing it."""
@@ -176,15 +178,17 @@ def recommendation_for(*, company, currency: str, proposal: Proposal) -> tuple[L
         recommendation = LimitRecommendation.objects.select_for_update().get(pk=recommendation.pk)
         if recommendation.status != RecommendationStatus.PROPOSED:  # a concurrent run sent it
             return recommendation, False
-        recommendation.approval_request_id = _open_approval(recommendation)
+        recommendation.approval_request_id = _open_approval(recommendation, approval_open)
         recommendation.status = RecommendationStatus.SENT
         recommendation.save(update_fields=["approval_request_id", "status", "updated_at"])
     return recommendation, True
 
 
-def limit_recommendations_run(*, installation=None, today: dt.date | None = None) -> dict:
+def limit_recommendations_run(*, approval_open: Callable[..., object], installation=None,
+                              today: dt.date | None = None) -> dict:
     """The scheduled job: evaluate every (company, currency) and open approval requests for the
-    proposals. Safe to run twice; one company's failure does not stop the others."""
+    proposals (`approval_open` as in recommendation_for). Safe to run twice; one company's
+    failure does not stop the others."""
     today = today or timezone.localdate()
     limits = (CreditLimit.objects.filter(amount__gt=0).exclude(company__status=CompanyStatus.CLOSED)
               .select_related("company").order_by("company_id", "currency"))
@@ -199,7 +203,8 @@ def limit_recommendations_run(*, installation=None, today: dt.date | None = None
                                               today=today)
             if proposal is None:
                 continue
-            _, changed = recommendation_for(company=company, currency=limit.currency, proposal=proposal)
+            _, changed = recommendation_for(company=company, currency=limit.currency, proposal=proposal,
+                                            approval_open=approval_open)
             counts["proposed" if changed else "unchanged"] += 1
         except IntegrityError:  # a concurrent run stored the same open recommendation
             counts["unchanged"] += 1

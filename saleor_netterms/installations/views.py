@@ -1,4 +1,5 @@
-"""Thin entrypoints of the Saleor App protocol: manifest and token registration (FACTS.md §1)."""
+"""Thin entrypoint of the Saleor App protocol: token registration (FACTS.md §1.3). The manifest
+(`GET /api/manifest`) is served by saleor_webhooks.views: it lists the webhooks of its registry."""
 from __future__ import annotations
 
 import json
@@ -6,19 +7,13 @@ import json
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from saleor_netterms.core.errors import NetTermsError
 
 from .errors import MissingAuthToken
-from .manifest import manifest_build
 from .responses import error_response
 from .services import installation_register
-
-
-@require_GET
-def manifest_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(manifest_build())
 
 
 @csrf_exempt

@@ -46,6 +46,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
+from saleor_netterms.checkout.services import order_bind
 from saleor_netterms.companies.models import Company
 from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.errors import NetTermsError
@@ -498,8 +499,6 @@ def invoice_request_answer(*, installation, saleor_invoice_id: str, order) -> In
         return InvoicingResult("EXISTING", link.invoice)
     if order.status in NOT_INVOICEABLE_ORDER_STATUSES:
         return InvoicingResult("ORDER_NOT_INVOICEABLE")
-    from saleor_netterms.checkout.services import order_bind
-
     order_bind(installation=installation, order=order)  # the freshest lines, idempotent
     transactions = _net_terms_transactions(installation=installation, order=order)
     if not transactions:
@@ -577,8 +576,6 @@ def fulfilment_record(*, installation, fulfillment_id: str, order, shipped: list
     existing = Fulfilment.objects.filter(installation=installation, saleor_fulfillment_id=fulfillment_id).first()
     if existing is not None:
         return InvoicingResult("EXISTING" if existing.invoice_id else "RECORDED", existing.invoice)
-    from saleor_netterms.checkout.services import order_bind
-
     transactions = _net_terms_transactions(installation=installation, order=order)
     if not transactions:
         return InvoicingResult("NOT_NET_TERMS")

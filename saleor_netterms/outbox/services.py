@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from importlib import import_module
+from typing import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -57,13 +58,24 @@ def outbox_enqueue(*, installation, kind: str, payload: dict, dedupe_key: str,
     return message
 
 
-def _schedule(message_id: int) -> None:
-    from .tasks import outbox_deliver_task
+# Who starts a delivery after commit. outbox/tasks.py (the Celery entrypoint, which imports this
+# module) registers its task here when the app is ready (OutboxConfig.ready), so that this
+# module never imports its own entrypoint. Without a scheduler the periodic tick delivers.
+_delivery_schedulers: list[Callable[[int], object]] = []
 
-    try:
-        outbox_deliver_task.delay(message_id)
-    except Exception:  # noqa: BLE001 - the broker being down must not fail the request; beat retries
-        logger.warning("outbox: could not schedule delivery", extra={"message_id": message_id})
+
+def outbox_delivery_scheduler_register(schedule: Callable[[int], object]) -> None:
+    """Register how to start the delivery of one message id after commit (idempotent)."""
+    if schedule not in _delivery_schedulers:
+        _delivery_schedulers.append(schedule)
+
+
+def _schedule(message_id: int) -> None:
+    for schedule in _delivery_schedulers:
+        try:
+            schedule(message_id)
+        except Exception:  # noqa: BLE001 - the broker being down must not fail the request; beat retries
+            logger.warning("outbox: could not schedule delivery", extra={"message_id": message_id})
 
 
 def _deliverer(kind: str):

@@ -1,9 +1,10 @@
-"""Recording money received, and telling Saleor.
+"""Booking money received.
 
-`payment_record` is the one way money comes in (staff now; ERP callbacks and bank files later
-call the same service). It applies the payment to receivables (given, or oldest due first),
-puts any remainder on the company's credit balance, and queues one Saleor report per receivable
-it touched:
+`payment_book` records a payment once, applies it to receivables (given, or oldest due first)
+and puts any remainder on the company's credit balance. It does not tell Saleor: the one way
+money comes in is the use case `workflows.payments.payment_record` (staff now; ERP callbacks
+and bank files call the same), which books the payment here and then has the checkout report
+each allocation on the order's Saleor transaction (checkout.services.transaction_payment_report):
 
 - the receivable has a CHARGE_REQUEST pending in Saleor (it was captured in the Dashboard):
   CHARGE_SUCCESS with that pending pspReference for the amount paid; if part stays open, a new
@@ -25,7 +26,6 @@ from django.utils import timezone
 
 from saleor_netterms.audit.services import audit_record
 
-from saleor_netterms.checkout.services import transaction_available_actions, transaction_event_report_enqueue
 from saleor_netterms.companies.models import Company
 from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.errors import NetTermsError
@@ -50,7 +50,7 @@ def _error(code: str, message: str) -> PaymentError:
     return PaymentError(message, code=code, merchant_message=message)
 
 
-def payment_record(*, company: Company, money: Money, received_on: dt.date, reference: str,
+def payment_book(*, company: Company, money: Money, received_on: dt.date, reference: str,
                    allocations: list[tuple[Receivable, Money]] | None = None,
                    settlements: list[tuple[Receivable, Money, str]] | None = None,
                    source: str = PaymentSource.MANUAL, recorded_by: str = "", memo: str = "") -> Payment:
@@ -110,7 +110,7 @@ def payment_record(*, company: Company, money: Money, received_on: dt.date, refe
             allocation = PaymentAllocation.objects.create(
                 payment=payment, receivable=receivable, amount=part.amount,
                 settlement_kind=settle[1] if settle else "", settlement_amount=settle[0].amount if settle else 0)
-            _receivable_after_payment(receivable, allocation, part)
+            _receivable_after_payment(receivable)
             applied.append((receivable, part, _open_amount(receivable)))
         payment_events_publish(payment, applied=applied)
     logger.info("payment recorded", extra={"payment": payment.pk, "company": company.pk,
@@ -143,8 +143,9 @@ def _settlement_plan(plan: list[tuple[Receivable, Money]],
 def payment_reverse(*, payment: Payment, reason: str, actor: str) -> Payment:
     """Undo a payment (the bank returned the transfer, a chargeback, or a person unmatched it):
     the ledger postings it made (the payment and any tolerance/discount settlements) are
-    reversed, the receivables it paid are open again, and Saleor is told: CHARGE_BACK for what was
-    reported charged, and a CHARGE_REQUEST for what is owed again. Once only: a reversed payment
+    reversed and the receivables it paid are open again (telling Saleor — CHARGE_BACK for what was
+    reported charged, a CHARGE_REQUEST for what is owed again — is the checkout's:
+    workflows.payments.payment_reverse does both). Once only: a reversed payment
     is returned as it is. Refuses (CREDIT_BALANCE_INSUFFICIENT, writing nothing) when the part of
     it that went to the credit balance was spent since."""
     reason = (reason or "").strip()
@@ -174,28 +175,9 @@ def payment_reverse(*, payment: Payment, reason: str, actor: str) -> Payment:
 
 def _receivable_after_reversal(allocation: PaymentAllocation) -> None:
     receivable = allocation.receivable
-    owed = Money.of(allocation.amount, receivable.currency)
-    if _open_amount(receivable).is_positive():
+    if _open_amount(receivable).is_positive() and receivable.status != ReceivableStatus.OPEN:
         receivable.status = ReceivableStatus.OPEN
-    tx = receivable.transaction
-    if tx is None or not allocation.saleor_psp_reference:
         receivable.save(update_fields=["status", "updated_at"])
-        return
-    actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
-    transaction_event_report_enqueue(
-        tx=tx, event_type="CHARGE_BACK", psp_reference=allocation.saleor_psp_reference, money=owed,
-        message=f"Payment {allocation.payment.reference} for {receivable.reference} was reversed.",
-        actions=actions, dedupe_key=f"alloc:{allocation.pk}:back")
-    receivable.saleor_psp_sequence += 1
-    next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
-    reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
-    transaction_event_report_enqueue(
-        tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
-        message=f"{reopened} of {receivable.reference} is open again, due {receivable.due_date}.",
-        actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
-    if not receivable.saleor_pending_psp:
-        receivable.saleor_pending_psp = next_psp
-    receivable.save(update_fields=["status", "saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
 
 
 def _open_amount(receivable: Receivable) -> Money:
@@ -241,36 +223,7 @@ def _allocation_plan(company: Company, money: Money,
     return plan
 
 
-def _receivable_after_payment(receivable: Receivable, allocation: PaymentAllocation, paid: Money) -> None:
-    remaining = _open_amount(receivable)
-    if not remaining.is_positive():
+def _receivable_after_payment(receivable: Receivable) -> None:
+    if not _open_amount(receivable).is_positive():
         receivable.status = ReceivableStatus.PAID
-    tx = receivable.transaction
-    if tx is None:
         receivable.save(update_fields=["status", "updated_at"])
-        return
-    actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
-    if receivable.saleor_pending_psp:
-        psp = receivable.saleor_pending_psp
-        transaction_event_report_enqueue(
-            tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
-            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
-            actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
-        receivable.saleor_pending_psp = ""
-        if remaining.is_positive():
-            receivable.saleor_psp_sequence += 1
-            next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
-            transaction_event_report_enqueue(
-                tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=remaining,
-                message=f"{remaining} of {receivable.reference} still open, due {receivable.due_date}.",
-                actions=actions, dedupe_key=f"alloc:{allocation.pk}:request")
-            receivable.saleor_pending_psp = next_psp
-    else:
-        psp = f"{receivable.reference}-p{allocation.pk}"
-        transaction_event_report_enqueue(
-            tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
-            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
-            actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
-    allocation.saleor_psp_reference = psp
-    allocation.save(update_fields=["saleor_psp_reference"])
-    receivable.save(update_fields=["status", "saleor_pending_psp", "saleor_psp_sequence", "updated_at"])

@@ -15,7 +15,7 @@ What happens when a bank statement arrives:
 4. ``matching.py`` — the pure rules, in order, each explainable: RF creditor reference →
    invoice/order number in the remittance text → the payer's company + amount (one invoice or a
    bounded subset-sum) → suggestions. Amount logic: partial, overpayment, tolerance, discount.
-5. Confirmed matches go through ``payments.services.payment_record`` (one ledger, Saleor told via
-   the outbox); debits and unmatches through ``payments.services.payment_reverse``.
+5. Confirmed matches go through ``workflows.payments.payment_record`` (one ledger, Saleor told via
+   the outbox); debits and unmatches through ``workflows.payments.payment_reverse``.
 6. ``selectors.py`` — the queue, statements and ``company_has_pending_payment`` for collections.
 """

@@ -7,9 +7,9 @@ returns the first record and writes nothing — then recognised if another sourc
 the same payment (end-to-end id, reference, or amount + date + company), and only then matched.
 
 A confirmed match becomes ONE ``payments.Payment`` (several allocations when a transfer pays
-several invoices) through ``payments.services.payment_record``: one ledger posting, tolerance
+several invoices) through ``workflows.payments.payment_record``: one ledger posting, tolerance
 write-offs and discounts posted with it, Saleor told through the outbox, an audit entry.
-``incoming_unmatch`` and returned transfers reverse it through ``payments.services.payment_reverse``.
+``incoming_unmatch`` and returned transfers reverse it through ``workflows.payments.payment_reverse``.
 Automatic matching only ever touches lines no person has decided on (``origin`` manual).
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.invoicing.creditor_reference import creditor_reference_compact, creditor_reference_parse
 from saleor_netterms.payments.models import PaymentSource, SettlementKind
-from saleor_netterms.payments.services import payment_record, payment_reverse
+from saleor_netterms.workflows.payments import payment_record, payment_reverse
 from saleor_netterms.receivables.models import Receivable
 
 from . import selectors

@@ -1,7 +1,11 @@
 """Calls to Saleor's GraphQL API with an installation's app token.
 
-    data = saleor_execute(installation=inst, document="mutations/transaction_event_report",
-                          variables={...})        # or document="TransactionEventReport"
+    data = saleor_graphql_post(saleor_api_url=url, token=token,
+                               document="mutations/transaction_event_report", variables={...})
+
+This is the transport: it knows nothing of our models. Running a document *as an installation*
+(and marking the installation removed when Saleor no longer accepts its token) is
+installations.saleor.saleor_execute, one layer up.
 
 - Documents come from `graphql/` (documents.py), never inline strings (STYLE.md §9).
 - `Authorization: Bearer <app token>`; timeouts `settings.SALEOR_HTTP_TIMEOUT`.
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -36,9 +40,6 @@ from .documents import document_get
 from .errors import (SaleorApiError, SaleorGraphQLError, SaleorPermissionDenied,
                      SaleorTransportError, SaleorUnauthorized)
 from .http import http_session
-
-if TYPE_CHECKING:
-    from saleor_netterms.installations.models import Installation
 
 logger = logging.getLogger(__name__)
 
@@ -136,33 +137,3 @@ def saleor_graphql_post(*, saleor_api_url: str, token: str, document: str,
         logger.info("saleor call", extra={"operation": operation, "attempt": attempt})
         return body["data"]
     raise SaleorTransportError(f"{operation}: {last_problem}")  # pragma: no cover - loop returns
-
-
-def saleor_execute(*, installation: "Installation", document: str,
-                   variables: dict | None = None) -> dict[str, Any]:
-    """Run a document as `installation`. Marks the installation removed when Saleor no longer
-    accepts its token, then raises SaleorUnauthorized."""
-    from saleor_netterms.installations.services import installation_mark_removed
-
-    if not installation.is_active:
-        raise SaleorUnauthorized(f"installation {installation.pk} is removed")
-    try:
-        return saleor_graphql_post(saleor_api_url=installation.saleor_api_url,
-                                   token=installation.token, document=document,
-                                   variables=variables)
-    except SaleorUnauthorized as exc:
-        installation_mark_removed(installation=installation, reason=f"{exc.code}: {exc.log_message}"[:255])
-        raise
-    except SaleorPermissionDenied:
-        if document_get(document).name == APP_ID_DOCUMENT:
-            raise
-        try:  # ambiguous: a missing permission, or a token Saleor no longer knows?
-            saleor_graphql_post(saleor_api_url=installation.saleor_api_url,
-                                token=installation.token, document=APP_ID_DOCUMENT)
-        except SaleorUnauthorized as probe:
-            installation_mark_removed(installation=installation,
-                                      reason=f"{probe.code}: {probe.log_message}"[:255])
-            raise probe from None
-        except SaleorApiError:
-            pass
-        raise

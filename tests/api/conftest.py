@@ -12,7 +12,8 @@ from saleor_netterms.api.schema import schema
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import (AuthorizationRequest, Buyer, OrderSnapshot,
                                                TransactionActionRequest)
-from saleor_netterms.checkout.services import checkout_authorize, order_bind, transaction_capture
+from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.workflows.checkout import checkout_authorize, transaction_capture
 from saleor_netterms.core.money import Money
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.outbox.services import outbox_enqueue

@@ -15,7 +15,7 @@ from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import CompanyInvoicingSettings, Invoice
 from saleor_netterms.invoicing.services import invoice_issue_for_order, invoice_void, invoicing_settings_set
 from saleor_netterms.outbox.models import OutboxMessage
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.terms.models import PaymentTermsTemplate
 from saleor_netterms.terms.services import payment_terms_create

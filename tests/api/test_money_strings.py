@@ -8,7 +8,7 @@ from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 
 from saleor_netterms.api.schema import schema
 from saleor_netterms.companies.models import Company
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from tests.api.conftest import authorize, dead_report, invoice, usd
 
 EXACT_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")

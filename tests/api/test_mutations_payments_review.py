@@ -8,7 +8,7 @@ from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStat
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.payments.models import Payment, PaymentAllocation
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from tests.api.conftest import STAFF_EMAIL, authorize, dead_report, invoice, usd
 from tests.fixtures_credit import ledger_counts
 

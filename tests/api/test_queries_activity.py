@@ -10,7 +10,7 @@ from saleor_netterms.checkout.services import review_approve
 from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.outbox.services import outbox_enqueue
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from tests.api.conftest import BUYER_USER_ID, authorize, dead_report, invoice, usd
 
 LEDGER = """

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from saleor_netterms.installations.models import Installation, InstallationStatus
-from saleor_netterms.saleor_api.client import saleor_execute
+from saleor_netterms.installations.saleor import saleor_execute
 from saleor_netterms.saleor_api.errors import (DocumentNotFound, SaleorApiError, SaleorGraphQLError,
                                                SaleorPermissionDenied, SaleorTransportError,
                                                SaleorUnauthorized)

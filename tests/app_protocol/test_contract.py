@@ -9,7 +9,7 @@ import pytest
 from graphql import (FieldNode, InlineFragmentNode, OperationDefinitionNode, OperationType,
                      TypeInfo, TypeInfoVisitor, Visitor, get_named_type, parse, validate, visit)
 
-from saleor_netterms.installations.manifest import REQUIRED_SALEOR_VERSION
+from saleor_netterms.saleor_webhooks.manifest import REQUIRED_SALEOR_VERSION
 from saleor_netterms.saleor_api.documents import GRAPHQL_DIR, document_get, document_paths
 from saleor_netterms.saleor_webhooks.registry import WEBHOOKS
 from tests.saleor_double import FakeSaleor, PayloadBuilder, saleor_schema

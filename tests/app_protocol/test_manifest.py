@@ -1,7 +1,7 @@
 import pytest
 
 from saleor_netterms import __version__
-from saleor_netterms.installations.manifest import REQUIRED_SALEOR_VERSION
+from saleor_netterms.saleor_webhooks.manifest import REQUIRED_SALEOR_VERSION
 from saleor_netterms.saleor_webhooks.registry import WEBHOOKS
 
 SYNC_EVENTS = ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION",

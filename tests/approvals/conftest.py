@@ -16,6 +16,7 @@ from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditPolicy
+from saleor_netterms.workflows.checkout import checkout_authorize
 
 BUYER_ID = "VXNlcjo2"
 CREDIT_MANAGER = "cm@merchant.example"
@@ -68,7 +69,7 @@ def acme(credit_installation, company_factory, member_factory, policy):
 
 
 def authorize(installation, *, tx: str, amount: str, user_id: str = BUYER_ID) -> NetTermsTransaction:
-    checkout_services.checkout_authorize(installation=installation, request=AuthorizationRequest(
+    checkout_authorize(installation=installation, request=AuthorizationRequest(
         transaction_id=tx, money=usd(amount), buyer=Buyer(user_id=user_id), channel_slug="default-channel"))
     return NetTermsTransaction.objects.get(installation=installation, saleor_transaction_id=tx)
 

@@ -5,7 +5,8 @@ import pytest
 
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-from saleor_netterms.checkout.services import checkout_authorize, psp_reference_for
+from saleor_netterms.checkout.services import psp_reference_for
+from saleor_netterms.workflows.checkout import checkout_authorize
 from saleor_netterms.companies.selectors import available_credit
 from saleor_netterms.companies.services import company_status_set
 from saleor_netterms.core.money import Money

@@ -15,7 +15,7 @@ from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStat
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.money import Money
 from saleor_netterms.outbox.models import OutboxMessage
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from tests.conftest import CAPTURES_DIR
 

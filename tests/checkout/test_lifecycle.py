@@ -9,16 +9,15 @@ from django.utils import timezone
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.checkout.requests import (AuthorizationRequest, Buyer, OrderLine, OrderSnapshot,
                                                TransactionActionRequest)
-from saleor_netterms.checkout.services import (checkout_authorize, holds_expire, order_bind, order_cancel,
-                                               review_approve,
-                                               review_decline, transaction_cancel, transaction_capture,
-                                               transaction_refund)
+from saleor_netterms.checkout.services import order_bind, review_approve, review_decline, transaction_cancel
+from saleor_netterms.workflows.checkout import checkout_authorize, holds_expire, order_cancel, transaction_capture, transaction_refund
 from saleor_netterms.companies.selectors import available_credit, credit_summary
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.payments.models import Payment
-from saleor_netterms.payments.services import PaymentError, payment_record
+from saleor_netterms.payments.services import PaymentError
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 from tests.fixtures_credit import ledger_counts
 

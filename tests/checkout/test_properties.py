@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, TransactionActionRequest
-from saleor_netterms.checkout.services import (checkout_authorize, transaction_cancel, transaction_capture,
-                                               transaction_refund)
+from saleor_netterms.checkout.services import transaction_cancel
+from saleor_netterms.workflows.checkout import checkout_authorize, transaction_capture, transaction_refund
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Entry, Posting
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from tests.fixtures_credit import installation_make
 
 LIMIT = Decimal("1000.00")

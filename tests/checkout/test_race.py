@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-from saleor_netterms.checkout.services import checkout_authorize
+from saleor_netterms.workflows.checkout import checkout_authorize
 from saleor_netterms.companies.selectors import available_credit
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import selectors as ledger_selectors

@@ -10,7 +10,7 @@ from django.utils import timezone
 from saleor_netterms.installations.models import InstallationStatus
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.outbox.services import outbox_deliver, outbox_deliver_due
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from tests.saleor_double import CUSTOMER_ID, transaction_event_report_answer
 

@@ -238,7 +238,7 @@ frame.addEventListener("load", handshake);
 def _authorize(installation, *, tx: str, amount: str, po: str = ""):
     from saleor_netterms.checkout.models import NetTermsTransaction
     from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-    from saleor_netterms.checkout.services import checkout_authorize
+    from saleor_netterms.workflows.checkout import checkout_authorize
 
     checkout_authorize(installation=installation, request=AuthorizationRequest(
         transaction_id=tx, money=Money.of(amount, "USD"), buyer=Buyer(user_id=BUYER_USER_ID),
@@ -248,7 +248,8 @@ def _authorize(installation, *, tx: str, amount: str, po: str = ""):
 
 def _invoice(installation, *, tx: str, amount: str, order_number: str, days_ago: int = 0):
     from saleor_netterms.checkout.requests import OrderSnapshot, TransactionActionRequest
-    from saleor_netterms.checkout.services import order_bind, transaction_capture
+    from saleor_netterms.checkout.services import order_bind
+    from saleor_netterms.workflows.checkout import transaction_capture
     from saleor_netterms.receivables.models import Receivable
 
     _authorize(installation, tx=tx, amount=amount, po=f"PO-{order_number}")
@@ -270,7 +271,7 @@ def _invoice(installation, *, tx: str, amount: str, order_number: str, days_ago:
 @pytest.fixture
 def seeded(installation, company_factory, member_factory):
     from saleor_netterms.companies.services import company_status_set
-    from saleor_netterms.payments.services import payment_record
+    from saleor_netterms.workflows.payments import payment_record
 
     acme = company_factory(installation=installation, legal_name="Acme Industrial Supply",
                            erp_customer_number="C-1001", tax_id="136695976", tax_id_country="DE",
@@ -500,7 +501,7 @@ def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_se
     from saleor_netterms.checkout.requests import OrderLine
     from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
     from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
-    from saleor_netterms.payments.services import payment_record
+    from saleor_netterms.workflows.payments import payment_record
     from saleor_netterms.terms.services import payment_terms_create
 
     # given: "2/10 Net 30" as the channel's terms; three invoices — one overdue with a credit note,

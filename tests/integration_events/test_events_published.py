@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from saleor_netterms.checkout.requests import TransactionActionRequest
-from saleor_netterms.checkout.services import order_cancel, transaction_capture
+from saleor_netterms.workflows.checkout import order_cancel, transaction_capture
 from saleor_netterms.companies.services import company_create, company_status_set, company_update, credit_limit_set
 from saleor_netterms.core.money import Money
 from saleor_netterms.integration_events.models import IntegrationEvent
@@ -14,7 +14,7 @@ from saleor_netterms.integration_events.services import event_envelope, event_pu
 from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.events import receivables_overdue_publish
 from saleor_netterms.receivables.models import Receivable
 from tests.invoicing.conftest import acme, held_order, usd  # noqa: F401 - fixtures

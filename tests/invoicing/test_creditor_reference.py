@@ -129,7 +129,7 @@ def test_non_ascii_or_spaced_number_formats_are_refused_when_saved(credit_instal
 def test_an_issued_invoice_prints_the_reference_of_its_position(acme, held_order):
     # given
     from saleor_netterms.checkout.requests import TransactionActionRequest
-    from saleor_netterms.checkout.services import transaction_capture
+    from saleor_netterms.workflows.checkout import transaction_capture
     tx = held_order(company=acme, amount="180.00")
 
     # when

@@ -111,7 +111,7 @@ def test_the_buyers_email_carries_the_real_factur_x_pdf_and_ubl(settings, invoic
 def test_a_saleor_refund_of_an_invoiced_order_issues_a_numbered_credit_note_once(acme, held_order):
     # given
     from saleor_netterms.checkout.requests import TransactionActionRequest
-    from saleor_netterms.checkout.services import transaction_refund
+    from saleor_netterms.workflows.checkout import transaction_refund
     from saleor_netterms.companies.selectors import credit_summary
     from saleor_netterms.core.money import Money
     from saleor_netterms.invoicing.models import Invoice

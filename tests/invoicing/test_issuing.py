@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from saleor_netterms.checkout.requests import OrderLine, TransactionActionRequest
-from saleor_netterms.checkout.services import transaction_capture
+from saleor_netterms.workflows.checkout import transaction_capture
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
 from saleor_netterms.invoicing.models import Fulfilment, Invoice, InvoiceKind, InvoiceStatus, InvoicingPolicy

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-from saleor_netterms.checkout.services import checkout_authorize
+from saleor_netterms.workflows.checkout import checkout_authorize
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.models import DecisionRecord

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from saleor_netterms.checkout.requests import TransactionActionRequest
 from saleor_netterms.checkout.selectors import credit_snapshot
-from saleor_netterms.checkout.services import transaction_capture
+from saleor_netterms.workflows.checkout import transaction_capture
 from saleor_netterms.companies.models import Member
 from saleor_netterms.decisions.selectors import payment_history
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from .conftest import authorize, usd

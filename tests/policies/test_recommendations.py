@@ -12,8 +12,8 @@ from django.utils import timezone
 from saleor_netterms.companies.models import CreditLimit
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.models import LimitRecommendation
-from saleor_netterms.decisions.recommendations import (limit_proposal, limit_recommendations_run,
-                                                       utilisation_windows)
+from saleor_netterms.decisions.recommendations import limit_proposal, utilisation_windows
+from saleor_netterms.workflows.recommendations import limit_recommendations_run
 from saleor_netterms.decisions.selectors import PaymentHistory
 from saleor_netterms.ledger import services as ledger
 

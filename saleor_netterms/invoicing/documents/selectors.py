@@ -1,17 +1,12 @@
 """Reads for the documents: the frozen snapshot of one invoice of one installation."""
 from __future__ import annotations
 
+from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, snapshot_from_dict
 
 
 def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> InvoiceSnapshot | None:
-    """The snapshot of invoice `invoice_id` if it belongs to `installation_id`, else None.
-
-    Imports the model lazily: the invoicing models are written in parallel with the documents
-    (their contract: `Invoice` with `installation` and a JSON `snapshot` from snapshot_to_dict).
-    """
-    from saleor_netterms.invoicing.models import Invoice
-
+    """The snapshot of invoice `invoice_id` if it belongs to `installation_id`, else None."""
     snapshot = (Invoice.objects.filter(pk=invoice_id, installation_id=installation_id)
                 .values_list("snapshot", flat=True).first())
     return snapshot_from_dict(snapshot) if snapshot else None

@@ -1,6 +1,6 @@
 """ORDER_CANCELLED → release whatever is still held for the order; Saleor is told through the
 outbox (CANCEL_SUCCESS, or AUTHORIZATION_FAILURE for an order still in credit review)."""
-from saleor_netterms.checkout.services import order_cancel
+from saleor_netterms.workflows.checkout import order_cancel
 
 from ._payloads import order_snapshot_from, require
 

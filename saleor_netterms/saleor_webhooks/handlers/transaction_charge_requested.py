@@ -2,7 +2,7 @@
 the company's terms. Answer `{pspReference, actions}`: the charge stays pending in Saleor until the
 invoice is paid, then CHARGE_SUCCESS is reported (payments.services) (FACTS.md §3.3, §4.3)."""
 from saleor_netterms.checkout.requests import TransactionActionRequest
-from saleor_netterms.checkout.services import transaction_capture
+from saleor_netterms.workflows.checkout import transaction_capture
 
 from ._payloads import money_from, request_key_of, require
 from ._responses import action_answer

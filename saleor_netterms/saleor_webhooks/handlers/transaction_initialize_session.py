@@ -8,7 +8,8 @@ A request with `actionType: CHARGE` (a channel whose default flow is CHARGE) get
 authorization semantics: on net terms nothing is charged until the invoice is paid. The same
 Saleor transaction delivered again gets the identical answer and no second hold."""
 from saleor_netterms.checkout.requests import AuthorizationRequest
-from saleor_netterms.checkout.services import AuthorizationPrepared, checkout_authorize, checkout_authorize_prepare
+from saleor_netterms.checkout.services import AuthorizationPrepared, checkout_authorize_prepare
+from saleor_netterms.workflows.checkout import checkout_authorize
 
 from ._payloads import buyer_from, channel_slug_of, money_from, po_number_of, require, source_object
 from ._responses import authorization_answer

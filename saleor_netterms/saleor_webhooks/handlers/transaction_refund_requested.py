@@ -2,7 +2,7 @@
 unpaid amounts reduce the receivable → REFUND_SUCCESS (FACTS.md §3.3). `grantedRefund` may be the
 bogus `OrderGrantedRefund:None` id (§11); it is not needed."""
 from saleor_netterms.checkout.requests import TransactionActionRequest
-from saleor_netterms.checkout.services import transaction_refund
+from saleor_netterms.workflows.checkout import transaction_refund
 
 from ._payloads import money_from, request_key_of, require
 from ._responses import action_answer

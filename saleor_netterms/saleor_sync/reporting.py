@@ -6,11 +6,10 @@ the message waits for a person. `alreadyProcessed` — Saleor already has this (
 type, amount) — counts as delivered (FACTS.md §4.1)."""
 from __future__ import annotations
 
+from saleor_netterms.installations.saleor import saleor_execute
 from saleor_netterms.outbox.services import DeliveryRejected, DeliveryRetry
-
-from .client import saleor_execute
-from .errors import (SaleorApiError, SaleorGraphQLError, SaleorTransportError,
-                     SaleorUnauthorized)
+from saleor_netterms.saleor_api.errors import (SaleorApiError, SaleorGraphQLError, SaleorTransportError,
+                                               SaleorUnauthorized)
 
 # Mutation error codes that mean "Saleor already holds this event": delivered.
 ALREADY_THERE = {"ALREADY_EXISTS"}

@@ -1,13 +1,13 @@
 """The app manifest served at `GET /api/manifest` (FACTS.md §1.1, §8.1).
 
 Every absolute URL is built from settings.APP_PUBLIC_URL; the webhooks are generated from the one
-registry, saleor_webhooks.registry.WEBHOOKS."""
+registry, registry.WEBHOOKS."""
 from __future__ import annotations
 
 from django.conf import settings
 
 from saleor_netterms import __version__
-from saleor_netterms.saleor_webhooks.registry import WEBHOOKS, WebhookDefinition
+from .registry import WEBHOOKS, WebhookDefinition
 
 # The lowest Saleor whose schema has every field our documents under graphql/ use. Forced by
 # `User.customerType` (and type `CustomerType`), "Added in Saleor 3.23", selected on

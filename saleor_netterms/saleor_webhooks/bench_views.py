@@ -21,8 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.selectors import installation_get_active
-from saleor_netterms.saleor_webhooks.errors import MissingHeader
-from saleor_netterms.saleor_webhooks.verification import signature_verify
+from .errors import MissingHeader
+from .verification import signature_verify
 
 VERIFIED_BODY = json.dumps({"verified": True, "bench": "verify-only"}).encode()
 
