@@ -22,8 +22,8 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.dashboard_auth import saleor_token_claims
 from saleor_netterms.installations.errors import DashboardTokenInvalid, DashboardTokenMissing
 from saleor_netterms.installations.models import Installation
+from saleor_netterms.installations.saleor import saleor_execute
 from saleor_netterms.installations.selectors import installation_get_active
-from saleor_netterms.saleor_api.client import saleor_execute
 from saleor_netterms.saleor_api.errors import SaleorApiError
 
 
