@@ -17,19 +17,28 @@ from .models import NetTermsTransaction, TransactionStatus
 APPROVED_STATUSES = (TransactionStatus.AUTHORIZED, TransactionStatus.CAPTURED)
 
 
+def credit_history(*, company: Company, currency: str):
+    """The company's overdue figures and 12-month payment history in ``currency``
+    (``decisions.selectors.payment_history``, three queries). Slow-moving: the checkout reads it
+    before the company lock; a payment recorded meanwhile only lowers what is overdue."""
+    return payment_history(company=company, currency=currency, today=timezone.localdate())
+
+
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,
-                    position: tuple | None = None) -> CreditSnapshot:
+                    position: tuple | None = None, history=None) -> CreditSnapshot:
     """Everything the engine needs, read from the ledger and our records (no Saleor call).
 
     Overdue figures and payment history (avg_days_to_pay, avg_days_beyond_terms,
     late_invoice_share over 12 months) come from ``decisions.selectors.payment_history`` (its
     docstring defines each); is_first_order and the median are over this company's approved or
     captured transactions in the currency (the latest 200). ``position``: the
-    ``companies.selectors.credit_position`` the caller already read in this transaction."""
+    ``companies.selectors.credit_position`` the caller already read in this transaction;
+    ``history``: the ``credit_history`` it read before."""
     currency = money.currency
     limit, balances = position or company_selectors.credit_position(company=company, currency=currency)
     today = timezone.localdate()
-    history = payment_history(company=company, currency=currency, today=today)
+    if history is None:
+        history = payment_history(company=company, currency=currency, today=today)
     previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,
                                                        status__in=APPROVED_STATUSES)
                     .values_list("amount", flat=True)[:200])

@@ -177,6 +177,7 @@ class AuthorizationPrepared:
     refusal: ReasonView | None = None  # why there is no member
     policy: object | None = None  # decisions.selectors.ResolvedPolicy
     underwriting: object | None = None  # decisions.underwriting.UnderwritingVerdict
+    history: object | None = None  # decisions.selectors.PaymentHistory, read before the lock
 
 
 def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -> AuthorizationPrepared:
@@ -184,7 +185,8 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     is the buyer, which policy decides, and — for a large order — the external underwriter's
     verdict on an unlocked snapshot. Reads only; call it OUTSIDE any database transaction (the
     webhook pipeline runs it before it opens the dispatch transaction), so no transaction and no
-    lock is held while the underwriter is asked."""
+    lock is held while the underwriter is asked. The payment history (three reads) is taken here
+    too, so that the company lock covers only what it guards."""
     existing = NetTermsTransaction.objects.filter(
         installation=installation, saleor_transaction_id=request.transaction_id).first()
     if existing is not None:
@@ -196,11 +198,12 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
         return AuthorizationPrepared(refusal=refusal)
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
+    history = selectors.credit_history(company=member.company, currency=request.money.currency)
     underwriting = decision_services.underwriting_before_lock(
         company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
         snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
-                                                   channel_slug=request.channel_slug))
-    return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting)
+                                                   channel_slug=request.channel_slug, history=history))
+    return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting, history=history)
 
 
 def checkout_authorize(*, installation, request: AuthorizationRequest, review_open: Callable[..., object],
@@ -222,7 +225,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     if member is None:
         return _record_decline(installation, request, psp_reference, prepared.refusal, company=None, member=None)
     policy, underwriting = prepared.policy, prepared.underwriting
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (the webhook's dispatch): an error here rolls the
+    # whole dispatch back anyway, so a savepoint would only cost two statements under the lock.
+    with transaction.atomic(savepoint=False):
         company = company_lock(company_id=member.company_id)
         existing = NetTermsTransaction.objects.filter(
             installation=installation, saleor_transaction_id=request.transaction_id).first()
@@ -231,8 +236,10 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
         if company.po_number_required and not request.po_number.strip():
             return _record_decline(installation, request, psp_reference, PO_NUMBER_REQUIRED,
                                    company=company, member=member)
+        # Limit, exposure, status and the order history are read under the lock; the payment
+        # history was read just before it (prepare).
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
-                                             channel_slug=request.channel_slug)
+                                             channel_slug=request.channel_slug, history=prepared.history)
         decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,
