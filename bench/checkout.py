@@ -353,7 +353,8 @@ def seed(*, companies: int, jwks: dict, history: int) -> Seed:
 @dataclass
 class Probe:
     """One delivery run in this process through the same URLconf (Django's test client)."""
-    statements: int  # SQL statements, savepoints included (BEGIN/COMMIT are not statements here)
+    statements: int  # SQL statements (BEGIN, COMMIT and savepoints not counted)
+    transactions: int  # BEGIN … COMMIT pairs
     savepoints: int
     locked: bool  # took the company row lock
     under_lock: int  # statements from the company lock to the commit
@@ -385,8 +386,10 @@ def probe(delivery: Delivery) -> Probe:
         raise RuntimeError(f"probe {delivery.path} answered {response.status_code}: "
                            f"{response.content[:300]!r}")
     sql = [q["sql"] for q in captured.captured_queries]
+    control = [s for s in sql if s in ("BEGIN", "COMMIT", "ROLLBACK") or s.startswith(("SAVEPOINT", "RELEASE"))]
     locked = state["locked_at"] is not None and state["released_at"] is not None
-    return Probe(statements=len(sql), savepoints=sum(s.startswith("SAVEPOINT") for s in sql),
+    return Probe(statements=len(sql) - len(control), transactions=sql.count("BEGIN"),
+                 savepoints=sum(s.startswith("SAVEPOINT") for s in sql),
                  locked=state["locked_at"] is not None,
                  under_lock=(state["released_n"] - state["locked_n"]) if locked else 0,
                  lock_ms=(state["released_at"] - state["locked_at"]) * 1000 if locked else 0.0)
@@ -807,13 +810,14 @@ def print_report(rows: dict[str, Figures], info: dict) -> list[tuple[str, float,
     print("in-process probes (Django test client, same URLconf, one at a time):")
     first = probes["authorization first"][0]
     print(f"  authorization        {_median([p.statements for p in steady]):.0f} SQL statements "
-          f"({_median([p.savepoints for p in steady]):.0f} savepoints; {first.statements} for a "
+          f"(+{_median([p.transactions for p in steady]):.0f} BEGIN/COMMIT pairs, "
+          f"{_median([p.savepoints for p in steady]):.0f} savepoints; {first.statements} for a "
           f"company's first), {_median([p.under_lock for p in steady]):.0f} of them under the company "
           f"lock, lock held p50 {_median([p.lock_ms for p in steady]):.2f} ms "
           f"(p90 {percentile(sorted(p.lock_ms for p in steady), 90):.2f} ms, {len(steady)} probes)")
     for name in ("gateway", "process", "verify-only", "floor"):
         p = probes[name][0]
-        print(f"  {name:<20} {p.statements} SQL statements, company lock: "
+        print(f"  {name:<20} {p.statements} SQL statements (+{p.transactions} BEGIN/COMMIT), company lock: "
               f"{'yes, held %.2f ms' % p.lock_ms if p.locked else 'no'}")
     print()
     c8 = info["concurrency"]
