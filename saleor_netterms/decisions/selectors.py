@@ -185,9 +185,14 @@ def payment_history(*, company, currency: str, today: dt.date | None = None) -> 
     overdue_amount = Decimal(0)
     max_days_past_due = 0
     overdue_open = 0
-    open_by_ref = ledger_selectors.receivables_open(company=company, currency=currency)  # one query
-    for receivable in Receivable.objects.filter(company=company, currency=currency,
-                                                status=ReceivableStatus.OPEN, due_date__lt=today):
+    overdue = list(Receivable.objects.filter(company=company, currency=currency,
+                                             status=ReceivableStatus.OPEN, due_date__lt=today))
+    # one ledger query over the overdue receivables' own entries (none: no query), so the cost
+    # follows what is overdue, not the company's whole history
+    open_by_ref = (ledger_selectors.receivables_open(
+        company=company, currency=currency, receivable_refs=[r.receivable_ref for r in overdue])
+        if overdue else {})
+    for receivable in overdue:
         open_amount = open_by_ref.get(receivable.receivable_ref)
         if open_amount is not None and open_amount.is_positive():
             overdue_amount += open_amount.amount
