@@ -12,7 +12,7 @@ CELERY := $(VENV)/bin/celery -A saleor_netterms
 WORKER_ARGS := worker --loglevel=INFO --concurrency 2 --without-mingle --without-gossip
 BEAT_ARGS := beat --loglevel=INFO
 
-.PHONY: run test install migrate worker schema bench clean
+.PHONY: run test install migrate worker schema bench messages corpus-png clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ schema: install
 
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(PY) bench/checkout.py
+
+# Translations of the invoice PDF/e-mail: compile the .po catalogues with babel (no GNU gettext).
+messages: install
+	$(PY) -m babel.messages.frontend compile -d saleor_netterms/invoicing/locale -D django
+
+# The corpus documents as PNG (docs/corpus/), with poppler's pdftoppm.
+corpus-png: install
+	$(PY) scripts/corpus_render.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -14,6 +14,7 @@ from django.conf import settings
 SELLER_DEFAULTS = {
     "name": "", "street": "", "street2": "", "city": "", "postal_code": "", "country_area": "",
     "country": "", "tax_id": "", "tax_id_scheme": "VAT", "registration_id": "", "email": "", "phone": "",
+    "contact_name": "",
 }
 REMITTANCE_DEFAULTS = {"iban": "", "bic": "", "account_holder": "", "bank_name": ""}
 
@@ -44,3 +45,30 @@ def zero_rate_category() -> str:
 
 def email_from() -> str:
     return getattr(settings, "INVOICE_EMAIL_FROM", "") or getattr(settings, "DEFAULT_FROM_EMAIL", "")
+
+
+def seller_facts_from_settings():
+    """The seller as the environment describes it (INVOICE_SELLER / INVOICE_REMITTANCE): the
+    defaults a first start uses until the seller profile is saved in the Dashboard."""
+    from .compose import BankAccount, SellerFacts
+    from .snapshot import Address, Party
+
+    s = seller_settings()
+    r = remittance_settings()
+    party = Party(name=s["name"], address=Address(street=s["street"], street2=s["street2"], city=s["city"],
+                                                  postal_code=s["postal_code"], country_area=s["country_area"],
+                                                  country=s["country"]),
+                  tax_id=s["tax_id"], tax_id_scheme=s["tax_id_scheme"] or "VAT",
+                  registration_id=s["registration_id"], email=s["email"], phone=s["phone"],
+                  contact_name=s.get("contact_name", ""))
+    accounts = ()
+    if r["iban"]:
+        accounts = (BankAccount(currency="", account_holder=r["account_holder"], bank_name=r["bank_name"],
+                                iban=r["iban"], bic=r["bic"]),)
+    zero = zero_rate_category()
+    return SellerFacts(party=party, accounts=accounts, domestic_zero_category="E" if zero == "E" else "Z")
+
+
+def seller_facts(*, installation):
+    """The seller of `installation`'s documents: its saved seller profile, else the settings."""
+    return seller_facts_from_settings()

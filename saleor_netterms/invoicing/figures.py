@@ -19,6 +19,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 
+from stdnum import iban as stdnum_iban
+
 from saleor_netterms.core.money import currency_exponent, quantize
 
 from .snapshot import Line, TaxBreakdown, Totals
@@ -90,8 +92,10 @@ def lines_from_sources(sources: list[SourceLine], *, currency: str, zero_categor
 
 
 def net_for_gross(gross: Decimal, rate: Decimal, currency: str) -> tuple[Decimal, Decimal]:
-    """(net, rate) with net + q(net × rate) == gross: the net solved around gross / (1 + rate);
-    when no net hits it exactly, the rate is derived from the nearest net."""
+    """(net, rate) with net + q(net × rate) == gross when such a net exists (searched around
+    gross / (1 + rate)); otherwise the nearest net at the SAME rate: the invoice states only rates
+    that apply, and the minor unit that does not fit becomes its rounding amount (BT-114,
+    compose.snapshot_compose)."""
     step = currency_exponent(currency)
     with localcontext() as ctx:
         ctx.prec = 40
@@ -100,10 +104,7 @@ def net_for_gross(gross: Decimal, rate: Decimal, currency: str) -> tuple[Decimal
             net = first + step * delta
             if net + quantize(net * rate / HUNDRED, currency) == gross:
                 return net, rate
-        if first == 0:
-            return gross, Decimal(0)
-        derived = ((gross - first) * HUNDRED / first).quantize(Decimal("1e-12"))
-        return first, derived
+        return first, rate
 
 
 def summary_lines(*, description: str, amount: Decimal, weights: "OrderedDict[Decimal, Decimal]", currency: str,
@@ -154,10 +155,9 @@ def charges_line(*, sources: list[SourceLine], total_net: Decimal | None, total_
             if rest_net + quantize(rest_net * candidate / HUNDRED, currency) == rest_gross:
                 rate = candidate
                 break
-        else:
-            net, rate = net_for_gross(rest_gross, _plain(((rest_gross - rest_net) * HUNDRED / rest_net)
-                                                          .quantize(Decimal("0.01"))), currency)
-            rest_net = net
+        else:  # no line rate gives Saleor's tax exactly: the closest one; the rest is rounding
+            rate = min(candidates, key=lambda c: abs(rest_net + quantize(rest_net * c / HUNDRED, currency)
+                                                     - rest_gross)) if candidates else Decimal(0)
     description = "Shipping and other charges" if rest_gross > 0 else "Order discount"
     return line_make(position=position, description=description, sku="", quantity=Decimal(1), unit_net=rest_net,
                      rate=rate, currency=currency, zero_category=zero_category)
@@ -179,10 +179,41 @@ def breakdown_and_totals(lines: list[Line], *, currency: str, prepaid: Decimal =
 
 # --- remittance ---------------------------------------------------------------------------------
 
+# SEPA scheme countries (EPC409-09 list of countries in the SEPA schemes' geographical scope):
+# the EU/EEA, Switzerland, the UK, Monaco, San Marino, Vatican City, Andorra, and since 2024/25
+# Albania, Moldova, Montenegro and North Macedonia. (GI, JE, GG, IM use GB-style IBANs of their own
+# prefix and are in scope too.)
+SEPA_COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "
+    "IS LI NO CH GB MC SM VA AD AL MD ME MK GI JE GG IM".split())
+
+
+def _epc_text(value: str, limit: int) -> str:
+    """One EPC069-12 field: no line breaks or control characters (a newline would shift every
+    later field), whitespace collapsed, at most `limit` characters."""
+    cleaned = "".join(" " if (ch.isspace() or ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0) else ch for ch in value)
+    return " ".join(cleaned.split())[:limit]
+
+
+def iban_is_sepa(iban: str) -> bool:
+    """A valid IBAN (ISO 13616 check digits, national format: python-stdnum) of a SEPA country."""
+    compact = "".join(iban.split()).upper()
+    return compact[:2] in SEPA_COUNTRIES and stdnum_iban.is_valid(compact)
+
+
 def epc_qr_payload(*, name: str, iban: str, bic: str, amount: Decimal, currency: str, reference: str) -> str:
     """EPC069-12 v002 SEPA credit transfer payload ("BCD"), or "" when it cannot apply (not EUR,
-    no IBAN, amount outside 0.01..999999999.99)."""
-    if currency != "EUR" or not iban or not name or not (Decimal("0.01") <= amount <= Decimal("999999999.99")):
+    no valid SEPA IBAN, no name, amount outside 0.01..999999999.99). Fields are sanitised
+    (`_epc_text`); the payload ends with its last non-empty field (no trailing separator): with
+    a structured RF reference that is the reference, else the amount."""
+    name = _epc_text(name, 70)
+    iban = "".join(iban.split()).upper()
+    bic = _epc_text(bic, 11).replace(" ", "").upper()
+    reference = _epc_text(reference, 35).replace(" ", "")
+    if currency != "EUR" or not name or not iban_is_sepa(iban) \
+            or not (Decimal("0.01") <= amount <= Decimal("999999999.99")):
         return ""
-    lines = ["BCD", "002", "1", "SCT", bic, name[:70], iban, f"EUR{quantize(amount, 'EUR')}", "", reference]
+    lines = ["BCD", "002", "1", "SCT", bic, name, iban, f"EUR{quantize(amount, 'EUR')}"]
+    if reference:
+        lines += ["", reference]
     return "\n".join(lines)

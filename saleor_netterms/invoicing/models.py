@@ -162,7 +162,7 @@ class InvoiceImmutable(NetTermsError):
 class Invoice(models.Model):
     """One issued invoice or credit note (kind), numbered from its series."""
 
-    MUTABLE_FIELDS = frozenset({"status", "voided_at", "void_reason", "saleor_invoice_id"})
+    MUTABLE_FIELDS = frozenset({"status", "voided_at", "void_reason", "saleor_invoice_id", "einvoice_problem"})
 
     installation = models.ForeignKey("installations.Installation", on_delete=models.PROTECT,
                                      related_name="invoices")
@@ -191,6 +191,9 @@ class Invoice(models.Model):
     saleor_invoice_id = models.CharField(max_length=255, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=255, blank=True)
+    einvoice_problem = models.TextField(blank=True, default="", help_text=(
+        "Why no e-invoice (Peppol UBL / Factur-X) can be produced from the snapshot, as the rules "
+        "report it; empty when both can. The PDF is sent either way."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -59,14 +59,16 @@ from saleor_netterms.terms.engine import NetDays, PaymentTerms, schedule_compute
 from saleor_netterms.terms.selectors import payment_terms_for_channel
 
 from . import config
+from .compose import snapshot_compose
+from .documents.services import einvoice_problem
 from .events import invoice_issued_publish, invoice_voided_publish
-from .figures import (SourceLine, breakdown_and_totals, charges_line, epc_qr_payload,
-                      line_make, lines_from_sources, source_lines_from_order, summary_lines, weights_of)
+from .figures import (SourceLine, breakdown_and_totals, charges_line, line_make, lines_from_sources,
+                      source_lines_from_order, summary_lines, weights_of)
 from .models import (CompanyInvoicingSettings, Fulfilment, Invoice, InvoiceKind, InvoicingPolicy,
                      InvoiceStatus, SaleorInvoiceLink)
 from .numbering import number_take, series_for
-from .snapshot import (Address, Discount, InvalidSnapshot, InvoiceSnapshot, Line, Party, Remittance,
-                       SchedulePart, snapshot_check, snapshot_from_dict, snapshot_to_dict)
+from .snapshot import (Address, InvalidSnapshot, InvoiceSnapshot, Line, Party, snapshot_from_dict,
+                       snapshot_to_dict)
 
 logger = logging.getLogger(__name__)
 
@@ -155,28 +157,25 @@ def terms_label_localised(label: str, language: str) -> str:
 
 # --- parties ------------------------------------------------------------------------------------
 
-def _seller() -> Party:
-    s = config.seller_settings()
-    return Party(name=s["name"], address=Address(street=s["street"], street2=s["street2"], city=s["city"],
-                                                 postal_code=s["postal_code"], country_area=s["country_area"],
-                                                 country=s["country"]),
-                 tax_id=s["tax_id"], tax_id_scheme=s["tax_id_scheme"] or "VAT",
-                 registration_id=s["registration_id"], email=s["email"], phone=s["phone"])
+# Countries whose business tax number is not a VAT id (EN 16931 BT-48 is a VAT id only).
+_NON_VAT_TAX_IDS = {"US": "EIN", "JP": "JCT", "CA": "BN", "AU": "ABN"}
 
 
 def _buyer(company: Company, billing: dict | None) -> Party:
     billing = billing or {}
-    tax_id = company.tax_id
-    if tax_id and company.tax_id_country and not tax_id[:2].isalpha():
-        tax_id = f"{company.tax_id_country}{tax_id}"
+    tax_id, country = company.tax_id, (company.tax_id_country or "").upper()
+    scheme = _NON_VAT_TAX_IDS.get(country, "VAT")
+    if tax_id and scheme == "VAT" and country and not tax_id[:2].isalpha():
+        tax_id = f"{'EL' if country == 'GR' else country}{tax_id}"
     return Party(
         name=company.legal_name,
         address=Address(street=billing.get("streetAddress1") or "", street2=billing.get("streetAddress2") or "",
                         city=billing.get("city") or "", postal_code=billing.get("postalCode") or "",
                         country_area=billing.get("countryArea") or "",
                         country=billing.get("country") or company.tax_id_country or ""),
-        tax_id=tax_id, email=company.billing_contact_email, phone=company.billing_contact_phone,
-        contact_name=company.billing_contact_name, erp_customer_number=company.erp_customer_number)
+        tax_id=tax_id, tax_id_scheme=scheme, email=company.billing_contact_email,
+        phone=company.billing_contact_phone, contact_name=company.billing_contact_name,
+        erp_customer_number=company.erp_customer_number)
 
 
 # --- the snapshot -------------------------------------------------------------------------------
@@ -184,37 +183,18 @@ def _buyer(company: Company, billing: dict | None) -> Party:
 def _snapshot_build(*, kind: str, number: str, payment_reference: str, issue_date: date, currency: str, language: str, company: Company,
                     billing: dict | None, lines: list[Line], terms: PaymentTerms | None, po_number: str,
                     order_number: str, order_id: str, delivery_date: date | None = None,
-                    credited: Invoice | None = None, note: str = "", extra: dict | None = None) -> InvoiceSnapshot:
-    breakdown, totals = breakdown_and_totals(lines, currency=currency)
-    remittance_cfg = config.remittance_settings()
-    reference = payment_reference
-    seller = _seller()
+                    credited: Invoice | None = None, note: str = "", extra: dict | None = None,
+                    payable: Decimal | None = None) -> InvoiceSnapshot:
+    """compose.snapshot_compose with the database's facts (seller profile, company)."""
+    snapshot = snapshot_compose(
+        kind=kind, number=number, issue_date=issue_date, currency=currency, language=language,
+        seller=config.seller_facts(installation=company.installation), buyer=_buyer(company, billing),
+        lines=lines, terms=terms, payable=payable, po_number=po_number, order_number=order_number,
+        order_id=order_id, delivery_date=delivery_date, credited_number=credited.number if credited else "",
+        credited_date=credited.issue_date if credited else None, note=note, extra=extra,
+        payment_reference=payment_reference)
     if kind == InvoiceKind.INVOICE:
-        schedule = schedule_compute(terms=terms, total=Money(totals.amount_due, currency), issue_date=issue_date,
-                                    fulfilment_date=delivery_date)
-        parts = tuple(SchedulePart(due_date=p.due_date, amount=p.amount.amount, label=p.label) for p in schedule.parts)
-        discount = (Discount(percent=schedule.discount.percent, amount=schedule.discount.amount.amount,
-                             deadline=schedule.discount.deadline) if schedule.discount else None)
-        terms_text, due_date = terms_label_localised(schedule.label, language), schedule.final_due_date
-        epc = epc_qr_payload(name=remittance_cfg["account_holder"] or seller.name, iban=remittance_cfg["iban"],
-                             bic=remittance_cfg["bic"], amount=totals.amount_due, currency=currency,
-                             reference=reference)
-    else:
-        parts = (SchedulePart(due_date=issue_date, amount=totals.amount_due, label="Credited to your account"),)
-        discount, terms_text, due_date, epc = None, "Credit note", None, ""
-    snapshot = InvoiceSnapshot(
-        kind=kind, number=number, issue_date=issue_date, currency=currency, language=language, seller=seller,
-        buyer=_buyer(company, billing), lines=tuple(lines), tax_breakdown=breakdown, totals=totals,
-        terms_label=terms_text, schedule=parts,
-        remittance=Remittance(iban=remittance_cfg["iban"], bic=remittance_cfg["bic"],
-                              account_holder=remittance_cfg["account_holder"] or seller.name,
-                              bank_name=remittance_cfg["bank_name"], payment_reference=reference,
-                              epc_qr_payload=epc),
-        discount=discount, due_date=due_date, po_number=po_number, order_number=order_number, order_id=order_id,
-        delivery_date=delivery_date,
-        credited_invoice_number=credited.number if credited else "",
-        credited_invoice_date=credited.issue_date if credited else None, note=note, extra=extra or {})
-    snapshot_check(snapshot)
+        snapshot = replace(snapshot, terms_label=terms_label_localised(snapshot.terms_label, language))
     return snapshot
 
 
@@ -279,12 +259,14 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
                                               channel_slug=channel_slug), issue_date=today)
         terms = (terms_for(company=company, channel_slug=channel_slug, settings=settings,
                            terms_days=tx.terms_days if tx else None) if kind == InvoiceKind.INVOICE else None)
+        payable = (Money.of(plan.receivable.amount, currency).amount if isinstance(plan, _Linked)
+                   else sum((part for _, part in plan.parts), Decimal(0)) if isinstance(plan, _FromHold) else None)
         snapshot = _snapshot_build(
             kind=kind, number=taken.number, payment_reference=taken.creditor_reference,
             issue_date=today, currency=currency, language=language, company=company,
             billing=order.get("billingAddress"), lines=lines, terms=terms, po_number=po_number,
             order_number=order.get("number") or "", order_id=order.get("orderId") or "",
-            delivery_date=delivery_date, credited=credited, note=note)
+            delivery_date=delivery_date, credited=credited, note=note, payable=payable)
         amount = snapshot.totals.amount_due
         due = snapshot.due_date or today
         receivable = None
@@ -311,7 +293,8 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
             installation_id=company.installation_id, company=company, kind=kind, series=taken.series,
             period=taken.period, number=taken.number, sequence=taken.sequence, issue_date=today, currency=currency,
             total_gross=snapshot.totals.gross, amount_due=amount, due_date=snapshot.due_date,
-            snapshot=snapshot_to_dict(snapshot), transaction=tx, receivable=receivable, credited_invoice=credited,
+            snapshot=snapshot_to_dict(snapshot), einvoice_problem=einvoice_problem(snapshot), transaction=tx,
+            receivable=receivable, credited_invoice=credited,
             issue_key=issue_key, saleor_order_id=saleor_orders[0] if len(saleor_orders) == 1 else "")
         if kind == InvoiceKind.CREDIT_NOTE and credited.receivable_id:
             credited_receivable = credited.receivable

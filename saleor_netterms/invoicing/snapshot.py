@@ -54,6 +54,11 @@ class Party:
     contact_name: str = ""
     erp_customer_number: str = ""   # buyer only
     peppol_id: str = ""             # "0088:5790000435975" style endpoint id, if known
+    trading_name: str = ""          # BT-28 / BT-45, when it differs from the legal name
+    registration_scheme: str = ""   # ISO 6523 ICD of registration_id (BT-30 scheme), e.g. "0002"
+    identifier: str = ""            # BT-29 seller identifier (GLN, DUNS…)
+    identifier_scheme: str = ""     # its ISO 6523 ICD ("0088" GLN, "0060" DUNS)
+    tax_number: str = ""            # BT-32 tax registration id next to a VAT id (DE Steuernummer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,8 @@ class TaxBreakdown:
     rate: Decimal
     taxable: Decimal
     tax: Decimal
-    exemption_reason: str = ""
+    exemption_reason: str = ""      # BT-120
+    exemption_code: str = ""        # BT-121, CEF VATEX code ("VATEX-EU-IC")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ class Totals:
     gross: Decimal
     prepaid: Decimal
     amount_due: Decimal
+    rounding: Decimal = Decimal(0)  # BT-114: amount_due = gross - prepaid + rounding
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,9 @@ class Remittance:
     bic: str = ""
     account_holder: str = ""
     bank_name: str = ""
+    account_number: str = ""      # BT-84 when the account has no IBAN (US, GB, JP domestic accounts)
+    bank_code: str = ""           # BT-86 when there is no BIC: ABA routing, sort code, bank/branch code
+    bank_code_label: str = ""     # what the bank code is ("ABA routing number", "Sort code")
     payment_reference: str = ""   # ISO 11649 RF creditor reference, e.g. "RF18539007547034"
     epc_qr_payload: str = ""      # EPC069-12 "BCD" payload (SEPA credit transfer), empty for non-EUR
 
@@ -137,6 +147,8 @@ class InvoiceSnapshot:
     credited_invoice_number: str = ""     # credit notes: the invoice they credit
     credited_invoice_date: date | None = None
     note: str = ""
+    delivery_country: str = ""            # BT-80, when goods are delivered (K needs it)
+    footer: str = ""                      # the seller's footer text, printed on every page
     version: int = SNAPSHOT_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -169,8 +181,8 @@ def snapshot_check(snapshot: InvoiceSnapshot) -> None:
         problems.append("totals.tax != sum of tax breakdown")
     if totals.net + totals.tax != totals.gross:
         problems.append("totals.gross != net + tax")
-    if totals.gross - totals.prepaid != totals.amount_due:
-        problems.append("amount_due != gross - prepaid")
+    if totals.gross - totals.prepaid + totals.rounding != totals.amount_due:
+        problems.append("amount_due != gross - prepaid + rounding")
     if sum((p.amount for p in snapshot.schedule), Decimal(0)) != totals.amount_due:
         problems.append("schedule does not sum to amount_due")
     if snapshot.kind == "credit_note" and not snapshot.credited_invoice_number:
@@ -228,5 +240,6 @@ def snapshot_from_dict(data: dict) -> InvoiceSnapshot:
         delivery_date=_date(data.get("delivery_date")),
         credited_invoice_number=data.get("credited_invoice_number", ""),
         credited_invoice_date=_date(data.get("credited_invoice_date")),
-        note=data.get("note", ""), version=data.get("version", SNAPSHOT_VERSION), extra=data.get("extra") or {},
+        note=data.get("note", ""), delivery_country=data.get("delivery_country", ""),
+        footer=data.get("footer", ""), version=data.get("version", SNAPSHOT_VERSION), extra=data.get("extra") or {},
     )

@@ -17,19 +17,27 @@ Vocabulary
 
 Decisions (documented here because they are business rules, not accidents)
 ------------------------------------------------------------------------------
-* Percentages are Decimal percent (`Decimal("30")` is 30 %), never fractions, never float.
-* Amounts: every part but the last is rounded DOWN to the currency's minor unit and the last part
-  absorbs the remainder, so parts sum exactly to the total and are never negative
-  (100.00 USD in thirds → 33.33 / 33.33 / 33.34).
-* No due date is ever before the issue date: a fixed date already past, or a fulfilment before
-  the invoice was issued, makes the part due on the issue date.
+* Percentages are Decimal percent (`Decimal("30")` is 30 %), or an exact `Fraction` of percent
+  for shares a decimal cannot write (`Fraction(100, 3)` is one third; stored as "100/3"), never
+  float.
+* Amounts are apportioned by largest remainder (Hamilton): each part's exact share in minor
+  units is rounded down, and the units left over go one each to the parts with the largest
+  remainders (earlier parts first on a tie). Parts sum exactly to the total and each is within
+  one minor unit of its exact share (100.00 USD in thirds → 33.34 / 33.33 / 33.33). A split
+  that would give a part of zero (7 parts of 0.05 EUR, a 30 % deposit of 0.01) is refused
+  (`SPLIT_TOO_SMALL`): an invoice never asks for a payment of nothing.
+* A deposit is a percentage or a fixed amount (in the invoice's currency, below the total).
+* No due date is ever before the issue date: a fulfilment before the invoice was issued makes
+  the part due on the issue date; a fixed date already past makes it due on receipt, and the
+  label says so ("Due on receipt (fixed date 2024-01-01 has passed)", also in `notes`).
 * Due on fulfilment: before fulfilment the due date is unknown; the part carries
   `due_date=None, pending="fulfilment"` and the schedule's `final_due_date` is None.
-* An early-payment discount (a) is only offered on single-part plans (like Odoo: one 100 % line),
-  (b) counts its days from the issue date, and (c) its deadline must be STRICTLY before the due
-  date for every possible issue date. This is checked when the terms are built, against the
-  earliest due date the rule can produce; rules whose due date is not a fixed offset from the
-  issue date (on fulfilment, fixed date) refuse a discount.
+* An early-payment discount is `percent` off the whole total when the whole total is paid by the
+  deadline (issue date + `days`). On a single due rule that is a fixed offset from issue, the
+  deadline must be STRICTLY before the due date for every possible issue date (checked when the
+  terms are built). On instalments, deposits, and rules that are not an offset (end of month,
+  fixed date, on fulfilment) it is checked when the schedule is computed: a deadline not before
+  the last known due date offers no discount, and `Schedule.notes` says why.
 * Late fees run from the due date; grace days only delay when they start (on the first day after
   the grace period the fee for all days since the due date is owed). A monthly fee is charged per
   started month. The cap is the smaller of the absolute cap and the percent-of-principal cap.
@@ -43,6 +51,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from saleor_netterms.core.money import (
@@ -92,7 +101,13 @@ def _check_day_of_month(value: Any, name: str) -> None:
         raise _fail("INVALID_DAY_OF_MONTH", f"{name} must be between 1 and 31 (got {value}).")
 
 
-def _check_percent(value: Any, name: str, *, allow_hundred: bool) -> None:
+def _check_percent(value: Any, name: str, *, allow_hundred: bool, allow_fraction: bool = False) -> None:
+    if allow_fraction and isinstance(value, Fraction):
+        upper_ok = value <= 100 if allow_hundred else value < 100
+        if value <= 0 or not upper_ok:
+            bound = "at most 100" if allow_hundred else "below 100"
+            raise _fail("INVALID_PERCENT", f"{name} must be above 0 and {bound} (got {value}).")
+        return
     if not isinstance(value, Decimal):
         raise _fail("WRONG_TYPE", f"{name} must be a Decimal percentage, got {value!r}.")
     if not value.is_finite():
@@ -156,12 +171,25 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _pct(value: Decimal) -> str:
-    """A percentage for labels: 30 → "30", 2.50 → "2.5" (never scientific notation)."""
+def _pct(value) -> str:
+    """A percentage for labels: 30 → "30", 2.50 → "2.5" (never scientific notation); an exact
+    Fraction that is no decimal → its value to two places ("33.33")."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        value = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def _share(percent) -> str:
+    """An instalment's share for labels: "30%", or "1/3" for an exact fraction of percent."""
+    if isinstance(percent, Fraction) and percent.denominator != 1:
+        share = percent / 100
+        return f"{share.numerator}/{share.denominator}"
+    return f"{_pct(percent)}%"
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,13 +392,14 @@ def _rule_phrase(rule: DueRule) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Instalment:
-    """One share of an instalment plan: `percent` of the total, due per `due`."""
+    """One share of an instalment plan: `percent` of the total (Decimal, or an exact Fraction
+    such as Fraction(100, 3) for one third), due per `due`."""
 
-    percent: Decimal
+    percent: Decimal | Fraction
     due: DueRule
 
     def __post_init__(self) -> None:
-        _check_percent(self.percent, "Instalment share", allow_hundred=True)
+        _check_percent(self.percent, "Instalment share", allow_hundred=True, allow_fraction=True)
         if not isinstance(self.due, DUE_RULE_TYPES):
             raise _fail(
                 "WRONG_TYPE",
@@ -397,8 +426,8 @@ class Instalments:
                 "TOO_MANY_INSTALMENTS",
                 f"An instalment plan has at most {MAX_INSTALMENTS} instalments.",
             )
-        total = sum((p.percent for p in self.parts), Decimal(0))
-        if total != HUNDRED:
+        total = sum((Fraction(p.percent) for p in self.parts), Fraction(0))
+        if total != 100:
             raise _fail(
                 "SHARES_NOT_100",
                 f"Instalment shares must add up to 100% (they add up to {_pct(total)}%).",
@@ -407,14 +436,21 @@ class Instalments:
 
 @dataclass(frozen=True, slots=True)
 class Deposit:
-    """`percent` of the total due on receipt; the balance due per `balance`."""
+    """`percent` of the total (or a fixed `amount`) due on receipt; the balance per `balance`."""
 
-    percent: Decimal
+    percent: Decimal | Fraction | None
     balance: DueRule
+    amount: Money | None = None
     kind: ClassVar[str] = "deposit"
 
     def __post_init__(self) -> None:
-        _check_percent(self.percent, "Deposit", allow_hundred=False)
+        if (self.percent is None) == (self.amount is None):
+            raise _fail("DEPOSIT_AMBIGUOUS",
+                        "A deposit is either a percentage or a fixed amount, exactly one of them.")
+        if self.percent is not None:
+            _check_percent(self.percent, "Deposit", allow_hundred=False, allow_fraction=True)
+        else:
+            _check_money(self.amount, "Deposit amount")
         if not isinstance(self.balance, DUE_RULE_TYPES):
             raise _fail(
                 "WRONG_TYPE",
@@ -513,18 +549,13 @@ class PaymentTerms:
             self._discount_validate(self.discount)
 
     def _discount_validate(self, discount: DiscountRule) -> None:
-        if isinstance(self.plan, (Instalments, Deposit)):
-            raise _fail(
-                "DISCOUNT_UNSUPPORTED",
-                "An early-payment discount is only available on terms paid in one part.",
-            )
+        """A single rule that is a fixed offset from issue: the deadline must come first for
+        every issue date. Other plans are checked per schedule (schedule_compute)."""
+        if isinstance(self.plan, (Instalments, Deposit)) or isinstance(self.plan, EndOfMonth):
+            return
         earliest = _earliest_due_offset(self.plan)
         if earliest is None:
-            raise _fail(
-                "DISCOUNT_UNSUPPORTED",
-                f"An early-payment discount cannot be combined with '{_rule_label(self.plan)}': "
-                "the due date is not a fixed number of days after issue.",
-            )
+            return
         if discount.days >= earliest:
             raise _fail(
                 "DISCOUNT_DEADLINE_NOT_BEFORE_DUE",
@@ -572,25 +603,33 @@ class Schedule:
     final_due_date: date | None  # None while any part is pending
     label: str
     pending: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # what the terms could not do as written, and why
 
     @property
     def is_pending(self) -> bool:
         return bool(self.pending)
 
 
-def _split(total: Money, percents: Sequence[Decimal]) -> list[Money]:
-    """Split `total` by `percents` (summing to 100): every part but the last rounded down to the
-    minor unit, the last absorbs the remainder. Parts sum exactly to `total`, none negative."""
+def _split(total: Money, shares: Sequence[Fraction]) -> list[Money]:
+    """Apportion `total` by `shares` (exact fractions of the total, summing to 1) by largest
+    remainder: floors of the exact minor-unit shares, then one unit each to the largest
+    remainders (earlier first on a tie). Every part is within one minor unit of its share; a
+    part of zero out of a positive total is refused (SPLIT_TOO_SMALL)."""
     exponent = currency_exponent(total.currency)
-    amounts: list[Decimal] = []
-    with localcontext() as ctx:
-        ctx.prec = 60
-        for percent in percents[:-1]:
-            amounts.append(
-                (total.amount * percent / HUNDRED).quantize(exponent, rounding=ROUND_DOWN)
-            )
-        amounts.append(total.amount - sum(amounts, Decimal(0)))
-    return [Money(amount, total.currency) for amount in amounts]
+    units = int(total.amount / exponent)
+    exact = [Fraction(units) * share for share in shares]
+    floors = [int(e) for e in exact]  # shares are positive: int() is the floor
+    left = units - sum(floors)
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in by_remainder[:left]:
+        floors[i] += 1
+    if units > 0 and min(floors) == 0:
+        raise _fail(
+            "SPLIT_TOO_SMALL",
+            f"{total} cannot be split into {len(shares)} parts of at least one "
+            f"{format(exponent, 'f')} {total.currency} each.",
+        )
+    return [Money(Decimal(n) * exponent, total.currency) for n in floors]
 
 
 def _amount_check(money: Money, name: str, *, allow_negative: bool = False) -> None:
@@ -615,13 +654,14 @@ def terms_label(terms: PaymentTerms) -> str:
     "30% at 30 days, 70% at 60 days", "30% deposit, balance Net 30"."""
     plan = terms.plan
     if isinstance(plan, Instalments):
-        label = ", ".join(f"{_pct(p.percent)}% {_rule_phrase(p.due)}" for p in plan.parts)
+        label = ", ".join(f"{_share(p.percent)} {_rule_phrase(p.due)}" for p in plan.parts)
     elif isinstance(plan, Deposit):
         if isinstance(plan.balance, (NetDays, EndOfMonth)):
             balance = _rule_label(plan.balance)  # "balance Net 30", "balance EOM + 15"
         else:
             balance = _rule_phrase(plan.balance)  # "balance on fulfilment", "balance on the 15th"
-        label = f"{_pct(plan.percent)}% deposit, balance {balance}"
+        what = f"{_share(plan.percent)}" if plan.percent is not None else f"{plan.amount}"
+        label = f"{what} deposit, balance {balance}"
     else:
         label = _rule_label(plan)
     if terms.discount is not None:
@@ -661,48 +701,73 @@ def schedule_compute(
     """
     _amount_check(total, "total")
     plan = terms.plan
+    notes: list[str] = []
     if isinstance(plan, Instalments):
         count = len(plan.parts)
         shares = [
-            (p.percent, p.due, f"Instalment {i} of {count} ({_pct(p.percent)}%)")
+            (Fraction(p.percent) / 100, p.percent, p.due,
+             f"Instalment {i} of {count} ({_share(p.percent)})")
             for i, p in enumerate(plan.parts, start=1)
         ]
     elif isinstance(plan, Deposit):
-        rest = HUNDRED - plan.percent
-        shares = [
-            (plan.percent, DueOnReceipt(), f"Deposit ({_pct(plan.percent)}%)"),
-            (rest, plan.balance, f"Balance ({_pct(rest)}%)"),
-        ]
+        if plan.amount is not None:
+            if plan.amount.currency != total.currency:
+                raise _fail("DEPOSIT_CURRENCY_MISMATCH",
+                            f"The deposit is in {plan.amount.currency}, the invoice in {total.currency}.")
+            if plan.amount.amount >= total.amount:
+                raise _fail("DEPOSIT_NOT_BELOW_TOTAL",
+                            f"The deposit {plan.amount} must be less than the total {total}.")
+            share = Fraction(plan.amount.amount) / Fraction(total.amount)
+            shares = [(share, share * 100, DueOnReceipt(), f"Deposit ({plan.amount})"),
+                      (1 - share, (1 - share) * 100, plan.balance, "Balance")]
+        else:
+            percent = Fraction(plan.percent)
+            rest = 100 - percent
+            rest_label = HUNDRED - plan.percent if isinstance(plan.percent, Decimal) else rest
+            shares = [
+                (percent / 100, plan.percent, DueOnReceipt(), f"Deposit ({_share(plan.percent)})"),
+                (rest / 100, rest_label, plan.balance, f"Balance ({_share(rest_label)})"),
+            ]
     else:
-        shares = [(HUNDRED, plan, "Payment in full")]
+        shares = [(Fraction(1), HUNDRED, plan, "Payment in full")]
 
-    amounts = _split(total, [percent for percent, _, _ in shares])
+    amounts = _split(total, [share for share, _, _, _ in shares])
     parts: list[SchedulePart] = []
     try:
-        for (percent, rule, label), amount in zip(shares, amounts, strict=True):
+        for (_, percent, rule, label), amount in zip(shares, amounts, strict=True):
             due = due_date_resolve(rule, issue_date=issue_date, fulfilment_date=fulfilment_date)
+            if isinstance(rule, FixedDate) and rule.due < issue_date:
+                notes.append(f"The fixed due date {rule.due.isoformat()} had passed when the invoice "
+                             f"was issued on {issue_date.isoformat()}: due on receipt.")
             parts.append(
                 SchedulePart(
                     due_date=due,
                     amount=amount,
                     label=label,
-                    percent=percent,
+                    percent=percent if isinstance(percent, Decimal) else Decimal(percent.numerator)
+                    / Decimal(percent.denominator),
                     pending=PENDING_FULFILMENT if due is None else None,
                 )
             )
         discount = None
         if terms.discount is not None:
             deadline = issue_date + timedelta(days=terms.discount.days)
-            discount_amount = Money(
-                quantize(total.amount * terms.discount.percent / HUNDRED, total.currency),
-                total.currency,
-            )
-            discount = EarlyPaymentDiscount(
-                percent=terms.discount.percent,
-                amount=discount_amount,
-                deadline=deadline,
-                discounted_total=total - discount_amount,
-            )
+            known = [p.due_date for p in parts if p.due_date is not None]
+            all_known = len(known) == len(parts)
+            if all_known and deadline >= max(known):
+                notes.append(f"No early-payment discount: its deadline {deadline.isoformat()} is not "
+                             f"before the last due date {max(known).isoformat()}.")
+            else:
+                discount_amount = Money(
+                    quantize(total.amount * terms.discount.percent / HUNDRED, total.currency),
+                    total.currency,
+                )
+                discount = EarlyPaymentDiscount(
+                    percent=terms.discount.percent,
+                    amount=discount_amount,
+                    deadline=deadline,
+                    discounted_total=total - discount_amount,
+                )
     except (OverflowError, ValueError) as exc:  # past year 9999
         raise _fail(
             "DATE_OUT_OF_RANGE", f"A due date for an invoice issued {issue_date} is out of range."
@@ -710,6 +775,13 @@ def schedule_compute(
 
     pending = tuple(sorted({p.pending for p in parts if p.pending is not None}))
     final_due = None if pending else max(p.due_date for p in parts if p.due_date is not None)
+    offered = terms if discount is not None or terms.discount is None else PaymentTerms(
+        plan=plan, late_fee=terms.late_fee)
+    label = terms_label(offered)
+    for rule in _rules_of(plan):
+        if isinstance(rule, FixedDate) and rule.due < issue_date:
+            label = label.replace(_rule_label(rule), f"Due on receipt (fixed date {rule.due.isoformat()} has passed)")
+            label = label.replace(_rule_phrase(rule), f"on receipt (fixed date {rule.due.isoformat()} has passed)")
     return Schedule(
         terms=terms,
         total=total,
@@ -717,9 +789,18 @@ def schedule_compute(
         parts=tuple(parts),
         discount=discount,
         final_due_date=final_due,
-        label=terms_label(terms),
+        label=label,
         pending=pending,
+        notes=tuple(notes),
     )
+
+
+def _rules_of(plan: Plan) -> tuple[DueRule, ...]:
+    if isinstance(plan, Instalments):
+        return tuple(p.due for p in plan.parts)
+    if isinstance(plan, Deposit):
+        return (plan.balance,)
+    return (plan,)
 
 
 # --------------------------------------------------------------------------------------------
@@ -830,6 +911,13 @@ def _money_to_dict(money: Money) -> dict[str, str]:
     return {"amount": money.as_string(), "currency": money.currency}
 
 
+def _percent_to_text(percent) -> str:
+    """"30", "2.5"; an exact fraction as "100/3"."""
+    if isinstance(percent, Fraction):
+        return f"{percent.numerator}/{percent.denominator}" if percent.denominator != 1 else str(percent.numerator)
+    return format(percent, "f")
+
+
 def terms_to_dict(terms: PaymentTerms) -> dict[str, Any]:
     """The JSON-safe, canonical definition of `terms` (`terms_from_dict` reads it back)."""
     plan = terms.plan
@@ -837,15 +925,15 @@ def terms_to_dict(terms: PaymentTerms) -> dict[str, Any]:
         body: dict[str, Any] = {
             "kind": plan.kind,
             "parts": [
-                {"percent": format(p.percent, "f"), "due": _rule_to_dict(p.due)} for p in plan.parts
+                {"percent": _percent_to_text(p.percent), "due": _rule_to_dict(p.due)} for p in plan.parts
             ],
         }
     elif isinstance(plan, Deposit):
-        body = {
-            "kind": plan.kind,
-            "percent": format(plan.percent, "f"),
-            "balance": _rule_to_dict(plan.balance),
-        }
+        body = {"kind": plan.kind, "balance": _rule_to_dict(plan.balance)}
+        if plan.amount is not None:
+            body["amount"] = _money_to_dict(plan.amount)
+        else:
+            body["percent"] = _percent_to_text(plan.percent)
     else:
         body = _rule_to_dict(plan)
     result: dict[str, Any] = {"version": DEFINITION_VERSION, **body}
@@ -908,6 +996,17 @@ class _Reader:
         if not number.is_finite():
             raise _fail("INVALID_PERCENT", f"{path} must be a finite number, got {value!r}.")
         return number
+
+    @classmethod
+    def percent(cls, value: Any, path: str) -> Decimal | Fraction:
+        """A decimal string, or an exact fraction "100/3" (one third)."""
+        if isinstance(value, str) and "/" in value:
+            numerator, _, denominator = value.strip().partition("/")
+            if not (numerator.isdigit() and denominator.isdigit()) or int(denominator) == 0:
+                raise _fail("WRONG_TYPE", f"{path} is not a fraction like 100/3: {value!r}.")
+            share = Fraction(int(numerator), int(denominator))
+            return share if share.denominator != 1 else Decimal(share.numerator)
+        return cls.decimal(value, path)
 
     @staticmethod
     def iso_date(value: Any, path: str) -> date:
@@ -995,18 +1094,19 @@ def _plan_from_dict(data: Mapping[str, Any]) -> Plan:
             p = _Reader.obj(raw, path, required={"percent", "due"})
             parts.append(
                 Instalment(
-                    _Reader.decimal(p["percent"], f"{path}.percent"),
+                    _Reader.percent(p["percent"], f"{path}.percent"),
                     _rule_from_dict(p["due"], f"{path}.due"),
                 )
             )
         return Instalments(tuple(parts))
     if kind == "deposit":
         d = _Reader.obj(
-            data, "terms", required={"kind", "percent", "balance"}, optional=_TERMS_EXTRA
+            data, "terms", required={"kind", "balance"}, optional=_TERMS_EXTRA | {"percent", "amount"}
         )
         return Deposit(
-            _Reader.decimal(d["percent"], "terms.percent"),
+            _Reader.percent(d["percent"], "terms.percent") if "percent" in d else None,
             _rule_from_dict(d["balance"], "terms.balance"),
+            amount=_Reader.money(d["amount"], "terms.amount") if "amount" in d else None,
         )
     return _rule_from_dict(data, "terms", extra=_TERMS_EXTRA)
 

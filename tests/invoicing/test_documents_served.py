@@ -18,6 +18,8 @@ SELLER = {"name": "Muster Werkzeuge GmbH", "street": "Hauptstraße 1", "city": "
 @pytest.fixture
 def invoice(settings, acme, held_order):
     settings.INVOICE_SELLER = SELLER
+    acme.tax_id, acme.tax_id_country = "98-7654321", "US"  # its EIN: Peppol address 9959:987654321
+    acme.save()
     settings.INVOICE_REMITTANCE = {"iban": "DE89370400440532013000", "bic": "COBADEFFXXX",
                                    "account_holder": "Muster Werkzeuge GmbH", "bank_name": "Commerzbank"}
     return invoice_issue_for_order(transaction=held_order(company=acme, amount="180.00"))

@@ -56,8 +56,8 @@ def test_capture_issues_the_invoice_for_what_it_captured_due_on_the_company_term
     snapshot_check(snapshot)
     assert [(l.description, l.sku, l.quantity, l.unit_net, l.net, l.tax_rate, l.tax_category, l.gross)
             for l in snapshot.lines] == [
-        ("Dash Force", "618223581", Decimal("2"), Decimal("90.00"), Decimal("180.00"), Decimal("0"), "Z",
-         Decimal("180.00"))]
+        ("Dash Force", "618223581", Decimal("2"), Decimal("90.00"), Decimal("180.00"), Decimal("0"), "O",
+         Decimal("180.00"))]  # no seller VAT registration configured, nothing taxed: not subject to VAT (vat.py)
     assert (snapshot.terms_label, snapshot.po_number, snapshot.order_number) == ("Net 30", "PO-4711", tx.order_number)
     assert [(p.due_date, p.amount) for p in snapshot.schedule] == [(TODAY() + dt.timedelta(days=30), Decimal("180.00"))]
     assert snapshot.remittance.payment_reference == creditor_reference_for(series_id=invoice.series_id, period=str(year), sequence=1)

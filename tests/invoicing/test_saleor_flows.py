@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 
 from saleor_netterms.companies.selectors import credit_summary
-from saleor_netterms.invoicing import notifications
 from saleor_netterms.invoicing.documents.links import document_token_read
 from saleor_netterms.invoicing.models import Invoice, InvoicingPolicy, SaleorInvoiceLink
 from saleor_netterms.invoicing.services import invoicing_settings_set
@@ -165,24 +164,26 @@ def test_fulfillment_created_invoices_the_shipment_and_attaches_it_in_saleor(cli
 
 
 @pytest.mark.django_db
-def test_the_buyer_gets_the_invoice_by_email_with_pdf_and_xml(settings, monkeypatch, acme, held_order):
-    # given: renderers stubbed (the documents tests cover the real ones)
+def test_an_invoice_without_e_invoice_data_still_reaches_the_buyer_as_pdf_and_says_why(settings, acme, held_order):
+    # given a seller known only by name and country (a first start): no electronic address, no
+    # VAT id, so neither Peppol UBL nor Factur-X can be produced
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.INVOICE_SELLER = {"name": "Netterms Demo GmbH", "country": "DE"}
     invoicing_settings_set(company=acme, policy=InvoicingPolicy.AT_CONFIRMATION)
-    renderers = {"render_facturx": lambda s: b"%PDF-" + s.number.encode(), "render_ubl": lambda s: b"<Invoice/>"}
-    monkeypatch.setattr(notifications, "_renderer", renderers.get)
     from saleor_netterms.invoicing.services import invoice_issue_for_order
     invoice = invoice_issue_for_order(transaction=held_order(company=acme))
 
     # when
     (status,) = deliver_all("email.invoice")
 
-    # then
+    # then: the e-mail left with the plain PDF, and the invoice records why there is no XML
     (email,) = mail.outbox
     assert status == "delivered"
     assert (email.to, email.subject) == (["ap@acme.example"], f"Invoice {invoice.number} from Netterms Demo GmbH")
-    assert [(name, content, mime) for name, content, mime in email.attachments] == [
-        (f"{invoice.number}.pdf", b"%PDF-" + invoice.number.encode(), "application/pdf"),
-        (f"{invoice.number}.xml", b"<Invoice/>", "application/xml")]
-    assert "Payment terms: Net 30, due" in email.body
+    ((name, content, mime),) = email.attachments
+    assert (name, mime, content[:5]) == (f"{invoice.number}.pdf", "application/pdf", b"%PDF-")
+    assert b"factur-x.xml" not in content
+    assert "Payment terms: Net 30." in email.body
+    invoice.refresh_from_db()
+    assert "PEPPOL-EN16931-R020" in invoice.einvoice_problem  # the seller's electronic address
+    assert "PEPPOL-EN16931-R010" in invoice.einvoice_problem  # the buyer's

@@ -94,6 +94,7 @@ def test_engine_imports_no_django_and_does_no_io():
         "dataclasses",
         "datetime",
         "decimal",
+        "fractions",
         "typing",
         "saleor_netterms.core.money",
         "saleor_netterms.core.errors",

@@ -4,11 +4,13 @@ deadline before the due date, late fees capped and monotone, lossless serializat
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saleor_netterms.core.money import Money, currency_exponent
+from saleor_netterms.terms.errors import InvalidTerms
 from saleor_netterms.terms.engine import (
     DayOfMonth,
     Deposit,
@@ -73,6 +75,15 @@ DEPOSITS = st.builds(Deposit, st.integers(1, 9999).map(lambda bp: Decimal(bp) / 
 PERCENTS = st.integers(1, 9999).map(lambda bp: Decimal(bp) / 100)  # 0.01 .. 99.99
 
 
+def _shares(terms) -> list[Fraction]:
+    plan = terms.plan
+    if isinstance(plan, Instalments):
+        return [Fraction(p.percent) / 100 for p in plan.parts]
+    if isinstance(plan, Deposit):
+        return [Fraction(plan.percent) / 100, 1 - Fraction(plan.percent) / 100]
+    return [Fraction(1)]
+
+
 @st.composite
 def payment_terms(draw):
     plan = draw(st.one_of(DUE_RULES, instalments(), DEPOSITS))
@@ -116,12 +127,25 @@ def test_schedule_parts_sum_exactly_and_nothing_is_due_before_issue(
     )
 
     # when
-    schedule = schedule_compute(
-        terms=terms, total=total, issue_date=issue_date, fulfilment_date=fulfilment_date
-    )
+    try:
+        schedule = schedule_compute(
+            terms=terms, total=total, issue_date=issue_date, fulfilment_date=fulfilment_date
+        )
+    except InvalidTerms as refused:
+        # then: only a split with a part of zero is refused
+        assert refused.reason == "SPLIT_TOO_SMALL"
+        unit = currency_exponent(total.currency)
+        shares = _shares(terms)
+        assert total.amount > 0 and min(share * Fraction(total.amount / unit) for share in shares) < 1
+        return
 
     # then
     assert sum((p.amount.amount for p in schedule.parts), Decimal(0)) == total.amount
+    if total.amount > 0:
+        assert all(p.amount.amount > 0 for p in schedule.parts)  # never a payment of nothing
+    unit = Fraction(currency_exponent(total.currency))
+    for part, share in zip(schedule.parts, _shares(terms), strict=True):  # largest remainder
+        assert abs(Fraction(part.amount.amount) - share * Fraction(total.amount)) < unit
     assert all(p.amount.currency == total.currency and p.amount.amount >= 0 for p in schedule.parts)
     assert all(
         p.amount.amount == p.amount.amount.quantize(currency_exponent(total.currency))

@@ -203,22 +203,6 @@ def _fee(**fields):
             {"kind": "receipt", "discount": {"percent": "2", "days": 0}},
             "DISCOUNT_DEADLINE_NOT_BEFORE_DUE",
         ),
-        (
-            {"kind": "eom", "days": 0, "discount": {"percent": "2", "days": 0}},
-            "DISCOUNT_DEADLINE_NOT_BEFORE_DUE",
-        ),
-        (
-            {"kind": "fulfilment", "days": 30, "discount": {"percent": "2", "days": 10}},
-            "DISCOUNT_UNSUPPORTED",
-        ),
-        (
-            {"kind": "fixed_date", "date": "2030-01-01", "discount": {"percent": "2", "days": 10}},
-            "DISCOUNT_UNSUPPORTED",
-        ),
-        (
-            {**_split(("30", 30), ("70", 60)), "discount": {"percent": "2", "days": 10}},
-            "DISCOUNT_UNSUPPORTED",
-        ),
         (_net30(discount={"percent": "100", "days": 10}), "INVALID_PERCENT"),
         (_net30(discount={"percent": "2", "days": -1}), "NEGATIVE_DAYS"),
         (_fee(period="week", percent="1"), "INVALID_PERIOD"),

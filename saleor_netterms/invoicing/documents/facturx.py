@@ -27,8 +27,10 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import quantize
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, Party
 
+from .codes import (decimal_text, electronic_address, first_due_date, payment_next, payment_terms_text,
+                    rate_text, seller_rules_check, tax_registration, vat_id)
 from .pdf import TITLES, render_pdf
-from .pdfa import pdfa_output_intent_add
+from .pdfa import pdfa_metadata_set, pdfa_output_intent_add
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -46,51 +48,24 @@ class InvalidEInvoice(NetTermsError):
     merchant_message = "The electronic invoice could not be generated; see the app's logs."
 
 
-def decimal_text(value: Decimal) -> str:
-    """A plain decimal (no exponent, no grouping): "19", "8.875", "222.00"."""
-    return format(value, "f")
-
-
-def rate_text(rate: Decimal) -> str:
-    text = format(rate.normalize(), "f")
-    return text
-
-
 def date_102(value: date) -> str:
     """UNTDID 2379 format 102: CCYYMMDD."""
     return value.strftime("%Y%m%d")
 
 
+def payment_means_code(snapshot: InvoiceSnapshot) -> str:
+    """BT-81 (UNCL4461): 58 SEPA credit transfer for a EUR invoice paid to an IBAN, 30 credit
+    transfer for any other account; "" when the invoice names no account (then no BG-16 is
+    written: BR-61 requires the account for both codes)."""
+    r = snapshot.remittance
+    if r.iban:
+        return "58" if snapshot.currency == "EUR" else "30"
+    return "30" if r.account_number else ""
+
+
 def peppol_endpoint(party: Party) -> tuple[str, str] | None:
-    """("0088", "5790000435975") from "0088:5790000435975"; None when absent or malformed."""
-    scheme, _, value = party.peppol_id.partition(":")
-    return (scheme, value) if scheme and value else None
-
-
-def tax_scheme_id(party: Party) -> str:
-    """CII SpecifiedTaxRegistration schemeID: VA (VAT id, BT-31/48) or FC (tax number, BT-32)."""
-    return "VA" if party.tax_id_scheme.upper() == "VAT" else "FC"
-
-
-def payment_terms_text(snapshot: InvoiceSnapshot) -> str:
-    """BT-20: the terms label, the instalments and the early-payment discount, as text.
-
-    The discount also gets the XRechnung convention line "#SKONTO#TAGE=n#PROZENT=p#", which
-    German ERPs read; other readers see a harmless line of text."""
-    lines = [snapshot.terms_label] if snapshot.terms_label else []
-    cur = snapshot.currency
-    if len(snapshot.schedule) > 1:
-        for part in snapshot.schedule:
-            due = part.due_date.isoformat() if part.due_date else "on fulfilment"
-            lines.append(f"{part.label}: {decimal_text(part.amount)} {cur} due {due}")
-    if snapshot.discount is not None:
-        d = snapshot.discount
-        pay = snapshot.totals.amount_due - d.amount
-        lines.append(f"{rate_text(d.percent)}% early-payment discount: pay {decimal_text(pay)} "
-                     f"{cur} by {d.deadline.isoformat()}")
-        days = (d.deadline - snapshot.issue_date).days
-        lines.append(f"#SKONTO#TAGE={days}#PROZENT={d.percent.quantize(Decimal('0.01'))}#")
-    return "\n".join(lines)
+    """(EAS scheme, id) of the party's electronic address (codes.electronic_address)."""
+    return electronic_address(party)
 
 
 class _Builder:
@@ -121,14 +96,28 @@ class _Builder:
         node = self.ram(parent, tag)
         if buyer and party.erp_customer_number:
             self.ram(node, "ID", party.erp_customer_number)  # BT-46 buyer identifier
+        if not buyer and party.identifier:
+            if party.identifier_scheme:
+                self.ram(node, "GlobalID", party.identifier, schemeID=party.identifier_scheme)  # BT-29
+            else:
+                self.ram(node, "ID", party.identifier)  # BT-29
         self.ram(node, "Name", party.name)  # BT-27 / BT-44
-        if party.registration_id:
+        registration = party.registration_id
+        if buyer and not registration and party.tax_id and not vat_id(party):
+            registration = party.tax_id  # a buyer's EIN/JCT: EN 16931 has no buyer tax number
+        if registration or party.trading_name:
             legal = self.ram(node, "SpecifiedLegalOrganization")
-            self.ram(legal, "ID", party.registration_id)  # BT-30 / BT-47
+            if registration:
+                if party.registration_scheme and registration == party.registration_id:
+                    self.ram(legal, "ID", registration, schemeID=party.registration_scheme)  # BT-30
+                else:
+                    self.ram(legal, "ID", registration)  # BT-30 / BT-47
+            if party.trading_name:
+                self.ram(legal, "TradingBusinessName", party.trading_name)  # BT-28 / BT-45
         if party.contact_name or party.phone or party.email:
             contact = self.ram(node, "DefinedTradeContact")  # BG-6 / BG-9
             if party.contact_name:
-                self.ram(contact, "PersonName", party.contact_name)
+                self.ram(contact, "PersonName", party.contact_name)  # BT-41 / BT-56
             if party.phone:
                 self.ram(self.ram(contact, "TelephoneUniversalCommunication"), "CompleteNumber",
                          party.phone)
@@ -148,13 +137,16 @@ class _Builder:
         self.ram(address, "CountryID", a.country.upper())  # BT-40 / BT-55
         if a.country_area:
             self.ram(address, "CountrySubDivisionName", a.country_area)
-        endpoint = peppol_endpoint(party)
+        endpoint = electronic_address(party)
         if endpoint:  # BT-34 / BT-49 electronic address
             self.ram(self.ram(node, "URIUniversalCommunication"), "URIID", endpoint[1],
                      schemeID=endpoint[0])
-        if party.tax_id:  # BT-31 / BT-48 (VA) or BT-32 (FC)
-            self.ram(self.ram(node, "SpecifiedTaxRegistration"), "ID", party.tax_id,
-                     schemeID=tax_scheme_id(party))
+        vat = vat_id(party)
+        if vat:  # BT-31 / BT-48
+            self.ram(self.ram(node, "SpecifiedTaxRegistration"), "ID", vat, schemeID="VA")
+        tax_number = tax_registration(party)
+        if tax_number and not buyer:  # BT-32 (seller only: FX-SCH-A-000570)
+            self.ram(self.ram(node, "SpecifiedTaxRegistration"), "ID", tax_number, schemeID="FC")
         return node
 
 
@@ -210,27 +202,36 @@ def facturx_xml(snapshot: InvoiceSnapshot) -> bytes:
               snapshot.po_number)  # BT-13
 
     delivery = b.ram(transaction, "ApplicableHeaderTradeDelivery")
+    ship_to = snapshot.delivery_country or ("" if snapshot.delivery_date else
+                                            snapshot.buyer.address.country)
+    if ship_to:  # BG-15 / BT-80; never an empty delivery element (Peppol R008)
+        b.ram(b.ram(b.ram(delivery, "ShipToTradeParty"), "PostalTradeAddress"), "CountryID",
+              ship_to.upper())
     if snapshot.delivery_date:
         b.date(b.ram(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime",
                snapshot.delivery_date)  # BT-72
 
     settlement = b.ram(transaction, "ApplicableHeaderTradeSettlement")
     remittance = snapshot.remittance
-    if remittance.payment_reference or snapshot.kind == "invoice":
+    invoice = snapshot.kind == "invoice"
+    if remittance.payment_reference or invoice:
         b.ram(settlement, "PaymentReference",
               remittance.payment_reference or snapshot.number)  # BT-83
     b.ram(settlement, "InvoiceCurrencyCode", snapshot.currency)  # BT-5
-    if snapshot.kind == "invoice" and (remittance.iban or remittance.payment_reference):
+    code = payment_means_code(snapshot)
+    if invoice and code:
         means = b.ram(settlement, "SpecifiedTradeSettlementPaymentMeans")  # BG-16
-        b.ram(means, "TypeCode", "58" if remittance.iban else "30")  # BT-81
+        b.ram(means, "TypeCode", code)  # BT-81
+        account = b.ram(means, "PayeePartyCreditorFinancialAccount")  # BG-17
         if remittance.iban:
-            account = b.ram(means, "PayeePartyCreditorFinancialAccount")
             b.ram(account, "IBANID", remittance.iban)  # BT-84
-            if remittance.account_holder:
-                b.ram(account, "AccountName", remittance.account_holder)  # BT-85
-            if remittance.bic:
-                b.ram(b.ram(means, "PayeeSpecifiedCreditorFinancialInstitution"), "BICID",
-                      remittance.bic)  # BT-86
+        if remittance.account_holder:
+            b.ram(account, "AccountName", remittance.account_holder)  # BT-85
+        if not remittance.iban:
+            b.ram(account, "ProprietaryID", remittance.account_number)  # BT-84 (CII-SR-470)
+        if remittance.bic:
+            b.ram(b.ram(means, "PayeeSpecifiedCreditorFinancialInstitution"), "BICID",
+                  remittance.bic)  # BT-86
     for group in snapshot.tax_breakdown:  # BG-23
         tax = b.ram(settlement, "ApplicableTradeTax")
         b.amount(tax, "CalculatedAmount", group.tax)  # BT-117
@@ -239,20 +240,25 @@ def facturx_xml(snapshot: InvoiceSnapshot) -> bytes:
             b.ram(tax, "ExemptionReason", group.exemption_reason)  # BT-120
         b.amount(tax, "BasisAmount", group.taxable)  # BT-116
         b.ram(tax, "CategoryCode", group.category)  # BT-118
+        if group.exemption_code:
+            b.ram(tax, "ExemptionReasonCode", group.exemption_code)  # BT-121
         if group.category != "O":
             b.ram(tax, "RateApplicablePercent", rate_text(group.rate))  # BT-119
-    terms_text = payment_terms_text(snapshot) if snapshot.kind == "invoice" else ""
-    if terms_text or (snapshot.kind == "invoice" and snapshot.due_date):
+    terms_text = payment_terms_text(snapshot) if invoice else ""
+    due = first_due_date(snapshot) if invoice else None
+    if terms_text or due:
         terms = b.ram(settlement, "SpecifiedTradePaymentTerms")
         if terms_text:
             b.ram(terms, "Description", terms_text)  # BT-20
-        if snapshot.kind == "invoice" and snapshot.due_date:
-            b.date(terms, "DueDateDateTime", snapshot.due_date)  # BT-9
+        if due:
+            b.date(terms, "DueDateDateTime", due)  # BT-9: the first amount's due date
     totals = snapshot.totals
     summation = b.ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")  # BG-22
     b.amount(summation, "LineTotalAmount", totals.net)  # BT-106
     b.amount(summation, "TaxBasisTotalAmount", totals.net)  # BT-109
     b.amount(summation, "TaxTotalAmount", totals.tax, currency=True)  # BT-110
+    if totals.rounding:
+        b.amount(summation, "RoundingAmount", totals.rounding)  # BT-114
     b.amount(summation, "GrandTotalAmount", totals.gross)  # BT-112
     b.amount(summation, "TotalPrepaidAmount", totals.prepaid)  # BT-113
     b.amount(summation, "DuePayableAmount", totals.amount_due)  # BT-115
@@ -282,14 +288,21 @@ def facturx_xml_check(xml: bytes) -> None:
 
 
 def render_facturx(snapshot: InvoiceSnapshot) -> bytes:
-    """The Factur-X EN 16931 PDF/A-3: the rendered PDF with factur-x.xml embedded."""
+    """The Factur-X EN 16931 PDF/A-3: the rendered PDF with factur-x.xml embedded, its Info
+    dictionary and XMP made to agree (pdfa.pdfa_metadata_set)."""
+    problems = seller_rules_check(snapshot)
+    if problems:
+        raise InvalidEInvoice("EN 16931 rules: " + "; ".join(problems))
     xml = facturx_xml(snapshot)
     facturx_xml_check(xml)
     pdf = pdfa_output_intent_add(render_pdf(snapshot))
     title = f"{TITLES[snapshot.kind]} {snapshot.number}"
-    return facturx.generate_from_binary(
+    metadata = {"author": snapshot.seller.name, "keywords": "Factur-X, Invoice",
+                "title": title, "subject": f"{title} to {snapshot.buyer.name}"}
+    wrapped = facturx.generate_from_binary(
         pdf, xml, flavor="factur-x", level="en16931", check_xsd=False,
-        pdf_metadata={"author": snapshot.seller.name, "keywords": "Factur-X, Invoice",
-                      "title": title, "subject": f"{title} to {snapshot.buyer.name}"},
-        lang=snapshot.language.replace("_", "-"),
+        pdf_metadata=metadata, lang=snapshot.language.replace("_", "-"),
     )
+    return pdfa_metadata_set(wrapped, title=title, author=snapshot.seller.name,
+                             subject=metadata["subject"], keywords=metadata["keywords"],
+                             created=snapshot.issue_date)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -46,8 +47,13 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, Party
 
+from .codes import payment_next
 from .formatting import (address_lines, amount_text, date_text, grouped, money_text,
                          percent_text, quantity_text)
 
@@ -67,20 +73,36 @@ MUTED = colors.Color(0.42, 0.42, 0.46)
 RULE = colors.Color(0.80, 0.80, 0.83)
 SHADE = colors.Color(0.95, 0.95, 0.96)
 
-TITLES = {"invoice": "Invoice", "credit_note": "Credit note"}
+TITLES = {"invoice": "Invoice", "credit_note": "Credit note"}  # metadata (untranslated, as the XML)
+TITLES_SHOWN = {"invoice": gettext_lazy("Invoice"), "credit_note": gettext_lazy("Credit note")}
 
-# UNCL5305 duty/tax/fee category codes as a reader knows them.
+# UNCL5305 duty/tax/fee categories as a reader knows them. "S" is every taxed rate, standard or
+# reduced: the row prints the rate beside it, never the word "standard".
 TAX_CATEGORY_NAMES = {
-    "S": "Standard rate",
-    "Z": "Zero rated",
-    "E": "Exempt",
-    "AE": "Reverse charge",
-    "K": "Intra-community supply",
-    "G": "Export outside the EU",
-    "O": "Not subject to VAT",
-    "L": "Canary Islands IGIC",
-    "M": "Ceuta and Melilla IPSI",
+    "S": pgettext_lazy("vat category", "Taxable"),
+    "Z": pgettext_lazy("vat category", "Zero rated"),
+    "E": pgettext_lazy("vat category", "Exempt"),
+    "AE": pgettext_lazy("vat category", "Reverse charge"),
+    "K": pgettext_lazy("vat category", "Intra-Community supply"),
+    "G": pgettext_lazy("vat category", "Export outside the EU"),
+    "O": pgettext_lazy("vat category", "Not subject to VAT"),
+    "L": pgettext_lazy("vat category", "Canary Islands IGIC"),
+    "M": pgettext_lazy("vat category", "Ceuta and Melilla IPSI"),
 }
+# The legal notice an invoice must carry for these categories (Directive 2006/112/EC art. 226).
+LEGAL_NOTICES = {
+    "AE": gettext_lazy("Reverse charge: VAT to be accounted for by the recipient "
+                       "(Article 196, Directive 2006/112/EC)."),
+    "K": gettext_lazy("Exempt intra-Community supply of goods (Article 138, Directive 2006/112/EC)."),
+    "G": gettext_lazy("Export outside the EU, exempt from VAT (Article 146, Directive 2006/112/EC)."),
+    "O": gettext_lazy("Not subject to VAT."),
+}
+
+
+def django_language(language: str) -> str:
+    """The Django translation of a snapshot's babel locale: "de_DE" → "de", "pt_BR" → "pt-br"."""
+    code = (language or "en").replace("_", "-").lower()
+    return code.split("-")[0]
 
 # Characters babel or a merchant may produce that the embedded font has no glyph for.
 _SUBSTITUTES = {
@@ -157,7 +179,26 @@ def _style(commands: list) -> TableStyle:
 
 
 def _p(text: str, style: str = "base") -> Paragraph:
-    return Paragraph(_markup(text), _styles()[style])
+    return Paragraph(_markup(str(text)), _styles()[style])
+
+
+_PART_LABELS = (
+    (re.compile(r"^Instalment (\d+) of (\d+) \((.+)\)$"),
+     lambda m: _("Instalment %(n)s of %(count)s (%(share)s)") % {"n": m[1], "count": m[2], "share": m[3]}),
+    (re.compile(r"^Deposit \((.+)\)$"), lambda m: _("Deposit (%(share)s)") % {"share": m[1]}),
+    (re.compile(r"^Balance \((.+)\)$"), lambda m: _("Balance (%(share)s)") % {"share": m[1]}),
+    (re.compile(r"^Balance$"), lambda m: _("Balance")),
+    (re.compile(r"^Payment in full$"), lambda m: _("Payment in full")),
+)
+
+
+def part_label(label: str) -> str:
+    """A schedule part's label (the terms engine writes English) in the document's language."""
+    for pattern, translate in _PART_LABELS:
+        match = pattern.match(label)
+        if match:
+            return translate(match)
+    return label
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,8 +206,8 @@ def _p(text: str, style: str = "base") -> Paragraph:
 
 
 def _numbered_canvas_class(snapshot: InvoiceSnapshot):
-    footer = _footer_text(snapshot.seller, snapshot.language)
-    running = f"{TITLES[snapshot.kind]} {snapshot.number}"
+    footer = _footer_text(snapshot.seller, snapshot.language, snapshot.footer)
+    running = f"{TITLES_SHOWN[snapshot.kind]} {snapshot.number}"
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -195,7 +236,8 @@ def _numbered_canvas_class(snapshot: InvoiceSnapshot):
             self.setFont(FONT, 7)
             for offset, text in enumerate(footer):
                 self.drawString(MARGIN_X, (11 - 3.2 * offset) * mm, printable(text))
-            self.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm, f"Page {page} of {pages}")
+            self.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm,
+                                 printable(_("Page %(page)s of %(pages)s") % {"page": page, "pages": pages}))
             if page > 1:
                 self.drawString(MARGIN_X, PAGE_HEIGHT - 10 * mm, printable(running))
             self.restoreState()
@@ -203,12 +245,15 @@ def _numbered_canvas_class(snapshot: InvoiceSnapshot):
     return NumberedCanvas
 
 
-def _footer_text(seller: Party, language: str) -> list[str]:
-    """Two lines: who the seller is and where; its tax and register identifiers."""
+def _footer_text(seller: Party, language: str, extra: str = "") -> list[str]:
+    """Who the seller is and where; its tax and register identifiers; the seller's own footer
+    text (one line)."""
     first = " · ".join(p for p in (seller.name, ", ".join(_address_lines(seller, language))) if p)
     second = " · ".join(p for p in (f"{_tax_id_label(seller)} {seller.tax_id}" if seller.tax_id
+                                    else "", f"{_('Tax number')} {seller.tax_number}" if seller.tax_number
                                     else "", seller.registration_id) if p)
-    return [line for line in (first, second) if line]
+    third = " ".join(extra.split())[:180]
+    return [line for line in (first, second, third) if line]
 
 
 def _address_lines(party: Party, language: str) -> list[str]:
@@ -221,7 +266,7 @@ def _address_lines(party: Party, language: str) -> list[str]:
 
 
 def _tax_id_label(party: Party) -> str:
-    return "VAT ID" if party.tax_id_scheme.upper() == "VAT" else party.tax_id_scheme
+    return _("VAT ID") if party.tax_id_scheme.upper() == "VAT" else party.tax_id_scheme
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,14 +294,12 @@ class _LogoPlaceholder(Flowable):
 def _party_lines(party: Party, language: str, *, buyer: bool) -> list[str]:
     lines = []
     if party.contact_name and buyer:
-        lines.append(f"Attn. {party.contact_name}")
+        lines.append(_("Attn. %(name)s") % {"name": party.contact_name})
     lines.extend(_address_lines(party, language))
     if party.tax_id:
         lines.append(f"{_tax_id_label(party)}: {party.tax_id}")
     if party.registration_id and buyer:
-        lines.append(f"Registration: {party.registration_id}")
-    if buyer and party.erp_customer_number:
-        lines.append(f"Customer no.: {party.erp_customer_number}")
+        lines.append(_("Registration: %(id)s") % {"id": party.registration_id})
     if not buyer:
         lines.extend(x for x in (party.email, party.phone) if x)
     return lines
@@ -267,7 +310,7 @@ def _header(snapshot: InvoiceSnapshot) -> list:
     seller_block = [_LogoPlaceholder(seller.name), Spacer(1, 3 * mm), _p(seller.name, "bold")]
     seller_block += [_p(line, "small") for line in _party_lines(seller, snapshot.language,
                                                                  buyer=False)]
-    title_block = [_p(TITLES[snapshot.kind], "title"), _p(snapshot.number, "number")]
+    title_block = [_p(str(TITLES_SHOWN[snapshot.kind]), "title"), _p(snapshot.number, "number")]
     table = Table([[seller_block, title_block]], colWidths=[CONTENT_WIDTH * 0.6,
                                                              CONTENT_WIDTH * 0.4])
     table.setStyle(_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -279,35 +322,37 @@ def _header(snapshot: InvoiceSnapshot) -> list:
 def _facts(snapshot: InvoiceSnapshot) -> list[tuple[str, str]]:
     lang = snapshot.language
     is_credit = snapshot.kind == "credit_note"
-    facts = [("Credit note number" if is_credit else "Invoice number", snapshot.number),
-             ("Issue date", date_text(snapshot.issue_date, lang))]
+    facts = [(_("Credit note number") if is_credit else _("Invoice number"), snapshot.number),
+             (_("Issue date"), date_text(snapshot.issue_date, lang))]
     if is_credit:
-        facts.append(("Credits invoice", snapshot.credited_invoice_number))
+        facts.append((_("Credits invoice"), snapshot.credited_invoice_number))
         if snapshot.credited_invoice_date:
-            facts.append(("Invoice date", date_text(snapshot.credited_invoice_date, lang)))
+            facts.append((_("Invoice date"), date_text(snapshot.credited_invoice_date, lang)))
     else:
-        facts.append(("Due date", date_text(snapshot.due_date, lang) if snapshot.due_date
-                      else "On fulfilment"))
+        nxt = payment_next(snapshot)
+        several = len([p for p in snapshot.schedule if p.amount > 0]) > 1
+        due = nxt.due_date if nxt is not None else snapshot.due_date
+        facts.append((_("First due date") if several else _("Due date"),
+                      date_text(due, lang) if due else _("On fulfilment")))
     if snapshot.delivery_date:
-        facts.append(("Delivery date", date_text(snapshot.delivery_date, lang)))
+        facts.append((_("Delivery date"), date_text(snapshot.delivery_date, lang)))
     if snapshot.po_number:
-        facts.append(("PO number", snapshot.po_number))
+        facts.append((_("PO number"), snapshot.po_number))
     if snapshot.order_number:
-        facts.append(("Order number", snapshot.order_number))
+        facts.append((_("Order number"), snapshot.order_number))
     if snapshot.buyer.erp_customer_number:
-        facts.append(("Customer number", snapshot.buyer.erp_customer_number))
+        facts.append((_("Customer number"), snapshot.buyer.erp_customer_number))
     if not is_credit and snapshot.terms_label:
-        facts.append(("Terms", snapshot.terms_label))
+        facts.append((_("Terms"), snapshot.terms_label))
     return facts
 
 
 def _parties_and_facts(snapshot: InvoiceSnapshot) -> list:
     buyer = snapshot.buyer
-    buyer_block = [_p("Bill to", "label"), _p(buyer.name, "party_name")]
-    buyer_block += [_p(line) for line in _party_lines(buyer, snapshot.language, buyer=True)
-                    if not line.startswith("Customer no.")]
+    buyer_block = [_p(_("Bill to"), "label"), _p(buyer.name, "party_name")]
+    buyer_block += [_p(line) for line in _party_lines(buyer, snapshot.language, buyer=True)]
     facts = Table([[_p(label, "label"), _p(value)] for label, value in _facts(snapshot)],
-                  colWidths=[30 * mm, CONTENT_WIDTH * 0.45 - 30 * mm])
+                  colWidths=[38 * mm, CONTENT_WIDTH * 0.45 - 38 * mm])
     facts.setStyle(_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0.6),
@@ -324,12 +369,13 @@ _LINE_WIDTHS = [10 * mm, 64 * mm, 27 * mm, 13 * mm, 22 * mm, 14 * mm, 24 * mm]
 
 def _tax_word(snapshot: InvoiceSnapshot) -> str:
     """"VAT" where the seller is VAT-registered, else "Tax" (US sales tax, JP consumption tax)."""
-    return "VAT" if snapshot.seller.tax_id_scheme.upper() == "VAT" else "Tax"
+    return _("VAT") if snapshot.seller.tax_id_scheme.upper() == "VAT" else _("Tax")
 
 
 def _lines_table(snapshot: InvoiceSnapshot) -> list:
     lang, cur = snapshot.language, snapshot.currency
-    header = ["Pos", "Description", "SKU", "Qty", "Unit price", f"{_tax_word(snapshot)} %", "Net"]
+    header = [_("Pos"), _("Description"), _("SKU"), _("Qty"), _("Unit price"), f"{_tax_word(snapshot)} %",
+              _("Net")]
     rows: list[list] = [header]
     for line in snapshot.lines:
         rows.append([
@@ -356,21 +402,25 @@ def _lines_table(snapshot: InvoiceSnapshot) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    return [_p(f"All amounts in {cur}", "small"), Spacer(1, 1.5 * mm), table, Spacer(1, 5 * mm)]
+    return [_p(_("All amounts in %(currency)s") % {"currency": cur}, "small"), Spacer(1, 1.5 * mm), table,
+            Spacer(1, 5 * mm)]
 
 
 def _tax_and_totals(snapshot: InvoiceSnapshot) -> list:
     lang, cur = snapshot.language, snapshot.currency
-    tax_rows: list[list] = [[_tax_word(snapshot), "Rate", "Taxable", "Tax"]]
+    tax_rows: list[list] = [[_tax_word(snapshot), _("Rate"), _("Taxable"), _("Tax")]]
     reasons = []
     for group in snapshot.tax_breakdown:
-        tax_rows.append([TAX_CATEGORY_NAMES.get(group.category, group.category),
+        name = str(TAX_CATEGORY_NAMES.get(group.category, group.category))
+        tax_rows.append([f"{group.category} · {name}",
                          percent_text(group.rate, lang), amount_text(group.taxable, cur, lang),
                          amount_text(group.tax, cur, lang)])
-        if group.exemption_reason:
-            reasons.append(group.exemption_reason)
+        notice = LEGAL_NOTICES.get(group.category)
+        text = str(notice) if notice is not None else group.exemption_reason if group.category == "E" else ""
+        if text and text not in reasons:
+            reasons.append(text)
     tax_table = Table([[printable(c) for c in row] for row in tax_rows],
-                      colWidths=[30 * mm, 14 * mm, 22 * mm, 20 * mm])
+                      colWidths=[38 * mm, 14 * mm, 24 * mm, 20 * mm])
     tax_table.setStyle(_style([
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7.5),
         ("FONT", (0, 1), (-1, -1), FONT, 7.5),
@@ -381,19 +431,21 @@ def _tax_and_totals(snapshot: InvoiceSnapshot) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]))
-    left = [tax_table] + [_p(reason, "small") for reason in reasons]
+    left = [tax_table] + [_p(reason, "bold") for reason in reasons]
 
     totals = snapshot.totals
     is_credit = snapshot.kind == "credit_note"
-    tax_label = "Total VAT" if _tax_word(snapshot) == "VAT" else "Total tax"
-    total_rows = [("Total net", totals.net), (tax_label, totals.tax)]
+    tax_label = _("Total VAT") if snapshot.seller.tax_id_scheme.upper() == "VAT" else _("Total tax")
+    total_rows = [(_("Total net"), totals.net), (tax_label, totals.tax)]
     if is_credit:
-        total_rows.append(("Total credited", totals.gross))
+        total_rows.append((_("Total credited"), totals.gross))
     else:
-        total_rows.append(("Total gross", totals.gross))
+        total_rows.append((_("Total gross"), totals.gross))
         if totals.prepaid:
-            total_rows.append(("Prepaid", -totals.prepaid))
-        total_rows.append(("Amount due", totals.amount_due))
+            total_rows.append((_("Prepaid"), -totals.prepaid))
+        if totals.rounding:
+            total_rows.append((_("Rounding"), totals.rounding))
+        total_rows.append((_("Amount due"), totals.amount_due))
     totals_table = Table([[printable(label), printable(money_text(value, cur, lang))]
                           for label, value in total_rows],
                          colWidths=[30 * mm, 34 * mm])
@@ -414,31 +466,46 @@ def _tax_and_totals(snapshot: InvoiceSnapshot) -> list:
     return [KeepTogether([table]), Spacer(1, 6 * mm)]
 
 
+def _when(due, lang) -> str:
+    return date_text(due, lang) if due else str(_("on fulfilment"))
+
+
 def _payment(snapshot: InvoiceSnapshot) -> list:
     lang, cur = snapshot.language, snapshot.currency
-    flow: list = [_p("Payment", "heading")]
+    flow: list = [_p(_("Payment"), "heading")]
     if snapshot.terms_label:
-        flow.append(_p(f"Terms: {snapshot.terms_label}"))
+        flow.append(_p(_("Terms: %(terms)s") % {"terms": snapshot.terms_label}))
     due = snapshot.totals.amount_due
-    if snapshot.discount is not None:
-        discount = snapshot.discount
-        flow.append(_p(
-            f"Pay {money_text(due - discount.amount, cur, lang)} by "
-            f"{date_text(discount.deadline, lang)} "
-            f"({percent_text(discount.percent, lang)} early-payment discount of "
-            f"{money_text(discount.amount, cur, lang)})", "bold"))
-        if snapshot.due_date:
-            flow.append(_p(f"Otherwise pay {money_text(due, cur, lang)} by "
-                           f"{date_text(snapshot.due_date, lang)}"))
-    elif len(snapshot.schedule) <= 1 and snapshot.due_date:
-        flow.append(_p(f"Pay {money_text(due, cur, lang)} by {date_text(snapshot.due_date, lang)}",
-                       "bold"))
+    nxt = payment_next(snapshot)
+    parts = [p for p in snapshot.schedule if p.amount > 0]
+    discount = snapshot.discount
+    offer = None
+    if discount is not None:
+        offer = _("%(percent)s early-payment discount of %(amount)s") % {
+            "percent": percent_text(discount.percent, lang), "amount": money_text(discount.amount, cur, lang)}
+    if nxt is not None and len(parts) > 1:
+        flow.append(_p(_("Next payment: %(amount)s by %(date)s (%(part)s)") % {
+            "amount": money_text(nxt.amount, cur, lang), "date": _when(nxt.due_date, lang),
+            "part": part_label(nxt.label)}, "bold"))
+        if offer:
+            flow.append(_p(_("Or pay %(amount)s in full by %(date)s (%(offer)s)") % {
+                "amount": money_text(due - discount.amount, cur, lang),
+                "date": date_text(discount.deadline, lang), "offer": offer}))
+    elif nxt is not None:
+        if offer:
+            flow.append(_p(_("Pay %(amount)s by %(date)s (%(offer)s)") % {
+                "amount": money_text(due - discount.amount, cur, lang),
+                "date": date_text(discount.deadline, lang), "offer": offer}, "bold"))
+            flow.append(_p(_("Otherwise pay %(amount)s by %(date)s") % {
+                "amount": money_text(nxt.amount, cur, lang), "date": _when(nxt.due_date, lang)}))
+        else:
+            flow.append(_p(_("Pay %(amount)s by %(date)s") % {
+                "amount": money_text(nxt.amount, cur, lang), "date": _when(nxt.due_date, lang)}, "bold"))
     if len(snapshot.schedule) > 1:
-        rows = [["Instalment", "Due date", "Amount"]]
+        rows = [[_("Instalment"), _("Due date"), _("Amount")]]
         for part in snapshot.schedule:
-            rows.append([part.label, date_text(part.due_date, lang) if part.due_date
-                         else "On fulfilment", money_text(part.amount, cur, lang)])
-        schedule = Table([[printable(c) for c in row] for row in rows],
+            rows.append([part_label(part.label), _when(part.due_date, lang), money_text(part.amount, cur, lang)])
+        schedule = Table([[printable(str(c)) for c in row] for row in rows],
                          colWidths=[70 * mm, 40 * mm, 34 * mm], hAlign="LEFT")
         schedule.setStyle(_style([
             ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
@@ -448,7 +515,7 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
             ("ALIGN", (2, 0), (2, -1), "RIGHT"),
             ("LEFTPADDING", (0, 0), (0, -1), 0),
         ]))
-        flow += [Spacer(1, 2 * mm), _p("Payment schedule", "bold"), schedule]
+        flow += [Spacer(1, 2 * mm), _p(_("Payment schedule"), "bold"), schedule]
     flow.append(Spacer(1, 3 * mm))
     remittance = _remittance_box(snapshot)
     if remittance is not None:
@@ -457,34 +524,55 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
 
 
 def _remittance_box(snapshot: InvoiceSnapshot):
+    """The bank details and the amount to pay next (with its date), the RF reference, the EPC QR
+    for a SEPA account; without any account for the currency, whom to ask."""
     r = snapshot.remittance
-    if not (r.iban or r.payment_reference or r.epc_qr_payload):
+    nxt = payment_next(snapshot)
+    if nxt is None:
         return None
     lang, cur = snapshot.language, snapshot.currency
-    rows = [("Account holder", r.account_holder or snapshot.seller.name)]
+    reference = grouped(r.payment_reference) if r.payment_reference else snapshot.number
+    if not (r.iban or r.account_number):
+        contact = snapshot.seller.email or snapshot.seller.phone
+        text = [_p(_("Payment instructions"), "bold"), Spacer(1, 1.5 * mm),
+                _p(_("Please contact %(contact)s for payment instructions and quote %(reference)s.") % {
+                    "contact": contact or snapshot.seller.name, "reference": reference})]
+        box = Table([[text]], colWidths=[CONTENT_WIDTH - 8 * mm])
+        box.setStyle(_style([("BOX", (0, 0), (-1, -1), 0.75, INK),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                             ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)]))
+        return box
+    rows = [(_("Account holder"), r.account_holder or snapshot.seller.name)]
     if r.bank_name:
-        rows.append(("Bank", r.bank_name))
+        rows.append((_("Bank"), r.bank_name))
     if r.iban:
         rows.append(("IBAN", grouped(r.iban)))
     if r.bic:
         rows.append(("BIC", r.bic))
-    rows.append(("Amount", money_text(snapshot.totals.amount_due, cur, lang)))
-    rows.append(("Payment reference", grouped(r.payment_reference) if r.payment_reference
-                 else snapshot.number))
-    text = [_p("Please pay by bank transfer", "bold"), Spacer(1, 1.5 * mm)]
-    details = Table([[_p(label, "label"), _p(value, "bold" if label == "Payment reference"
-                                                 else "base")] for label, value in rows],
-                    colWidths=[32 * mm, 74 * mm], hAlign="LEFT")
+    if r.account_number and not r.iban:
+        rows.append((_("Account number"), r.account_number))
+    if r.bank_code:
+        rows.append((r.bank_code_label or _("Bank code"), r.bank_code))
+    if r.account_number and r.iban:
+        rows.append((_("Account number"), r.account_number))
+    rows.append((_("Amount"), money_text(nxt.amount, cur, lang)))
+    rows.append((_("Due"), _when(nxt.due_date, lang)))
+    rows.append((_("Payment reference"), reference))
+    text = [_p(_("Please pay by bank transfer"), "bold"), Spacer(1, 1.5 * mm)]
+    details = Table([[_p(str(label), "label"), _p(value, "bold" if label == _("Payment reference")
+                                                  else "base")] for label, value in rows],
+                    colWidths=[38 * mm, 70 * mm], hAlign="LEFT")
     details.setStyle(_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("TOPPADDING", (0, 0), (-1, -1), 0.8),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8)]))
     text += [details, Spacer(1, 1.5 * mm),
-             _p("Quote the payment reference exactly so your payment is matched automatically.",
+             _p(_("Quote the payment reference exactly so your payment is matched automatically."),
                 "small")]
     cells = [text]
     widths = [CONTENT_WIDTH - 8 * mm]
     if r.epc_qr_payload:
-        cells.append([EpcQrCode(r.epc_qr_payload), _p("Scan to pay (SEPA)", "small")])
+        cells.append([EpcQrCode(r.epc_qr_payload), _p(_("Scan to pay (SEPA)"), "small")])
         widths = [CONTENT_WIDTH - 8 * mm - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm]
     box = Table([cells], colWidths=widths)
     box.setStyle(_style([("BOX", (0, 0), (-1, -1), 0.75, INK),
@@ -518,7 +606,13 @@ class EpcQrCode(Flowable):
 
 
 def render_pdf(snapshot: InvoiceSnapshot) -> bytes:
-    """The invoice or credit note as an A4 PDF (fonts embedded, ready to wrap as PDF/A-3)."""
+    """The invoice or credit note as an A4 PDF (fonts embedded, ready to wrap as PDF/A-3), its
+    labels in the snapshot's language (Django's translation catalogues, invoicing/locale)."""
+    with translation.override(django_language(snapshot.language)):
+        return _render_pdf(snapshot)
+
+
+def _render_pdf(snapshot: InvoiceSnapshot) -> bytes:
     fonts_register()
     out = io.BytesIO()
     title = f"{TITLES[snapshot.kind]} {snapshot.number}"

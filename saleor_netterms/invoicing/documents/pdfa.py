@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date, datetime, timezone
 from functools import lru_cache
+
+import pikepdf
 
 from PIL import ImageCms
 from pypdf import PdfWriter
@@ -53,3 +56,42 @@ def pdfa_output_intent_add(pdf: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+PRODUCER = "saleor-netterms (ReportLab, factur-x, pikepdf)"
+
+
+def _pdf_date(value: datetime) -> str:
+    return value.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def pdfa_metadata_set(pdf: bytes, *, title: str, author: str, subject: str, keywords: str,
+                      created: date) -> bytes:
+    """Make the Info dictionary and the XMP packet say the same (ISO 19005-3 §6.6.2.3.1 requires
+    every Info entry to be equivalent to its XMP property): Title = dc:title, Author = dc:creator,
+    Subject = dc:description, Keywords = pdf:Keywords, Producer = pdf:Producer, Creator =
+    xmp:CreatorTool, CreationDate = xmp:CreateDate, ModDate = xmp:ModifyDate. The dates are the
+    issue date at 00:00 UTC, so the same snapshot gives the same document. The PDF/A
+    identification and the Factur-X extension schema that factur-x wrote are kept."""
+    stamp = datetime(created.year, created.month, created.day, tzinfo=timezone.utc)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        info = {"/Title": title, "/Author": author, "/Subject": subject, "/Keywords": keywords,
+                "/Producer": PRODUCER, "/Creator": "saleor-netterms",
+                "/CreationDate": _pdf_date(stamp), "/ModDate": _pdf_date(stamp)}
+        with document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:title"] = title
+            meta["dc:creator"] = [author]
+            meta["dc:description"] = subject
+            meta["pdf:Keywords"] = keywords
+            meta["pdf:Producer"] = PRODUCER
+            meta["xmp:CreatorTool"] = "saleor-netterms"
+            meta["xmp:CreateDate"] = stamp.isoformat()
+            meta["xmp:ModifyDate"] = stamp.isoformat()
+            meta["xmp:MetadataDate"] = stamp.isoformat()
+        for key, value in info.items():
+            document.docinfo[key] = value
+        if "/Trapped" in document.docinfo:  # ReportLab's; XMP has no pdf:Trapped to match it
+            del document.docinfo["/Trapped"]
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+        return out.getvalue()

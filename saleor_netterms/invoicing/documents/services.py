@@ -1,9 +1,17 @@
-"""Render a snapshot in one of the document formats (pure: no database, no I/O)."""
+"""Render a snapshot in one of the document formats (pure: no database, no I/O).
+
+Never silent, never stuck: an e-invoice that cannot be produced (the official rules refuse the
+data, e.g. a buyer without any electronic address for Peppol) never stops the human-readable
+document. `einvoice_problem` names the reason (stored on the invoice at issue, shown on the
+invoice page and the overview); the e-mail then carries the plain PDF; the Factur-X link serves
+the plain PDF; the UBL link answers 409 E_INVOICE_UNAVAILABLE with the reason.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot
 
 
@@ -12,6 +20,15 @@ class RenderedDocument:
     content: bytes
     content_type: str
     filename: str
+    note: str = ""   # why this is not the format asked for (Factur-X → plain PDF)
+
+
+class EInvoiceUnavailable(NetTermsError):
+    code = "E_INVOICE_UNAVAILABLE"
+    http_status = 409
+    buyer_message = ("The electronic invoice (XML) is not available for this document; the PDF is. "
+                     "Ask the merchant for details.")
+    merchant_message = "The e-invoice could not be produced from this invoice's data."
 
 
 def _file_stem(number: str) -> str:
@@ -19,21 +36,64 @@ def _file_stem(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", number).strip("._") or "document"
 
 
+def einvoice_problem(snapshot: InvoiceSnapshot) -> str:
+    """"" when both e-invoices (Peppol UBL, Factur-X CII) can be produced, else the reason
+    (rule ids and what is missing), as the XSD and business-rule checks report it."""
+    from .codes import seller_rules_check
+    from .facturx import InvalidEInvoice, facturx_xml, facturx_xml_check
+    from .ubl import render_ubl
+
+    problems = []
+    try:
+        render_ubl(snapshot)  # its XSD, its rules and seller_rules_check
+    except InvalidEInvoice as error:
+        problems.append(error.log_message)
+    try:
+        facturx_xml_check(facturx_xml(snapshot))
+    except InvalidEInvoice as error:
+        problems.append(error.log_message)
+    if not problems and seller_rules_check(snapshot):
+        problems.append("EN 16931 rules: " + "; ".join(seller_rules_check(snapshot)))
+    return "; ".join(problems)[:1000]
+
+
 def document_render(snapshot: InvoiceSnapshot, fmt: str) -> RenderedDocument:
-    """`fmt`: "pdf" (plain PDF), "facturx" (PDF/A-3 with factur-x.xml) or "ubl" (Peppol XML)."""
+    """`fmt`: "pdf" (plain PDF), "facturx" (PDF/A-3 with factur-x.xml; the plain PDF with a
+    `note` when the e-invoice cannot be produced) or "ubl" (Peppol XML; EInvoiceUnavailable)."""
+    from .facturx import InvalidEInvoice
+
+    stem = _file_stem(snapshot.number)
     if fmt == "pdf":
         from .pdf import render_pdf
 
-        return RenderedDocument(render_pdf(snapshot), "application/pdf",
-                                f"{_file_stem(snapshot.number)}.pdf")
+        return RenderedDocument(render_pdf(snapshot), "application/pdf", f"{stem}.pdf")
     if fmt == "facturx":
         from .facturx import render_facturx
+        from .pdf import render_pdf
 
-        return RenderedDocument(render_facturx(snapshot), "application/pdf",
-                                f"{_file_stem(snapshot.number)}-facturx.pdf")
+        try:
+            return RenderedDocument(render_facturx(snapshot), "application/pdf", f"{stem}-facturx.pdf")
+        except InvalidEInvoice as error:
+            return RenderedDocument(render_pdf(snapshot), "application/pdf", f"{stem}.pdf",
+                                    note=error.log_message)
     if fmt == "ubl":
         from .ubl import render_ubl
 
-        return RenderedDocument(render_ubl(snapshot), "application/xml",
-                                f"{_file_stem(snapshot.number)}.xml")
+        try:
+            return RenderedDocument(render_ubl(snapshot), "application/xml", f"{stem}.xml")
+        except InvalidEInvoice as error:
+            raise EInvoiceUnavailable(error.log_message, merchant_message=(
+                "The e-invoice could not be produced: " + error.log_message)[:500]) from error
     raise ValueError(f"unknown document format {fmt!r}")
+
+
+def documents_for_email(snapshot: InvoiceSnapshot) -> list[RenderedDocument]:
+    """The buyer's attachments: "<number>.pdf" (Factur-X, else plain) and "<number>.xml" (UBL)
+    when it can be produced."""
+    pdf = document_render(snapshot, "facturx")
+    attachments = [RenderedDocument(pdf.content, pdf.content_type, f"{snapshot.number}.pdf", pdf.note)]
+    try:
+        ubl = document_render(snapshot, "ubl")
+    except EInvoiceUnavailable:
+        return attachments
+    return attachments + [RenderedDocument(ubl.content, ubl.content_type, f"{snapshot.number}.xml")]

