@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "saleor_netterms.outbox",
     "saleor_netterms.ledger",
     "saleor_netterms.companies",
+    "saleor_netterms.sellers",
     "saleor_netterms.checkout",
     "saleor_netterms.receivables",
     "saleor_netterms.payments",

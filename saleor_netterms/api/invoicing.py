@@ -272,6 +272,9 @@ class InvoiceType(graphene.ObjectType):
     credit_notes = graphene.List(graphene.NonNull(lambda: InvoiceType), required=True,
                                  description="Credit notes issued against this invoice, oldest first.")
     documents = graphene.Field(InvoiceDocumentsType, required=True)
+    einvoice_problem = graphene.String(required=True, description=(
+        "Why no e-invoice (Peppol UBL / Factur-X) could be produced from this document, as the rules "
+        "report it; \"\" when both were. The buyer got the PDF either way."))
     voided_at = graphene.DateTime()
     void_reason = graphene.String(required=True)
     created_at = graphene.DateTime(required=True)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.saleor import saleor_execute
+from saleor_netterms.invoicing.selectors import einvoice_problems_recent
+from saleor_netterms.sellers.selectors import seller_profile_problems
 from saleor_netterms.saleor_api.errors import SaleorApiError
 from saleor_netterms.saleor_api.jwks import jwks_kids
 from saleor_netterms.saleor_webhooks.selectors import webhook_delivery_stats
@@ -56,5 +58,19 @@ def dashboard_session_build(*, installation: Installation) -> dict:
                         "failed": stats.failed, "notRecorded": stats.not_recorded},
         "channels": channels,
         "channelsError": channels_error,
-        "warnings": channel_warnings(channels or []),
+        "warnings": channel_warnings(channels or []) + seller_warnings(installation=installation),
     }
+
+
+def seller_warnings(*, installation: Installation) -> list[dict]:
+    """The overview warns until the seller profile is complete, and when recent invoices could
+    not be produced as e-invoices (the PDF still went out; the invoice page says why)."""
+    warnings = [{"code": p["code"], "message": p["message"], "href": "/app/seller"}
+                for p in seller_profile_problems(installation=installation)]
+    recent = einvoice_problems_recent(installation=installation, since=timezone.now() - timedelta(days=30))
+    if recent.count:
+        warnings.append({
+            "code": "E_INVOICE_UNAVAILABLE", "href": f"/app/invoices/{recent.latest_id}",
+            "message": (f"{recent.count} invoice(s) of the last 30 days went out as PDF only: no e-invoice could "
+                        f"be produced. Latest, {recent.latest_number}: {recent.latest_problem}")})
+    return warnings

@@ -24,4 +24,5 @@ urlpatterns = [
     page("app/invoices/<int:invoice_id>", "invoice", "invoices", "app-invoice"),
     page("app/terms", "terms", "terms", "app-terms"),
     page("app/reconciliation", "reconciliation", "reconciliation", "app-reconciliation"),
+    page("app/seller", "seller", "seller", "app-seller"),
 ]

@@ -30,6 +30,7 @@ NAV_LINKS = (
     ("policies", "Policies", "/app/policies"),
     ("invoices", "Invoices", "/app/invoices"),
     ("terms", "Payment terms", "/app/terms"),
+    ("seller", "Seller profile", "/app/seller"),
 )
 
 @require_GET

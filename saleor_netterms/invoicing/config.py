@@ -70,5 +70,35 @@ def seller_facts_from_settings():
 
 
 def seller_facts(*, installation):
-    """The seller of `installation`'s documents: its saved seller profile, else the settings."""
-    return seller_facts_from_settings()
+    """The seller of `installation`'s documents: its saved seller profile (sellers app, validated
+    when saved), else the settings."""
+    from saleor_netterms.sellers.selectors import seller_profile_get
+
+    profile = seller_profile_get(installation=installation)
+    return seller_facts_from_profile(profile) if profile is not None else seller_facts_from_settings()
+
+
+def seller_facts_from_profile(profile):
+    from .compose import BankAccount, SellerFacts
+    from .snapshot import Address, Party
+
+    registration = " ".join(p for p in (profile.registration_authority, profile.registration_number) if p)
+    party = Party(
+        name=profile.legal_name, trading_name=profile.trading_name,
+        address=Address(street=profile.street, street2=profile.street2, city=profile.city,
+                        postal_code=profile.postal_code, country_area=profile.country_area, country=profile.country),
+        tax_id=profile.vat_id or profile.tax_number,
+        tax_id_scheme="VAT" if profile.vat_id else (profile.tax_number_label or "TAX"),
+        tax_number=profile.tax_number if profile.vat_id else "",
+        registration_id=registration if not profile.registration_scheme else profile.registration_number,
+        registration_scheme=profile.registration_scheme, identifier=profile.identifier,
+        identifier_scheme=profile.identifier_scheme, email=profile.email, phone=profile.phone,
+        contact_name=profile.contact_name, peppol_id=f"{profile.peppol_scheme}:{profile.peppol_id}")
+    accounts = tuple(BankAccount(currency=a.currency, account_holder=a.account_holder or profile.legal_name,
+                                 bank_name=a.bank_name, iban=a.iban, bic=a.bic, account_number=a.account_number,
+                                 bank_code=a.bank_code, bank_code_label=a.bank_code_label)
+                     for a in profile.bank_accounts.all())
+    return SellerFacts(party=party, accounts=accounts, domestic_zero_category=profile.domestic_zero_category,
+                       exemption_reason=profile.exemption_reason, exemption_code=profile.exemption_code,
+                       supplies_services=profile.supplies_services, footer=profile.footer,
+                       logo_key=profile.logo_sha256)

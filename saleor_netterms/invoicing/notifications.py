@@ -34,6 +34,7 @@ def invoice_email_build(invoice: Invoice) -> EmailMessage:
     """The buyer's e-mail in the invoice's language (Django translations, invoicing/locale),
     with the PDF (Factur-X when the e-invoice can be produced, else the plain PDF: the buyer always
     gets the document) and the Peppol UBL when it can be produced."""
+    from .documents.selectors import snapshot_logo
     from .documents.services import documents_for_email
 
     snapshot = snapshot_from_dict(invoice.snapshot)
@@ -43,7 +44,7 @@ def invoice_email_build(invoice: Invoice) -> EmailMessage:
     with translation.override(django_language(snapshot.language)):
         subject, body = _email_text(invoice, snapshot)
     message = EmailMessage(subject=subject, body=body, from_email=config.email_from() or None, to=[recipient])
-    for attachment in documents_for_email(snapshot):
+    for attachment in documents_for_email(snapshot, snapshot_logo(snapshot)):
         message.attach(attachment.filename, attachment.content, attachment.content_type)
     return message
 

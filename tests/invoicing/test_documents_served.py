@@ -134,3 +134,43 @@ def test_a_saleor_refund_of_an_invoiced_order_issues_a_numbered_credit_note_once
     assert credit_note.number.startswith("CN-")
     assert credit_note.total_gross == Money.of("50.00", "USD").amount
     assert credit_summary(company=acme, currency="USD").receivables == Money.of("130.00", "USD")
+
+
+@pytest.mark.django_db
+def test_links_of_an_invoice_without_e_invoice_data_never_answer_500(client, settings, acme, held_order):
+    # given a seller known by name and country only (a first start): no e-invoice can be produced
+    settings.INVOICE_SELLER = {"name": "Netterms Demo GmbH", "country": "DE"}
+    invoice = invoice_issue_for_order(transaction=held_order(company=acme, amount="180.00"))
+
+    # when
+    ubl = get(client, document_url(invoice, "ubl"))
+    facturx_link = get(client, document_url(invoice, "facturx"))
+    pdf = get(client, document_url(invoice, "pdf"))
+
+    # then: the XML is refused with the reason, the PDF is always there
+    assert ubl.status_code == 409
+    assert ubl.json()["error"]["code"] == "E_INVOICE_UNAVAILABLE"
+    assert (facturx_link.status_code, facturx_link["Content-Type"]) == (200, "application/pdf")
+    assert facturx_link["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
+    assert "PEPPOL-EN16931-R020" in facturx_link["X-E-Invoice-Unavailable"] or \
+        "BR-CO-26" in facturx_link["X-E-Invoice-Unavailable"]
+    assert pdf.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_overview_names_the_cause_of_missing_e_invoices_and_the_incomplete_profile(settings, acme, held_order):
+    # given
+    from saleor_netterms.dashboard.services import seller_warnings
+
+    settings.INVOICE_SELLER = {"name": "Netterms Demo GmbH", "country": "DE"}
+    invoice = invoice_issue_for_order(transaction=held_order(company=acme, amount="180.00"))
+
+    # when
+    warnings = seller_warnings(installation=acme.installation)
+
+    # then
+    assert [(w["code"], w["href"]) for w in warnings] == [
+        ("SELLER_PROFILE_MISSING", "/app/seller"), ("E_INVOICE_UNAVAILABLE", f"/app/invoices/{invoice.pk}")]
+    assert warnings[1]["message"].startswith(
+        f"1 invoice(s) of the last 30 days went out as PDF only: no e-invoice could be produced. Latest, "
+        f"{invoice.number}: UBL rules: PEPPOL-EN16931-R020")

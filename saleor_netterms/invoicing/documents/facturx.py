@@ -287,7 +287,7 @@ def facturx_xml_check(xml: bytes) -> None:
         raise InvalidEInvoice(f"Factur-X XSD: {schema.error_log.last_error}")
 
 
-def render_facturx(snapshot: InvoiceSnapshot) -> bytes:
+def render_facturx(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None = None) -> bytes:
     """The Factur-X EN 16931 PDF/A-3: the rendered PDF with factur-x.xml embedded, its Info
     dictionary and XMP made to agree (pdfa.pdfa_metadata_set)."""
     problems = seller_rules_check(snapshot)
@@ -295,7 +295,7 @@ def render_facturx(snapshot: InvoiceSnapshot) -> bytes:
         raise InvalidEInvoice("EN 16931 rules: " + "; ".join(problems))
     xml = facturx_xml(snapshot)
     facturx_xml_check(xml)
-    pdf = pdfa_output_intent_add(render_pdf(snapshot))
+    pdf = pdfa_output_intent_add(render_pdf(snapshot, logo))
     title = f"{TITLES[snapshot.kind]} {snapshot.number}"
     metadata = {"author": snapshot.seller.name, "keywords": "Factur-X, Invoice",
                 "title": title, "subject": f"{title} to {snapshot.buyer.name}"}

@@ -273,6 +273,34 @@ def _tax_id_label(party: Party) -> str:
 # blocks
 
 
+class _Logo(Flowable):
+    """The seller's logo (PNG or SVG, validated when the seller profile saved it), fitted into a
+    38 × 14 mm box keeping its aspect ratio, left-aligned."""
+
+    def __init__(self, content_type: str, content: bytes, width: float = 38 * mm, height: float = 14 * mm):
+        super().__init__()
+        self.content_type, self.content = content_type, content
+        self.box_width, self.box_height = width, height
+        self.width, self.height = width, height
+
+    def draw(self):
+        if self.content_type == "image/svg+xml":
+            from reportlab.graphics import renderPDF
+            from svglib.svglib import svg2rlg
+
+            drawing = svg2rlg(io.BytesIO(self.content))
+            scale = min(self.box_width / drawing.width, self.box_height / drawing.height)
+            drawing.scale(scale, scale)
+            drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+            renderPDF.draw(drawing, self.canv, 0, self.box_height - drawing.height)
+            return
+        image = ImageReader(io.BytesIO(self.content))
+        width, height = image.getSize()
+        scale = min(self.box_width / width, self.box_height / height)
+        self.canv.drawImage(image, 0, self.box_height - height * scale, width * scale, height * scale,
+                            mask="auto")
+
+
 class _LogoPlaceholder(Flowable):
     """A light box with the seller's initials where a merchant logo will go."""
 
@@ -305,9 +333,10 @@ def _party_lines(party: Party, language: str, *, buyer: bool) -> list[str]:
     return lines
 
 
-def _header(snapshot: InvoiceSnapshot) -> list:
+def _header(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None) -> list:
     seller = snapshot.seller
-    seller_block = [_LogoPlaceholder(seller.name), Spacer(1, 3 * mm), _p(seller.name, "bold")]
+    mark = _Logo(*logo) if logo else _LogoPlaceholder(seller.name)
+    seller_block = [mark, Spacer(1, 3 * mm), _p(seller.name, "bold")]
     seller_block += [_p(line, "small") for line in _party_lines(seller, snapshot.language,
                                                                  buyer=False)]
     title_block = [_p(str(TITLES_SHOWN[snapshot.kind]), "title"), _p(snapshot.number, "number")]
@@ -605,14 +634,15 @@ class EpcQrCode(Flowable):
 # ---------------------------------------------------------------------------------------------
 
 
-def render_pdf(snapshot: InvoiceSnapshot) -> bytes:
+def render_pdf(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None = None) -> bytes:
     """The invoice or credit note as an A4 PDF (fonts embedded, ready to wrap as PDF/A-3), its
-    labels in the snapshot's language (Django's translation catalogues, invoicing/locale)."""
+    labels in the snapshot's language (Django's translation catalogues, invoicing/locale);
+    `logo` = (content type, bytes) of the seller's logo the snapshot names, if any."""
     with translation.override(django_language(snapshot.language)):
-        return _render_pdf(snapshot)
+        return _render_pdf(snapshot, logo)
 
 
-def _render_pdf(snapshot: InvoiceSnapshot) -> bytes:
+def _render_pdf(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None) -> bytes:
     fonts_register()
     out = io.BytesIO()
     title = f"{TITLES[snapshot.kind]} {snapshot.number}"
@@ -626,7 +656,7 @@ def _render_pdf(snapshot: InvoiceSnapshot) -> bytes:
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story: list = []
-    story += _header(snapshot)
+    story += _header(snapshot, logo)
     story += _parties_and_facts(snapshot)
     story += _lines_table(snapshot)
     story += _tax_and_totals(snapshot)

@@ -10,3 +10,11 @@ def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> InvoiceSna
     snapshot = (Invoice.objects.filter(pk=invoice_id, installation_id=installation_id)
                 .values_list("snapshot", flat=True).first())
     return snapshot_from_dict(snapshot) if snapshot else None
+
+
+def snapshot_logo(snapshot: InvoiceSnapshot) -> tuple[str, bytes] | None:
+    """(content type, bytes) of the seller logo the snapshot was issued with, if any."""
+    from saleor_netterms.sellers.selectors import seller_logo_get
+
+    logo = seller_logo_get(sha256=(snapshot.extra or {}).get("logo", ""))
+    return (logo.content_type, bytes(logo.content)) if logo is not None else None

@@ -57,7 +57,7 @@ def einvoice_problem(snapshot: InvoiceSnapshot) -> str:
     return "; ".join(problems)[:1000]
 
 
-def document_render(snapshot: InvoiceSnapshot, fmt: str) -> RenderedDocument:
+def document_render(snapshot: InvoiceSnapshot, fmt: str, logo: tuple[str, bytes] | None = None) -> RenderedDocument:
     """`fmt`: "pdf" (plain PDF), "facturx" (PDF/A-3 with factur-x.xml; the plain PDF with a
     `note` when the e-invoice cannot be produced) or "ubl" (Peppol XML; EInvoiceUnavailable)."""
     from .facturx import InvalidEInvoice
@@ -66,15 +66,15 @@ def document_render(snapshot: InvoiceSnapshot, fmt: str) -> RenderedDocument:
     if fmt == "pdf":
         from .pdf import render_pdf
 
-        return RenderedDocument(render_pdf(snapshot), "application/pdf", f"{stem}.pdf")
+        return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf")
     if fmt == "facturx":
         from .facturx import render_facturx
         from .pdf import render_pdf
 
         try:
-            return RenderedDocument(render_facturx(snapshot), "application/pdf", f"{stem}-facturx.pdf")
+            return RenderedDocument(render_facturx(snapshot, logo), "application/pdf", f"{stem}-facturx.pdf")
         except InvalidEInvoice as error:
-            return RenderedDocument(render_pdf(snapshot), "application/pdf", f"{stem}.pdf",
+            return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf",
                                     note=error.log_message)
     if fmt == "ubl":
         from .ubl import render_ubl
@@ -87,10 +87,11 @@ def document_render(snapshot: InvoiceSnapshot, fmt: str) -> RenderedDocument:
     raise ValueError(f"unknown document format {fmt!r}")
 
 
-def documents_for_email(snapshot: InvoiceSnapshot) -> list[RenderedDocument]:
+def documents_for_email(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None = None
+                        ) -> list[RenderedDocument]:
     """The buyer's attachments: "<number>.pdf" (Factur-X, else plain) and "<number>.xml" (UBL)
     when it can be produced."""
-    pdf = document_render(snapshot, "facturx")
+    pdf = document_render(snapshot, "facturx", logo)
     attachments = [RenderedDocument(pdf.content, pdf.content_type, f"{snapshot.number}.pdf", pdf.note)]
     try:
         ubl = document_render(snapshot, "ubl")

@@ -46,7 +46,7 @@ def document_get(request, token: str):
         if snapshot is None:
             raise DocumentNotFound(f"invoice {ref.invoice_id} of installation "
                                    f"{ref.installation_id}")
-        document = document_render(snapshot, ref.fmt)
+        document = document_render(snapshot, ref.fmt, selectors.snapshot_logo(snapshot))
     except NetTermsError as error:
         return _error(error)
     except Exception:  # noqa: BLE001 - a document link never answers 500

@@ -40,6 +40,14 @@
       div.className = "nt-banner is-warning";
       div.setAttribute("role", "alert");
       div.textContent = warning.message;
+      if (warning.href) {
+        var link = document.createElement("a");
+        link.className = "nt-link";
+        link.href = NT.href ? NT.href(warning.href) : warning.href;
+        link.textContent = warning.code === "E_INVOICE_UNAVAILABLE" ? " Open the invoice" : " Open the seller profile";
+        div.appendChild(document.createTextNode(" "));
+        div.appendChild(link);
+      }
       warnings.appendChild(div);
     });
 

@@ -16,7 +16,7 @@
     "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidedAt voidReason\n" +
     "    termsLabel language note deliveryDate createdAt\n" +
     "    totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
-    "    company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl }\n" +
+    "    company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl } einvoiceProblem\n" +
     "    seller { " + PARTY + " } buyer { " + PARTY + " }\n" +
     "    lines { position description sku quantity unitCode unitNet { " + M + " } net { " + M + " } taxCategory taxRate\n" +
     "      tax { " + M + " } gross { " + M + " } }\n" +
@@ -64,6 +64,11 @@
     ]);
 
     ui.clear(document.getElementById("nt-invoice-documents")).appendChild(inv.documentLinks(invoice));
+    var einvoice = document.getElementById("nt-einvoice-problem");
+    einvoice.hidden = !invoice.einvoiceProblem;
+    einvoice.textContent = invoice.einvoiceProblem ? "No e-invoice could be produced for this document; the buyer " +
+      "received the PDF. The rules report: " + invoice.einvoiceProblem + " Complete the seller profile (Seller profile) " +
+      "and the company's details; documents issued from then on carry the e-invoice." : "";
     var totals = ui.clear(document.getElementById("nt-invoice-totals"));
     [["Net", invoice.totals.net], ["Tax", invoice.totals.tax], ["Gross", invoice.totals.gross],
      [creditNote ? "Credited" : "Amount due", invoice.totals.amountDue],
