@@ -275,6 +275,8 @@ INVOICE_SELLER = {
     "registration_id": _env("INVOICE_SELLER_REGISTRATION_ID", ""),
     "email": _env("INVOICE_SELLER_EMAIL", ""),
     "phone": _env("INVOICE_SELLER_PHONE", ""),
+    "contact_name": _env("INVOICE_SELLER_CONTACT_NAME", ""),
+    "peppol_id": _env("INVOICE_SELLER_PEPPOL_ID", ""),  # "<EAS scheme>:<id>", e.g. 9930:DE136695976
 }
 INVOICE_REMITTANCE = {
     "iban": _env("INVOICE_IBAN", ""),

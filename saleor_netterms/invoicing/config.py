@@ -1,7 +1,9 @@
 """Invoicing settings, read with defaults (nothing is added to settings.py by this package).
 
     INVOICE_SELLER = {"name", "street", "street2", "city", "postal_code", "country_area", "country",
-                      "tax_id", "tax_id_scheme", "registration_id", "email", "phone"}
+                      "tax_id", "tax_id_scheme", "registration_id", "email", "phone", "contact_name",
+                      "peppol_id"}   — the defaults until the installation's seller profile is saved
+                                       (sellers app, Dashboard → Seller profile)
     INVOICE_REMITTANCE = {"iban", "bic", "account_holder", "bank_name"}
     INVOICE_LANGUAGE = "en_US"            # babel locale when the company sets none
     INVOICE_ZERO_RATE_CATEGORY = "Z"      # UNCL5305 category for lines taxed at 0 %
@@ -14,7 +16,7 @@ from django.conf import settings
 SELLER_DEFAULTS = {
     "name": "", "street": "", "street2": "", "city": "", "postal_code": "", "country_area": "",
     "country": "", "tax_id": "", "tax_id_scheme": "VAT", "registration_id": "", "email": "", "phone": "",
-    "contact_name": "",
+    "contact_name": "", "peppol_id": "",
 }
 REMITTANCE_DEFAULTS = {"iban": "", "bic": "", "account_holder": "", "bank_name": ""}
 
@@ -60,7 +62,7 @@ def seller_facts_from_settings():
                                                   country=s["country"]),
                   tax_id=s["tax_id"], tax_id_scheme=s["tax_id_scheme"] or "VAT",
                   registration_id=s["registration_id"], email=s["email"], phone=s["phone"],
-                  contact_name=s.get("contact_name", ""))
+                  contact_name=s.get("contact_name", ""), peppol_id=s.get("peppol_id", ""))
     accounts = ()
     if r["iban"]:
         accounts = (BankAccount(currency="", account_holder=r["account_holder"], bank_name=r["bank_name"],
