@@ -75,7 +75,10 @@ def test_session_returns_status_channels_and_warnings(client, fake_saleor, insta
         "code": "CHANNEL_CHARGES_IMMEDIATELY", "channel": "b2b-eu",
         "message": ("Channel “B2B EU” uses the CHARGE transaction flow. Net terms must authorize "
                     "at checkout and charge when the invoice is paid: set Default transaction "
-                    "flow strategy to AUTHORIZATION in the channel's payment settings.")}]
+                    "flow strategy to AUTHORIZATION in the channel's payment settings.")}, {
+        "code": "SELLER_PROFILE_MISSING", "href": "/app/seller",
+        "message": ("No seller profile yet: invoices use the INVOICE_SELLER settings and may lack the seller "
+                    "details e-invoicing networks require. Fill in Seller profile.")}]
     assert session["user"] == {"id": "VXNlcjoyMQ==", "email": "admin@example.com"}
     assert [c.operation for c in fake_saleor.calls] == ["Channels"]
 
@@ -91,7 +94,7 @@ def test_session_reports_channels_error_when_saleor_is_down(client, fake_saleor,
     # then
     assert session["channels"] is None
     assert session["channelsError"]["code"] == "SALEOR_UNREACHABLE"
-    assert session["warnings"] == []
+    assert [w["code"] for w in session["warnings"]] == ["SELLER_PROFILE_MISSING"]  # no channel warning
 
 
 @pytest.mark.django_db

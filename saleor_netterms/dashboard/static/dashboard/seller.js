@@ -15,15 +15,18 @@
     "vatId", "taxNumber", "taxNumberLabel", "registrationAuthority", "registrationNumber", "registrationScheme",
     "identifier", "identifierScheme", "contactName", "email", "phone", "peppolScheme", "peppolId",
     "exemptionReason", "exemptionCode", "footer"];
-  var ACCOUNT = "currency accountHolder bankName iban bic accountNumber bankCode bankCodeLabel";
-  var PROFILE = TEXT_FIELDS.join(" ") + " domesticZeroCategory suppliesServices logoContentType logoDataUrl updatedAt\n" +
-    "    bankAccounts { " + ACCOUNT + " }";
-  var QUERY = "query SellerProfile {\n  sellerProfile {\n    complete problems { code message }\n    profile { " + PROFILE +
-    " }\n  }\n}";
+  var QUERY = "query SellerProfile {\n  sellerProfile {\n    complete problems { code message }\n    profile {\n" +
+    "      legalName tradingName street street2 postalCode city countryArea country vatId taxNumber taxNumberLabel\n" +
+    "      registrationAuthority registrationNumber registrationScheme identifier identifierScheme contactName\n" +
+    "      email phone peppolScheme peppolId exemptionReason exemptionCode footer domesticZeroCategory\n" +
+    "      suppliesServices logoContentType logoDataUrl updatedAt\n" +
+    "      bankAccounts { currency accountHolder bankName iban bic accountNumber bankCode bankCodeLabel }\n" +
+    "    }\n  }\n}";
   var UPDATE = "mutation SellerProfileUpdate($input: SellerProfileInput!) {\n  sellerProfileUpdate(input: $input) {\n" +
     "    profile { legalName updatedAt }\n    errors { code field message }\n  }\n}";
   var ACCOUNT_SET = "mutation SellerBankAccountSet($input: SellerBankAccountInput!) {\n  sellerBankAccountSet(input: $input) {\n" +
-    "    account { " + ACCOUNT + " }\n    errors { code field message }\n  }\n}";
+    "    account { currency accountHolder bankName iban bic accountNumber bankCode bankCodeLabel }\n" +
+    "    errors { code field message }\n  }\n}";
   var ACCOUNT_REMOVE = "mutation SellerBankAccountRemove($currency: String!) {\n  sellerBankAccountRemove(currency: $currency) {\n" +
     "    removed\n    errors { code field message }\n  }\n}";
   var LOGO_SET = "mutation SellerLogoSet($contentBase64: String!, $contentType: String!) {\n" +
