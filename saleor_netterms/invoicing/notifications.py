@@ -17,7 +17,7 @@ from saleor_netterms.outbox.services import DeliveryRejected, DeliveryRetry, out
 from . import config
 from .documents.codes import payment_next
 from .documents.formatting import date_text, grouped, money_text
-from .documents.pdf import django_language
+from .documents.pdf import django_language, terms_text
 from .links import invoice_document_url
 from .models import Invoice, InvoiceKind
 from .snapshot import snapshot_from_dict
@@ -60,7 +60,7 @@ def _email_text(invoice: Invoice, snapshot) -> tuple[str, str]:
     if not credit:
         nxt = payment_next(snapshot)
         if snapshot.terms_label:
-            lines.append(_("Payment terms: %(terms)s.") % {"terms": snapshot.terms_label})
+            lines.append(_("Payment terms: %(terms)s.") % {"terms": terms_text(snapshot.terms_label)})
         if nxt is not None:
             lines.append(_("Please pay %(amount)s by %(date)s.") % {
                 "amount": money_text(nxt.amount, cur, lang),

@@ -174,3 +174,31 @@ def test_the_overview_names_the_cause_of_missing_e_invoices_and_the_incomplete_p
     assert warnings[1]["message"].startswith(
         f"1 invoice(s) of the last 30 days went out as PDF only: no e-invoice could be produced. Latest, "
         f"{invoice.number}: UBL rules: PEPPOL-EN16931-R020")
+
+
+@pytest.mark.django_db
+def test_the_buyers_email_is_written_in_the_companys_language(settings, invoice):
+    # given a German-speaking buyer
+    from django.core import mail
+
+    from saleor_netterms.invoicing.notifications import invoice_email_build
+    from saleor_netterms.invoicing.snapshot import snapshot_from_dict
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    snapshot = snapshot_from_dict(invoice.snapshot)
+    invoice.snapshot = {**invoice.snapshot, "language": "de_DE"}  # in memory only: the row is immutable
+
+    # when
+    email = invoice_email_build(invoice)
+
+    # then
+    lines = email.body.split("\n")
+    assert email.subject == f"Rechnung {invoice.number} von Muster Werkzeuge GmbH"
+    assert lines[0] == "Sehr geehrte Damen und Herren (Accounts Payable),"
+    assert lines[2] == (f"anbei erhalten Sie die Rechnung {invoice.number} vom "
+                        f"{invoice.issue_date.strftime('%d.%m.%Y')} über 180,00\u00a0USD.")
+    assert lines[3] == "Zahlungsbedingungen: 30 Tage netto."
+    assert lines[4].startswith("Bitte zahlen Sie 180,00\u00a0USD bis ")
+    assert lines[5] == (f"Bitte überweisen Sie auf DE89 3704 0044 0532 0130 00 mit dem Verwendungszweck "
+                        f"{snapshot.remittance.payment_reference}.")
+    assert mail.outbox == []

@@ -239,3 +239,15 @@ def test_another_installations_profile_is_invisible(gql, other_installation):
     assert gql(STATUS)["sellerProfile"]["profile"] is None
 
 
+
+
+@pytest.mark.django_db
+def test_saving_the_same_profile_and_account_twice_keeps_one_of_each(credit_installation):
+    # when
+    for _ in range(2):
+        seller_profile_save(installation=credit_installation, **GERMAN)
+        seller_bank_account_set(installation=credit_installation, currency="EUR", iban="DE89370400440532013000")
+
+    # then
+    assert SellerProfile.objects.count() == 1
+    assert list(SellerBankAccount.objects.values_list("currency", "iban")) == [("EUR", "DE89370400440532013000")]

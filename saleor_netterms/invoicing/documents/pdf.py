@@ -192,6 +192,41 @@ _PART_LABELS = (
 )
 
 
+_TERMS_PARTS = (
+    (re.compile(r"^Net (\d+)$"), lambda m: _("Net %(days)s") % {"days": m[1]}),
+    (re.compile(r"^(.+?) at (\d+) days$"), lambda m: _("%(share)s at %(days)s days") % {"share": m[1], "days": m[2]}),
+    (re.compile(r"^(.+?) on receipt$"), lambda m: _("%(share)s on receipt") % {"share": m[1]}),
+    (re.compile(r"^(.+?) on fulfilment$"), lambda m: _("%(share)s on fulfilment") % {"share": m[1]}),
+    (re.compile(r"^Due on receipt$"), lambda m: _("Due on receipt")),
+    (re.compile(r"^Due on fulfilment$"), lambda m: _("Due on fulfilment")),
+    (re.compile(r"^EOM$"), lambda m: _("End of month")),
+    (re.compile(r"^EOM \+ (\d+)$"), lambda m: _("End of month + %(days)s days") % {"days": m[1]}),
+)
+
+
+def _terms_part(text: str) -> str:
+    for pattern, translate in _TERMS_PARTS:
+        match = pattern.match(text)
+        if match:
+            return translate(match)
+    return text
+
+
+def terms_text(label: str) -> str:
+    """The terms engine's label (English, as frozen at issue) in the document's language, for the
+    common shapes: "2/10 Net 30", "30% at 30 days, 70% at 60 days", "30% deposit, balance Net 30",
+    "Due on receipt", "EOM + 15"; anything else is printed as it is."""
+    discount = ""
+    match = re.match(r"^(\d+(?:\.\d+)?/\d+) (?!at |on )(.+)$", label)
+    if match:
+        discount, label = match[1] + " ", match[2]
+    deposit = re.match(r"^(.+) deposit, balance (.+)$", label)
+    if deposit:
+        balance = _terms_part(deposit[2])
+        return discount + _("%(share)s deposit, balance %(balance)s") % {"share": deposit[1], "balance": balance}
+    return discount + ", ".join(_terms_part(part) for part in label.split(", "))
+
+
 def part_label(label: str) -> str:
     """A schedule part's label (the terms engine writes English) in the document's language."""
     for pattern, translate in _PART_LABELS:
@@ -372,7 +407,7 @@ def _facts(snapshot: InvoiceSnapshot) -> list[tuple[str, str]]:
     if snapshot.buyer.erp_customer_number:
         facts.append((_("Customer number"), snapshot.buyer.erp_customer_number))
     if not is_credit and snapshot.terms_label:
-        facts.append((_("Terms"), snapshot.terms_label))
+        facts.append((_("Terms"), terms_text(snapshot.terms_label)))
     return facts
 
 
@@ -503,7 +538,7 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
     lang, cur = snapshot.language, snapshot.currency
     flow: list = [_p(_("Payment"), "heading")]
     if snapshot.terms_label:
-        flow.append(_p(_("Terms: %(terms)s") % {"terms": snapshot.terms_label}))
+        flow.append(_p(_("Terms: %(terms)s") % {"terms": terms_text(snapshot.terms_label)}))
     due = snapshot.totals.amount_due
     nxt = payment_next(snapshot)
     parts = [p for p in snapshot.schedule if p.amount > 0]

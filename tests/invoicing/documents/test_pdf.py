@@ -74,7 +74,7 @@ def test_german_invoice_golden_labels_dates_and_amounts():
         "z. Hd. Élodie Dupré Fällig am 30.12.2026",
         "Lieferdatum 27.11.2026",
         "Frankreich",
-        "Zahlungsbedingungen 2/10 Net 30",
+        "Zahlungsbedingungen 2/10 30 Tage netto",  # the terms label too (pdf.terms_text)
         "Alle Beträge in EUR",
         "Pos. Beschreibung Art.-Nr. Menge Einzelpreis USt. % Netto",
         "1 Hex bolt M8×40, zinc plated, box of 100 HB-M8-40 12 18,50 19 % 222,00",
