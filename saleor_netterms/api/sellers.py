@@ -14,6 +14,7 @@ import binascii
 import graphene
 
 from saleor_netterms.audit.services import audit_record
+from saleor_netterms.companies.models import CreditLimit
 from saleor_netterms.sellers import selectors as seller_selectors
 from saleor_netterms.sellers import services as seller_services
 
@@ -96,8 +97,6 @@ class Query(graphene.ObjectType):
     @coded
     def resolve_seller_profile(root, info):
         installation = installation_of(info)
-        from saleor_netterms.companies.models import CreditLimit
-
         currencies = tuple(sorted(set(CreditLimit.objects.filter(company__installation=installation)
                                       .values_list("currency", flat=True))))
         problems = seller_selectors.seller_profile_problems(installation=installation, currencies=currencies)

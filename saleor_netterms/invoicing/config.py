@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from saleor_netterms.sellers.selectors import seller_profile_get
+
+from .compose import BankAccount, SellerFacts
+from .snapshot import Address, Party
+
 SELLER_DEFAULTS = {
     "name": "", "street": "", "street2": "", "city": "", "postal_code": "", "country_area": "",
     "country": "", "tax_id": "", "tax_id_scheme": "VAT", "registration_id": "", "email": "", "phone": "",
@@ -52,9 +57,6 @@ def email_from() -> str:
 def seller_facts_from_settings():
     """The seller as the environment describes it (INVOICE_SELLER / INVOICE_REMITTANCE): the
     defaults a first start uses until the seller profile is saved in the Dashboard."""
-    from .compose import BankAccount, SellerFacts
-    from .snapshot import Address, Party
-
     s = seller_settings()
     r = remittance_settings()
     party = Party(name=s["name"], address=Address(street=s["street"], street2=s["street2"], city=s["city"],
@@ -74,16 +76,11 @@ def seller_facts_from_settings():
 def seller_facts(*, installation):
     """The seller of `installation`'s documents: its saved seller profile (sellers app, validated
     when saved), else the settings."""
-    from saleor_netterms.sellers.selectors import seller_profile_get
-
     profile = seller_profile_get(installation=installation)
     return seller_facts_from_profile(profile) if profile is not None else seller_facts_from_settings()
 
 
 def seller_facts_from_profile(profile):
-    from .compose import BankAccount, SellerFacts
-    from .snapshot import Address, Party
-
     registration = " ".join(p for p in (profile.registration_authority, profile.registration_number) if p)
     party = Party(
         name=profile.legal_name, trading_name=profile.trading_name,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, snapshot_from_dict
+from saleor_netterms.sellers.selectors import seller_logo_get
 
 
 def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> InvoiceSnapshot | None:
@@ -14,7 +15,5 @@ def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> InvoiceSna
 
 def snapshot_logo(snapshot: InvoiceSnapshot) -> tuple[str, bytes] | None:
     """(content type, bytes) of the seller logo the snapshot was issued with, if any."""
-    from saleor_netterms.sellers.selectors import seller_logo_get
-
     logo = seller_logo_get(sha256=(snapshot.extra or {}).get("logo", ""))
     return (logo.content_type, bytes(logo.content)) if logo is not None else None
