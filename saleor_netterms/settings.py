@@ -175,6 +175,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.5,
     }
 CELERY_TASK_ACKS_LATE = True
+# Every task has a time limit: this default, or its own (outbox: 45/60 s, below the outbox lease).
+# The soft limit raises SoftTimeLimitExceeded inside the task (it rolls back and is retried by the
+# next tick); the hard limit kills the worker process (prefork pool).
+CELERY_TASK_SOFT_TIME_LIMIT = int(_env("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
+CELERY_TASK_TIME_LIMIT = int(_env("CELERY_TASK_TIME_LIMIT", "600"))
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
@@ -222,6 +227,7 @@ OUTBOX_DELIVERERS = {
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
+OUTBOX_TICK_BUDGET_S = float(_env("OUTBOX_TICK_BUDGET_S", "40"))
 
 # Integration events (to ERPs): the versioned JSON Schemas every payload must match ("strict":
 # a mismatch fails the change, the default while DEBUG; "log": logged, still sent).

@@ -11,12 +11,14 @@ from django.db import transaction
 
 from saleor_netterms.approvals import selectors as approval_selectors
 from saleor_netterms.approvals import services as approval_services
+from saleor_netterms.audit.services import audit_record
 from saleor_netterms.checkout import services as checkout_services
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies import services as company_services
 from saleor_netterms.companies.models import Company
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.installations import services as installation_services
 from saleor_netterms.outbox import services as outbox_services
 from saleor_netterms.outbox.models import OutboxStatus as OutboxStatusChoices
 from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoices
@@ -26,8 +28,8 @@ from . import selectors
 from .context import actor_of, installation_of, principal
 from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, money_parse, pk_parse
-from .types import (CompanyStatus, CompanyType, MemberKind, MemberRole, MemberType, MoneyType,
-                    MutationErrorType, OutboxMessageType, PaymentType, TransactionType, enum_value)
+from .types import (CompanyStatus, CompanyType, InstallationSettingsType, MemberKind, MemberRole, MemberType,
+                    MoneyType, MutationErrorType, OutboxMessageType, PaymentType, TransactionType, enum_value)
 
 # Longest accepted text per argument (the columns' lengths; longer input is refused, not cut).
 MAX_LENGTHS = {
@@ -432,9 +434,39 @@ class ReviewDecline(graphene.Mutation):
         return ReviewDecline(transaction=tx, errors=errors)
 
 
+OUTBOX_ERROR_FIELDS = {"OUTBOX_MESSAGE_BLOCKED": "messageId", "OUTBOX_MESSAGE_NOT_DEAD": "messageId",
+                       "REASON_REQUIRED": "reason"}
+
+
+def _outbox_message(info, message_id):
+    pk = pk_parse(message_id)
+    message = selectors.outbox_message_get(installation=installation_of(info), message_id=pk) if pk else None
+    if message is None:
+        raise not_found("message", field="messageId")
+    if message.status == OutboxStatusChoices.DELIVERED:
+        raise ApiInputError("OUTBOX_MESSAGE_DELIVERED", "The message was already delivered.", field="messageId")
+    return message
+
+
+def _outbox_audit(info, message, *, action: str, before: dict, blocked: list[int], reason: str = "") -> None:
+    message.refresh_from_db()
+    audit_record(installation=message.installation, actor=actor_of(info), action=action,
+                 object_type="outbox_message", object_id=message.pk, before=before,
+                 after={"status": message.status, "attempts": message.attempts, "released": blocked},
+                 reason=reason)
+
+
+def _outbox_before(message) -> tuple[dict, list[int]]:
+    blocked = sorted(message.blocked_successors.filter(status=OutboxStatusChoices.BLOCKED)
+                     .values_list("id", flat=True))
+    return ({"status": message.status, "attempts": message.attempts, "last_error": message.last_error,
+             "kind": message.kind, "ordering_key": message.ordering_key}, blocked)
+
+
 class OutboxRetry(graphene.Mutation):
-    """Send a failed (dead) message again. A message still pending is left as it is; a delivered
-    one is refused."""
+    """Send a failed (dead) message again; the messages blocked behind it follow it in order.
+    Audited (``outbox.retried``). A blocked message is refused (retry the one it waits behind), a
+    delivered one too."""
 
     class Arguments:
         message_id = graphene.ID(required=True)
@@ -445,18 +477,66 @@ class OutboxRetry(graphene.Mutation):
     @staticmethod
     def mutate(root, info, message_id):
         def action():
-            pk = pk_parse(message_id)
-            message = (selectors.outbox_message_get(installation=installation_of(info), message_id=pk)
-                       if pk else None)
-            if message is None:
-                raise not_found("message", field="messageId")
-            if message.status == OutboxStatusChoices.DELIVERED:
-                raise ApiInputError("OUTBOX_MESSAGE_DELIVERED", "The message was already delivered.",
-                                    field="messageId")
-            return outbox_services.outbox_retry(message=message)
+            message = _outbox_message(info, message_id)
+            before, blocked = _outbox_before(message)
+            retried = outbox_services.outbox_retry(message=message)
+            _outbox_audit(info, retried, action="outbox.retried", before=before, blocked=blocked)
+            return retried
 
-        message, errors = _run(action)
+        message, errors = _run(action, fields=OUTBOX_ERROR_FIELDS)
         return OutboxRetry(message=message, errors=errors)
+
+
+class OutboxSkip(graphene.Mutation):
+    """Give up on a failed (dead) message for good — it is never sent — so that the messages
+    blocked behind it are delivered. Needs a reason; audited (``outbox.skipped``)."""
+
+    class Arguments:
+        message_id = graphene.ID(required=True)
+        reason = graphene.String(required=True, description="Why it is never sent; kept on the message and in the audit trail.")
+
+    message = graphene.Field(OutboxMessageType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, message_id, reason):
+        def action():
+            message = _outbox_message(info, message_id)
+            text = _text(reason, "reason")
+            before, blocked = _outbox_before(message)
+            skipped = outbox_services.outbox_skip(message=message, actor=actor_of(info), reason=text)
+            _outbox_audit(info, skipped, action="outbox.skipped", before=before, blocked=blocked,
+                          reason=skipped.skip_reason)
+            return skipped
+
+        message, errors = _run(action, fields=OUTBOX_ERROR_FIELDS)
+        return OutboxSkip(message=message, errors=errors)
+
+
+class InstallationSettingsUpdate(graphene.Mutation):
+    """Set the installation's time zone (IANA name). Business dates written from now on use it;
+    issued invoices and existing due dates keep theirs. Audited (``installation.time_zone_set``)."""
+
+    class Arguments:
+        time_zone = graphene.String(required=True)
+
+    settings = graphene.Field(InstallationSettingsType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, time_zone):
+        def action():
+            installation = installation_of(info)
+            before, after = installation_services.installation_time_zone_set(
+                installation=installation, time_zone=time_zone)
+            if before != after:
+                audit_record(installation=installation, actor=actor_of(info), action="installation.time_zone_set",
+                             object_type="installation", object_id=installation.pk,
+                             before={"time_zone": before}, after={"time_zone": after})
+            return installation
+
+        installation, errors = _run(action, fields={"INVALID_TIME_ZONE": "timeZone"})
+        return InstallationSettingsUpdate(settings=installation, errors=errors)
 
 
 class Mutation(graphene.ObjectType):
@@ -471,3 +551,5 @@ class Mutation(graphene.ObjectType):
     review_approve = ReviewApprove.Field()
     review_decline = ReviewDecline.Field()
     outbox_retry = OutboxRetry.Field()
+    outbox_skip = OutboxSkip.Field()
+    installation_settings_update = InstallationSettingsUpdate.Field()

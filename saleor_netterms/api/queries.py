@@ -10,8 +10,8 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from . import selectors
 from .context import installation_of
 from .inputs import currency_parse, page_parse, pk_parse
-from .types import (CompanyStatus, CompanyType, MemberType, OutboxMessageType, ReviewItemType,
-                    TrialBalanceType, coded, enum_value)
+from .types import (CompanyStatus, CompanyType, InstallationSettingsType, MemberType, OutboxMessageType,
+                    ReviewItemType, TrialBalanceType, coded, enum_value)
 
 
 class Query(graphene.ObjectType):
@@ -35,12 +35,19 @@ class Query(graphene.ObjectType):
                                  description="Transactions in credit review, oldest first.")
     failed_saleor_reports = graphene.List(
         graphene.NonNull(OutboxMessageType), required=True,
-        description="Reports to Saleor that gave up (dead), oldest first; retry with outboxRetry.")
+        description=("Reports to Saleor that gave up (dead), oldest first, each with the later reports of "
+                     "the same object it holds back (blocked); retry with outboxRetry or skip with outboxSkip."))
     trial_balance = graphene.Field(TrialBalanceType, required=True, currency=graphene.String(required=True))
+    installation_settings = graphene.Field(InstallationSettingsType, required=True,
+                                           description="This installation's settings (time zone).")
 
     @staticmethod
     def resolve_app_version(root, info):
         return __version__
+
+    @staticmethod
+    def resolve_installation_settings(root, info):
+        return installation_of(info)
 
     @staticmethod
     @coded

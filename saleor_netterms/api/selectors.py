@@ -13,14 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from saleor_netterms.checkout import selectors as checkout_selectors
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, CreditLimit, Member
 from saleor_netterms.companies.selectors import CreditSummary
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money
+from saleor_netterms.installations.models import Installation
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.payments.models import Payment, PaymentAllocation
@@ -77,9 +78,13 @@ class ReceivableRow:
 
 
 def receivable_rows(receivables, *, today: dt.date | None = None) -> list[ReceivableRow]:
-    """Open amounts for many receivables: one ledger query per (company, currency)."""
-    today = today or timezone.localdate()
+    """Open amounts for many receivables: one ledger query per (company, currency). Days past
+    due count from ``today``, else from today in each receivable's installation time zone."""
     receivables = list(receivables)
+    todays: dict[int, dt.date] = {}
+    if today is None:
+        installations = Installation.objects.only("time_zone").in_bulk({r.installation_id for r in receivables})
+        todays = {pk: business_today(installation) for pk, installation in installations.items()}
     open_by_key: dict[tuple[int, str], dict[str, Money]] = {}
     for receivable in receivables:
         key = (receivable.company_id, receivable.currency)
@@ -92,7 +97,7 @@ def receivable_rows(receivables, *, today: dt.date | None = None) -> list[Receiv
             receivable.receivable_ref, Money.zero(receivable.currency))
         rows.append(ReceivableRow(receivable, open_amount,
                                   days_past_due(due_date=receivable.due_date, open_amount=open_amount,
-                                                today=today)))
+                                                today=today or todays[receivable.installation_id])))
     return rows
 
 
@@ -189,7 +194,8 @@ def review_queue(*, installation, today: dt.date | None = None) -> list[ReviewIt
 # --- outbox -------------------------------------------------------------------------------------
 
 def failed_saleor_reports(*, installation) -> QuerySet[OutboxMessage]:
-    """Reports to Saleor that gave up (dead), oldest first: a person must look and retry."""
+    """Reports to Saleor that gave up (dead), oldest first: a person must look and retry or skip
+    them; each one holds back the later reports of its object (`blocked_successors`)."""
     return (OutboxMessage.objects.filter(installation=installation, status=OutboxStatus.DEAD,
                                          kind__startswith=SALEOR_REPORT_KIND_PREFIX).order_by("id"))
 

@@ -12,6 +12,7 @@ from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import CompanyStatus as CompanyStatusChoices
 from saleor_netterms.companies.models import MemberKind as MemberKindChoices
 from saleor_netterms.companies.models import MemberRole as MemberRoleChoices
+from saleor_netterms.core.business_time import business_today, time_zone_names
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import InvalidMoney, Money
 from saleor_netterms.ledger import selectors as ledger_selectors
@@ -538,10 +539,25 @@ class OutboxMessageType(graphene.ObjectType):
     amount = graphene.Field(MoneyType)
     message = graphene.String()
     payload = graphene.JSONString(required=True)
+    ordering_key = graphene.String(required=True, description="The object whose messages go in order (e.g. transaction:<id>).")
+    blocked_by_id = graphene.ID(description="The failed message of the same object this one waits behind (status BLOCKED).")
+    blocked = graphene.List(graphene.NonNull(lambda: OutboxMessageType), required=True,
+                            description="The later messages of the same object held back by this failed one, oldest first.")
+    skipped_at = graphene.DateTime()
+    skipped_by = graphene.String(required=True)
+    skip_reason = graphene.String(required=True)
 
     @staticmethod
     def resolve_id(root, info):
         return root.pk
+
+    @staticmethod
+    def resolve_blocked_by_id(root, info):
+        return root.blocked_by_id
+
+    @staticmethod
+    def resolve_blocked(root, info):
+        return list(root.blocked_successors.filter(status=OutboxStatusChoices.BLOCKED).order_by("id"))
 
     @staticmethod
     def resolve_event_type(root, info):
@@ -593,6 +609,27 @@ class TrialBalanceType(graphene.ObjectType):
     credits = graphene.Field(MoneyType, required=True)
     difference = graphene.Field(MoneyType, required=True, description="Always zero in a sound ledger.")
     is_balanced = graphene.Boolean(required=True)
+
+
+class InstallationSettingsType(graphene.ObjectType):
+    class Meta:
+        name = "InstallationSettings"
+        description = "Settings of this installation (one Saleor instance)."
+
+    time_zone = graphene.String(required=True, description=(
+        "IANA time zone of the merchant's business dates: issue and due dates, overdue, ageing and "
+        "dunning days are calendar dates in this zone (e.g. Europe/Berlin)."))
+    today = graphene.Date(required=True, description="Today's business date in timeZone.")
+    time_zones = graphene.List(graphene.NonNull(graphene.String), required=True,
+                               description="Every accepted time zone name, sorted.")
+
+    @staticmethod
+    def resolve_today(root, info):
+        return business_today(root)
+
+    @staticmethod
+    def resolve_time_zones(root, info):
+        return list(time_zone_names())
 
 
 class MutationErrorType(graphene.ObjectType):

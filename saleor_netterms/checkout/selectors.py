@@ -4,10 +4,9 @@ from __future__ import annotations
 import statistics
 from decimal import Decimal
 
-from django.utils import timezone
-
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, Member
+from saleor_netterms.core.business_time import business_date, business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import payment_history
@@ -17,15 +16,17 @@ from .models import NetTermsTransaction, TransactionStatus
 APPROVED_STATUSES = (TransactionStatus.AUTHORIZED, TransactionStatus.CAPTURED)
 
 
-def credit_history(*, company: Company, currency: str):
+def credit_history(*, company: Company, currency: str, installation=None):
     """The company's overdue figures and 12-month payment history in ``currency``
-    (``decisions.selectors.payment_history``, three queries). Slow-moving: the checkout reads it
-    before the company lock; a payment recorded meanwhile only lowers what is overdue."""
-    return payment_history(company=company, currency=currency, today=timezone.localdate())
+    (``decisions.selectors.payment_history``, three queries) as of the installation's business
+    date. Slow-moving: the checkout reads it before the company lock; a payment recorded
+    meanwhile only lowers what is overdue."""
+    return payment_history(company=company, currency=currency,
+                           today=business_today(installation or company.installation))
 
 
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,
-                    position: tuple | None = None, history=None) -> CreditSnapshot:
+                    position: tuple | None = None, history=None, installation=None) -> CreditSnapshot:
     """Everything the engine needs, read from the ledger and our records (no Saleor call).
 
     Overdue figures and payment history (avg_days_to_pay, avg_days_beyond_terms,
@@ -36,7 +37,8 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
     ``history``: the ``credit_history`` it read before."""
     currency = money.currency
     limit, balances = position or company_selectors.credit_position(company=company, currency=currency)
-    today = timezone.localdate()
+    installation = installation or company.installation  # pass the caller's: no extra query
+    today = business_today(installation)
     if history is None:
         history = payment_history(company=company, currency=currency, today=today)
     previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,
@@ -59,7 +61,7 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
         avg_days_to_pay=history.avg_days_to_pay,
         avg_days_beyond_terms=history.avg_days_beyond_terms,
         late_invoice_share=history.late_invoice_share,
-        account_age_days=(today - timezone.localdate(company.created_at)).days,
+        account_age_days=(today - business_date(installation, company.created_at)).days,
         is_first_order=not previous,
         median_order_amount=Decimal(statistics.median(previous)) if previous else None,
         member_role=member.role if member is not None else "buyer",

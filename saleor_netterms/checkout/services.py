@@ -34,6 +34,7 @@ from django.utils import timezone
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, CompanyStatus, Member
 from saleor_netterms.companies.services import company_lock
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions import services as decision_services
 from saleor_netterms.decisions.engine import CreditPolicy, Decision, Outcome, decide
@@ -114,7 +115,7 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
     if request.money is not None:
         decision = decide(selectors.credit_snapshot(company=company, member=member,
                                                     money=request.money, channel_slug=request.channel_slug,
-                                                    position=position),
+                                                    position=position, installation=installation),
                           _policy_for(company, request.channel_slug, installation))
         eligible = decision.outcome != Outcome.DECLINE
         primary = decision.reasons[0] if decision.reasons else None
@@ -198,11 +199,13 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
         return AuthorizationPrepared(refusal=refusal)
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
-    history = selectors.credit_history(company=member.company, currency=request.money.currency)
+    history = selectors.credit_history(company=member.company, currency=request.money.currency,
+                                       installation=installation)
     underwriting = decision_services.underwriting_before_lock(
         company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
         snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
-                                                   channel_slug=request.channel_slug, history=history))
+                                                   channel_slug=request.channel_slug, history=history,
+                                                   installation=installation))
     return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting, history=history)
 
 
@@ -239,7 +242,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
         # Limit, exposure, status and the order history are read under the lock; the payment
         # history was read just before it (prepare).
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
-                                             channel_slug=request.channel_slug, history=prepared.history)
+                                             channel_slug=request.channel_slug, history=prepared.history,
+                                             installation=installation)
         decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,
@@ -429,7 +433,7 @@ def transaction_capture(*, installation, request: TransactionActionRequest,
             return _action_failure(
                 "AMOUNT_EXCEEDS_AUTHORIZATION",
                 f"Cannot capture {request.money}: only {held} is still authorized.", request.money, tx.psp_reference)
-        today = timezone.localdate()
+        today = business_today(installation)
         terms_days = tx.terms_days if tx.terms_days is not None else company.default_terms_days
         receivable = Receivable.objects.create(
             installation=installation, company=company, transaction=tx,

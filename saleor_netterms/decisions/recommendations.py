@@ -43,9 +43,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Sum, When
-from django.utils import timezone
 
 from saleor_netterms.companies.models import Company, CompanyStatus, CreditLimit
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money, quantize
 from saleor_netterms.ledger.models import AccountKind, Entry, Side
 
@@ -188,10 +188,9 @@ def limit_recommendations_run(*, approval_open: Callable[..., object], installat
                               today: dt.date | None = None) -> dict:
     """The scheduled job: evaluate every (company, currency) and open approval requests for the
     proposals (`approval_open` as in recommendation_for). Safe to run twice; one company's
-    failure does not stop the others."""
-    today = today or timezone.localdate()
+    failure does not stop the others. `today` defaults to each company's business date."""
     limits = (CreditLimit.objects.filter(amount__gt=0).exclude(company__status=CompanyStatus.CLOSED)
-              .select_related("company").order_by("company_id", "currency"))
+              .select_related("company__installation").order_by("company_id", "currency"))
     if installation is not None:
         limits = limits.filter(company__installation=installation)
     counts = {"evaluated": 0, "proposed": 0, "unchanged": 0, "failed": 0}
@@ -200,7 +199,7 @@ def limit_recommendations_run(*, approval_open: Callable[..., object], installat
         company: Company = limit.company
         try:
             proposal = company_limit_proposal(company=company, currency=limit.currency, limit=limit.amount,
-                                              today=today)
+                                              today=today or business_today(company.installation))
             if proposal is None:
                 continue
             _, changed = recommendation_for(company=company, currency=limit.currency, proposal=proposal,

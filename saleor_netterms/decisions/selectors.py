@@ -39,6 +39,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.payments.models import PaymentAllocation
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
@@ -181,7 +182,7 @@ class PaymentHistory:
 
 def payment_history(*, company, currency: str, today: dt.date | None = None) -> PaymentHistory:
     """See the module docstring for every definition."""
-    today = today or timezone.localdate()
+    today = today or business_today(company.installation)
     overdue_amount = Decimal(0)
     max_days_past_due = 0
     overdue_open = 0

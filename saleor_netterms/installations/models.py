@@ -25,6 +25,10 @@ class Installation(models.Model):
     policy_version_last_id = models.BigIntegerField(
         default=0, help_text="Id of the newest credit policy version saved for this installation (any "
                              "tier or channel); keys the per-process policy cache (decisions.selectors).")
+    time_zone = models.CharField(
+        max_length=64, default="UTC",
+        help_text="IANA time zone of the merchant's business dates (issue, due, overdue, ageing, "
+                  "dunning); see core/business_time.py.")
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

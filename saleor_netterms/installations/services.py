@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from saleor_netterms.core.business_time import time_zone_validate
 from saleor_netterms.core.crypto import SecretUnreadable, secret_rotate
 from saleor_netterms.saleor_api.client import saleor_graphql_post
 from saleor_netterms.saleor_api.errors import JwksUnavailable, SaleorApiError
@@ -143,3 +144,17 @@ def installation_rotate_tokens() -> TokenRotationResult:
             installation.save(update_fields=["token_encrypted", "updated_at"])
             rotated += 1
     return TokenRotationResult(rotated=rotated, failed=failed)
+
+
+def installation_time_zone_set(*, installation: Installation, time_zone: str) -> tuple[str, str]:
+    """Set the time zone of the installation's business dates (an IANA name, else
+    INVALID_TIME_ZONE). Returns (before, after); the caller audits the change in the same
+    transaction. Dates already written (issue and due dates) keep their values."""
+    after = time_zone_validate(time_zone)
+    with transaction.atomic():
+        locked = Installation.objects.select_for_update().get(pk=installation.pk)
+        before = locked.time_zone
+        if before != after:
+            Installation.objects.filter(pk=installation.pk).update(time_zone=after, updated_at=timezone.now())
+    installation.time_zone = after
+    return before, after

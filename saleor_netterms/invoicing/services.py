@@ -49,6 +49,7 @@ from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStat
 from saleor_netterms.checkout.services import order_bind
 from saleor_netterms.companies.models import Company
 from saleor_netterms.companies.services import company_lock
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import Money, quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
@@ -254,7 +255,7 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
         settings = invoicing_settings_get(company=company)
         language = settings.language or config.default_language()
         lines, plan = lines_for(), ledger_plan() if callable(ledger_plan) else ledger_plan
-        today = issue_date or timezone.localdate()
+        today = issue_date or business_today(company.installation)
         taken = number_take(series=series_for(installation=company.installation, kind=kind,
                                               channel_slug=channel_slug), issue_date=today)
         terms = (terms_for(company=company, channel_slug=channel_slug, settings=settings,

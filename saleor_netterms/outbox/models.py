@@ -8,6 +8,12 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DELIVERED = "delivered", "Delivered"
     DEAD = "dead", "Dead (needs a person)"
+    BLOCKED = "blocked", "Blocked (an earlier message for the same object is dead)"
+    SKIPPED = "skipped", "Skipped by a person (never delivered)"
+
+
+# A message whose predecessors are all in one of these may go.
+CHAIN_DONE = (OutboxStatus.DELIVERED, OutboxStatus.SKIPPED)
 
 
 class OutboxMessage(models.Model):
@@ -24,8 +30,14 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
+    blocked_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="blocked_successors",
+                                   help_text="The dead message of the same object this one waits behind.")
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    skipped_by = models.CharField(max_length=255, blank=True)
+    skip_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["id"]

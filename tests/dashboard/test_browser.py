@@ -618,3 +618,61 @@ def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_se
     finally:
         harness.shutdown()
     print(f"\nscreenshots: {shots}")
+
+
+def test_saleor_sync_shows_a_blocked_chain_and_its_cause_and_skips_it_in_a_dashboard_iframe(
+        live_server, fake_saleor, installation, chrome, shots):
+    from saleor_netterms.audit.models import AuditEntry
+    from saleor_netterms.outbox.models import OutboxMessage
+    from saleor_netterms.outbox.services import outbox_deliver_due, outbox_enqueue
+    from tests.saleor_double import transaction_event_report_answer
+
+    # given: Saleor refuses a CHARGE_SUCCESS; the CHARGE_REQUEST for the rest waits behind it
+    answers = [transaction_event_report_answer(errors=[
+        {"field": "amount", "code": "INCORRECT_DETAILS", "message": "Amount exceeds the authorized amount."}])]
+    fake_saleor.answer("TransactionEventReport",
+                       lambda variables: answers.pop(0) if answers else transaction_event_report_answer())
+    for key, event, psp in (("charge", "CHARGE_SUCCESS", "inv-7-p1"), ("rest", "CHARGE_REQUEST", "inv-7-2")):
+        outbox_enqueue(installation=installation, kind="saleor.transaction_event_report", payload={
+            "transaction_id": "VHJhbnNhY3Rpb25JdGVtOjc=", "type": event, "psp_reference": psp, "amount": "250.00",
+            "currency": "USD", "message": "Payment received.", "available_actions": ["REFUND"]},
+            dedupe_key=key, ordering_key="transaction:VHJhbnNhY3Rpb25JdGVtOjc=")
+    outbox_deliver_due()
+    query = (f"?domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+    harness = dashboard_harness(app_url=live_server.url + "/app/sync" + query,
+                                token=fake_saleor.dashboard_token(expires_in=600))
+    page = Page(chrome)
+
+    try:
+        # when: the merchant opens Saleor sync
+        page.navigate(f"http://127.0.0.1:{harness.server_port}/")
+        shown = page.wait_for_frame_text("Failed reports (1, holding back 1)", "inv-7-p1", "inv-7-2")
+        page.screenshot(shots / "sync.png")
+
+        # then: the refused report with Saleor's cause, the held-back one pointing at it
+        assert "INCORRECT_DETAILS: Amount exceeds the authorized amount." in shown
+        assert "Waits for the failed CHARGE_SUCCESS above" in shown
+        assert page.frame_eval("document.querySelectorAll('#nt-failed tr.is-blocked').length") == 1
+        assert page.frame_eval("document.querySelectorAll('#nt-failed button').length") == 2
+
+        # when: Skip, with a reason in the dialog
+        page.frame_eval("Array.from(document.querySelectorAll('#nt-failed button'))"
+                        ".find(b => b.textContent === 'Skip').click(), true")
+        opened = page.frame_eval("document.getElementById('nt-skip-dialog').open && document.activeElement.id")
+        page.frame_eval("(() => { const f = document.getElementById('nt-skip-form');"
+                        " f.reason.value = 'Charged by hand in Saleor'; f.requestSubmit(); return true; })()")
+        done = page.wait_for_frame_text("Report inv-7-p1 is skipped")
+        page.screenshot(shots / "sync-skipped.png")
+    finally:
+        harness.shutdown()
+
+    # then: skipped and audited; the held-back report goes out at the next tick
+    assert opened == "f-skipReason"
+    assert "Skipped" in done
+    outbox_deliver_due()
+    assert list(OutboxMessage.objects.order_by("id").values_list("status", flat=True)) == ["skipped", "delivered"]
+    entry = AuditEntry.objects.get(action="outbox.skipped")
+    assert (entry.actor, entry.reason) == ("admin@example.com", "Charged by hand in Saleor")
+    assert [c.variables["type"] for c in fake_saleor.calls_for("TransactionEventReport")] == [
+        "CHARGE_SUCCESS", "CHARGE_REQUEST"]

@@ -74,7 +74,50 @@
     banner("", null);
   }
 
+  // --- business time zone (GraphQL) ----------------------------------------------------------
+  var SETTINGS = "query InstallationSettings {\n  installationSettings { timeZone today timeZones }\n}";
+  var SETTINGS_UPDATE = "mutation InstallationSettingsUpdate($timeZone: String!) {\n" +
+    "  installationSettingsUpdate(timeZone: $timeZone) { settings { timeZone today } errors { code field message } }\n}";
+  var tzForm = document.getElementById("nt-timezone-form");
+  var tzSelect = document.getElementById("f-timeZone");
+
+  function renderSettings(settings, withOptions) {
+    if (withOptions) {
+      while (tzSelect.firstChild) { tzSelect.removeChild(tzSelect.firstChild); }
+      settings.timeZones.forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        option.textContent = name.replace(/_/g, " ");
+        tzSelect.appendChild(option);
+      });
+    }
+    tzSelect.value = settings.timeZone;
+    document.getElementById("nt-business-today").textContent = NT.ui ? NT.ui.date(settings.today) : settings.today;
+  }
+
+  function loadSettings() {
+    NT.gql(SETTINGS).then(function (data) { renderSettings(data.installationSettings, true); })
+      .catch(function (error) { banner("The time zone could not be loaded: " + (error.message || error), "error"); });
+  }
+
+  tzForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = tzForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    NT.gql(SETTINGS_UPDATE, { timeZone: tzSelect.value }).then(function (data) {
+      var result = data.installationSettingsUpdate;
+      if (result.errors.length) {
+        banner(result.errors[0].message + " (" + result.errors[0].code + ")", "error");
+        return;
+      }
+      renderSettings(result.settings, false);
+      banner("Saved: business dates are now in " + result.settings.timeZone + ".", "success");
+    }).catch(function (error) { banner(error.message || String(error), "error"); })
+      .then(function () { button.disabled = false; });
+  });
+
   function load() {
+    loadSettings();
     banner("Loading…", null);
     NT.fetch("/app/session").then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
