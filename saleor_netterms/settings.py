@@ -72,7 +72,9 @@ SALEOR_HTTP_TIMEOUT = (
     float(_env("SALEOR_HTTP_CONNECT_TIMEOUT", "3")),
     float(_env("SALEOR_HTTP_READ_TIMEOUT", "15")),
 )
-SALEOR_HTTP_RETRIES = int(_env("SALEOR_HTTP_RETRIES", "2"))
+# Immediate new attempts when the connection to Saleor could not be made at all (no sleep; the
+# outbox owns retries with backoff).
+SALEOR_HTTP_CONNECT_RETRIES = int(_env("SALEOR_HTTP_CONNECT_RETRIES", "1"))
 # Seconds a fetched JWKS is trusted before it is refetched on the next verification.
 SALEOR_JWKS_TTL = int(_env("SALEOR_JWKS_TTL", "3600"))
 

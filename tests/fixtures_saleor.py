@@ -52,7 +52,7 @@ Dashboard tokens (RS256, Saleor's thirdparty claims):
 
 Other fixtures: `saleor_http` (the active `responses.RequestsMock`), `fake_saleor_factory(
 api_url=..., app_id=...)` for a second Saleor, `saleor_payload` (= fake_saleor.payloads).
-Retries to Saleor do not sleep in tests (client._sleep is patched).
+The Saleor client never sleeps (retries live in the outbox), so nothing is patched for speed.
 """
 from __future__ import annotations
 
@@ -70,17 +70,8 @@ def saleor_http():
         yield mock
 
 
-@pytest.fixture(autouse=False)
-def _no_retry_sleep(monkeypatch):
-    from saleor_netterms.saleor_api import client
-
-    sleeps: list[float] = []
-    monkeypatch.setattr(client, "_sleep", sleeps.append)
-    return sleeps
-
-
 @pytest.fixture
-def fake_saleor_factory(saleor_http, _no_retry_sleep):
+def fake_saleor_factory(saleor_http):
     slots = iter(range(1, 100))
 
     def make(*, api_url: str, app_id: str = "QXBwOjk5", app_token: str = "other-app-token-0123456789abcd") -> FakeSaleor:
@@ -91,7 +82,7 @@ def fake_saleor_factory(saleor_http, _no_retry_sleep):
 
 
 @pytest.fixture
-def fake_saleor(saleor_http, _no_retry_sleep) -> FakeSaleor:
+def fake_saleor(saleor_http) -> FakeSaleor:
     return FakeSaleor(mock=saleor_http, api_url=DEFAULT_API_URL)
 
 

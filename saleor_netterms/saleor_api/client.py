@@ -9,10 +9,12 @@ installations.saleor.saleor_execute, one layer up.
 
 - Documents come from `graphql/` (documents.py), never inline strings (STYLE.md §9).
 - `Authorization: Bearer <app token>`; timeouts `settings.SALEOR_HTTP_TIMEOUT`.
-- Bounded retries (`settings.SALEOR_HTTP_RETRIES`, exponential backoff) on transport errors and
-  5xx only. A mutation that is not idempotent on Saleor's side is retried only when the request
-  cannot have been processed (connection refused/connect timeout, 502/503/504); queries and
-  `transactionEventReport` (Saleor answers `alreadyProcessed`, FACTS.md §4.1) on any 5xx/timeout.
+- Retries live in ONE layer, the outbox (backoff 10 s → 1 h, then a person). This client never
+  sleeps: it makes one call, plus at most `settings.SALEOR_HTTP_CONNECT_RETRIES` (default 1)
+  immediate new attempts when the connection could not be made at all (refused, DNS, connect
+  timeout) — the request never reached Saleor, so resending cannot apply it twice. A 5xx or a
+  read timeout raises SaleorTransportError at once; the outbox retries the message later (Saleor
+  deduplicates `transactionEventReport`, FACTS.md §4.1) and synchronous callers show the error.
 - Top-level GraphQL errors become coded exceptions (errors.py).
 - Uninstall detection: Saleor 3.24 no longer lets an app subscribe to APP_DELETED (MANAGE_APPS
   is refused, FACTS.md §1.1). A deleted or deactivated app's token is simply unknown to Saleor:
@@ -29,7 +31,6 @@ ordinary write and would be rolled back with a failing surrounding transaction.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import requests
@@ -43,20 +44,11 @@ from .http import http_session
 
 logger = logging.getLogger(__name__)
 
-RETRY_BACKOFF_SECONDS = 0.5
-RETRY_BACKOFF_MAX_SECONDS = 4.0
-# Mutations Saleor deduplicates itself, safe to resend after a read timeout or a 500.
-IDEMPOTENT_MUTATIONS = frozenset({"TransactionEventReport"})
 # Codes Saleor puts in `extensions.exception.code` when the bearer token is not accepted.
 TOKEN_ERROR_CODES = frozenset({"InvalidTokenError", "ExpiredSignatureError", "DecodeError",
                                "InvalidSignatureError", "JSONWebTokenError"})
 UNAUTHENTICATED_MARKER = "AUTHENTICATED_APP"
-GATEWAY_STATUSES = frozenset({502, 503, 504})
 APP_ID_DOCUMENT = "queries/app_id"
-
-
-def _sleep(seconds: float) -> None:  # a seam for tests
-    time.sleep(seconds)
 
 
 def _error_code(error: dict) -> str | None:
@@ -78,14 +70,9 @@ def _classify_errors(errors: list[dict], operation: str | None) -> SaleorApiErro
     return SaleorGraphQLError(f"{operation}: {messages}", errors=errors)
 
 
-def _retryable_exception(exc: requests.RequestException, idempotent: bool) -> bool:
-    if isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.ReadTimeout):
-        return True  # includes ConnectTimeout: the request was never processed
-    return idempotent and isinstance(exc, requests.Timeout)
-
-
-def _retryable_status(status: int, idempotent: bool) -> bool:
-    return status >= 500 and (idempotent or status in GATEWAY_STATUSES)
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The connection could not be made (refused, DNS, connect timeout): Saleor never saw it."""
+    return isinstance(exc, requests.ConnectionError) and not isinstance(exc, requests.ReadTimeout)
 
 
 @sensitive_variables("token", "headers")
@@ -94,14 +81,11 @@ def saleor_graphql_post(*, saleor_api_url: str, token: str, document: str,
     """POST one document with a bearer token; return `data`. Raises a SaleorApiError subclass."""
     doc = document_get(document)
     operation = doc.operation_name
-    idempotent = doc.operation_type != "mutation" or operation in IDEMPOTENT_MUTATIONS
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     payload = {"query": doc.text, "variables": variables or {}, "operationName": operation}
-    attempts = 1 + max(0, int(settings.SALEOR_HTTP_RETRIES))
+    attempts = 1 + max(0, int(settings.SALEOR_HTTP_CONNECT_RETRIES))
     last_problem = ""
     for attempt in range(1, attempts + 1):
-        if attempt > 1:
-            _sleep(min(RETRY_BACKOFF_SECONDS * 2 ** (attempt - 2), RETRY_BACKOFF_MAX_SECONDS))
         try:
             response = http_session().post(saleor_api_url, json=payload, headers=headers,
                                            timeout=settings.SALEOR_HTTP_TIMEOUT,
@@ -110,16 +94,14 @@ def saleor_graphql_post(*, saleor_api_url: str, token: str, document: str,
             last_problem = type(exc).__name__
             logger.warning("saleor call failed", extra={
                 "operation": operation, "attempt": attempt, "problem": last_problem})
-            if attempt < attempts and _retryable_exception(exc, idempotent):
-                continue
+            if attempt < attempts and _never_sent(exc):
+                continue  # at once: no sleep here, the outbox owns backoff
             raise SaleorTransportError(f"{operation}: {last_problem} after {attempt} attempt(s)") from exc
         status = response.status_code
         if status >= 500:
             last_problem = f"HTTP {status}"
             logger.warning("saleor call failed", extra={
                 "operation": operation, "attempt": attempt, "problem": last_problem})
-            if attempt < attempts and _retryable_status(status, idempotent):
-                continue
             raise SaleorTransportError(f"{operation}: {last_problem} after {attempt} attempt(s)")
         if status == 401:
             raise SaleorUnauthorized(f"{operation}: HTTP 401")

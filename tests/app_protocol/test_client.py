@@ -1,3 +1,4 @@
+import time
 from decimal import Decimal
 
 import pytest
@@ -43,24 +44,40 @@ def test_execute_by_operation_name(fake_saleor, installation):
 
 
 @pytest.mark.django_db
-def test_client_retries_5xx_then_succeeds(fake_saleor, installation, settings, _no_retry_sleep):
-    # given
-    settings.SALEOR_HTTP_RETRIES = 2
-    fake_saleor.fail_next(2, status=503)
+def test_client_does_not_retry_5xx_in_the_call(fake_saleor, installation):
+    # given: retries live in the outbox (backoff), not in a blocking sleep inside the call
+    fake_saleor.fail_next(1, status=503)
 
     # when
-    data = saleor_execute(installation=installation, document="queries/channels")
+    with pytest.raises(SaleorTransportError) as caught:
+        saleor_execute(installation=installation, document="queries/channels")
 
     # then
-    assert data["channels"][0]["slug"] == "default-channel"
-    assert len(fake_saleor.calls_for("Channels")) == 3
-    assert _no_retry_sleep == [0.5, 1.0]
+    assert caught.value.code == "SALEOR_UNREACHABLE"
+    assert len(fake_saleor.calls_for("Channels")) == 1
+    assert saleor_execute(installation=installation, document="queries/channels")["channels"]  # up again
 
 
 @pytest.mark.django_db
-def test_client_retries_connection_errors_and_gives_up_after_the_bound(fake_saleor, installation, settings):
+def test_client_retries_a_connection_that_could_not_be_made_once_at_once(fake_saleor, installation, settings):
     # given
-    settings.SALEOR_HTTP_RETRIES = 2
+    settings.SALEOR_HTTP_CONNECT_RETRIES = 1
+    fake_saleor.fail_next(1, connection_error=True)
+
+    # when
+    started = time.monotonic()
+    data = saleor_execute(installation=installation, document="queries/channels")
+
+    # then: the second attempt went out without sleeping
+    assert data["channels"][0]["slug"] == "default-channel"
+    assert len(fake_saleor.calls_for("Channels")) == 2
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.django_db
+def test_client_gives_up_on_connection_errors_after_the_bound(fake_saleor, installation, settings):
+    # given
+    settings.SALEOR_HTTP_CONNECT_RETRIES = 1
     fake_saleor.fail_next(5, connection_error=True)
 
     # when
@@ -69,7 +86,7 @@ def test_client_retries_connection_errors_and_gives_up_after_the_bound(fake_sale
 
     # then
     assert caught.value.code == "SALEOR_UNREACHABLE"
-    assert len(fake_saleor.calls) == 3
+    assert len(fake_saleor.calls) == 2
     assert Installation.objects.get().status == InstallationStatus.ACTIVE
 
 
@@ -103,17 +120,17 @@ def test_client_does_not_resend_a_plain_mutation_after_a_read_timeout(fake_saleo
 
 
 @pytest.mark.django_db
-def test_client_resends_transaction_event_report_after_a_read_timeout(fake_saleor, installation):
-    # given: Saleor deduplicates reports (alreadyProcessed, FACTS.md §4.1)
+def test_client_leaves_a_read_timeout_to_the_outbox_even_for_a_deduplicated_report(fake_saleor, installation):
+    # given: Saleor deduplicates reports (alreadyProcessed, FACTS.md §4.1), but resending is the
+    # outbox's job, with backoff
     fake_saleor.fail_next(1, timeout=True)
 
     # when
-    data = saleor_execute(installation=installation, document="TransactionEventReport",
-                          variables=REPORT_VARIABLES)
+    with pytest.raises(SaleorTransportError):
+        saleor_execute(installation=installation, document="TransactionEventReport", variables=REPORT_VARIABLES)
 
     # then
-    assert data["transactionEventReport"]["transaction"]["chargedAmount"]["amount"] == 180.0
-    assert len(fake_saleor.calls) == 2
+    assert len(fake_saleor.calls) == 1
 
 
 @pytest.mark.django_db
