@@ -448,6 +448,15 @@ def _outbox_message(info, message_id):
     return message
 
 
+def _outbox_action(action, **kwargs):
+    """Run outbox_retry / outbox_skip; a refusal becomes the API's coded input error."""
+    try:
+        return action(**kwargs)
+    except outbox_services.OutboxActionRefused as refused:
+        raise ApiInputError(refused.code, refused.merchant_message,
+                            field=OUTBOX_ERROR_FIELDS.get(refused.code, "messageId")) from refused
+
+
 def _outbox_audit(info, message, *, action: str, before: dict, blocked: list[int], reason: str = "") -> None:
     message.refresh_from_db()
     audit_record(installation=message.installation, actor=actor_of(info), action=action,
@@ -479,7 +488,7 @@ class OutboxRetry(graphene.Mutation):
         def action():
             message = _outbox_message(info, message_id)
             before, blocked = _outbox_before(message)
-            retried = outbox_services.outbox_retry(message=message)
+            retried = _outbox_action(outbox_services.outbox_retry, message=message)
             _outbox_audit(info, retried, action="outbox.retried", before=before, blocked=blocked)
             return retried
 
@@ -504,7 +513,8 @@ class OutboxSkip(graphene.Mutation):
             message = _outbox_message(info, message_id)
             text = _text(reason, "reason")
             before, blocked = _outbox_before(message)
-            skipped = outbox_services.outbox_skip(message=message, actor=actor_of(info), reason=text)
+            skipped = _outbox_action(outbox_services.outbox_skip, message=message, actor=actor_of(info),
+                                     reason=text)
             _outbox_audit(info, skipped, action="outbox.skipped", before=before, blocked=blocked,
                           reason=skipped.skip_reason)
             return skipped

@@ -34,7 +34,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from saleor_netterms.core.errors import NetTermsError
 
 from .models import CHAIN_DONE, OutboxMessage, OutboxStatus
 
@@ -51,10 +50,14 @@ class DeliveryRejected(Exception):
     """Permanent: the other side refused the message; a person must look."""
 
 
-class OutboxActionRefused(NetTermsError):
-    code = "OUTBOX_ACTION_REFUSED"
-    http_status = 400
-    merchant_message = "This message cannot be changed that way."
+class OutboxActionRefused(Exception):
+    """A person's retry or skip that does not apply to this message. Coded like the project's
+    NetTermsError (the outbox sits beside core, not above it; entrypoints map it)."""
+
+    def __init__(self, log_message: str, *, code: str, merchant_message: str):
+        super().__init__(log_message)
+        self.code = code
+        self.merchant_message = merchant_message
 
 
 def backoff_delay(attempts: int) -> timedelta:
