@@ -77,6 +77,22 @@ SALEOR_HTTP_TIMEOUT = (
 SALEOR_HTTP_CONNECT_RETRIES = int(_env("SALEOR_HTTP_CONNECT_RETRIES", "1"))
 # Seconds a fetched JWKS is trusted before it is refetched on the next verification.
 SALEOR_JWKS_TTL = int(_env("SALEOR_JWKS_TTL", "3600"))
+# Inbound size caps (bytes) per route; a larger request is refused 413 PAYLOAD_TOO_LARGE before it
+# is read or stored. Saleor's webhook payloads here are a few KiB (an order with hundreds of lines
+# stays well under 1 MiB); registration is ~50 bytes; the app API and portal take small bodies.
+REQUEST_MAX_BYTES = {
+    "/api/webhooks/": int(_env("WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024))),
+    "/api/register": int(_env("REGISTER_MAX_BODY_BYTES", str(16 * 1024))),
+    "/graphql/": int(_env("API_MAX_BODY_BYTES", str(256 * 1024))),
+    "/portal/": int(_env("PORTAL_MAX_BODY_BYTES", str(16 * 1024))),
+}
+REQUEST_MAX_BYTES_DEFAULT = int(_env("REQUEST_MAX_BODY_BYTES", str(64 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max([REQUEST_MAX_BYTES_DEFAULT, *REQUEST_MAX_BYTES.values()])
+# A webhook delivery that has not (yet) verified stores only this many bytes of its body.
+WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES = int(_env("WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES", "1024"))
+# At most one JWKS refetch per installation in this many seconds (a bad signature triggers one:
+# without a cooldown, forged requests would make the app hammer Saleor's JWKS endpoint).
+SALEOR_JWKS_REFETCH_COOLDOWN_S = int(_env("SALEOR_JWKS_REFETCH_COOLDOWN_S", "60"))
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "*" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
@@ -115,6 +131,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "saleor_netterms.core.middleware.RequestLogMiddleware",
+    "saleor_netterms.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 # The app runs inside the Dashboard's iframe.
@@ -194,6 +211,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": 60 * 60.0},
     "receivables-overdue-events": {"task": "saleor_netterms.receivables.tasks.receivables_overdue_task",
                                    "schedule": 60 * 60.0},
+    "webhook-records-prune": {"task": "saleor_netterms.saleor_webhooks.tasks.webhook_records_prune_task",
+                              "schedule": 24 * 60 * 60.0},
+    "outbox-prune": {"task": "saleor_netterms.outbox.tasks.outbox_prune_task", "schedule": 24 * 60 * 60.0},
     "invoices-issue-consolidated": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_consolidated_task",
                                     "schedule": 24 * 60 * 60.0},
 }
@@ -230,6 +250,12 @@ OUTBOX_DELIVERERS = {
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_TICK_BUDGET_S = float(_env("OUTBOX_TICK_BUDGET_S", "40"))
+# Retention (days) of records pruned by the daily jobs (saleor_webhooks/retention.py, outbox): the
+# exactly-once dispatch records and delivered outbox messages at least a day whatever is set.
+WEBHOOK_DISPATCH_RETENTION_DAYS = int(_env("WEBHOOK_DISPATCH_RETENTION_DAYS", "90"))
+WEBHOOK_DELIVERY_RETENTION_DAYS = int(_env("WEBHOOK_DELIVERY_RETENTION_DAYS", "30"))
+WEBHOOK_REFUSED_RETENTION_DAYS = int(_env("WEBHOOK_REFUSED_RETENTION_DAYS", "7"))
+OUTBOX_DELIVERED_RETENTION_DAYS = int(_env("OUTBOX_DELIVERED_RETENTION_DAYS", "90"))
 
 # Integration events (to ERPs): the versioned JSON Schemas every payload must match ("strict":
 # a mismatch fails the change, the default while DEBUG; "log": logged, still sent).

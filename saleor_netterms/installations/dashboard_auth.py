@@ -3,7 +3,7 @@
 The page receives a short-lived RS256 JWT from the Dashboard (postMessage handshake) and sends it
 to us in `authorization-bearer`, with `saleor-api-url` (app-sdk header convention). We check, as
 app-sdk's verify-jwt does: the installation is known and active, the signature against its cached
-JWKS (refetched once on failure, then saved), `exp`, `type == "thirdparty"`, `app` == the app id
+JWKS (refetched once on failure — at most once per installation per cooldown — then saved), `exp`, `type == "thirdparty"`, `app` == the app id
 stored at registration, and the required permissions ⊆ `user_permissions`. `aud` is only present
 when a manifest declares `audience` (ours does not); when present it must equal
 settings.APP_AUDIENCE (unset: refused)."""
@@ -16,14 +16,13 @@ import jwt
 from django.conf import settings
 from django.http import HttpRequest
 
-from saleor_netterms.saleor_api.errors import JwksUnavailable
-from saleor_netterms.saleor_api.jwks import jwks_fetch, jwks_public_key
+from saleor_netterms.saleor_api.jwks import jwks_public_key
 
 from .errors import (DashboardPermissionMissing, DashboardTokenExpired, DashboardTokenInvalid,
                      DashboardTokenMissing, DashboardTokenWrongApp)
 from .models import Installation
 from .selectors import installation_get_active
-from .services import installation_jwks_update
+from .services import installation_jwks_refetch, installation_jwks_update
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +74,11 @@ def _verify_signature(token: str, installation: Installation) -> dict:
 
     try:
         claims = attempt(installation.jwks)
-        if claims is None:  # unknown kid or bad signature: refetch the JWKS once (FACTS.md §2.2)
-            try:
-                fresh = jwks_fetch(saleor_api_url=installation.saleor_api_url)
-            except JwksUnavailable as exc:
-                raise DashboardTokenInvalid(f"signature not verified; {exc.log_message}") from exc
+        if claims is None:  # unknown kid or bad signature: refetch the JWKS once (FACTS.md §2.2),
+            # at most once per installation per cooldown (installation_jwks_refetch)
+            fresh = installation_jwks_refetch(installation=installation)
+            if fresh is None:
+                raise DashboardTokenInvalid("signature not verified; no JWKS refetch (cooldown or unavailable)")
             claims = attempt(fresh)
             if claims is None:
                 raise DashboardTokenInvalid("signature does not verify against Saleor's JWKS")

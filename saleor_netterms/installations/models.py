@@ -18,6 +18,9 @@ class Installation(models.Model):
     token_encrypted = models.TextField(help_text="The app token, Fernet-encrypted (APP_ENCRYPTION_KEYS).")
     jwks = models.JSONField(default=dict, blank=True)
     jwks_fetched_at = models.DateTimeField(null=True, blank=True)
+    jwks_refetch_attempted_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Last JWKS (re)fetch attempt; at most one per SALEOR_JWKS_REFETCH_COOLDOWN_S.")
     status = models.CharField(max_length=16, choices=InstallationStatus.choices,
                               default=InstallationStatus.ACTIVE)
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -112,6 +114,31 @@ def installation_mark_removed(*, installation: Installation, reason: str) -> boo
             "installation_id": installation.pk, "saleor_api_url": installation.saleor_api_url,
             "reason": reason[:255]})
     return bool(updated)
+
+
+def installation_jwks_refetch(*, installation: Installation) -> dict | None:
+    """Fetch the installation's JWKS again — at most once per installation per
+    `settings.SALEOR_JWKS_REFETCH_COOLDOWN_S` across every process (a conditional UPDATE claims the
+    attempt). None when another attempt is inside the cooldown (a cached miss: no I/O) or Saleor
+    did not answer a usable JWKS. The caller saves it (installation_jwks_update) once it verifies:
+    a forged signature must never replace good keys. Without the cooldown every bad signature for
+    an installed Saleor would make the app fetch that Saleor's JWKS (amplification)."""
+    now = timezone.now()
+    cooldown = timedelta(seconds=settings.SALEOR_JWKS_REFETCH_COOLDOWN_S)
+    claimed = Installation.objects.filter(pk=installation.pk).filter(
+        Q(jwks_refetch_attempted_at__isnull=True) | Q(jwks_refetch_attempted_at__lte=now - cooldown)
+        | Q(jwks_refetch_attempted_at__gt=now)  # a clock that went backwards never locks it for good
+    ).update(jwks_refetch_attempted_at=now)
+    if not claimed:
+        logger.info("jwks refetch skipped: cooldown", extra={"installation_id": installation.pk})
+        return None
+    installation.jwks_refetch_attempted_at = now
+    try:
+        return jwks_fetch(saleor_api_url=installation.saleor_api_url)
+    except JwksUnavailable as exc:
+        logger.warning("jwks refetch failed", extra={"installation_id": installation.pk,
+                                                     "problem": exc.log_message})
+        return None
 
 
 def installation_jwks_update(*, installation: Installation, jwks: dict) -> None:

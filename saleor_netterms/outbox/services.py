@@ -353,3 +353,17 @@ def outbox_skip(*, message: OutboxMessage, actor: str, reason: str) -> OutboxMes
         "message_id": locked.pk, "kind": locked.kind, "unblocked": unblocked, "reason": reason[:255]})
     message.refresh_from_db()
     return message
+
+
+def outbox_prune_delivered(*, now=None) -> int:
+    """Delete messages delivered more than OUTBOX_DELIVERED_RETENTION_DAYS ago (default 90, never
+    less than a day). Pending and dead messages are never pruned. A message's dedupe key stops
+    guarding once its row is gone: every effect that enqueues is itself once-only in the domain
+    (one posting per idempotency key, one receivable per capture request), so a delivered report
+    is not produced again."""
+    now = now or timezone.now()
+    days = max(1, settings.OUTBOX_DELIVERED_RETENTION_DAYS)
+    deleted = delete_in_batches(OutboxMessage.objects.filter(
+        status=OutboxStatus.DELIVERED, delivered_at__lt=now - timedelta(days=days)))
+    logger.info("outbox pruned", extra={"deleted": deleted})
+    return deleted

@@ -1,7 +1,7 @@
 """Thin Celery entrypoints: take ids, call the service (safe to run twice)."""
 from celery import shared_task
 
-from .services import outbox_deliver, outbox_deliver_due, outbox_delivery_scheduler_register
+from .services import outbox_deliver, outbox_deliver_due, outbox_delivery_scheduler_register, outbox_prune_delivered
 
 
 # One delivery is one short call to another system (Saleor: 3 s connect + 15 s read); the hard
@@ -21,6 +21,11 @@ def outbox_deliver_task(message_id: int) -> str:
              soft_time_limit=TICK_SOFT_TIME_LIMIT, time_limit=TICK_TIME_LIMIT)
 def outbox_dispatch_due() -> dict:
     return outbox_deliver_due()
+
+
+@shared_task(name="saleor_netterms.outbox.tasks.outbox_prune_task", ignore_result=True)
+def outbox_prune_task() -> int:
+    return outbox_prune_delivered()
 
 
 outbox_delivery_scheduler_register(outbox_deliver_task.delay)  # after commit: deliver now, not at the next tick

@@ -1,8 +1,9 @@
 """Inbound Saleor webhooks: every delivery recorded before it is trusted, processed once.
 
 - `WebhookDelivery`: one row per HTTP request, written first in its own transaction (headers
-  without secrets, exact body bytes, sha256), then updated with the verification result and
-  outcome (dj-stripe's WebhookEventTrigger; STYLE.md §3).
+  without secrets, body size, sha256 and only a prefix of the body), then updated with the
+  verification result and outcome — and the exact body bytes once it verified (dj-stripe's
+  WebhookEventTrigger; STYLE.md §3). A refused delivery keeps just the prefix.
 - `WebhookDispatch`: one row per processed (installation, event, body). Its unique constraint is
   the exactly-once guarantee: it is inserted in the same transaction as the handler's effect, so
   a replay (Saleor retries, duplicate sends) finds it and gets the stored answer back.
@@ -29,7 +30,9 @@ class WebhookDelivery(models.Model):
     saleor_api_url = models.CharField(max_length=512, blank=True)
     event = models.CharField(max_length=64, help_text="Registry event of the route, e.g. ORDER_CREATED.")
     headers = models.JSONField(default=dict, help_text="Request headers; secret values replaced by a hash.")
-    body = models.BinaryField()
+    body = models.BinaryField(help_text="The exact body once verified; only its first bytes while "
+                                        "unverified or refused (WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES).")
+    body_size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes received.")
     body_sha256 = models.CharField(max_length=64)
     received_at = models.DateTimeField(default=timezone.now)
     validity = models.BooleanField(null=True, help_text="None until verified; False when refused.")

@@ -2,8 +2,11 @@
 
     answer = webhook_receive(definition=..., headers=request.headers, raw_body=request.body)
 
-- Record: a `WebhookDelivery` row committed on its own before anything is trusted. If even that
-  write fails (the database refuses it), the failure is logged at ERROR with the code
+- Record: a `WebhookDelivery` row committed on its own before anything is trusted. Until the
+  delivery verifies it holds only the headers (values capped), the body's size, its sha256 and
+  the first `WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES` bytes: a stranger's posts cannot fill the
+  disk. The whole body is stored with the verification result (one update, as before). If even
+  that write fails (the database refuses it), the failure is logged at ERROR with the code
   WEBHOOK_NOT_RECORDED, counted in a `WebhookIntakeFailure` row (the overview page shows it) and
   Saleor gets a coded 503.
 - Verify: verification.webhook_verify. A refusal answers a coded 4xx, marks the row
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
@@ -73,12 +77,18 @@ def _elapsed_ms(started: float) -> int:
     return max(0, round((time.perf_counter() - started) * 1000))
 
 
+HEADER_VALUE_MAX_CHARS = 512
+HEADERS_MAX_COUNT = 64
+
+
 def webhook_headers_redact(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers as stored: secrets as their sha256, every value capped, at most 64 of them."""
     redacted = {}
-    for name, value in headers.items():
+    for name, value in list(headers.items())[:HEADERS_MAX_COUNT]:
+        value = str(value)
         if name.lower() in SECRET_HEADERS:
-            value = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()
-        redacted[name] = value
+            value = "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+        redacted[str(name)[:HEADER_VALUE_MAX_CHARS]] = value[:HEADER_VALUE_MAX_CHARS]
     return redacted
 
 
@@ -94,7 +104,8 @@ def webhook_delivery_record(*, definition: WebhookDefinition, headers: Mapping[s
             saleor_api_url=saleor_api_url,
             event=definition.event,
             headers=webhook_headers_redact(headers),
-            body=bytes(raw_body),
+            body=bytes(raw_body[:settings.WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES]),  # all of it once verified
+            body_size=len(raw_body),
             body_sha256=hashlib.sha256(raw_body).hexdigest(),
         )
 
@@ -164,7 +175,8 @@ def _dispatch_claim(*, installation: Installation, event: str, delivery: Webhook
 
 
 def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition,
-                     installation: Installation, payload: dict, started: float) -> WebhookAnswer:
+                     installation: Installation, payload: dict, started: float,
+                     raw_body: bytes) -> WebhookAnswer:
     """Step 3: run the handler exactly once per (installation, event, body)."""
     try:
         # Outside any transaction: a handler's external calls (the underwriter) hold no lock.
@@ -174,7 +186,7 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
             if dispatch.first_delivery_id != delivery.pk:
                 answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
                 WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    installation=installation, validity=True, outcome=DeliveryOutcome.DUPLICATE,
+                    installation=installation, validity=True, outcome=DeliveryOutcome.DUPLICATE, body=raw_body,
                     dispatch=dispatch, response_status=answer.status,
                     response_body=dispatch.response_body, duration_ms=_elapsed_ms(started))
                 logger.info("webhook duplicate", extra={
@@ -191,7 +203,7 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
             dispatch.response_body = body
             dispatch.save(update_fields=["result", "response_status", "response_body"])
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                installation=installation, validity=True, outcome=DeliveryOutcome.PROCESSED,
+                installation=installation, validity=True, outcome=DeliveryOutcome.PROCESSED, body=raw_body,
                 dispatch=dispatch, response_status=200, response_body=body,
                 duration_ms=_elapsed_ms(started))
     except Exception as exc:  # noqa: BLE001 - rolled back; recorded and answered coded
@@ -199,7 +211,7 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
             f"{definition.event} handler raised {type(exc).__name__}")
         answer = WebhookAnswer(error.http_status, _error_body(error))
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            installation=installation, validity=True, outcome=DeliveryOutcome.FAILED,
+            installation=installation, validity=True, outcome=DeliveryOutcome.FAILED, body=raw_body,
             error_code=error.code[:64], error_message=error.log_message,
             traceback=traceback_module.format_exc(), response_status=answer.status,
             response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
@@ -247,4 +259,4 @@ def webhook_receive(*, definition: WebhookDefinition, headers: Mapping[str, str]
         return webhook_delivery_refuse(delivery=delivery, error=error, started=started)
     return webhook_dispatch(delivery=delivery, definition=definition,
                             installation=verified.installation, payload=verified.payload,
-                            started=started)
+                            started=started, raw_body=raw_body)

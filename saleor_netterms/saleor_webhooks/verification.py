@@ -6,7 +6,8 @@ saleor-webhook-validator; recipient check as saleor/apps with-recipient-verifica
 3. `Saleor-Api-Url` is an active installation                          → 401 UNKNOWN_SALEOR /
                                                                          403 INSTALLATION_REMOVED
 4. detached RS256 JWS (`b64: false`, RFC 7797) over the RAW body against the cached JWKS; on an
-   unknown kid or a failed check the JWKS is refetched ONCE, and saved if it verifies
+   unknown kid or a failed check the JWKS is refetched ONCE, and saved if it verifies; at most one
+   refetch per installation per SALEOR_JWKS_REFETCH_COOLDOWN_S (a cached miss: 401, no I/O)
                                                                        → 401 INVALID_SIGNATURE
 5. body parses as a JSON object, floats as Decimal (§11)               → 400 MALFORMED_PAYLOAD
 6. `payload.recipient.id` == the installation's app id                 → 403 WRONG_RECIPIENT
@@ -26,9 +27,8 @@ from jwt import api_jws
 from saleor_netterms.core.money import json_loads_exact
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_get_active
-from saleor_netterms.installations.services import installation_jwks_update
-from saleor_netterms.saleor_api.errors import JwksUnavailable
-from saleor_netterms.saleor_api.jwks import jwks_fetch, jwks_public_key
+from saleor_netterms.installations.services import installation_jwks_refetch, installation_jwks_update
+from saleor_netterms.saleor_api.jwks import jwks_public_key
 
 from .errors import EventMismatch, InvalidSignature, MalformedPayload, MissingHeader, WrongRecipient
 from .registry import WebhookDefinition
@@ -71,26 +71,27 @@ def _jwks_is_stale(installation: Installation) -> bool:
 
 def installation_signature_verify(*, installation: Installation, raw_body: bytes,
                                   signature: str) -> None:
-    """Verify against the cached JWKS; on failure refetch once, save the JWKS if it verifies."""
+    """Verify against the cached JWKS; on failure refetch once (at most once per installation per
+    SALEOR_JWKS_REFETCH_COOLDOWN_S: inside the cooldown a miss is a 401 without any I/O) and save
+    the JWKS if it verifies."""
     refetched = False
     if _jwks_is_stale(installation):  # settings.SALEOR_JWKS_TTL: refresh before trusting it
-        try:
-            installation_jwks_update(installation=installation,
-                                     jwks=jwks_fetch(saleor_api_url=installation.saleor_api_url))
+        fresh = installation_jwks_refetch(installation=installation)
+        if fresh is not None:
+            installation_jwks_update(installation=installation, jwks=fresh)
             refetched = True
-        except JwksUnavailable as exc:
-            logger.warning("stale JWKS kept: refetch failed", extra={
-                "installation_id": installation.pk, "problem": exc.log_message})
+        else:
+            logger.warning("stale JWKS kept: no refetch", extra={"installation_id": installation.pk})
     try:
         signature_verify(raw_body=raw_body, signature=signature, jwks=installation.jwks)
         return
     except InvalidSignature as first:
         if refetched:
             raise
-        try:
-            fresh = jwks_fetch(saleor_api_url=installation.saleor_api_url)
-        except JwksUnavailable as exc:
-            raise InvalidSignature(f"{first.log_message}; JWKS refetch failed: {exc.log_message}") from exc
+        fresh = installation_jwks_refetch(installation=installation)
+        if fresh is None:
+            raise InvalidSignature(f"{first.log_message}; no JWKS refetch (cooldown, or Saleor did not answer)") \
+                from first
     signature_verify(raw_body=raw_body, signature=signature, jwks=fresh)
     installation_jwks_update(installation=installation, jwks=fresh)
     logger.info("jwks rotated", extra={"installation_id": installation.pk})
