@@ -8,15 +8,13 @@ refused rather than rounded. Whether a negative or zero amount makes sense is th
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
+from saleor_netterms.core.money import MAX_INTEGER_DIGITS, InvalidMoney, Money, currency_validate
+from saleor_netterms.core.money import amount_parse as core_amount_parse
 
 from .errors import ApiInputError
 
 _AMOUNT_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
-# Amount columns are NUMERIC(20, 4): at most 16 digits before the point.
-MAX_INTEGER_DIGITS = 16
 MAX_PAGE = 100
 _PG_INT_MAX = 2**63 - 1
 
@@ -39,18 +37,23 @@ def currency_parse(value, *, field: str = "currency") -> str:
 
 
 def amount_parse(value, currency: str, *, field: str = "amount") -> Money:
-    """``Money`` from a decimal string in an already validated currency, or INVALID_AMOUNT."""
-    if not isinstance(value, str) or not _AMOUNT_RE.fullmatch(value):
-        raise ApiInputError("INVALID_AMOUNT", f"{value!r} is not a decimal amount like \"1250.00\".",
+    """``Money`` from a decimal string in an already validated currency, or INVALID_AMOUNT
+    (core.money.amount_parse, the one amount reader; negative amounts are the service's call)."""
+    if not isinstance(value, str):
+        raise ApiInputError("INVALID_AMOUNT", f"{str(value)[:40]!r} is not a decimal amount like \"1250.00\".",
                             field=field)
-    amount = Decimal(value)
+    try:
+        return core_amount_parse(value, currency, allow_negative=True)
+    except InvalidMoney as exc:
+        raise ApiInputError("INVALID_AMOUNT", _amount_problem(value, currency), field=field) from exc
+
+
+def _amount_problem(value: str, currency: str) -> str:
+    if not _AMOUNT_RE.fullmatch(value):
+        return f"{value[:40]!r} is not a decimal amount like \"1250.00\"."
     if len(value.lstrip("-").split(".")[0]) > MAX_INTEGER_DIGITS:
-        raise ApiInputError("INVALID_AMOUNT", f"{value} is too large.", field=field)
-    exact = quantize(amount, currency)
-    if exact != amount:
-        raise ApiInputError("INVALID_AMOUNT",
-                            f"{value} has more decimal places than {currency} allows.", field=field)
-    return Money(exact, currency)
+        return f"{value[:40]} is too large."
+    return f"{value} has more decimal places than {currency} allows."
 
 
 def money_parse(amount, currency, *, amount_field: str = "amount",

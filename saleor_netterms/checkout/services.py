@@ -69,6 +69,11 @@ EMAIL_NOT_CONFIRMED = ReasonView(
     "registered, then check out again to pay on net terms.",
     "The customer's Saleor account is not confirmed (User.isConfirmed false): e-mail and e-mail-domain "
     "members match only confirmed accounts, because anyone can register an unconfirmed account for an address.")
+ZERO_AMOUNT = ReasonView(
+    "ZERO_AMOUNT",
+    "There is nothing to pay on net terms: this order's total is zero.",
+    "The checkout's total is zero; net terms authorize nothing and hold nothing (Saleor completes a "
+    "zero-total checkout without a payment).")
 PO_NUMBER_REQUIRED = ReasonView(
     "PO_NUMBER_REQUIRED",
     "Your company requires a purchase order (PO) number for orders on net terms.",
@@ -104,6 +109,8 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
     member, refusal = _member_for(installation, request.buyer)
     if member is None:
         return Eligibility(False, refusal.code, refusal.buyer_message)
+    if request.money is not None and not request.money.is_positive():
+        return Eligibility(False, ZERO_AMOUNT.code, ZERO_AMOUNT.buyer_message, company_name=member.company.legal_name)
     company = member.company
     currency = request.money.currency if request.money else None
     available = position = None
@@ -197,6 +204,8 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     member, refusal = _member_for(installation, request.buyer)
     if member is None:  # nothing names the company to this buyer: the decline records no company
         return AuthorizationPrepared(refusal=refusal)
+    if not request.money.is_positive():  # a zero total: a defined answer, nothing held
+        return AuthorizationPrepared(member=member, refusal=ZERO_AMOUNT)
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
     history = selectors.credit_history(company=member.company, currency=request.money.currency,
@@ -225,8 +234,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     if prepared.existing is not None:
         return authorization_result(prepared.existing)
     member = prepared.member
-    if member is None:
-        return _record_decline(installation, request, psp_reference, prepared.refusal, company=None, member=None)
+    if member is None or prepared.refusal is not None:
+        return _record_decline(installation, request, psp_reference, prepared.refusal,
+                               company=member.company if member else None, member=member)
     policy, underwriting = prepared.policy, prepared.underwriting
     # No savepoint inside a caller's transaction (the webhook's dispatch): an error here rolls the
     # whole dispatch back anyway, so a savepoint would only cost two statements under the lock.

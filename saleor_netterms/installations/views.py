@@ -2,7 +2,6 @@
 (`GET /api/manifest`) is served by saleor_webhooks.views: it lists the webhooks of its registry."""
 from __future__ import annotations
 
-import json
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -10,8 +9,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.inbound import json_read
 
-from .errors import MissingAuthToken
 from .responses import error_response
 from .services import installation_register
 
@@ -23,10 +22,7 @@ from .services import installation_register
 def register_view(request: HttpRequest) -> JsonResponse:
     """`POST /api/register`: Saleor's unsigned token POST (FACTS.md §1.3)."""
     try:
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            raise MissingAuthToken("register: body is not JSON") from None
+        body = json_read(request.body, empty={})  # coded 400 MALFORMED_PAYLOAD / INVALID_TEXT
         auth_token = body.get("auth_token") if isinstance(body, dict) else None
         installation_register(
             saleor_api_url=request.headers.get("Saleor-Api-Url", "").strip(),

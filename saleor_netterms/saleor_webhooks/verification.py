@@ -9,7 +9,9 @@ saleor-webhook-validator; recipient check as saleor/apps with-recipient-verifica
    unknown kid or a failed check the JWKS is refetched ONCE, and saved if it verifies; at most one
    refetch per installation per SALEOR_JWKS_REFETCH_COOLDOWN_S (a cached miss: 401, no I/O)
                                                                        → 401 INVALID_SIGNATURE
-5. body parses as a JSON object, floats as Decimal (§11)               → 400 MALFORMED_PAYLOAD
+5. body parses as a JSON object, floats as Decimal (§11), bounded (core.inbound.json_read)
+                                                                       → 400 MALFORMED_PAYLOAD /
+                                                                         400 INVALID_TEXT
 6. `payload.recipient.id` == the installation's app id                 → 403 WRONG_RECIPIENT
 """
 from __future__ import annotations
@@ -24,7 +26,8 @@ from django.conf import settings
 from django.utils import timezone
 from jwt import api_jws
 
-from saleor_netterms.core.money import json_loads_exact
+from saleor_netterms.core.inbound import InvalidText, json_read
+from saleor_netterms.core.inbound import MalformedPayload as JsonRefused
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_get_active
 from saleor_netterms.installations.services import installation_jwks_refetch, installation_jwks_update
@@ -111,9 +114,9 @@ def webhook_verify(*, definition: WebhookDefinition, headers: Mapping[str, str],
     installation_signature_verify(installation=installation, raw_body=raw_body,
                                   signature=headers["Saleor-Signature"].strip())
     try:
-        payload = json_loads_exact(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedPayload(f"body is not JSON: {type(exc).__name__}") from exc
+        payload = json_read(raw_body)
+    except (JsonRefused, InvalidText) as exc:
+        raise MalformedPayload(exc.log_message, code=exc.code) from exc
     if not isinstance(payload, dict):
         raise MalformedPayload("body is not a JSON object")
     recipient = payload.get("recipient")

@@ -164,7 +164,7 @@ def test_register_refuses_a_body_that_is_not_json(client, fake_saleor):
 
     # then
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "MISSING_AUTH_TOKEN"
+    assert response.json()["error"]["code"] == "MALFORMED_PAYLOAD"
 
 
 @pytest.mark.django_db

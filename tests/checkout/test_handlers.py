@@ -153,7 +153,7 @@ def test_initialize_with_an_unknown_currency_is_a_coded_400(client, fake_saleor,
 
     # then
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "MALFORMED_PAYLOAD"
+    assert response.json()["error"]["code"] == "INVALID_CURRENCY"
     assert NetTermsTransaction.objects.count() == 0
 
 

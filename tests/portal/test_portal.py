@@ -105,7 +105,8 @@ def test_a_malformed_limit_request_is_a_coded_400(client, fake_saleor, acme):
 
     # then
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "INVALID_LIMIT_REQUEST"
+    assert response.json() == {"error": {"code": "MALFORMED_PAYLOAD", "message": (
+        'The request could not be read. Send JSON like {"amount": "25000.00", "currency": "USD"}.')}}
     assert ApprovalRequest.objects.count() == 0
 
 

@@ -6,11 +6,11 @@ optional here. A payload that lacks what the event cannot do without raises Malf
 (a coded 400; nothing is written)."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from saleor_netterms.checkout.requests import Buyer, OrderLine, OrderSnapshot
 from saleor_netterms.core.errors import BadRequest
-from saleor_netterms.core.money import InvalidMoney, Money
+from saleor_netterms.core.money import InvalidMoney, Money, amount_parse
 
 
 class MalformedPayload(BadRequest):
@@ -28,12 +28,13 @@ def require(mapping: dict | None, *path: str):
 
 
 def money_from(amount, currency) -> Money:
+    """Every amount Saleor sends, through the one amount reader (core.money.amount_parse): exact
+    in the currency's minor unit, finite, not negative; otherwise a coded 400."""
     try:
-        if isinstance(amount, float):  # never expected: bodies are parsed with Decimal
-            amount = Decimal(str(amount))
-        return Money.of(amount, currency)
+        return amount_parse(amount, currency)
     except InvalidMoney as exc:
-        raise MalformedPayload(f"bad amount/currency {amount!r} {currency!r}") from exc
+        raise MalformedPayload(f"bad amount/currency {str(amount)[:40]!r} {str(currency)[:16]!r}",
+                               code=exc.code) from exc
 
 
 def buyer_from(user: dict | None) -> Buyer | None:
@@ -92,7 +93,7 @@ def order_snapshot_from(order: dict) -> OrderSnapshot:
 
     lines = tuple(
         OrderLine(product_name=line.get("productName") or "", sku=line.get("productSku"),
-                  quantity=int(line.get("quantity") or 0),
+                  quantity=quantity_of(line.get("quantity") or 0),
                   unit_net=money_str(((line.get("unitPrice") or {}).get("net") or {}).get("amount")),
                   unit_gross=money_str(((line.get("unitPrice") or {}).get("gross") or {}).get("amount")),
                   tax_rate=_fmt(line.get("taxRate")))
@@ -110,4 +111,22 @@ def order_snapshot_from(order: dict) -> OrderSnapshot:
 
 
 def _fmt(value) -> str | None:
-    return None if value is None else format(Decimal(str(value)), "f")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        raise MalformedPayload(f"not a number: {type(value).__name__}", code="INVALID_AMOUNT")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise MalformedPayload(f"not a number: {str(value)[:40]!r}", code="INVALID_AMOUNT") from exc
+    if not number.is_finite() or (number != 0 and number.adjusted() >= 16):
+        raise MalformedPayload(f"not a usable number: {str(value)[:40]!r}", code="INVALID_AMOUNT")
+    return format(number, "f")
+
+
+def quantity_of(value) -> int:
+    ok = not isinstance(value, bool) and isinstance(value, (int, Decimal)) and (
+        not isinstance(value, Decimal) or value.is_finite()) and 0 <= value < 10 ** 9 and value == int(value)
+    if not ok:
+        raise MalformedPayload(f"bad quantity {str(value)[:20]!r}")
+    return int(value)
