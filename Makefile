@@ -25,7 +25,12 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+run: export DEBUG ?= true
 run: migrate
+	@echo ""
+	@echo "  DEVELOPMENT MODE (DEBUG=$$DEBUG): for trying the app only. Development secret key, any Saleor"
+	@echo "  may install it, error pages show tracebacks. Bound to $(HOST) (HOST=... to change it)."
+	@echo "  For a real shop run production mode behind TLS: README \"Production\"."
 	@echo ""
 	@echo "  saleor-netterms is starting on http://$(HOST):$(PORT)"
 	@echo "  Manifest URL (Dashboard > Apps > Install external app):"

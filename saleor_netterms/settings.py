@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured  # noqa: F401 - raised below
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,17 +32,16 @@ def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (_env(name, default) or "").split(",") if item.strip()]
 
 
-DEBUG = _env_bool("DEBUG", True)
+# Fail closed: production unless development mode is asked for (`make run` sets DEBUG=true and
+# says so). Production refuses to start without the settings below (see _production_refusals).
+DEBUG = _env_bool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
-SECRET_KEY = _env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is false")
-    SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+SECRET_KEY = _env("SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
 
 # The public base URL of this app as Saleor and the Dashboard reach it (the app may sit behind a
 # proxy). All absolute URLs in the manifest are built from it.
-APP_PUBLIC_URL = (_env("APP_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+APP_PUBLIC_URL = (_env("APP_PUBLIC_URL", "http://127.0.0.1:8000" if DEBUG else "") or "").rstrip("/")
 # A stable manifest id. It is also the payment gateway id storefronts use.
 APP_ID = _env("APP_ID", "saleor.app.netterms")
 APP_NAME = _env("APP_NAME", "Net Terms")
@@ -60,9 +59,7 @@ ALLOWED_SALEOR_API_URLS = _env_list("ALLOWED_SALEOR_API_URLS", ".*" if DEBUG els
 # Fernet keys (comma-separated, newest first) that encrypt Saleor app tokens at rest. Rotating:
 # put the new key first, keep the old ones until `manage.py installation_rotate_tokens` ran.
 APP_ENCRYPTION_KEYS = _env_list("APP_ENCRYPTION_KEYS")
-if not APP_ENCRYPTION_KEYS:
-    if not DEBUG:
-        raise ImproperlyConfigured("APP_ENCRYPTION_KEYS is required when DEBUG is false")
+if not APP_ENCRYPTION_KEYS and DEBUG:
     APP_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
@@ -100,6 +97,49 @@ USE_X_FORWARDED_HOST = _env_bool("USE_X_FORWARDED_HOST", False)
 if _env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+def _fernet_key_ok(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (ValueError, TypeError):
+        return False
+
+
+def _production_refusals() -> list[str]:
+    """What production (DEBUG=false) cannot start without, one line per variable."""
+    problems = []
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY: set a random value of at least 50 characters (not the development key)")
+    if not APP_ENCRYPTION_KEYS or not all(_fernet_key_ok(k) for k in APP_ENCRYPTION_KEYS):
+        problems.append("APP_ENCRYPTION_KEYS: set one or more Fernet keys (comma-separated, newest first)")
+    if not ALLOWED_SALEOR_API_URLS:
+        problems.append("ALLOWED_SALEOR_API_URLS: list the Saleor API URLs allowed to install the app")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS: list the host names the app is served at")
+    if not APP_PUBLIC_URL.startswith(("https://", "http://")):
+        problems.append("APP_PUBLIC_URL: set the public base URL of the app (https://…)")
+    return problems
+
+
+if not DEBUG and _production_refusals():
+    raise ImproperlyConfigured(
+        "saleor-netterms refuses to start in production mode (DEBUG is not true) without: "
+        + "; ".join(_production_refusals())
+        + ". For trying the app locally use `make run` (development mode). See README \"Production\".")
+
+# Behind a TLS-terminating proxy (README "Production"): HTTPS only, HSTS, secure cookies (the API
+# view sets Django's CSRF cookie). Health probes may still be plain HTTP from the load balancer.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(_env("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = None  # the pages run inside the Dashboard's iframe
+
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -132,10 +172,18 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "saleor_netterms.core.middleware.RequestLogMiddleware",
     "saleor_netterms.core.middleware.RequestSizeLimitMiddleware",
+    "saleor_netterms.installations.middleware.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
-# The app runs inside the Dashboard's iframe.
-X_FRAME_OPTIONS = "ALLOWALL"
+# The app runs inside the Dashboard's iframe: CSP frame-ancestors names the Dashboard origins
+# (installations.middleware); X-Frame-Options cannot, so it is not sent. Extra Dashboard origins
+# (a self-hosted Dashboard on another host than its API), comma-separated: DASHBOARD_ORIGINS.
+DASHBOARD_ORIGINS = _env_list("DASHBOARD_ORIGINS")
+SILENCED_SYSTEM_CHECKS = [
+    "security.W002",  # X-Frame-Options: replaced by CSP frame-ancestors (the app is framed by the Dashboard)
+    "security.W003",  # CSRF middleware: no cookie or session authentication anywhere; every endpoint
+                      # authenticates a bearer token or a signed single-use link (README "Security model")
+]
 
 ROOT_URLCONF = "saleor_netterms.urls"
 WSGI_APPLICATION = "saleor_netterms.wsgi.application"
@@ -233,7 +281,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers print plain text (and mail admins); one JSON line each instead.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Outbox: who delivers each kind of message (dotted paths; the domain never imports adapters).

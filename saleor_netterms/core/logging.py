@@ -1,7 +1,11 @@
 """Structured (JSON line) logs that never contain tokens or personal data.
 
 `RedactingFilter` masks values of sensitive keys in `extra=` and known secret patterns in the
-message (bearer tokens, JWS/JWT, e-mail addresses)."""
+message (bearer tokens, JWS/JWT, e-mail addresses, and the path tokens that are credentials: signed
+document links `/documents/<token>` and approval links `/approvals/link/<token>/`). Objects that
+are not JSON (a `request` Django attaches to `django.request` records) are written as redacted
+text. Every line is one JSON object: the app's loggers, `django.request`, `django.server`
+(runserver's access log) and gunicorn's error and access logs (saleor_netterms/gunicorn_conf.py)."""
 from __future__ import annotations
 
 import json
@@ -15,10 +19,13 @@ SENSITIVE_KEYS = {"auth_token", "token", "authorization", "password", "secret", 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 _BEARER = re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# A credential in a URL path: everything after the prefix up to a separator (also URL-encoded).
+_PATH_TOKEN = re.compile(r"(/documents/|/approvals/link/)[^\s/?#'\"<>]+")
 _STD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 def redact_text(text: str) -> str:
+    text = _PATH_TOKEN.sub(r"\1[redacted]", text)
     text = _JWT.sub("[redacted-jwt]", text)
     text = _BEARER.sub("Bearer [redacted]", text)
     return _EMAIL.sub("[redacted-email]", text)
@@ -29,9 +36,13 @@ def redact_value(key: str, value):
         return "[redacted]"
     if isinstance(value, dict):
         return {k: redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(key, v) for v in value]
     if isinstance(value, str):
         return redact_text(value)
-    return value
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return redact_text(str(value))  # e.g. the WSGIRequest django.request attaches: its repr has the path
 
 
 class RedactingFilter(logging.Filter):

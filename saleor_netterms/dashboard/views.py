@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from saleor_netterms.installations.selectors import dashboard_frame_origins
 from django.views.decorators.http import require_GET
 
 from saleor_netterms import __version__
@@ -39,7 +41,9 @@ def page(request: HttpRequest, *, template: str, active: str, **url_ids) -> Http
     company's, an invoice's) are read by the page's script; the page itself carries no data."""
     theme = "dark" if request.GET.get("theme") == "dark" else "light"
     return render(request, f"dashboard/{template}.html", {
-        "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__})
+        "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__,
+        # the configured Dashboard origins; the page's own Saleor origin is added by app-bridge.js
+        "frame_origins": " ".join(dashboard_frame_origins())})
 
 
 @require_GET

@@ -1,6 +1,12 @@
 """Reads of installations."""
 from __future__ import annotations
 
+import re
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
 from .errors import InstallationRemoved, UnknownSaleor
 from .models import Installation, InstallationStatus
 
@@ -22,3 +28,50 @@ def installation_get_active(*, saleor_api_url: str, found: Installation | None =
 
 def installation_list_active() -> list[Installation]:
     return list(Installation.objects.filter(status=InstallationStatus.ACTIVE))
+
+
+# A CSP source expression we emit: scheme://host[:port|:*] and nothing that could end the directive.
+_CSP_SOURCE = re.compile(r"https?://[A-Za-z0-9.-]+(:([0-9]{1,5}|\*))?")
+_FRAME_ORIGINS_CACHE: dict[str, tuple[float, frozenset[str]]] = {}
+FRAME_ORIGINS_CACHE_SECONDS = 60.0
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return origin if _CSP_SOURCE.fullmatch(origin) else None
+    return None
+
+
+def _active_origins() -> frozenset[str]:
+    """Origins of the active installations' Saleors, cached in-process for a minute."""
+    now = time.monotonic()
+    cached = _FRAME_ORIGINS_CACHE.get("origins")
+    if cached and now - cached[0] < FRAME_ORIGINS_CACHE_SECONDS:
+        return cached[1]
+    origins = frozenset(filter(None, (_origin_of(url) for url in Installation.objects.filter(
+        status=InstallationStatus.ACTIVE).values_list("saleor_api_url", flat=True))))
+    _FRAME_ORIGINS_CACHE["origins"] = (now, origins)
+    return origins
+
+
+def dashboard_frame_origins(*, saleor_api_url: str | None = None) -> tuple[str, ...]:
+    """Origins allowed to frame this response: the Dashboard of the installation the page was
+    opened for (the Dashboard puts `saleorApiUrl` in the iframe's query; Saleor Cloud and most
+    self-hosted setups serve the Dashboard on the API's origin) when it is an active installation,
+    settings.DASHBOARD_ORIGINS, and any localhost port in development. Only the requesting
+    installation is named: the header never lists the app's other customers."""
+    origins = []
+    requested = _origin_of(saleor_api_url or "")
+    if requested and requested in _active_origins():
+        origins.append(requested)
+    origins.extend(o for o in settings.DASHBOARD_ORIGINS if _CSP_SOURCE.fullmatch(o))
+    if settings.DEBUG:
+        origins.extend(["http://localhost:*", "http://127.0.0.1:*"])
+    return tuple(dict.fromkeys(origins))
+
+
+def dashboard_frame_origins_forget() -> None:
+    """After an installation is registered or removed (and in tests)."""
+    _FRAME_ORIGINS_CACHE.clear()

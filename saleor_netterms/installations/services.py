@@ -25,6 +25,7 @@ from saleor_netterms.saleor_api.jwks import jwks_fetch
 
 from .errors import JwksNotAvailable, MissingAuthToken, MissingSaleorApiUrl, SaleorUrlProhibited, UnknownAppId
 from .models import Installation, InstallationStatus
+from .selectors import dashboard_frame_origins_forget
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def installation_register(*, saleor_api_url: str, auth_token: str, saleor_domain
     logger.info("installation registered", extra={
         "saleor_api_url": saleor_api_url, "app_id": app_id, "installation_id": installation.pk,
         "reinstalled": not created})
+    dashboard_frame_origins_forget()
     return installation
 
 
@@ -113,6 +115,7 @@ def installation_mark_removed(*, installation: Installation, reason: str) -> boo
         logger.warning("installation marked removed", extra={
             "installation_id": installation.pk, "saleor_api_url": installation.saleor_api_url,
             "reason": reason[:255]})
+        dashboard_frame_origins_forget()
     return bool(updated)
 
 

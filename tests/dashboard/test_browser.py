@@ -268,6 +268,12 @@ def _invoice(installation, *, tx: str, amount: str, order_number: str, days_ago:
     return receivable
 
 
+@pytest.fixture(autouse=True)
+def _dashboard_may_frame_the_app(settings):
+    """The stand-in Dashboard (127.0.0.1:<port>) is a configured Dashboard origin (CSP frame-ancestors)."""
+    settings.DASHBOARD_ORIGINS = ["http://127.0.0.1:*"]
+
+
 @pytest.fixture
 def seeded(installation, company_factory, member_factory):
     from saleor_netterms.companies.services import company_status_set

@@ -5,7 +5,8 @@
  *                     payload: {token}}, {type: "theme", payload: {theme}}
  *   app -> Dashboard: {type: "notifyReady", payload: {actionId}}
  * Messages are accepted only from the Dashboard's origin (ancestorOrigins[0] / document.referrer,
- * remembered across in-app links).
+ * remembered across in-app links), and only when that origin is one the server allows to frame the
+ * app (<meta name="netterms-dashboard-origins">, the CSP frame-ancestors list).
  * window.NetTerms.fetch(url, init) calls the backend with authorization-bearer + saleor-api-url.
  */
 (function () {
@@ -33,7 +34,23 @@
       if (found && found !== "null") { window.sessionStorage.setItem(key, found); }
       else { found = window.sessionStorage.getItem(key); }
     } catch (e) { /* storage blocked: only the first page works, as before */ }
-    return found && found !== "null" ? found : null;
+    return found && found !== "null" && originAllowed(found) ? found : null;
+  }
+
+  // The Dashboard of the page's own Saleor (its API origin, as CSP frame-ancestors allows it), or
+  // the server's configured list: exact origins, or "http://localhost:*" (any port) in development.
+  function originAllowed(origin) {
+    var meta = document.querySelector('meta[name="netterms-dashboard-origins"]');
+    var allowed = meta ? (meta.getAttribute("content") || "").split(/\s+/).filter(Boolean) : [];
+    try { if (saleorApiUrl) { allowed.push(new URL(saleorApiUrl).origin); } } catch (e) { /* not a URL */ }
+    return allowed.some(function (entry) {
+      if (entry === origin) { return true; }
+      if (entry.slice(-2) === ":*") {
+        var base = entry.slice(0, -2);
+        return origin === base || (origin.indexOf(base + ":") === 0 && /^[0-9]+$/.test(origin.slice(base.length + 1)));
+      }
+      return false;
+    });
   }
 
   function applyTheme(theme) {
