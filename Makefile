@@ -41,6 +41,7 @@ run: migrate
 	trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+worker: export DEBUG ?= true
 worker: install
 	$(VENV)/bin/celery -A saleor_netterms worker -B --loglevel=INFO
 
