@@ -335,6 +335,9 @@ CHECKOUT_HOLD_TTL_HOURS = int(_env("CHECKOUT_HOLD_TTL_HOURS", "72"))
 # buyer approvers' e-mailed links expire after this many hours.
 APPROVALS_TOTP_LIMIT_THRESHOLD = Decimal(_env("APPROVALS_TOTP_LIMIT_THRESHOLD", "50000"))
 APPROVALS_BUYER_LINK_HOURS = int(_env("APPROVALS_BUYER_LINK_HOURS", "72"))
+# TOTP: after this many wrong codes in a row a staff member's authenticator is locked this long.
+TOTP_MAX_FAILURES = int(_env("TOTP_MAX_FAILURES", "5"))
+TOTP_LOCK_MINUTES = int(_env("TOTP_LOCK_MINUTES", "15"))
 
 # Credit decisions: with no saved policy version, use the built-in tier policy (Starter/Standard/
 # Premium: reviews new accounts, tolerance over the limit, overdue rules) instead of the plain

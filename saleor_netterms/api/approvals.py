@@ -19,10 +19,11 @@ from saleor_netterms.approvals.models import RequestStatus as RequestStatusChoic
 from saleor_netterms.approvals.models import StepMode as StepModeChoices
 from saleor_netterms.approvals.routing import step_may_act
 from saleor_netterms.companies import selectors as company_selectors
+from saleor_netterms.core.errors import NetTermsError
 
 from . import selectors
 from .context import actor_of, installation_of, principal
-from .errors import ApiInputError, not_found
+from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, currency_parse, money_parse, pk_parse
 from .mutations import _company, _errors, _run
 from .types import (CompanyType, DecisionReasonType, MoneyType, TransactionType, _enum, coded, enum_field,
@@ -317,7 +318,10 @@ class ApprovalAct(graphene.Mutation):
                 request=_request(info, request_id), actor_email=_email(info), actor_permissions=_permissions(info),
                 decision=enum_value(decision), comment=comment or "", totp_code=totp_code, step=step)
 
-        req, errors = _run(action, fields=ACT_ERROR_FIELDS)
+        try:  # approval_act is atomic itself; not wrapped, so a wrong TOTP code stays counted
+            req, errors = action(), []
+        except NetTermsError as exc:
+            req, errors = None, [field_error(exc, ACT_ERROR_FIELDS)]
         if req is not None:
             req.refresh_from_db()
         return ApprovalAct(request=req, errors=errors)

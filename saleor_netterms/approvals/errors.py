@@ -74,6 +74,12 @@ class SecondFactorInvalid(ApprovalError):
     merchant_message = "The authenticator code is wrong, expired or already used."
 
 
+class SecondFactorLocked(ApprovalError):
+    code = "SECOND_FACTOR_LOCKED"
+    http_status = 429
+    merchant_message = "Too many wrong authenticator codes: the second factor is locked for a while. Try again later."
+
+
 class SecondFactorNotEnrolled(ApprovalError):
     code = "SECOND_FACTOR_NOT_ENROLLED"
     http_status = 403

@@ -214,6 +214,9 @@ class StaffTOTPDevice(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_counter = models.BigIntegerField(null=True, blank=True,
                                                help_text="Time step of the last accepted code (no replays).")
+    failed_attempts = models.PositiveIntegerField(default=0, help_text="Wrong codes since the last accepted one.")
+    locked_until = models.DateTimeField(null=True, blank=True,
+                                        help_text="No code is accepted before this (after TOTP_MAX_FAILURES).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

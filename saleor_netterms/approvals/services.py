@@ -44,12 +44,13 @@ from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, q
 from . import selectors
 from .errors import (ApprovalAlreadyActed, ApprovalNotAllowed, ApprovalNotPending, ApprovalSameApprover,
                      ApprovalStepChanged, InvalidApprovalDecision, InvalidApprovalRequest, InvalidApprovalRoute,
-                     LimitRequestPending, LinkExpired, LinkInvalid, LinkStale, LinkUsed, SecondFactorRequired)
+                     LimitRequestPending, LinkExpired, LinkInvalid, LinkStale, LinkUsed, SecondFactorInvalid,
+                     SecondFactorRequired)
 from .models import (LIMIT_KINDS, ActionDecision, ApprovalAction, ApprovalKind, ApprovalLink, ApprovalRequest,
                      ApprovalRoute, ApprovalStep, OnDeadline, RequestStatus, StepMode)
 from .notifications import LINK_KIND, OUTCOME_KIND, approval_email_enqueue
 from .routing import DEFAULT_STEP, step_complete, step_may_act
-from .totp import totp_verify
+from .totp import totp_failure_record, totp_verify
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +322,15 @@ def approval_act(*, request: ApprovalRequest, actor_email: str, actor_permission
     if decision not in ActionDecision.values:
         raise InvalidApprovalDecision(f"decision {decision!r}")
     now = now or timezone.now()
+    try:
+        return _approval_act(request=request, actor=actor, actor_permissions=actor_permissions, decision=decision,
+                             comment=comment, totp_code=totp_code, step=step, now=now)
+    except SecondFactorInvalid:  # rolled back; the wrong code is counted on its own
+        totp_failure_record(installation=request.installation, staff_email=actor, now=now)
+        raise
+
+
+def _approval_act(*, request, actor, actor_permissions, decision, comment, totp_code, step, now) -> ApprovalRequest:
     with transaction.atomic():
         req = _lock(request.pk)
         _pending_check(req, step)

@@ -2,11 +2,17 @@
 
 The secret is stored encrypted (core.crypto). A code is accepted for the current 30-second step
 and one step either side; the accepted step is remembered (``last_used_counter``) and no code of
-that step or an earlier one is accepted again (no replays)."""
+that step or an earlier one is accepted again (no replays).
+
+Guessing is bounded: every wrong code is counted on the device and audited (``totp.failed``); after
+``TOTP_MAX_FAILURES`` wrong codes in a row the device is locked for ``TOTP_LOCK_MINUTES``
+(``totp.locked``, SECOND_FACTOR_LOCKED 429) and no code — right or wrong — is looked at until then.
+An accepted code resets the count. The count is written in its own transaction
+(``totp_failure_record``) so the refusal that rolls the caller back does not roll it back too."""
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from django.conf import settings
@@ -16,7 +22,7 @@ from django.utils import timezone
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.core.crypto import secret_decrypt, secret_encrypt
 
-from .errors import SecondFactorAlreadyEnrolled, SecondFactorInvalid, SecondFactorNotEnrolled
+from .errors import SecondFactorAlreadyEnrolled, SecondFactorInvalid, SecondFactorLocked, SecondFactorNotEnrolled
 from .models import StaffTOTPDevice
 
 VALID_WINDOW = 1
@@ -91,11 +97,36 @@ def totp_verify(*, installation, staff_email: str, code: str, now: datetime | No
                                                                  staff_email=email).first()
     if device is None or device.confirmed_at is None:
         raise SecondFactorNotEnrolled(f"{email} has no confirmed device")
+    if device.locked_until is not None and device.locked_until > now:
+        raise SecondFactorLocked(f"{email} is locked until {device.locked_until.isoformat()}")
     counter = totp_code_match(secret=secret_decrypt(device.secret_encrypted), code=code, now=now)
     if counter is None:
         raise SecondFactorInvalid("code does not match")
     if device.last_used_counter is not None and counter <= device.last_used_counter:
         raise SecondFactorInvalid("code replayed")
     device.last_used_counter = counter
-    device.save(update_fields=["last_used_counter"])
+    device.failed_attempts = 0
+    device.locked_until = None
+    device.save(update_fields=["last_used_counter", "failed_attempts", "locked_until"])
     return counter
+
+
+def totp_failure_record(*, installation, staff_email: str, now: datetime | None = None) -> StaffTOTPDevice | None:
+    """Count one wrong code (call it after the refused transaction rolled back); lock the device
+    after TOTP_MAX_FAILURES in a row. Audited."""
+    email, now = _email(staff_email), now or timezone.now()
+    with transaction.atomic():
+        device = StaffTOTPDevice.objects.select_for_update().filter(installation=installation,
+                                                                     staff_email=email).first()
+        if device is None:
+            return None
+        device.failed_attempts += 1
+        locked = device.failed_attempts >= settings.TOTP_MAX_FAILURES
+        if locked:
+            device.locked_until = now + timedelta(minutes=settings.TOTP_LOCK_MINUTES)
+            device.failed_attempts = 0
+        device.save(update_fields=["failed_attempts", "locked_until"])
+        audit_record(installation=installation, actor=email, action="totp.locked" if locked else "totp.failed",
+                     object_type="staff_totp_device", object_id=device.pk,
+                     after={"locked_until": device.locked_until.isoformat()} if locked else None)
+    return device
