@@ -9,12 +9,17 @@ aliases of `invoices` once ran 92 s and 10,000 queries in one worker).
 - `API_MAX_ALIASES` (30): aliased fields.
 - Page size: every list argument `first` is 1..100 (api.inputs.page_parse).
 
+A string literal in the query holding a NUL or a lone surrogate (written as a GraphQL escape) is
+refused the same way with code INVALID_TEXT (variables are checked by the JSON reader).
+
 An over-limit request gets HTTP 400 `{"errors": [{"message", "extensions": {"code":
 "QUERY_TOO_COMPLEX"}}]}` and nothing runs."""
 from __future__ import annotations
 
 from graphql import (FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode,
-                     ValidationRule)
+                     StringValueNode, ValidationRule)
+
+from saleor_netterms.core.inbound import InvalidText, text_check
 
 API_MAX_TOKENS = 2000
 API_MAX_DEPTH = 10
@@ -63,4 +68,10 @@ class QueryCostRule(ValidationRule):
             walk(node.selection_set, 1, frozenset())
         except _Exceeded as exc:
             self.report_error(GraphQLError(f"Query refused: {exc}.", node, extensions={"code": TOO_COMPLEX}))
-        return self.SKIP
+
+    def enter_string_value(self, node: StringValueNode, *_args):
+        try:
+            text_check(node.value, field="string literal")
+        except InvalidText:
+            self.report_error(GraphQLError("A string holds a NUL character or a lone surrogate.", node,
+                                           extensions={"code": InvalidText.code}))

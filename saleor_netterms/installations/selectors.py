@@ -64,8 +64,13 @@ def dashboard_frame_origins(*, saleor_api_url: str | None = None) -> tuple[str, 
     installation is named: the header never lists the app's other customers."""
     origins = []
     requested = _origin_of(saleor_api_url or "")
-    if requested and requested in _active_origins():
-        origins.append(requested)
+    if requested:
+        try:
+            active = _active_origins()
+        except Exception:  # noqa: BLE001 - fail closed: unreadable installations frame nothing
+            active = frozenset()
+        if requested in active:
+            origins.append(requested)
     origins.extend(o for o in settings.DASHBOARD_ORIGINS if _CSP_SOURCE.fullmatch(o))
     if settings.DEBUG:
         origins.extend(["http://localhost:*", "http://127.0.0.1:*"])

@@ -27,6 +27,34 @@ def require(mapping: dict | None, *path: str):
     return value
 
 
+def obj(value, what: str = "value") -> dict:
+    """A JSON object, or {} for null/absent; anything else is a coded 400 (never an AttributeError)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedPayload(f"{what} is not an object")
+    return value
+
+
+def text(value, what: str = "value", *, max_length: int = 255, truncate: bool = False) -> str:
+    """A JSON string ("" for null/absent) of at most max_length characters (longer: cut when
+    `truncate`, else refused); anything else is a coded 400."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise MalformedPayload(f"{what} is not a string")
+    if len(value) > max_length and not truncate:
+        raise MalformedPayload(f"{what} is longer than {max_length} characters")
+    return value[:max_length]
+
+
+def require_text(mapping, *path: str) -> str:
+    value = require(mapping, *path)
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise MalformedPayload(f"{'.'.join(path)} is not a string of 1 to 255 characters")
+    return value
+
+
 def money_from(amount, currency) -> Money:
     """Every amount Saleor sends, through the one amount reader (core.money.amount_parse): exact
     in the currency's minor unit, finite, not negative; otherwise a coded 400."""
@@ -42,20 +70,22 @@ def buyer_from(user: dict | None) -> Buyer | None:
     The checkout's typed e-mail is deliberately ignored (it proves nothing), and the user's own
     address counts only when Saleor says `isConfirmed: true` (absent — an installation still on an
     older subscription document — counts as unconfirmed)."""
-    if not user or not user.get("id"):
+    user = obj(user, "user")
+    if not user.get("id"):
         return None
-    customer_type = user.get("customerType") or {}
-    return Buyer(user_id=user["id"], email=user.get("email"), email_confirmed=user.get("isConfirmed") is True,
-                 external_reference=user.get("externalReference"),
-                 customer_type_slug=customer_type.get("slug"))
+    customer_type = obj(user.get("customerType"), "user.customerType")
+    return Buyer(user_id=text(user["id"], "user.id"), email=text(user.get("email"), "user.email") or None,
+                 email_confirmed=user.get("isConfirmed") is True,
+                 external_reference=text(user.get("externalReference"), "user.externalReference") or None,
+                 customer_type_slug=text(customer_type.get("slug"), "user.customerType.slug") or None)
 
 
 def source_object(payload: dict) -> dict:
-    return payload.get("sourceObject") or {}
+    return obj(payload.get("sourceObject"), "sourceObject")
 
 
 def channel_slug_of(source: dict) -> str:
-    return (source.get("channel") or {}).get("slug") or ""
+    return text(obj(source.get("channel"), "channel").get("slug"), "channel.slug")
 
 
 def po_number_of(data) -> str:

@@ -5,13 +5,14 @@ decisionPreview}}`; see README "Storefront integration". Writes nothing."""
 from saleor_netterms.checkout.requests import EligibilityRequest
 from saleor_netterms.checkout.services import checkout_eligibility
 
-from ._payloads import buyer_from, channel_slug_of, money_from, source_object
+from ._payloads import buyer_from, channel_slug_of, money_from, obj, source_object
 from ._responses import eligibility_answer
 
 
 def handle(*, installation, payload: dict, delivery=None) -> dict:
     source = source_object(payload)
-    currency = ((source.get("totalPrice") or source.get("total") or {}).get("gross") or {}).get("currency")
+    total = obj(source.get("totalPrice") or source.get("total"), "totalPrice")
+    currency = obj(total.get("gross"), "totalPrice.gross").get("currency")
     amount = payload.get("amount")
     money = money_from(amount, currency) if amount is not None and currency else None
     request = EligibilityRequest(buyer=buyer_from(source.get("user")), channel_slug=channel_slug_of(source),

@@ -11,24 +11,25 @@ from saleor_netterms.checkout.requests import AuthorizationRequest
 from saleor_netterms.checkout.services import AuthorizationPrepared, checkout_authorize_prepare
 from saleor_netterms.workflows.checkout import checkout_authorize
 
-from ._payloads import buyer_from, channel_slug_of, money_from, po_number_of, require, source_object
+from ._payloads import (buyer_from, channel_slug_of, money_from, obj, po_number_of, require, require_text,
+                        source_object, text)
 from ._responses import authorization_answer
 
 
 def _request(payload: dict) -> AuthorizationRequest:
-    action = require(payload, "action")
-    transaction = require(payload, "transaction")
+    action = obj(require(payload, "action"), "action")
+    transaction = obj(require(payload, "transaction"), "transaction")
     source = source_object(payload)
     return AuthorizationRequest(
-        transaction_id=require(transaction, "id"),
-        transaction_token=transaction.get("token") or "",
+        transaction_id=require_text(transaction, "id"),
+        transaction_token=text(transaction.get("token"), "transaction.token", max_length=64),
         money=money_from(require(action, "amount"), require(action, "currency")),
         buyer=buyer_from(source.get("user")),
         channel_slug=channel_slug_of(source),
-        idempotency_key=payload.get("idempotencyKey") or "",
-        action_type=action.get("actionType") or "AUTHORIZATION",
-        source_type=source.get("__typename") or "",
-        source_id=source.get("id") or "",
+        idempotency_key=text(payload.get("idempotencyKey"), "idempotencyKey", truncate=True),
+        action_type=text(action.get("actionType"), "action.actionType", max_length=16) or "AUTHORIZATION",
+        source_type=text(source.get("__typename"), "sourceObject.__typename", max_length=16),
+        source_id=text(source.get("id"), "sourceObject.id"),
         po_number=po_number_of(payload.get("data")),
     )
 
