@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('installations', '0001_initial'),
+        ('installations', '0002_policy_version_last_id'),
     ]
 
     operations = [
