@@ -411,3 +411,20 @@ def test_generated_portal_bodies_never_answer_5xx(client, fake_saleor, acme, bod
     if response.status_code >= 400:
         assert response.json()["error"]["code"] and response.json()["error"]["message"]
         assert state() == before
+
+
+@pytest.mark.django_db
+def test_the_gateway_preview_of_a_zero_total_is_defined(client, fake_saleor, acme):
+    # given
+    payload = fake_saleor.payloads.payment_gateway_initialize_session(amount=Decimal("0"))
+
+    # when
+    response = fake_saleor.deliver(client, "PAYMENT_GATEWAY_INITIALIZE_SESSION", payload)
+
+    # then
+    assert response.status_code == 200
+    assert response.json()["data"] == {
+        "eligible": False, "reason": "ZERO_AMOUNT",
+        "message": "There is nothing to pay on net terms: this order's total is zero.",
+        "company": "Acme Industrial Supply", "availableCredit": None, "terms": None, "poNumberRequired": False,
+        "decisionPreview": None}
