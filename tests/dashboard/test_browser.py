@@ -457,7 +457,7 @@ def test_policy_editor_simulation_and_approval_routes_in_a_dashboard_iframe(live
 
         # when: saved as v2
         page.frame_eval("document.getElementById('p-save').click(), true")
-        text = page.wait_for_frame_text("saved as v2", "Faster onboarding")
+        text = page.wait_for_frame_text("saved as v2", "Faster onboarding", "next save: v3")  # editor and audit reload in parallel
 
         # then
         assert "next save: v3" in text
