@@ -355,6 +355,9 @@ def outbox_skip(*, message: OutboxMessage, actor: str, reason: str) -> OutboxMes
     return message
 
 
+PRUNE_BATCH_SIZE = 2000
+
+
 def outbox_prune_delivered(*, now=None) -> int:
     """Delete messages delivered more than OUTBOX_DELIVERED_RETENTION_DAYS ago (default 90, never
     less than a day). Pending and dead messages are never pruned. A message's dedupe key stops
@@ -363,7 +366,14 @@ def outbox_prune_delivered(*, now=None) -> int:
     is not produced again."""
     now = now or timezone.now()
     days = max(1, settings.OUTBOX_DELIVERED_RETENTION_DAYS)
-    deleted = delete_in_batches(OutboxMessage.objects.filter(
-        status=OutboxStatus.DELIVERED, delivered_at__lt=now - timedelta(days=days)))
+    old = OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED, delivered_at__lt=now - timedelta(days=days))
+    deleted = 0
+    while True:  # small batches: never a long transaction (the outbox sits beside core: no shared helper)
+        ids = list(old.order_by("pk").values_list("pk", flat=True)[:PRUNE_BATCH_SIZE])
+        if not ids:
+            break
+        deleted += OutboxMessage.objects.filter(pk__in=ids).delete()[0]
+        if len(ids) < PRUNE_BATCH_SIZE:
+            break
     logger.info("outbox pruned", extra={"deleted": deleted})
     return deleted
