@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('installations', '0002_policy_version_last_id'),
+        ('installations', '0003_time_zone'),
     ]
 
     operations = [
