@@ -300,6 +300,8 @@ OUTBOX_DELIVERERS = {
     "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",
     "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
+    "erp.webhook": "saleor_netterms.erp_webhooks.delivery.erp_webhook_deliver",
+    "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_TICK_BUDGET_S = float(_env("OUTBOX_TICK_BUDGET_S", "40"))
@@ -317,15 +319,15 @@ INTEGRATION_EVENTS_VALIDATION = _env("INTEGRATION_EVENTS_VALIDATION", "strict" i
 # ERP webhooks (Standard Webhooks): retries back off exponentially from the base delay (capped
 # at ERP_WEBHOOK_RETRY_MAX_DELAY_S) for at most ERP_WEBHOOK_RETRY_WINDOW_HOURS; an endpoint that
 # has failed for ERP_WEBHOOK_DISABLE_AFTER_HOURS is disabled and its alert e-mail told; a rotated
-# secret keeps signing for ERP_WEBHOOK_SECRET_OVERLAP_HOURS. In production endpoints must be https
-# on public addresses unless ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS.
+# secret keeps signing for ERP_WEBHOOK_SECRET_OVERLAP_HOURS. Endpoints must be https on public
+# addresses unless ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS (default: DEBUG, i.e. off in production).
 ERP_WEBHOOK_RETRY_WINDOW_HOURS = float(_env("ERP_WEBHOOK_RETRY_WINDOW_HOURS", "72"))
 ERP_WEBHOOK_RETRY_BASE_S = float(_env("ERP_WEBHOOK_RETRY_BASE_S", "30"))
 ERP_WEBHOOK_RETRY_MAX_DELAY_S = float(_env("ERP_WEBHOOK_RETRY_MAX_DELAY_S", str(6 * 3600)))
 ERP_WEBHOOK_DISABLE_AFTER_HOURS = float(_env("ERP_WEBHOOK_DISABLE_AFTER_HOURS", "120"))
 ERP_WEBHOOK_SECRET_OVERLAP_HOURS = float(_env("ERP_WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
 ERP_WEBHOOK_TIMEOUT_S = float(_env("ERP_WEBHOOK_TIMEOUT_S", "10"))
-ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
 
 # Checkout: a net-terms hold whose checkout never became an order is released after this many
 # hours (0: never; Saleor's own release of expired checkouts, if enabled, may come first).

@@ -25,4 +25,5 @@ urlpatterns = [
     page("app/terms", "terms", "terms", "app-terms"),
     page("app/reconciliation", "reconciliation", "reconciliation", "app-reconciliation"),
     page("app/seller", "seller", "seller", "app-seller"),
+    page("app/erp", "erp", "erp", "app-erp"),
 ]

@@ -33,6 +33,7 @@ NAV_LINKS = (
     ("invoices", "Invoices", "/app/invoices"),
     ("terms", "Payment terms", "/app/terms"),
     ("seller", "Seller profile", "/app/seller"),
+    ("erp", "ERP", "/app/erp"),
 )
 
 @require_GET

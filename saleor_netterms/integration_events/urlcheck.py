@@ -1,8 +1,9 @@
 """Outbound URL checks for ERP webhook endpoints, like Saleor checks the URLs it calls.
 
-In production (DEBUG false) an endpoint must be https and every address its host resolves to must
-be public: loopback, private (RFC 1918, fc00::/7), link-local, shared (100.64/10), multicast,
-reserved and unspecified addresses are refused, unless ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS is set.
+In production (ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS false, its default unless DEBUG) an endpoint must
+be https and every address its host resolves to must be public: loopback, private (RFC 1918,
+fc00::/7), link-local, shared (100.64/10), multicast, reserved and unspecified addresses are
+refused.
 The check runs when the endpoint is saved and again before every delivery (the name may be
 re-pointed later: DNS rebinding)."""
 from __future__ import annotations
@@ -45,8 +46,7 @@ def webhook_url_check(url: str, *, resolve: bool = True) -> str:
     if parts.username or parts.password:
         raise WebhookUrlRefused("credentials in the URL", merchant_message=(
             "Do not put credentials in the webhook URL; the signature authenticates the app."))
-    strict = not settings.DEBUG and not settings.ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS
-    if not strict:
+    if settings.ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS:
         return url
     if parts.scheme != "https":
         raise WebhookUrlRefused(f"plain http in production: {url!r}",

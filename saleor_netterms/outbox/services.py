@@ -43,7 +43,12 @@ LEASE = timedelta(minutes=2)
 
 
 class DeliveryRetry(Exception):
-    """Transient: try again later."""
+    """Transient: try again later. A deliverer that owns its retry schedule passes `retry_in`
+    (then OUTBOX_MAX_ATTEMPTS does not apply; it raises DeliveryRejected when it gives up)."""
+
+    def __init__(self, *args, retry_in: timedelta | None = None):
+        super().__init__(*args)
+        self.retry_in = retry_in
 
 
 class DeliveryRejected(Exception):
@@ -215,14 +220,15 @@ def _deliver_claimed(message: OutboxMessage) -> str:
         return OutboxStatus.DEAD
     except Exception as exc:  # noqa: BLE001 - DeliveryRetry and anything unexpected are retried
         max_attempts = settings.OUTBOX_MAX_ATTEMPTS
-        if message.attempts >= max_attempts:
+        retry_in = getattr(exc, "retry_in", None) if isinstance(exc, DeliveryRetry) else None
+        if retry_in is None and message.attempts >= max_attempts:
             _finish(message, status=OutboxStatus.DEAD, error=f"{type(exc).__name__}: {exc}")
             logger.error("outbox: giving up after %s attempts", message.attempts,
                          extra={"message_id": message.pk, "kind": message.kind})
             _block_successors(message)
             return OutboxStatus.DEAD
         _finish(message, status=OutboxStatus.PENDING, error=f"{type(exc).__name__}: {exc}",
-                next_attempt_at=timezone.now() + backoff_delay(message.attempts))
+                next_attempt_at=timezone.now() + (retry_in or backoff_delay(message.attempts)))
         logger.warning("outbox: delivery failed, will retry",
                        extra={"message_id": message.pk, "kind": message.kind, "attempts": message.attempts})
         return OutboxStatus.PENDING
