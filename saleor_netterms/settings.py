@@ -165,6 +165,9 @@ INSTALLED_APPS = [
     "saleor_netterms.audit",
     "saleor_netterms.integration_events",
     "saleor_netterms.workflows",
+    "saleor_netterms.masters",
+    "saleor_netterms.erp",
+    "saleor_netterms.erp_api",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +304,7 @@ OUTBOX_DELIVERERS = {
     "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "erp.webhook": "saleor_netterms.erp_webhooks.delivery.erp_webhook_deliver",
+    "saleor.erp_invoice_create": "saleor_netterms.saleor_api.erp_invoice_reporting.erp_invoice_create_deliver",
     "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
@@ -327,6 +331,10 @@ ERP_WEBHOOK_RETRY_MAX_DELAY_S = float(_env("ERP_WEBHOOK_RETRY_MAX_DELAY_S", str(
 ERP_WEBHOOK_DISABLE_AFTER_HOURS = float(_env("ERP_WEBHOOK_DISABLE_AFTER_HOURS", "120"))
 ERP_WEBHOOK_SECRET_OVERLAP_HOURS = float(_env("ERP_WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
 ERP_WEBHOOK_TIMEOUT_S = float(_env("ERP_WEBHOOK_TIMEOUT_S", "10"))
+# ERP API: requests per minute per key (default for new keys); how long an Idempotency-Key's
+# first answer is kept.
+ERP_API_RATE_LIMIT_PER_MINUTE = int(_env("ERP_API_RATE_LIMIT_PER_MINUTE", "120"))
+ERP_IDEMPOTENCY_TTL_HOURS = float(_env("ERP_IDEMPOTENCY_TTL_HOURS", "24"))
 ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
 
 # Checkout: a net-terms hold whose checkout never became an order is released after this many

@@ -5,6 +5,7 @@ from saleor_netterms.core import views as core_views
 from saleor_netterms.erp_api import schema_views
 from saleor_netterms.saleor_webhooks import bench_views
 from saleor_netterms.saleor_webhooks.views import manifest_view
+from saleor_netterms.erp_api.api import api as erp_api
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include("saleor_netterms.invoicing.documents.urls")),
     path("approvals/", include("saleor_netterms.approvals.urls")),
     path("portal/", include("saleor_netterms.portal.urls")),
+    path("erp/v1/", erp_api.urls),
     path("webhooks/schemas/", schema_views.schema_index, name="webhook-schemas"),
     path("webhooks/schemas/<str:name>.json", schema_views.schema_detail, name="webhook-schema"),
     path("", include("saleor_netterms.dashboard.urls")),

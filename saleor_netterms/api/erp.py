@@ -8,11 +8,14 @@ import datetime as dt
 import graphene
 from django.conf import settings
 
+from saleor_netterms.erp import services as erp_services
+from saleor_netterms.erp.models import SCOPES, ErpApiKey
 from saleor_netterms.erp_webhooks import services as webhook_services
 from saleor_netterms.integration_events import catalogue
 from saleor_netterms.integration_events import selectors as event_selectors
 from saleor_netterms.integration_events.models import IntegrationEvent, WebhookEndpoint
 from saleor_netterms.integration_events.services import event_envelope
+from saleor_netterms.masters.selectors import masters_get
 
 from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
@@ -149,7 +152,7 @@ def _event(info, event_id) -> IntegrationEvent:
     return event
 
 
-class Query(graphene.ObjectType):
+class _WebhooksQuery(graphene.ObjectType):
     erp_webhook_endpoints = graphene.List(graphene.NonNull(WebhookEndpointType), required=True)
     erp_webhook_endpoint = graphene.Field(WebhookEndpointType, id=graphene.ID(required=True))
     integration_events = graphene.List(
@@ -315,10 +318,171 @@ class ErpWebhookEventsReplay(graphene.Mutation):
         return ErpWebhookEventsReplay(queued=count, errors=errors)
 
 
-class Mutation(graphene.ObjectType):
+class _WebhooksMutation(graphene.ObjectType):
     erp_webhook_endpoint_create = ErpWebhookEndpointCreate.Field()
     erp_webhook_endpoint_update = ErpWebhookEndpointUpdate.Field()
     erp_webhook_endpoint_delete = ErpWebhookEndpointDelete.Field()
     erp_webhook_secret_rotate = ErpWebhookSecretRotate.Field()
     erp_webhook_event_redeliver = ErpWebhookEventRedeliver.Field()
     erp_webhook_events_replay = ErpWebhookEventsReplay.Field()
+
+
+# --- API keys and masters ----------------------------------------------------------------------
+
+MASTER_CONSEQUENCES = {
+    "credit_limits": {"app": "Staff set credit limits in the app; the ERP API refuses limit changes.",
+                      "erp": "The ERP sets credit limits through the API (audited as the ERP, through approval if "
+                             "required); staff cannot change them in the app."},
+    "invoices": {"app": "The app issues and numbers invoices (PDF, Factur-X, UBL) and attaches them to Saleor orders.",
+                 "erp": "The app issues no invoice: the ERP pushes its invoices, which the app attaches to the Saleor "
+                        "order and tracks as the receivable."},
+    "open_items": {"app": "Exposure is the app's own open receivables plus open holds.",
+                   "erp": "Exposure is the open items the ERP pushes plus the app's open holds; the app's own "
+                          "receivables are not counted a second time."},
+}
+
+
+class ErpApiKeyType(graphene.ObjectType):
+    class Meta:
+        name = "ErpApiKey"
+        description = "A key of the ERP REST API (/erp/v1/). Only its prefix is ever shown again."
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    prefix = graphene.String(required=True)
+    scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    rate_limit_per_minute = graphene.Int(required=True)
+    created_by = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    last_used_at = graphene.DateTime()
+    revoked_at = graphene.DateTime()
+    is_active = graphene.Boolean(required=True)
+
+
+class MasterInfoType(graphene.ObjectType):
+    class Meta:
+        name = "ErpMaster"
+
+    subject = graphene.String(required=True, description="credit_limits, invoices or open_items.")
+    master = graphene.String(required=True, description="app or erp.")
+    consequence = graphene.String(required=True)
+    consequence_if_switched = graphene.String(required=True)
+
+
+class ErpMastersType(graphene.ObjectType):
+    class Meta:
+        name = "ErpMasters"
+
+    credit_limits = graphene.String(required=True)
+    invoices = graphene.String(required=True)
+    open_items = graphene.String(required=True)
+    erp_limits_need_approval = graphene.Boolean(required=True)
+    consequences = graphene.List(graphene.NonNull(MasterInfoType), required=True)
+
+    @staticmethod
+    def resolve_consequences(root, info):
+        out = []
+        for subject, texts in MASTER_CONSEQUENCES.items():
+            master = getattr(root, subject)
+            other = "app" if master == "erp" else "erp"
+            out.append(MasterInfoType(subject=subject, master=master, consequence=texts[master],
+                                      consequence_if_switched=texts[other]))
+        return out
+
+
+class KeysQuery(graphene.ObjectType):
+    erp_api_keys = graphene.List(graphene.NonNull(ErpApiKeyType), required=True)
+    erp_api_scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    erp_masters = graphene.Field(ErpMastersType, required=True)
+
+    @staticmethod
+    def resolve_erp_api_keys(root, info):
+        return list(ErpApiKey.objects.filter(installation=installation_of(info)).order_by("id"))
+
+    @staticmethod
+    def resolve_erp_api_scopes(root, info):
+        return list(SCOPES)
+
+    @staticmethod
+    def resolve_erp_masters(root, info):
+        return masters_get(installation=installation_of(info))
+
+
+class ErpApiKeyCreate(graphene.Mutation):
+    """A new ERP API key; `key` (ntk_…) is answered this once and stored only as a hash."""
+
+    class Arguments:
+        name = graphene.String(required=True)
+        scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
+        rate_limit_per_minute = graphene.Int()
+
+    api_key = graphene.Field(ErpApiKeyType)
+    key = graphene.String()
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, name, scopes, rate_limit_per_minute=None):
+        actor = actor_of(info)
+        result, errors = _run(lambda: erp_services.api_key_create(
+            installation=installation_of(info), name=name, scopes=scopes, actor=actor,
+            rate_limit_per_minute=rate_limit_per_minute),
+            fields={"API_KEY_NAME_REQUIRED": "name", "API_KEY_SCOPES_INVALID": "scopes",
+                    "API_KEY_RATE_LIMIT_INVALID": "rateLimitPerMinute"})
+        api_key, raw = result if result else (None, None)
+        return ErpApiKeyCreate(api_key=api_key, key=raw, errors=errors)
+
+
+class ErpApiKeyRevoke(graphene.Mutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    api_key = graphene.Field(ErpApiKeyType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, id):
+        actor = actor_of(info)
+
+        def action():
+            pk = pk_parse(id)
+            key = ErpApiKey.objects.filter(installation=installation_of(info), pk=pk).first() if pk else None
+            if key is None:
+                raise not_found("API key", field="id")
+            return erp_services.api_key_revoke(api_key=key, actor=actor)
+
+        api_key, errors = _run(action)
+        return ErpApiKeyRevoke(api_key=api_key, errors=errors)
+
+
+class ErpMastersSet(graphene.Mutation):
+    """Who is master of credit limits, invoices and open items ("app" or "erp"). Audited."""
+
+    class Arguments:
+        credit_limits = graphene.String()
+        invoices = graphene.String()
+        open_items = graphene.String()
+        erp_limits_need_approval = graphene.Boolean()
+
+    masters = graphene.Field(ErpMastersType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, **kwargs):
+        actor = actor_of(info)
+        masters, errors = _run(lambda: erp_services.masters_set(installation=installation_of(info), actor=actor,
+                                                                **kwargs))
+        return ErpMastersSet(masters=masters, errors=errors)
+
+
+class KeysMutation(graphene.ObjectType):
+    erp_api_key_create = ErpApiKeyCreate.Field()
+    erp_api_key_revoke = ErpApiKeyRevoke.Field()
+    erp_masters_set = ErpMastersSet.Field()
+
+
+class Query(_WebhooksQuery, KeysQuery, graphene.ObjectType):
+    pass
+
+
+class Mutation(_WebhooksMutation, KeysMutation, graphene.ObjectType):
+    pass

@@ -19,6 +19,7 @@ from saleor_netterms.companies import services as company_services
 from saleor_netterms.companies.models import Company
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations import services as installation_services
+from saleor_netterms.masters.selectors import erp_owns
 from saleor_netterms.outbox import services as outbox_services
 from saleor_netterms.outbox.models import OutboxStatus as OutboxStatusChoices
 from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoices
@@ -212,6 +213,9 @@ class CreditLimitSet(graphene.Mutation):
     def mutate(root, info, company_id, amount, currency, reason=None):
         def action():
             company = _company(info, company_id)
+            if erp_owns(installation_id=company.installation_id, what="credit_limits"):
+                raise ApiInputError("CREDIT_LIMITS_MASTER_IS_ERP", "The ERP is this installation's master of credit "
+                                    "limits: change the limit in the ERP.", field="amount")
             limit = company_services.credit_limit_set(company=company, amount=money_parse(amount, currency),
                                                       actor=actor_of(info), reason=reason or "")
             return company, limit.money

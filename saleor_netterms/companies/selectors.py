@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from decimal import Decimal
 
-from django.db.models import CharField, DecimalField, Q, Value
+from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Cast
 
 from saleor_netterms.core.money import Money, currency_validate
 from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.masters.models import ErpOpenItem, InstallationMasters, Master
 
 from .models import MEMBER_KIND_PRECEDENCE, Company, CreditLimit, Member, MemberKind
 from .validators import email_domain_of
@@ -107,12 +108,17 @@ def company_credit_limit(*, company: Company, currency: str) -> Money | None:
 
 
 _LIMIT_ROW = "limit"  # not an account kind: marks the credit limit's row in credit_position
+_ERP_AR_ROW = "erp_ar"  # present when the ERP is the installation's master of open items
+_ERP_OPEN_ROW = "erp_open"  # the sum of the company's ERP open items in the currency
+_MARKER_ROWS = frozenset({_LIMIT_ROW, _ERP_AR_ROW, _ERP_OPEN_ROW})
 
 
 def credit_position(*, company: Company, currency: str) -> tuple[Money | None, dict[str, Money]]:
     """The credit limit (None when none is set) and the ledger's maintained balances
     (``ledger.selectors.account_balances``) in ONE query: the limit row and the account rows
-    read together (UNION ALL)."""
+    read together (UNION ALL). Where the ERP is master of open items (masters), ``receivable``
+    is the sum of the company's ERP open items instead (read in the same query), so exposure is
+    the ERP's AR plus the app's open holds."""
     currency = currency_validate(currency)
     amount = DecimalField(max_digits=24, decimal_places=4)
     limit_row = (CreditLimit.objects.filter(company=company, currency=currency)
@@ -120,10 +126,21 @@ def credit_position(*, company: Company, currency: str) -> tuple[Money | None, d
                            debits=Cast("amount", amount), credits=Value(Decimal(0), output_field=amount))
                  .values_list("row", "debits", "credits").order_by())
     accounts = ledger_selectors.account_balances_rows(company=company, currency=currency).order_by()
-    rows = list(limit_row.union(accounts, all=True))
+    zero = Value(Decimal(0), output_field=amount)
+    erp_ar = (InstallationMasters.objects.filter(installation_id=company.installation_id, open_items=Master.ERP)
+              .annotate(row=Value(_ERP_AR_ROW, output_field=CharField()), debits=zero, credits=zero)
+              .values_list("row", "debits", "credits").order_by())
+    erp_open = (ErpOpenItem.objects.filter(company=company, currency=currency).values("company")
+                .annotate(row=Value(_ERP_OPEN_ROW, output_field=CharField()),
+                          debits=Cast(Sum("amount_open"), amount), credits=zero)
+                .values_list("row", "debits", "credits").order_by())
+    rows = list(limit_row.union(accounts, erp_ar, erp_open, all=True))
     limit = next((Money.of(debits, currency) for row, debits, _ in rows if row == _LIMIT_ROW), None)
     balances = ledger_selectors.account_balances_from_rows(
-        [r for r in rows if r[0] != _LIMIT_ROW], currency)
+        [r for r in rows if r[0] not in _MARKER_ROWS], currency)
+    if any(row == _ERP_AR_ROW for row, _, _ in rows):  # the ERP is master of open items: its AR is the truth
+        balances["receivable"] = next((Money.of(debits, currency) for row, debits, _ in rows if row == _ERP_OPEN_ROW),
+                                      Money.zero(currency))
     return limit, balances
 
 
@@ -146,7 +163,7 @@ class CreditSummary:
 
 
 def credit_summary(*, company: Company, currency: str) -> CreditSummary:
-    """Limit, balances, exposure and available credit (one query)."""
+    """Limit, balances, exposure and available credit (one query: ``credit_position``)."""
     currency = currency_validate(currency)
     limit, balances = credit_position(company=company, currency=currency)
     limit = limit or Money.zero(currency)

@@ -54,6 +54,7 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import Money, quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.masters.selectors import erp_owns
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 from saleor_netterms.terms.engine import NetDays, PaymentTerms, schedule_compute
@@ -247,6 +248,9 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
            credited: Invoice | None = None, note: str = "", credit_reason: str = "") -> tuple[Invoice, bool]:
     """Lock company → re-check → number → snapshot → receivable/posting → invoice → outbox.
     `lines_for()` runs under the lock (it may read balances). Returns (invoice, created)."""
+    if kind == InvoiceKind.INVOICE and erp_owns(installation_id=company.installation_id, what="invoices"):
+        raise NothingToInvoice(f"company {company.pk}: the ERP is this installation's invoicing master",
+                               merchant_message="The ERP issues this installation's invoices.")
     with transaction.atomic():
         company = company_lock(company_id=company.pk)
         existing = Invoice.objects.filter(installation_id=company.installation_id, issue_key=issue_key).first()
@@ -386,6 +390,8 @@ def invoice_issue_at_capture(*, receivable: Receivable) -> Invoice | None:
     to issue never fails the capture (savepoint; logged)."""
     if invoicing_settings_get(company=receivable.company).policy != InvoicingPolicy.AT_CAPTURE:
         return None
+    if erp_owns(installation_id=receivable.installation_id, what="invoices"):
+        return None  # the ERP issues the invoice and pushes it (erp.services.erp_invoice_push)
     try:
         with transaction.atomic():
             return invoice_issue_for_receivable(receivable=receivable)

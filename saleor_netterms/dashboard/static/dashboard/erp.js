@@ -23,6 +23,47 @@
   var REPLAY = "mutation ErpReplay($endpointId: ID!, $since: DateTime!, $until: DateTime!) {\n" +
     "  erpWebhookEventsReplay(endpointId: $endpointId, since: $since, until: $until) { queued " + ERRORS + " }\n}";
 
+  var KEYS = "query ErpKeys {\n  erpApiKeys { id name prefix scopes rateLimitPerMinute lastUsedAt revokedAt isActive }\n  erpApiScopes\n" +
+    "  erpMasters { creditLimits invoices openItems erpLimitsNeedApproval consequences { subject master consequence consequenceIfSwitched } }\n}";
+  var KEY_CREATE = "mutation ErpKeyCreate($name: String!, $scopes: [String!]!, $rate: Int) {\n" +
+    "  erpApiKeyCreate(name: $name, scopes: $scopes, rateLimitPerMinute: $rate) { key apiKey { id } " + ERRORS + " }\n}";
+  var KEY_REVOKE = "mutation ErpKeyRevoke($id: ID!) {\n  erpApiKeyRevoke(id: $id) { apiKey { id isActive } " + ERRORS + " }\n}";
+  var MASTERS_SET = "mutation ErpMastersSet($creditLimits: String, $invoices: String, $openItems: String, $approval: Boolean) {\n" +
+    "  erpMastersSet(creditLimits: $creditLimits, invoices: $invoices, openItems: $openItems, erpLimitsNeedApproval: $approval) {\n" +
+    "    masters { creditLimits } " + ERRORS + " }\n}";
+  var LABELS = { credit_limits: "Credit limits", invoices: "Invoices", open_items: "Open items (exposure)" };
+
+  function renderKeys(data) {
+    var keysBody = ui.clear(document.getElementById("nt-keys"));
+    if (!data.erpApiKeys.length) { ui.tableMessage(keysBody, 6, "No key yet."); }
+    data.erpApiKeys.forEach(function (k) {
+      var revoke = h("button", { type: "button", class: "nt-button is-secondary is-small" }, "Revoke");
+      revoke.disabled = !k.isActive;
+      revoke.addEventListener("click", function () { act(KEY_REVOKE, { id: k.id }, "erpApiKeyRevoke", loadKeys); });
+      keysBody.appendChild(h("tr", {}, h("td", {}, k.name), h("td", { class: "nt-mono" }, k.prefix + "…"),
+        h("td", {}, k.scopes.join(", ")), h("td", {}, k.lastUsedAt ? ui.dateTime(k.lastUsedAt) : "never"),
+        h("td", {}, ui.pill(k.isActive ? "active" : "revoked")), h("td", { class: "nt-actions" }, revoke)));
+    });
+    var scopes = ui.clear(document.getElementById("k-scopes"));
+    data.erpApiScopes.forEach(function (s) {
+      var id = "k-scope-" + s.replace(/\W/g, "-");
+      scopes.appendChild(h("div", { class: "nt-check" }, h("input", { type: "checkbox", id: id, value: s, name: "scopes" }),
+        h("label", { for: id }, s)));
+    });
+    var mastersBody = ui.clear(document.getElementById("nt-masters"));
+    data.erpMasters.consequences.forEach(function (m) {
+      var select = h("select", { name: m.subject, "aria-label": LABELS[m.subject] + " master" },
+        h("option", { value: "app" }, "The app"), h("option", { value: "erp" }, "The ERP"));
+      select.value = m.master;
+      var follows = h("td", {}, m.consequence);
+      select.addEventListener("change", function () { follows.textContent = select.value === m.master ? m.consequence : m.consequenceIfSwitched; });
+      mastersBody.appendChild(h("tr", {}, h("th", { scope: "row" }, LABELS[m.subject]), h("td", {}, select), follows));
+    });
+    document.getElementById("m-approval").checked = data.erpMasters.erpLimitsNeedApproval;
+  }
+
+  function loadKeys() { return NT.gql(KEYS).then(renderKeys).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); }); }
+
   function showSecret(secret) {
     document.getElementById("nt-secret").textContent = secret;
     document.getElementById("nt-secret-dialog").showModal();
@@ -124,6 +165,28 @@
       load();
     }).catch(function (error) { ui.formError(form, error); });
   });
+  var keyDialog = document.getElementById("nt-key-dialog");
+  var keyForm = document.getElementById("nt-key-form");
+  document.getElementById("nt-key-new").addEventListener("click", function () { keyForm.reset(); ui.clearFieldErrors(keyForm); keyDialog.showModal(); });
+  keyForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    ui.clearFieldErrors(keyForm);
+    var scopes = Array.prototype.map.call(keyForm.querySelectorAll("input[name=scopes]:checked"), function (i) { return i.value; });
+    var rate = keyForm.rateLimitPerMinute.value.trim();
+    NT.gql(KEY_CREATE, { name: keyForm.name.value.trim(), scopes: scopes, rate: rate ? parseInt(rate, 10) : null }).then(function (data) {
+      var result = data.erpApiKeyCreate;
+      if (result.errors.length) { ui.showFieldErrors(keyForm, result.errors, { name: "name", scopes: "scopes", rateLimitPerMinute: "rateLimitPerMinute" }); return; }
+      keyDialog.close();
+      showSecret(result.key);
+      loadKeys();
+    }).catch(function (error) { ui.formError(keyForm, error); });
+  });
+  document.getElementById("nt-masters-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target;
+    act(MASTERS_SET, { creditLimits: f.credit_limits.value, invoices: f.invoices.value, openItems: f.open_items.value,
+      approval: f.erpLimitsNeedApproval.checked }, "erpMastersSet", function () { ui.banner(statusEl, "Masters saved.", "success"); loadKeys(); });
+  });
   document.getElementById("nt-replay-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var f = ev.target;
@@ -131,5 +194,5 @@
     act(REPLAY, { endpointId: selected.id, since: new Date(f.since.value).toISOString(), until: new Date(f.until.value).toISOString() },
       "erpWebhookEventsReplay", function (r) { ui.banner(statusEl, ui.number(r.queued) + " events are queued for " + selected.url + ".", "success"); });
   });
-  ui.start(statusEl, load);
+  ui.start(statusEl, function () { return Promise.all([load(), loadKeys()]); });
 })();

@@ -1,0 +1,172 @@
+"""Request and answer bodies of the ERP API (pydantic; the OpenAPI 3.1 document is generated
+from these). Amounts are decimal strings (never floats), currencies ISO 4217, dates ISO 8601."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$", max_length=21)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Text = Annotated[str, StringConstraints(max_length=255)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Money(BaseModel):
+    amount: str = Field(examples=["1190.00"])
+    currency: str = Field(examples=["EUR"])
+
+
+class Error(BaseModel):
+    code: str = Field(description="Stable code, e.g. API_KEY_SCOPE_MISSING, IDEMPOTENCY_KEY_REUSED.")
+    message: str
+
+
+class BillingContact(Body):
+    name: Annotated[str, StringConstraints(max_length=255)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class CompanyIn(Body):
+    legalName: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    taxId: Annotated[str, StringConstraints(max_length=64)] | None = None
+    taxIdCountry: Annotated[str, StringConstraints(max_length=2)] | None = None
+    billingContact: BillingContact | None = None
+    defaultTermsDays: Annotated[int, Field(ge=0, le=3650)] | None = None
+    poNumberRequired: bool | None = None
+    allowedChannels: list[Annotated[str, StringConstraints(max_length=255)]] | None = Field(None, max_length=100)
+    creditTier: Literal["starter", "standard", "premium"] | None = None
+
+
+class CompanyOut(BaseModel):
+    id: int
+    erpCustomerNumber: str
+    legalName: str
+    taxId: str
+    taxIdCountry: str
+    status: str
+    defaultTermsDays: int
+    creditTier: str
+    creditLimits: list[Money]
+    created: bool = False
+
+
+class CreditLimitIn(Body):
+    amount: Amount
+    reason: Text | None = None
+
+
+class CreditLimitOut(BaseModel):
+    status: Literal["applied", "pending_approval"]
+    limit: Money | None = None
+    approvalRequestId: int | None = None
+
+
+class HoldIn(Body):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class ReleaseIn(Body):
+    reason: Text | None = None
+
+
+class StatusOut(BaseModel):
+    erpCustomerNumber: str
+    status: str
+    statusReason: str
+
+
+class AllocationIn(Body):
+    invoiceNumber: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    amount: Amount
+
+
+class PaymentIn(Body):
+    customerNumber: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    amount: Amount
+    currency: Currency
+    receivedOn: dt.date
+    allocations: list[AllocationIn] | None = Field(None, max_length=500, description=(
+        "Which invoices it pays; omitted: the app's matching rules decide (oldest due first)."))
+    endToEndId: Annotated[str, StringConstraints(max_length=64)] | None = None
+    remittanceText: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class PaymentOut(BaseModel):
+    intakeId: int
+    status: str = Field(description="booked, duplicate (the bank already brought it), suggested or unmatched.")
+    paymentId: int | None
+    duplicateOf: int | None
+    allocations: list[dict]
+
+
+class CreditNoteIn(Body):
+    customerNumber: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    number: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    invoiceNumber: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    amount: Amount
+    currency: Currency
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+
+
+class CreditNoteOut(BaseModel):
+    creditNoteNumber: str
+    invoiceNumber: str
+    amount: Money
+
+
+class InvoiceIn(Body):
+    number: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    orderId: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
+        description="The Saleor order id (Order:…) the invoice bills.")
+    issueDate: dt.date
+    dueDate: dt.date
+    currency: Currency
+    totalNet: Amount
+    totalTax: Amount
+    totalGross: Amount
+    pdfUrl: Annotated[str, StringConstraints(min_length=8, max_length=1024, pattern=r"^https?://")]
+
+
+class InvoiceOut(BaseModel):
+    number: str
+    orderId: str
+    receivableReference: str
+    dueDate: dt.date
+    amount: Money
+    created: bool
+
+
+class OpenItemIn(Body):
+    documentNumber: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    documentDate: dt.date | None = None
+    dueDate: dt.date | None = None
+    amountOpen: Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$", max_length=22)]
+
+
+class OpenItemsIn(Body):
+    items: list[OpenItemIn] = Field(max_length=5000)
+
+
+class OpenItemsOut(BaseModel):
+    items: int
+    exposure: Money
+
+
+class EventsOut(BaseModel):
+    events: list[dict] = Field(description="Envelopes exactly as webhooks carry them (see /webhooks/schemas/).")
+    nextCursor: int
+    hasMore: bool
+
+
+class MastersOut(BaseModel):
+    creditLimits: Literal["app", "erp"]
+    invoices: Literal["app", "erp"]
+    openItems: Literal["app", "erp"]
+    erpLimitsNeedApproval: bool
