@@ -8,6 +8,7 @@ import datetime as dt
 import graphene
 from django.conf import settings
 
+from saleor_netterms.erp import accounting
 from saleor_netterms.erp import services as erp_services
 from saleor_netterms.erp.models import SCOPES, ErpApiKey
 from saleor_netterms.erp_webhooks import services as webhook_services
@@ -480,9 +481,68 @@ class KeysMutation(graphene.ObjectType):
     erp_masters_set = ErpMastersSet.Field()
 
 
-class Query(_WebhooksQuery, KeysQuery, graphene.ObjectType):
+# --- accounting exports ------------------------------------------------------------------------
+
+class AccountMappingType(graphene.ObjectType):
+    class Meta:
+        name = "AccountMapping"
+
+    account_kind = graphene.String(required=True)
+    gl_account = graphene.String(required=True)
+
+
+class AccountingQuery(graphene.ObjectType):
+    accounting_account_mapping = graphene.List(graphene.NonNull(AccountMappingType), required=True)
+    accounting_journal_csv = graphene.String(
+        required=True, since=graphene.Date(required=True), until=graphene.Date(required=True),
+        description="Ledger postings effective in [since, until] as CSV, one row per leg, mapped accounts.")
+    accounting_open_items_csv = graphene.String(required=True, as_of=graphene.Date(),
+                                                description="Open receivables as CSV (default as of today).")
+
+    @staticmethod
+    def resolve_accounting_account_mapping(root, info):
+        mapping = accounting.account_mapping(installation=installation_of(info))
+        return [AccountMappingType(account_kind=k, gl_account=v) for k, v in mapping.items()]
+
+    @staticmethod
+    @coded
+    def resolve_accounting_journal_csv(root, info, since, until):
+        return accounting.journal_csv(installation=installation_of(info), since=since, until=until)
+
+    @staticmethod
+    def resolve_accounting_open_items_csv(root, info, as_of=None):
+        return accounting.ar_open_items_csv(installation=installation_of(info), as_of=as_of or dt.date.today())
+
+
+class AccountMappingInput(graphene.InputObjectType):
+    account_kind = graphene.String(required=True)
+    gl_account = graphene.String(required=True)
+
+
+class AccountingAccountMappingSet(graphene.Mutation):
+    """Map ledger account kinds to the merchant's chart of accounts (`{customer}` in a company-side
+    account becomes the ERP customer number). Audited."""
+
+    class Arguments:
+        mapping = graphene.List(graphene.NonNull(AccountMappingInput), required=True)
+
+    mapping = graphene.List(graphene.NonNull(AccountMappingType))
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, mapping):
+        actor = actor_of(info)
+        result, errors = _run(lambda: accounting.account_mapping_set(
+            installation=installation_of(info), mapping={m.account_kind: m.gl_account for m in mapping}, actor=actor),
+            fields={"ACCOUNT_KIND_UNKNOWN": "mapping", "GL_ACCOUNT_INVALID": "mapping"})
+        return AccountingAccountMappingSet(
+            mapping=None if result is None else [AccountMappingType(account_kind=k, gl_account=v)
+                                                 for k, v in result.items()], errors=errors)
+
+
+class Query(_WebhooksQuery, KeysQuery, AccountingQuery, graphene.ObjectType):
     pass
 
 
 class Mutation(_WebhooksMutation, KeysMutation, graphene.ObjectType):
-    pass
+    accounting_account_mapping_set = AccountingAccountMappingSet.Field()

@@ -91,3 +91,18 @@ class ErpRateWindow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_key", "window"], name="erp_rate_window_unique")]
+
+
+class AccountMapping(models.Model):
+    """The merchant's chart-of-accounts number for one ledger account kind (journal export).
+    Company-side kinds (receivable, credit balance) may carry `{customer}` to post to a
+    per-customer sub-ledger account, e.g. `10000-{customer}` → `10000-C-1000`."""
+
+    installation = models.ForeignKey("installations.Installation", on_delete=models.CASCADE, related_name="+")
+    account_kind = models.CharField(max_length=32)
+    gl_account = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["installation", "account_kind"],
+                                               name="erp_account_mapping_unique")]

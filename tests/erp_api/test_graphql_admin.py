@@ -59,3 +59,22 @@ def test_masters_are_set_with_their_consequences_and_staff_cannot_change_erp_lim
     assert CreditLimit.objects.get().amount == 10000
     assert bad["errors"] == [{"code": "MASTER_INVALID"}]
     assert AuditEntry.objects.filter(action="masters.set").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_accountant_maps_accounts_and_downloads_the_exports_through_the_api(gql, gql_raw):
+    # when
+    mapped = gql("""mutation { accountingAccountMappingSet(mapping: [{accountKind: "sales", glAccount: "8400"}]) {
+        mapping { accountKind glAccount } errors { code } } }""")["accountingAccountMappingSet"]
+    journal = gql("""{ accountingJournalCsv(since: "2026-01-01", until: "2026-12-31") }""")["accountingJournalCsv"]
+    items = gql("{ accountingOpenItemsCsv }")["accountingOpenItemsCsv"]
+    too_long = gql_raw("""{ accountingJournalCsv(since: "2024-01-01", until: "2026-12-31") }""")
+
+    # then
+    assert mapped["errors"] == []
+    assert {"accountKind": "sales", "glAccount": "8400"} in mapped["mapping"]
+    assert {"accountKind": "cash", "glAccount": "cash"} in mapped["mapping"]  # unmapped kinds keep their name
+    assert journal.startswith("posting_id,date,posting_kind,document,")
+    assert items.splitlines() == ["customer_number,customer,document,reference,issue_date,due_date,days_overdue,"
+                                  "currency,amount,open"]
+    assert too_long.errors[0].extensions["code"] == "PERIOD_TOO_LONG"

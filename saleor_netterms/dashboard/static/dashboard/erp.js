@@ -31,6 +31,29 @@
   var MASTERS_SET = "mutation ErpMastersSet($creditLimits: String, $invoices: String, $openItems: String, $approval: Boolean) {\n" +
     "  erpMastersSet(creditLimits: $creditLimits, invoices: $invoices, openItems: $openItems, erpLimitsNeedApproval: $approval) {\n" +
     "    masters { creditLimits } " + ERRORS + " }\n}";
+  var MAPPING = "query AccountMapping {\n  accountingAccountMapping { accountKind glAccount }\n}";
+  var MAPPING_SET = "mutation AccountMappingSet($mapping: [AccountMappingInput!]!) {\n" +
+    "  accountingAccountMappingSet(mapping: $mapping) { mapping { accountKind glAccount } " + ERRORS + " }\n}";
+  var JOURNAL = "query AccountingJournal($since: Date!, $until: Date!) {\n  accountingJournalCsv(since: $since, until: $until)\n}";
+  var OPEN_ITEMS = "query AccountingOpenItems {\n  accountingOpenItemsCsv\n}";
+
+  function download(name, text) {
+    var link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: name });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function loadMapping() {
+    return NT.gql(MAPPING).then(function (data) {
+      var body = ui.clear(document.getElementById("nt-mapping"));
+      data.accountingAccountMapping.forEach(function (m) {
+        body.appendChild(h("tr", {}, h("th", { scope: "row" }, ui.humanize(m.accountKind)),
+          h("td", {}, h("input", { name: m.accountKind, value: m.glAccount, maxlength: "64", "aria-label": "Account for " + m.accountKind }))));
+      });
+    }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); });
+  }
+
   var LABELS = { credit_limits: "Credit limits", invoices: "Invoices", open_items: "Open items (exposure)" };
 
   function renderKeys(data) {
@@ -187,6 +210,25 @@
     act(MASTERS_SET, { creditLimits: f.credit_limits.value, invoices: f.invoices.value, openItems: f.open_items.value,
       approval: f.erpLimitsNeedApproval.checked }, "erpMastersSet", function () { ui.banner(statusEl, "Masters saved.", "success"); loadKeys(); });
   });
+  document.getElementById("nt-journal-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = ev.target;
+    if (!f.since.value || !f.until.value) { ui.banner(statusEl, "Choose the period.", "error"); return; }
+    NT.gql(JOURNAL, { since: f.since.value, until: f.until.value }).then(function (data) {
+      download("journal-" + f.since.value + "-" + f.until.value + ".csv", data.accountingJournalCsv);
+    }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); });
+  });
+  document.getElementById("nt-open-items").addEventListener("click", function () {
+    NT.gql(OPEN_ITEMS).then(function (data) { download("open-items-" + ui.today() + ".csv", data.accountingOpenItemsCsv); })
+      .catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); });
+  });
+  document.getElementById("nt-mapping-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var mapping = Array.prototype.map.call(ev.target.querySelectorAll("input"), function (i) {
+      return { accountKind: i.name, glAccount: i.value.trim() };
+    });
+    act(MAPPING_SET, { mapping: mapping }, "accountingAccountMappingSet", function () { ui.banner(statusEl, "Account mapping saved.", "success"); });
+  });
   document.getElementById("nt-replay-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var f = ev.target;
@@ -194,5 +236,5 @@
     act(REPLAY, { endpointId: selected.id, since: new Date(f.since.value).toISOString(), until: new Date(f.until.value).toISOString() },
       "erpWebhookEventsReplay", function (r) { ui.banner(statusEl, ui.number(r.queued) + " events are queued for " + selected.url + ".", "success"); });
   });
-  ui.start(statusEl, function () { return Promise.all([load(), loadKeys()]); });
+  ui.start(statusEl, function () { return Promise.all([load(), loadKeys(), loadMapping()]); });
 })();
