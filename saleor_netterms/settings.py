@@ -304,7 +304,7 @@ OUTBOX_DELIVERERS = {
     "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
     "erp.webhook": "saleor_netterms.erp_webhooks.delivery.erp_webhook_deliver",
-    "saleor.erp_invoice_create": "saleor_netterms.saleor_api.erp_invoice_reporting.erp_invoice_create_deliver",
+    "saleor.erp_invoice_create": "saleor_netterms.saleor_sync.erp_invoice_reporting.erp_invoice_create_deliver",
     "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.checkout.requests import TransactionActionRequest
-from saleor_netterms.checkout.services import transaction_capture
+from saleor_netterms.workflows.checkout import transaction_capture
 from saleor_netterms.companies.models import Company
 from saleor_netterms.erp.accounting import account_mapping_set, ar_open_items_csv, journal_csv
 from saleor_netterms.erp.errors import ErpError
 from saleor_netterms.invoicing.models import Invoice
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from tests.invoicing.conftest import acme, held_order, usd  # noqa: F401 - fixtures
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from saleor_netterms.approvals.models import ApprovalRequest
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.checkout.requests import TransactionActionRequest
-from saleor_netterms.checkout.services import transaction_capture
+from saleor_netterms.workflows.checkout import transaction_capture
 from saleor_netterms.companies.models import Company, CreditLimit
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.erp.models import ErpApiKey, ErpInvoice
