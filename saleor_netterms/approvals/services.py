@@ -594,6 +594,23 @@ def approval_request_cancel(*, request: ApprovalRequest, actor: str, reason: str
     return req
 
 
+def approval_request_withdraw(*, request_id: int | str, reason: str, actor: str = SYSTEM) -> bool:
+    """Cancel a request if it is still pending (what asked for it no longer stands, e.g. a newer
+    limit recommendation). False, writing nothing, when it is decided, cancelled or unknown."""
+    try:
+        pk = int(request_id)
+    except (TypeError, ValueError):
+        return False
+    request = ApprovalRequest.objects.filter(pk=pk, status=RequestStatus.PENDING).first()
+    if request is None:
+        return False
+    try:
+        approval_request_cancel(request=request, actor=actor, reason=reason)
+    except ApprovalNotPending:  # decided concurrently
+        return False
+    return True
+
+
 # --- routes -------------------------------------------------------------------------------------
 
 def _route_fields(*, name: str, kind: str, priority: int, currency: str, min_amount, max_amount,

@@ -147,11 +147,14 @@ def _open_approval(recommendation: LimitRecommendation, approval_open: Callable[
     return str(getattr(request, "pk", "") or "")
 
 
-def recommendation_for(*, company, currency: str, proposal: Proposal,
-                       approval_open: Callable[..., object]) -> tuple[LimitRecommendation, bool]:
+def recommendation_for(*, company, currency: str, proposal: Proposal, approval_open: Callable[..., object],
+                       approval_withdraw: Callable[..., object]) -> tuple[LimitRecommendation, bool]:
     """Store the proposal (idempotently), then open its approval request with
-    `approval_open(kind=, company=, amount=, reasons=, created_by=)` (the approvals domain's
-    approval_request_open, passed in by workflows.recommendations). Returns (row, changed).
+    `approval_open(kind=, company=, amount=, reasons=, created_by=)`. A proposal that supersedes
+    one already sent first withdraws that one's request if it is still pending
+    (`approval_withdraw(request_id=, reason=)`), so an approver never decides a stale proposal.
+    Both steps are the approvals domain's, passed in by workflows.recommendations. Returns
+    (row, changed).
 
     Two transactions: the row is stored as *proposed* first, so that an approvals failure leaves
     it proposed (and retried on the next run) instead of losing it."""
@@ -178,17 +181,23 @@ def recommendation_for(*, company, currency: str, proposal: Proposal,
         recommendation = LimitRecommendation.objects.select_for_update().get(pk=recommendation.pk)
         if recommendation.status != RecommendationStatus.PROPOSED:  # a concurrent run sent it
             return recommendation, False
+        superseded = (LimitRecommendation.objects
+                      .filter(company=company, currency=currency, status=RecommendationStatus.SUPERSEDED,
+                              id__lt=recommendation.pk).exclude(approval_request_id="").order_by("-id").first())
+        if superseded is not None:  # a no-op when its request was decided or withdrawn already
+            approval_withdraw(request_id=superseded.approval_request_id,
+                              reason=f"Superseded by limit recommendation #{recommendation.pk}")
         recommendation.approval_request_id = _open_approval(recommendation, approval_open)
         recommendation.status = RecommendationStatus.SENT
         recommendation.save(update_fields=["approval_request_id", "status", "updated_at"])
     return recommendation, True
 
 
-def limit_recommendations_run(*, approval_open: Callable[..., object], installation=None,
-                              today: dt.date | None = None) -> dict:
+def limit_recommendations_run(*, approval_open: Callable[..., object], approval_withdraw: Callable[..., object],
+                              installation=None, today: dt.date | None = None) -> dict:
     """The scheduled job: evaluate every (company, currency) and open approval requests for the
-    proposals (`approval_open` as in recommendation_for). Safe to run twice; one company's
-    failure does not stop the others. `today` defaults to each company's business date."""
+    proposals (`approval_open`, `approval_withdraw` as in recommendation_for). Safe to run twice;
+    one company's failure does not stop the others. `today` defaults to each company's business date."""
     limits = (CreditLimit.objects.filter(amount__gt=0).exclude(company__status=CompanyStatus.CLOSED)
               .select_related("company__installation").order_by("company_id", "currency"))
     if installation is not None:
@@ -203,7 +212,7 @@ def limit_recommendations_run(*, approval_open: Callable[..., object], installat
             if proposal is None:
                 continue
             _, changed = recommendation_for(company=company, currency=limit.currency, proposal=proposal,
-                                            approval_open=approval_open)
+                                            approval_open=approval_open, approval_withdraw=approval_withdraw)
             counts["proposed" if changed else "unchanged"] += 1
         except IntegrityError:  # a concurrent run stored the same open recommendation
             counts["unchanged"] += 1

@@ -46,12 +46,6 @@ class HandlerFailed(NetTermsError):
     merchant_message = "The app failed to process a Saleor webhook; Saleor may retry it."
 
 
-class HandlerNotAvailable(NetTermsError):
-    code = "HANDLER_NOT_AVAILABLE"
-    http_status = 503
-    merchant_message = "The app has no handler for this webhook yet."
-
-
 class HandlerResultInvalid(NetTermsError):
     code = "HANDLER_RESULT_INVALID"
     http_status = 500

@@ -10,9 +10,11 @@ from saleor_netterms.decisions import recommendations
 
 def limit_recommendations_run(*, installation=None, today: dt.date | None = None) -> dict:
     return recommendations.limit_recommendations_run(installation=installation, today=today,
-                                                     approval_open=approvals.approval_request_open)
+                                                     approval_open=approvals.approval_request_open,
+                                                     approval_withdraw=approvals.approval_request_withdraw)
 
 
 def recommendation_for(*, company, currency: str, proposal: recommendations.Proposal):
     return recommendations.recommendation_for(company=company, currency=currency, proposal=proposal,
-                                              approval_open=approvals.approval_request_open)
+                                              approval_open=approvals.approval_request_open,
+                                              approval_withdraw=approvals.approval_request_withdraw)

@@ -1,8 +1,8 @@
 """Fixtures of the approval workflow tests.
 
-The credit policy is pinned to the bare limit check (``CreditPolicy()``) so that what sends an
-order to review is explicit in each test: a member's spending limit (OVER_SPENDING_LIMIT), and
-``review_first_order`` where a test asks for it. Time is moved through the services' ``now=``."""
+The credit policy is the bare limit check (built-in tier policies off, no version saved) so that
+what sends an order to review is explicit in each test: a member's spending limit
+(OVER_SPENDING_LIMIT), and ``review_first_order`` where a test saves a policy asking for it. Time is moved through the services' ``now=``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,11 +11,12 @@ import pytest
 
 from saleor_netterms.approvals.models import ApprovalRequest
 from saleor_netterms.approvals.services import approval_route_create
-from saleor_netterms.checkout import services as checkout_services
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditPolicy
+from saleor_netterms.decisions.services import policy_save
+from saleor_netterms.installations.models import Installation
 from saleor_netterms.workflows.checkout import checkout_authorize
 
 BUYER_ID = "VXNlcjo2"
@@ -41,21 +42,18 @@ def _approvals_settings(settings):
 
 
 @pytest.fixture
-def policy(monkeypatch):
-    """``policy(CreditPolicy(...))`` sets the policy checkout decides with (default: bare limit)."""
-    from saleor_netterms.decisions import engine
-
-    try:  # checkout decides through decisions.services.decision_make (policy in force) when present
-        from saleor_netterms.decisions import services as decision_services
-    except ImportError:  # pragma: no cover - before the decisions services existed
-        decision_services = None
+def policy(db, settings):
+    """``policy(CreditPolicy(...))`` saves the policy the companies' (standard) tier decides with,
+    as a merchant does in the Dashboard (decisions.services.policy_save, all channels), in every
+    installation of the test. Until then the built-in tier policies are off, so checkout decides
+    with the plain limit check."""
+    settings.CREDIT_TIER_POLICIES_BUILTIN = False
 
     def use(value: CreditPolicy) -> CreditPolicy:
-        monkeypatch.setattr(checkout_services, "_policy_for", lambda company, channel_slug="": value)
-        if decision_services is not None and hasattr(decision_services, "decide"):
-            monkeypatch.setattr(decision_services, "decide", lambda snapshot, policy=None: engine.decide(snapshot, value))
+        for installation in Installation.objects.all():
+            policy_save(installation=installation, tier="standard", channel_slug="", policy=value,
+                        actor="credit@merchant.example", reason="approvals test")
         return value
-    use(CreditPolicy())
     return use
 
 

@@ -1,17 +1,20 @@
 """Limit recommendations: the rule table, utilisation from the ledger, idempotency, and never
 applied silently (an approval request is opened; the limit stays as it was).
 
-`approvals.services.approval_request_open` is replaced by a recorder in these tests (it is
-another area's service, written in parallel); its real behaviour is tested there."""
+The scheduled run is the use case workflows.recommendations.limit_recommendations_run: the
+recommendation (decisions) and its approval request (approvals, real rows) in one run."""
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from saleor_netterms.approvals.models import ApprovalRequest
+from saleor_netterms.approvals.services import approval_request_withdraw
 from saleor_netterms.companies.models import CreditLimit
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.models import LimitRecommendation
+from saleor_netterms.decisions import recommendations
 from saleor_netterms.decisions.recommendations import limit_proposal, utilisation_windows
 from saleor_netterms.workflows.recommendations import limit_recommendations_run
 from saleor_netterms.decisions.selectors import PaymentHistory
@@ -61,24 +64,11 @@ def test_rule_table(limit, figures, windows, expected):
     assert got == expected
 
 
-@pytest.fixture
-def approvals(monkeypatch):
-    """Records approval_request_open calls; answers an object with a pk like the real one."""
-    from saleor_netterms.approvals import services as approval_services
-
-    calls = []
-
-    class Opened:
-        def __init__(self, pk):
-            self.pk = pk
-
-    def approval_request_open(*, kind="limit_recommendation", company, amount: Money, reasons, created_by="system"):
-        calls.append({"kind": kind, "company": company.pk, "amount": amount, "reasons": reasons,
-                      "created_by": created_by})
-        return Opened(900 + len(calls))
-
-    monkeypatch.setattr(approval_services, "approval_request_open", approval_request_open, raising=False)
-    return calls
+def approvals() -> list[dict]:
+    """The limit-recommendation approval requests, as stored."""
+    return [{"id": r.pk, "kind": r.kind, "company": r.company_id, "amount": r.money, "status": r.status,
+             "created_by": r.created_by, "reasons": r.reasons}
+            for r in ApprovalRequest.objects.filter(kind="limit_recommendation").order_by("id")]
 
 
 def busy(company, *, exposure: str, days_ago: int, key: str):
@@ -101,7 +91,7 @@ def test_utilisation_windows_come_from_the_ledger_by_effective_date(buyer):
 
 
 @pytest.mark.django_db
-def test_a_raise_becomes_an_approval_request_and_the_limit_stays(buyer, approvals):
+def test_a_raise_becomes_an_approval_request_and_the_limit_stays(buyer):
     # given
     busy(buyer, exposure="9000.00", days_ago=89, key="a")
 
@@ -111,12 +101,13 @@ def test_a_raise_becomes_an_approval_request_and_the_limit_stays(buyer, approval
     # then
     assert counts == {"evaluated": 1, "proposed": 1, "unchanged": 0, "failed": 0}
     recommendation = LimitRecommendation.objects.get()
+    [request] = approvals()
     assert (recommendation.action, recommendation.current_limit, recommendation.proposed_limit,
             recommendation.status, recommendation.approval_request_id) == (
-        "raise", Decimal("10000.0000"), Decimal("12500.0000"), "sent", "901")
-    assert approvals == [{
-        "kind": "limit_recommendation", "company": buyer.pk, "amount": Money.of("12500.00", "USD"),
-        "created_by": "system",
+        "raise", Decimal("10000.0000"), Decimal("12500.0000"), "sent", str(request["id"]))
+    assert approvals() == [{
+        "id": request["id"], "kind": "limit_recommendation", "company": buyer.pk,
+        "amount": Money.of("12500.00", "USD"), "status": "pending", "created_by": "system",
         "reasons": [{"action": "raise", "current": "10000.00", "recommendation_id": recommendation.pk},
                     {"code": "HIGH_UTILISATION", "windows_pct": ["90.00", "90.00", "90.00"], "above": "80"},
                     {"code": "NO_LATE_PAYMENTS", "settled_invoices": 0}]}]
@@ -124,7 +115,7 @@ def test_a_raise_becomes_an_approval_request_and_the_limit_stays(buyer, approval
 
 
 @pytest.mark.django_db
-def test_running_twice_opens_one_request(buyer, approvals):
+def test_running_twice_opens_one_request(buyer):
     # given
     busy(buyer, exposure="9000.00", days_ago=89, key="a")
     limit_recommendations_run()
@@ -135,11 +126,11 @@ def test_running_twice_opens_one_request(buyer, approvals):
     # then
     assert counts == {"evaluated": 1, "proposed": 0, "unchanged": 1, "failed": 0}
     assert LimitRecommendation.objects.count() == 1
-    assert len(approvals) == 1
+    assert len(approvals()) == 1
 
 
 @pytest.mark.django_db
-def test_a_different_proposal_supersedes_the_open_one(buyer, approvals):
+def test_a_different_proposal_supersedes_the_open_one(buyer):
     # given
     busy(buyer, exposure="9000.00", days_ago=89, key="a")
     limit_recommendations_run()
@@ -153,39 +144,42 @@ def test_a_different_proposal_supersedes_the_open_one(buyer, approvals):
                                                                        "proposed_limit")) == [
         ("superseded", Decimal("10000.0000"), Decimal("12500.0000")),
         ("sent", Decimal("11000.0000"), Decimal("13800.0000"))]  # 13,750 → 13,800
-    assert len(approvals) == 2
+    # the superseded proposal's request is withdrawn; the new one asks for the new limit
+    first, second = approvals()
+    assert (first["amount"], first["status"], second["amount"], second["status"]) == (
+        Money.of("12500.00", "USD"), "canceled", Money.of("13800.00", "USD"), "pending")
+    assert LimitRecommendation.objects.get(status="sent").approval_request_id == str(second["id"])
 
 
 @pytest.mark.django_db
-def test_when_approvals_fail_the_recommendation_stays_proposed_and_is_retried(buyer, approvals, monkeypatch):
-    # given
-    from saleor_netterms.approvals import services as approval_services
-
+def test_when_approvals_fail_the_recommendation_stays_proposed_and_is_retried(buyer):
+    # given: the approvals step the decisions domain is handed fails once
     busy(buyer, exposure="9000.00", days_ago=89, key="a")
-    working = approval_services.approval_request_open
 
     def broken(**kwargs):
         raise RuntimeError("approvals down")
 
-    monkeypatch.setattr(approval_services, "approval_request_open", broken)
-
     # when
-    failed = limit_recommendations_run()
-    monkeypatch.setattr(approval_services, "approval_request_open", working)
+    failed = recommendations.limit_recommendations_run(approval_open=broken,
+                                                       approval_withdraw=approval_request_withdraw)
+    stored = list(LimitRecommendation.objects.values_list("status", "approval_request_id"))
     retried = limit_recommendations_run()
 
     # then
     assert (failed["failed"], retried["proposed"]) == (1, 1)
-    assert list(LimitRecommendation.objects.values_list("status", "approval_request_id")) == [("sent", "901")]
+    assert stored == [("proposed", "")]
+    [request] = approvals()
+    assert list(LimitRecommendation.objects.values_list("status", "approval_request_id")) == [
+        ("sent", str(request["id"]))]
     assert CreditLimit.objects.get(company=buyer).amount == Decimal("10000.0000")
 
 
 @pytest.mark.django_db
-def test_quiet_accounts_get_no_recommendation(buyer, approvals):
+def test_quiet_accounts_get_no_recommendation(buyer):
     # when
     counts = limit_recommendations_run()
 
     # then
     assert counts == {"evaluated": 1, "proposed": 0, "unchanged": 0, "failed": 0}
     assert LimitRecommendation.objects.count() == 0
-    assert approvals == []
+    assert approvals() == []

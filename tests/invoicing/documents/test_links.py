@@ -1,44 +1,43 @@
-"""Signed document links. The invoicing models are written in parallel; until they exist the
-view's loader (selectors.invoice_snapshot_get) is replaced by a fake keyed by (invoice,
-installation), which is exactly the lookup the real selector makes."""
+"""Signed document links, served from a stored invoice: its frozen snapshot (the EUR invoice
+INV-2026-000042 of the rendering tests) in a real Invoice row of one installation."""
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.core import signing
 
-from saleor_netterms.invoicing.documents import selectors
 from saleor_netterms.invoicing.documents.links import (DocumentLinkExpired, DocumentLinkInvalid,
                                                        document_token, document_token_read,
                                                        document_url)
+from saleor_netterms.invoicing.models import Invoice, InvoiceSeries
+from saleor_netterms.invoicing.snapshot import snapshot_to_dict
+from tests.fixtures_credit import installation_make
 
 pytestmark = pytest.mark.urls("tests.invoicing.documents.urls")
 
 
-@dataclass
-class FakeInvoice:
-    pk: int
-    installation_id: int
-
-
 @pytest.fixture
-def stored_invoices(monkeypatch, eur_invoice):
-    store = {(42, 7): eur_invoice}
-    monkeypatch.setattr(selectors, "invoice_snapshot_get",
-                        lambda *, invoice_id, installation_id: store.get((invoice_id,
-                                                                          installation_id)))
-    return store
+def invoice(db, eur_invoice, credit_installation, company_factory) -> Invoice:
+    """The EUR invoice as issued: number 42 of the yearly series INV-{year}-{seq:06}."""
+    company = company_factory(installation=credit_installation, legal_name=eur_invoice.buyer.name)
+    series = InvoiceSeries.objects.create(installation=credit_installation, kind="invoice",
+                                          format="INV-{year}-{seq:06}")
+    return Invoice.objects.create(
+        installation=credit_installation, company=company, kind="invoice", series=series,
+        period=str(eur_invoice.issue_date.year), number=eur_invoice.number, sequence=42,
+        issue_date=eur_invoice.issue_date, currency=eur_invoice.currency,
+        total_gross=eur_invoice.totals.gross, amount_due=eur_invoice.totals.amount_due,
+        due_date=eur_invoice.due_date, snapshot=snapshot_to_dict(eur_invoice), issue_key="links:42")
 
 
 def _path(url: str) -> str:
     return url.split("http://testserver", 1)[-1]
 
 
-def test_document_url_serves_the_pdf(client, settings, stored_invoices):
+def test_document_url_serves_the_pdf(client, settings, invoice):
     # given
     settings.APP_PUBLIC_URL = "http://testserver"
-    url = document_url(FakeInvoice(pk=42, installation_id=7), "pdf")
+    url = document_url(invoice, "pdf")
 
     # when
     response = client.get(_path(url))
@@ -56,11 +55,11 @@ def test_document_url_serves_the_pdf(client, settings, stored_invoices):
     ("facturx", "application/pdf", "INV-2026-000042-facturx.pdf", b"%PDF-"),
     ("ubl", "application/xml", "INV-2026-000042.xml", b"<?xml"),
 ])
-def test_document_url_serves_the_e_invoices(client, settings, stored_invoices, fmt, content_type,
+def test_document_url_serves_the_e_invoices(client, settings, invoice, fmt, content_type,
                                             filename, magic):
     # given
     settings.APP_PUBLIC_URL = "http://testserver"
-    url = document_url(FakeInvoice(pk=42, installation_id=7), fmt)
+    url = document_url(invoice, fmt)
 
     # when
     response = client.get(_path(url))
@@ -72,10 +71,10 @@ def test_document_url_serves_the_e_invoices(client, settings, stored_invoices, f
     assert response.content.startswith(magic)
 
 
-def test_tampered_token_is_refused_with_403(client, stored_invoices):
-    # given: a valid token for invoice 42, its payload swapped for invoice 43's
-    token = document_token(invoice_id=42, installation_id=7, fmt="pdf")
-    other = document_token(invoice_id=43, installation_id=7, fmt="pdf")
+def test_tampered_token_is_refused_with_403(client, invoice):
+    # given: a valid token for the invoice, its payload swapped for the next invoice id's
+    token = document_token(invoice_id=invoice.pk, installation_id=invoice.installation_id, fmt="pdf")
+    other = document_token(invoice_id=invoice.pk + 1, installation_id=invoice.installation_id, fmt="pdf")
     tampered = other.split(":")[0] + ":" + ":".join(token.split(":")[1:])
 
     # when
@@ -97,12 +96,12 @@ def test_token_signed_with_another_salt_is_refused():
         document_token_read(forged)
 
 
-def test_expired_token_is_refused_with_410(client, monkeypatch, stored_invoices):
+def test_expired_token_is_refused_with_410(client, monkeypatch, invoice):
     # given: a one-hour link issued two hours ago
     issued = signing.b62_encode(int(time.time()) - 7200)
     with monkeypatch.context() as m:
         m.setattr(signing.TimestampSigner, "timestamp", lambda self: issued)
-        token = document_token(invoice_id=42, installation_id=7, fmt="pdf",
+        token = document_token(invoice_id=invoice.pk, installation_id=invoice.installation_id, fmt="pdf",
                                ttl=timedelta(hours=1))
 
     # when
@@ -117,9 +116,10 @@ def test_expired_token_is_refused_with_410(client, monkeypatch, stored_invoices)
         document_token_read(token)
 
 
-def test_link_of_another_installation_finds_nothing(client, stored_invoices):
-    # given: invoice 42 belongs to installation 7, the link says installation 8
-    token = document_token(invoice_id=42, installation_id=8, fmt="pdf")
+def test_link_of_another_installation_finds_nothing(client, invoice):
+    # given: the invoice belongs to one installation, the link names another
+    other = installation_make()
+    token = document_token(invoice_id=invoice.pk, installation_id=other.pk, fmt="pdf")
 
     # when
     response = client.get(f"/documents/{token}")
@@ -129,9 +129,9 @@ def test_link_of_another_installation_finds_nothing(client, stored_invoices):
     assert response.json()["error"]["code"] == "DOCUMENT_NOT_FOUND"
 
 
-def test_only_get_is_allowed(client, stored_invoices):
+def test_only_get_is_allowed(client, invoice):
     # given
-    token = document_token(invoice_id=42, installation_id=7, fmt="pdf")
+    token = document_token(invoice_id=invoice.pk, installation_id=invoice.installation_id, fmt="pdf")
 
     # when
     response = client.post(f"/documents/{token}")
