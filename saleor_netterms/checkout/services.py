@@ -44,7 +44,8 @@ from saleor_netterms.ledger import services as ledger
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.payments.models import Payment, PaymentAllocation
-from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.receivables import services as receivable_services
+from saleor_netterms.receivables.models import Receivable
 
 from . import selectors
 from .events import order_cancelled_publish, order_placed_publish
@@ -445,14 +446,11 @@ def transaction_capture(*, installation, request: TransactionActionRequest,
                 f"Cannot capture {request.money}: only {held} is still authorized.", request.money, tx.psp_reference)
         today = business_today(installation)
         terms_days = tx.terms_days if tx.terms_days is not None else company.default_terms_days
-        receivable = Receivable.objects.create(
-            installation=installation, company=company, transaction=tx,
-            reference=_short_ref("inv", installation.pk, capture_key), capture_key=capture_key,
-            currency=tx.currency, amount=request.money.amount, issue_date=today,
-            due_date=today + timedelta(days=terms_days), terms_days=terms_days,
-            order_id=tx.order_id, order_number=tx.order_number)
-        receivable.saleor_pending_psp = receivable.reference
-        receivable.save(update_fields=["saleor_pending_psp"])
+        reference = _short_ref("inv", installation.pk, capture_key)
+        receivable = receivable_services.receivable_book(
+            installation=installation, company=company, transaction=tx, reference=reference,
+            capture_key=capture_key, money=request.money, issue_date=today, terms_days=terms_days,
+            order_id=tx.order_id, order_number=tx.order_number, saleor_pending_psp=reference)
         ledger.receivable_from_hold(company=company, money=request.money, hold_ref=tx.hold_ref,
                                     receivable_ref=receivable.receivable_ref,
                                     idempotency_key=f"capture:{receivable.pk}",
@@ -554,25 +552,10 @@ def transaction_refund(*, installation, request: TransactionActionRequest,
                 ledger.credit_note_post(company=company, money=part, receivable_ref=receivable.receivable_ref,
                                         idempotency_key=f"{key}:{receivable.pk}",
                                         memo=f"Credit note {reference} for {tx.psp_reference}")
-            _receivable_status_refresh(receivable)
+            receivable_services.receivable_status_refresh(receivable=receivable)
             left = left - part
     return ActionResult(True, reference, request.money, f"Credit note {reference} issued.",
                         actions=transaction_available_actions(tx))
-
-
-def _receivable_status_refresh(receivable: Receivable) -> None:
-    open_amount = ledger_selectors.receivable_balance(company=receivable.company, currency=receivable.currency,
-                                                      receivable_ref=receivable.receivable_ref)
-    if open_amount.is_positive():
-        status = ReceivableStatus.OPEN
-    elif not ledger_selectors.receivable_creditable(company=receivable.company, currency=receivable.currency,
-                                                    receivable_ref=receivable.receivable_ref).is_positive():
-        status = ReceivableStatus.CREDITED
-    else:
-        status = ReceivableStatus.PAID
-    if status != receivable.status:
-        receivable.status = status
-        receivable.save(update_fields=["status", "updated_at"])
 
 
 # --- orders --------------------------------------------------------------------------------------
@@ -589,7 +572,7 @@ def order_bind(*, installation, order: OrderSnapshot) -> int:
         with transaction.atomic():
             tx.order_id, tx.order_number, tx.order_snapshot = order.order_id, order.number, snapshot
             tx.save(update_fields=["order_id", "order_number", "order_snapshot", "updated_at"])
-            Receivable.objects.filter(transaction=tx).update(order_id=order.order_id, order_number=order.number)
+            receivable_services.receivables_order_bind(transaction=tx, order_id=order.order_id, order_number=order.number)
             order_placed_publish(tx)
         bound += 1
     return bound
@@ -748,16 +731,16 @@ def _reversal_report(allocation: PaymentAllocation) -> None:
         tx=tx, event_type="CHARGE_BACK", psp_reference=allocation.saleor_psp_reference, money=owed,
         message=f"Payment {allocation.payment.reference} for {receivable.reference} was reversed.",
         actions=actions, dedupe_key=f"alloc:{allocation.pk}:back")
-    receivable.saleor_psp_sequence += 1
-    next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
+    sequence = receivable.saleor_psp_sequence + 1
+    next_psp = f"{receivable.reference}-{sequence + 1}"
     reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
     transaction_event_report_enqueue(
         tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
         message=f"{reopened} of {receivable.reference} is open again, due {receivable.due_date}.",
         actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
-    if not receivable.saleor_pending_psp:
-        receivable.saleor_pending_psp = next_psp
-    receivable.save(update_fields=["saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
+    receivable_services.receivable_saleor_pending_set(receivable=receivable,
+                                                      pending_psp=receivable.saleor_pending_psp or next_psp,
+                                                      psp_sequence=sequence)
 
 
 def _allocation_report(allocation: PaymentAllocation) -> None:
@@ -772,16 +755,15 @@ def _allocation_report(allocation: PaymentAllocation) -> None:
             tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
             message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
             actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
-        receivable.saleor_pending_psp = ""
+        pending, sequence = "", receivable.saleor_psp_sequence
         if remaining.is_positive():
-            receivable.saleor_psp_sequence += 1
-            next_psp = f"{receivable.reference}-{receivable.saleor_psp_sequence + 1}"
+            sequence += 1
+            pending = f"{receivable.reference}-{sequence + 1}"
             transaction_event_report_enqueue(
-                tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=remaining,
+                tx=tx, event_type="CHARGE_REQUEST", psp_reference=pending, money=remaining,
                 message=f"{remaining} of {receivable.reference} still open, due {receivable.due_date}.",
                 actions=actions, dedupe_key=f"alloc:{allocation.pk}:request")
-            receivable.saleor_pending_psp = next_psp
-        receivable.save(update_fields=["saleor_pending_psp", "saleor_psp_sequence", "updated_at"])
+        receivable_services.receivable_saleor_pending_set(receivable=receivable, pending_psp=pending, psp_sequence=sequence)
     else:
         psp = f"{receivable.reference}-p{allocation.pk}"
         transaction_event_report_enqueue(

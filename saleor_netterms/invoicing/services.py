@@ -56,7 +56,8 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.masters.selectors import erp_owns
 from saleor_netterms.outbox.services import outbox_enqueue
-from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.receivables import services as receivable_services
+from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.terms.engine import NetDays, PaymentTerms, schedule_compute
 from saleor_netterms.terms.selectors import payment_terms_for_channel
 
@@ -280,15 +281,15 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
             if Money.of(receivable.amount, currency).amount != amount:
                 raise InvalidSnapshot(f"invoice total {amount} != captured {receivable.amount}")
             if receivable.due_date != due:  # the invoice's terms are the truth for dunning
-                Receivable.objects.filter(pk=receivable.pk).update(due_date=due, terms_days=(due - today).days)
+                receivable_services.receivable_due_set(receivable=receivable, due_date=due)
         elif isinstance(plan, _FromHold):
             if sum((part for _, part in plan.parts), Decimal(0)) != amount:
                 raise InvalidSnapshot(f"hold conversion does not total the invoice ({amount})")
-            receivable = Receivable.objects.create(
-                installation_id=company.installation_id, company=company, transaction=tx, reference=taken.number,
-                capture_key=f"invoice:{issue_key}", currency=currency, amount=amount, issue_date=today, due_date=due,
-                terms_days=(due - today).days, order_id=order.get("orderId") or "",
-                order_number=order.get("number") or "", saleor_pending_psp=taken.number)
+            receivable = receivable_services.receivable_book(
+                installation=company.installation, company=company, transaction=tx, reference=taken.number,
+                capture_key=f"invoice:{issue_key}", money=Money(amount, currency), issue_date=today, due_date=due,
+                order_id=order.get("orderId") or "", order_number=order.get("number") or "",
+                saleor_pending_psp=taken.number)
             for part_tx, part in plan.parts:
                 ledger.receivable_from_hold(
                     company=company, money=Money(part, currency), hold_ref=part_tx.hold_ref,
@@ -307,7 +308,7 @@ def _issue(*, company: Company, kind: str, issue_key: str, currency: str, channe
                                     receivable_ref=credited_receivable.receivable_ref,
                                     idempotency_key=f"credit-note:{invoice.pk}",
                                     memo=f"Credit note {invoice.number} for {credited.number}: {credit_reason}"[:255])
-            _receivable_status_refresh(credited_receivable)
+            receivable_services.receivable_status_refresh(receivable=credited_receivable)
         _after_issue_enqueue(invoice=invoice, settings=settings, saleor_orders=saleor_orders,
                              attach_in_saleor=attach_in_saleor)
         invoice_issued_publish(invoice)
@@ -331,19 +332,6 @@ def _after_issue_enqueue(*, invoice: Invoice, settings: CompanyInvoicingSettings
         from .notifications import invoice_email_enqueue
 
         invoice_email_enqueue(invoice=invoice)
-
-
-def _receivable_status_refresh(receivable: Receivable) -> None:
-    company, currency, ref = receivable.company, receivable.currency, receivable.receivable_ref
-    if ledger_selectors.receivable_balance(company=company, currency=currency, receivable_ref=ref).is_positive():
-        status = ReceivableStatus.OPEN
-    elif not ledger_selectors.receivable_creditable(company=company, currency=currency,
-                                                    receivable_ref=ref).is_positive():
-        status = ReceivableStatus.CREDITED
-    else:
-        status = ReceivableStatus.PAID
-    if status != receivable.status:
-        Receivable.objects.filter(pk=receivable.pk).update(status=status, updated_at=timezone.now())
 
 
 def _held(tx: NetTermsTransaction) -> Decimal:

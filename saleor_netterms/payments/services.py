@@ -32,6 +32,7 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.receivables import services as receivable_services
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from .events import payment_events_publish
@@ -110,7 +111,7 @@ def payment_book(*, company: Company, money: Money, received_on: dt.date, refere
             allocation = PaymentAllocation.objects.create(
                 payment=payment, receivable=receivable, amount=part.amount,
                 settlement_kind=settle[1] if settle else "", settlement_amount=settle[0].amount if settle else 0)
-            _receivable_after_payment(receivable)
+            receivable_services.receivable_status_refresh(receivable=receivable)
             applied.append((receivable, part, _open_amount(receivable)))
         payment_events_publish(payment, applied=applied)
     logger.info("payment recorded", extra={"payment": payment.pk, "company": company.pk,
@@ -164,20 +165,13 @@ def payment_reverse(*, payment: Payment, reason: str, actor: str) -> Payment:
         payment.reversal_reason = reason[:500]
         payment.save(update_fields=["reversed_at", "reversal_reason"])
         for allocation in payment.allocations.select_related("receivable", "receivable__transaction"):
-            _receivable_after_reversal(allocation)
+            receivable_services.receivable_status_refresh(receivable=allocation.receivable)
         audit_record(installation=company.installation, actor=actor, action="payment.reversed",
                      object_type="payment", object_id=payment.pk, company=company,
                      before={"amount": payment.amount, "currency": payment.currency, "reference": payment.reference},
                      after={"reversed": True}, reason=reason)
     logger.info("payment reversed", extra={"payment": payment.pk, "company": company.pk})
     return payment
-
-
-def _receivable_after_reversal(allocation: PaymentAllocation) -> None:
-    receivable = allocation.receivable
-    if _open_amount(receivable).is_positive() and receivable.status != ReceivableStatus.OPEN:
-        receivable.status = ReceivableStatus.OPEN
-        receivable.save(update_fields=["status", "updated_at"])
 
 
 def _open_amount(receivable: Receivable) -> Money:
@@ -221,9 +215,3 @@ def _allocation_plan(company: Company, money: Money,
         plan.append((receivable, part))
         left = left - part
     return plan
-
-
-def _receivable_after_payment(receivable: Receivable) -> None:
-    if not _open_amount(receivable).is_positive():
-        receivable.status = ReceivableStatus.PAID
-        receivable.save(update_fields=["status", "updated_at"])

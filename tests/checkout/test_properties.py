@@ -15,7 +15,9 @@ from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Entry, Posting
+from saleor_netterms.ledger.verification import ledger_verify
 from saleor_netterms.workflows.payments import payment_record
+from saleor_netterms.receivables.models import Receivable
 from tests.fixtures_credit import installation_make
 
 LIMIT = Decimal("1000.00")
@@ -110,3 +112,7 @@ def test_random_lifecycles_keep_the_books_balanced(ops, company_factory, member_
     assert summary.receivables == usd(sum(r["open"] for r in receivables))
     assert summary.credit_balance == usd(credit_balance)
     assert summary.available == usd(LIMIT) - summary.holds - summary.receivables
+    # and ledger_verify recomputes every balance, receivable state and payment allocation: no mismatch
+    assert ledger_verify(installation_id=installation.pk) == []
+    assert [r.status for r in Receivable.objects.filter(company=company).order_by("id")] == [
+        "open" if r["open"] > 0 else "credited" if r["creditable"] <= 0 else "paid" for r in receivables]

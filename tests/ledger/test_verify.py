@@ -136,8 +136,9 @@ def test_ledger_verify_command_on_sound_books(company, capsys):
 
     # then
     out = capsys.readouterr().out
-    assert out.startswith("ledger_verify: 0 mismatches (5 checks: postings_balanced, entry_currencies, "
-                          "maintained_balances, trial_balances, references_not_overdrawn)")
+    assert out.startswith("ledger_verify: 0 mismatches (7 checks: postings_balanced, entry_currencies, "
+                          "maintained_balances, trial_balances, references_not_overdrawn, "
+                          "receivable_states, payment_allocations)")
 
 
 def test_a_registered_check_runs_after_the_ledgers_own(company, monkeypatch):
@@ -145,16 +146,16 @@ def test_a_registered_check_runs_after_the_ledgers_own(company, monkeypatch):
     monkeypatch.setattr(verification, "CHECKS", list(verification.CHECKS))
     seen = []
 
-    def receivable_states(installation_id):
+    def cached_figures(installation_id):
         seen.append(installation_id)
-        return [Mismatch("receivable_states", "receivable 7", "open", "paid")]
+        return [Mismatch("cached_figures", "receivable 7", "open", "paid")]
 
-    verification.check_register("receivable_states", receivable_states)
-    verification.check_register("receivable_states", receivable_states)  # once per name
+    verification.check_register("cached_figures", cached_figures)
+    verification.check_register("cached_figures", cached_figures)  # once per name
 
     # when / then
     assert ledger_verify(installation_id=company.installation_id) == [
-        Mismatch("receivable_states", "receivable 7", "open", "paid")]
+        Mismatch("cached_figures", "receivable 7", "open", "paid")]
     assert seen == [company.installation_id]
 
 
