@@ -110,6 +110,9 @@ def _render(status: int, body: dict, replayed: bool, request) -> JsonResponse:
 
 def _write(request: HttpRequest, scope: str, run) -> JsonResponse:
     key = _key(request, scope)
+    if not s.text_is_safe(request.path) or not s.text_is_safe(request.headers.get("Idempotency-Key") or ""):
+        raise erp_error("INVALID_REQUEST", "The path and the Idempotency-Key may not contain NUL, control "
+                                           "characters or lone surrogates.")
 
     def body():
         status, answer = run(key)
@@ -139,8 +142,8 @@ def _company_out(company, created: bool = False) -> dict:
 
 def _number(value: str) -> str:
     value = (value or "").strip()
-    if not value or len(value) > 128:
-        raise erp_error("ERP_CUSTOMER_NUMBER_INVALID", "The ERP customer number must be 1 to 128 characters.")
+    if not value or len(value) > 128 or not s.text_is_safe(value):
+        raise erp_error("ERP_CUSTOMER_NUMBER_INVALID", "The ERP customer number must be 1 to 128 printable characters.")
     return value
 
 

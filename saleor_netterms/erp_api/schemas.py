@@ -5,15 +5,40 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$", max_length=21)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Text = Annotated[str, StringConstraints(max_length=255)]
 
 
+# NUL and the other C0 controls (tab, line feed and carriage return aside) and lone surrogates are
+# refused at the edge: PostgreSQL cannot store a NUL, and none of them belongs in business text.
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def text_is_safe(value: str) -> bool:
+    return UNSAFE_TEXT.search(value) is None
+
+
+def _refuse_unsafe_text(value):
+    if isinstance(value, str) and not text_is_safe(value):
+        raise ValueError("text may not contain NUL, control characters or lone surrogates")
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_unsafe_text(item)
+    return value
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _safe_text(cls, value):
+        return _refuse_unsafe_text(value)
 
 
 class Money(BaseModel):

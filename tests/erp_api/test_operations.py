@@ -73,6 +73,20 @@ def test_an_invalid_tax_id_is_a_coded_400_and_nothing_is_written(erp):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("legal_name", ["Acme\x00GmbH", "Acme \ud9d6 GmbH", "Acme\x1bGmbH"])
+def test_nul_control_characters_and_lone_surrogates_are_a_coded_400_and_nothing_is_written(erp, legal_name):
+    # when: text PostgreSQL cannot store (NUL) or that no business text holds
+    response = erp("PUT", "/companies/C-1000", {**ACME, "legalName": legal_name})
+    in_path = erp("PUT", "/companies/C%00-1000", ACME)
+
+    # then
+    assert (response.status_code, response.data["code"]) == (400, "INVALID_REQUEST")
+    assert (in_path.status_code, in_path.data["code"]) == (400, "INVALID_REQUEST")
+    assert Company.objects.count() == 0
+    assert IntegrationEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_limits_are_refused_while_the_app_is_their_master(erp, company_factory, credit_installation):
     # given
     company_factory(erp_customer_number="C-1000", limit=usd("5000"))
