@@ -37,6 +37,7 @@ from saleor_netterms.masters.models import ErpOpenItem, InstallationMasters, Mas
 from saleor_netterms.masters.selectors import masters_get
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.receivables.services import receivable_book, receivable_due_set, receivable_status_refresh
 from saleor_netterms.reconciliation.services import payment_intake
 
 from .errors import erp_error
@@ -356,9 +357,7 @@ def erp_credit_note_post(*, company: Company, invoice_number: str, money: Money,
         ledger.credit_note_post(company=company, money=money, receivable_ref=receivable.receivable_ref,
                                 idempotency_key=f"erp-credit-note:{company.installation_id}:{number}",
                                 memo=f"ERP credit note {number} for {invoice_number}: {reason}"[:255])
-        if not ledger_selectors.receivable_balance(company=company, currency=money.currency,
-                                                   receivable_ref=receivable.receivable_ref).is_positive():
-            Receivable.objects.filter(pk=receivable.pk).update(status=ReceivableStatus.CREDITED)
+        receivable_status_refresh(receivable=receivable)
         audit_record(installation=company.installation, actor=actor, action="credit_note.post", object_type="receivable",
                      object_id=receivable.pk, company=company,
                      after={"erp_number": number, "invoice": invoice_number, "amount": str(money.amount)})
@@ -401,21 +400,20 @@ def erp_invoice_push(*, installation, number: str, saleor_order_id: str, issue_d
         company = company_lock(company_id=tx.company_id)
         receivable = (Receivable.objects.filter(transaction=tx, status=ReceivableStatus.OPEN, erp_invoice__isnull=True)
                       .order_by("id").first())
-        terms_days = (due_date - issue_date).days
         if receivable is not None:
             if Money.of(receivable.amount, currency) != gross:
                 raise erp_error("INVOICE_AMOUNT_MISMATCH", f"The order's captured receivable is {receivable.amount}, "
                                 f"the invoice {gross.amount}.", 409)
-            Receivable.objects.filter(pk=receivable.pk).update(due_date=due_date, terms_days=terms_days)
+            receivable = receivable_due_set(receivable=receivable, due_date=due_date)
         else:
             held = ledger_selectors.hold_balance(company=company, currency=currency, hold_ref=tx.hold_ref)
             if held < gross:
                 raise erp_error("NOTHING_TO_INVOICE", f"Only {held.amount} is held for the order, the invoice is "
                                 f"{gross.amount}.", 409)
-            receivable = Receivable.objects.create(
+            receivable = receivable_book(
                 installation=installation, company=company, transaction=tx, reference=number,
-                capture_key=f"erp-invoice:{number}", currency=currency, amount=gross.amount, issue_date=issue_date,
-                due_date=due_date, terms_days=terms_days, order_id=tx.order_id, order_number=tx.order_number)
+                capture_key=f"erp-invoice:{number}", money=gross, issue_date=issue_date,
+                due_date=due_date, order_id=tx.order_id, order_number=tx.order_number)
             ledger.receivable_from_hold(company=company, money=gross, hold_ref=tx.hold_ref,
                                         receivable_ref=receivable.receivable_ref,
                                         idempotency_key=f"erp-invoice:{installation.pk}:{number}",
