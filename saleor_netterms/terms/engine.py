@@ -1159,3 +1159,173 @@ def terms_from_dict(data: Any) -> PaymentTerms:
         )
     late_fee = _late_fee_from_dict(data["late_fee"]) if "late_fee" in data else None
     return PaymentTerms(plan=plan, discount=discount, late_fee=late_fee)
+
+
+# --------------------------------------------------------------------------------------------
+# statutory interest and recovery compensation (collections)
+# --------------------------------------------------------------------------------------------
+#
+# Late-payment interest as the law writes it (EU directive 2011/7/EU art. 3-4, §288 BGB, UK Late
+# Payment of Commercial Debts Act): a rate PER ANNUM, accrued daily on the amount outstanding,
+# with a day-count convention fixing the year's length:
+#
+# * ``act/365`` — actual days / 365 (UK statutory interest, the directive's usual reading);
+# * ``act/360`` — actual days / 360 (money-market convention, used in some contracts).
+#
+# Interest runs from the day AFTER the due date (the directive: "from the day following the date
+# or the end of the period for payment"), so on the due date itself nothing is owed; grace days
+# only delay the first day interest is charged, like late fees. The amount is computed exactly
+# (no per-day rounding): sum(balance x days) x rate / 100 / basis, rounded half-up ONCE to the
+# currency's minor unit, so 12 % act/365 on 1,000,000.00 over 365 days is 120,000.00 exactly.
+# The fixed recovery compensation (art. 6: EUR 40 per invoice, once) is a separate amount the
+# merchant enables; it is owed as soon as interest is (after grace), once per invoice.
+
+DayCount: TypeAlias = Literal["act/365", "act/360"]
+DAY_COUNTS: dict[str, int] = {"act/365": 365, "act/360": 360}
+MAX_INTEREST_PERCENT = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestRule:
+    """Statutory (or contractual) late-payment interest: `annual_percent` per annum (e.g. base
+    rate 3.62 + 9 points = 12.62), accrued daily under `day_count`, from the day after the due
+    date once `grace_days` have passed; plus an optional fixed `recovery_compensation` per
+    invoice (EUR 40 under 2011/7/EU)."""
+
+    annual_percent: Decimal
+    day_count: DayCount = "act/365"
+    grace_days: int = 0
+    recovery_compensation: Money | None = None
+
+    def __post_init__(self) -> None:
+        _check_percent(self.annual_percent, "Interest rate", allow_hundred=True)
+        if self.day_count not in DAY_COUNTS:
+            raise _fail(
+                "INVALID_DAY_COUNT",
+                f"Day count must be one of {', '.join(DAY_COUNTS)} (got {self.day_count!r}).",
+            )
+        _check_days(self.grace_days, "Grace days")
+        if self.recovery_compensation is not None:
+            _check_money(self.recovery_compensation, "Recovery compensation")
+
+
+def interest_label(rule: InterestRule) -> str:
+    """E.g. "12.62% p.a. (act/365) + 40.00 EUR recovery compensation per invoice"."""
+    label = f"{_pct(rule.annual_percent)}% p.a. ({rule.day_count})"
+    if rule.grace_days:
+        label += f" after {rule.grace_days} days' grace"
+    if rule.recovery_compensation is not None:
+        label += f" + {rule.recovery_compensation} recovery compensation per invoice"
+    return label
+
+
+def interest_on_balances(
+    *, rule: InterestRule, balances: Sequence[tuple[date, Money]], due_date: date, as_of: date
+) -> Money:
+    """Interest owed by `as_of` (inclusive) on an overdue amount whose outstanding balance
+    changed over time: `balances` is [(from_date, balance)], each balance outstanding from its
+    date (inclusive) until the next entry's date (exclusive), sorted by date. Days on or before
+    the due date never bear interest; with grace, nothing is owed until `as_of` is past
+    `due_date + grace_days`, and then interest for every day since the due date is owed.
+
+    Exact: sum(balance x days) x rate / 100 / basis, rounded half-up once. Non-decreasing in
+    `as_of`; zero for zero or negative balances."""
+    if not balances:
+        raise InvalidMoney("balances must not be empty")
+    currency = balances[0][1].currency
+    previous: date | None = None
+    for day, money in balances:
+        _amount_check(money, "balance", allow_negative=True)
+        if money.currency != currency:
+            raise InvalidMoney(f"balance in {money.currency}, expected {currency}")
+        if previous is not None and day <= previous:
+            raise InvalidMoney("balances must be sorted by date, one entry per date")
+        previous = day
+    zero = Money(quantize(Decimal(0), currency), currency)
+    if (as_of - due_date).days <= rule.grace_days:
+        return zero
+    first_day = due_date + timedelta(days=1)
+    weighted = Decimal(0)
+    for index, (start, money) in enumerate(balances):
+        end = balances[index + 1][0] if index + 1 < len(balances) else as_of + timedelta(days=1)
+        start = max(start, first_day)
+        days = (end - start).days
+        if days > 0 and money.amount > 0:
+            weighted += money.amount * days
+    with localcontext() as ctx:
+        ctx.prec = 60
+        amount = weighted * rule.annual_percent / HUNDRED / DAY_COUNTS[rule.day_count]
+    return Money(quantize(amount, currency), currency)
+
+
+def interest_compute(*, rule: InterestRule, principal: Money, due_date: date, as_of: date,
+                     already_charged: Money) -> Money:
+    """Interest to charge now on a constant overdue `principal`: owed by `as_of` minus
+    `already_charged`, never below zero (see `interest_on_balances`)."""
+    _amount_check(already_charged, "already_charged")
+    if already_charged.currency != principal.currency:
+        raise InvalidMoney(
+            f"already_charged is in {already_charged.currency}, the principal in {principal.currency}"
+        )
+    owed = interest_on_balances(rule=rule, balances=[(due_date, principal)], due_date=due_date,
+                                as_of=as_of)
+    return Money(max(owed.amount - already_charged.amount, Decimal(0) * owed.amount), owed.currency)
+
+
+def recovery_compensation_due(*, rule: InterestRule, principal: Money, due_date: date,
+                              as_of: date, already_charged: bool) -> Money | None:
+    """The fixed compensation to charge now on one invoice: the rule's amount once the invoice is
+    past its grace, if not charged yet and something is still owed; None otherwise. In the
+    principal's currency only (a EUR 40 compensation is not charged on a USD invoice)."""
+    comp = rule.recovery_compensation
+    if comp is None or already_charged or principal.amount <= 0:
+        return None
+    if comp.currency != principal.currency:
+        return None
+    if (as_of - due_date).days <= rule.grace_days:
+        return None
+    return comp
+
+
+def interest_to_dict(rule: InterestRule) -> dict[str, Any]:
+    data: dict[str, Any] = {"annual_percent": format(rule.annual_percent, "f"),
+                            "day_count": rule.day_count, "grace_days": rule.grace_days}
+    if rule.recovery_compensation is not None:
+        data["recovery_compensation"] = _money_to_dict(rule.recovery_compensation)
+    return data
+
+
+def interest_from_dict(data: Any) -> InterestRule:
+    path = "interest"
+    d = _Reader.obj(data, path, required={"annual_percent"},
+                    optional={"day_count", "grace_days", "recovery_compensation"})
+    day_count = d.get("day_count", "act/365")
+    if day_count not in DAY_COUNTS:
+        raise _fail("INVALID_DAY_COUNT",
+                    f"{path}.day_count must be one of {', '.join(DAY_COUNTS)}, got {day_count!r}.")
+    return InterestRule(
+        annual_percent=_Reader.decimal(d["annual_percent"], f"{path}.annual_percent"),
+        day_count=day_count,
+        grace_days=_Reader.integer(d.get("grace_days", 0), f"{path}.grace_days"),
+        recovery_compensation=_Reader.money(d["recovery_compensation"], f"{path}.recovery_compensation")
+        if "recovery_compensation" in d else None,
+    )
+
+
+def late_fee_to_dict(rule: LateFeeRule) -> dict[str, Any]:
+    """A late fee rule on its own (a dunning level's fee), in the `terms.late_fee` format."""
+    data: dict[str, Any] = {"period": rule.period, "grace_days": rule.grace_days}
+    if rule.percent is not None:
+        data["percent"] = format(rule.percent, "f")
+    if rule.amount is not None:
+        data["amount"] = _money_to_dict(rule.amount)
+    if rule.cap_amount is not None:
+        data["cap_amount"] = _money_to_dict(rule.cap_amount)
+    if rule.cap_percent is not None:
+        data["cap_percent"] = format(rule.cap_percent, "f")
+    return data
+
+
+def late_fee_from_dict(data: Any) -> LateFeeRule:
+    """Read a late fee rule on its own (see `late_fee_to_dict`)."""
+    return _late_fee_from_dict(data)
