@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "saleor_netterms.masters",
     "saleor_netterms.erp",
     "saleor_netterms.erp_api",
+    "saleor_netterms.collections",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-prune": {"task": "saleor_netterms.outbox.tasks.outbox_prune_task", "schedule": 24 * 60 * 60.0},
     "invoices-issue-consolidated": {"task": "saleor_netterms.invoicing.tasks.invoices_issue_consolidated_task",
                                     "schedule": 24 * 60 * 60.0},
+    # hourly; each company is acted on once a day, inside its policy's send window
+    "collections-run": {"task": "saleor_netterms.collections.tasks.collections_run_task", "schedule": 60 * 60.0},
 }
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -306,6 +309,7 @@ OUTBOX_DELIVERERS = {
     "erp.webhook": "saleor_netterms.erp_webhooks.delivery.erp_webhook_deliver",
     "saleor.erp_invoice_create": "saleor_netterms.saleor_sync.erp_invoice_reporting.erp_invoice_create_deliver",
     "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
+    "email.dunning": "saleor_netterms.collections.notifications.dunning_email_deliver",
 }
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_TICK_BUDGET_S = float(_env("OUTBOX_TICK_BUDGET_S", "40"))
@@ -357,6 +361,10 @@ CREDIT_TIER_POLICIES_BUILTIN = _env_bool("CREDIT_TIER_POLICIES_BUILTIN", False)
 UNDERWRITER = _env("UNDERWRITER")
 UNDERWRITER_THRESHOLD = Decimal(_env("UNDERWRITER_THRESHOLD")) if _env("UNDERWRITER_THRESHOLD") else None
 UNDERWRITER_TIMEOUT_S = float(_env("UNDERWRITER_TIMEOUT_S", "2"))
+
+# Collections: dotted paths of `probe(company) -> str | None` telling that a payment is pending
+# (a bank line suggested but unconfirmed, an ERP payment in flight); the run skips such companies.
+COLLECTIONS_PAYMENT_PENDING_PROBES = _env_list("COLLECTIONS_PAYMENT_PENDING_PROBES")
 
 # Only for bench/: exposes /bench/verify-only (signature check + fixed answer) as a baseline.
 BENCH_ENDPOINTS = _env_bool("BENCH_ENDPOINTS", False)

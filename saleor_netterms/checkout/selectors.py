@@ -5,7 +5,7 @@ import statistics
 from decimal import Decimal
 
 from saleor_netterms.companies import selectors as company_selectors
-from saleor_netterms.companies.models import Company, Member
+from saleor_netterms.companies.models import AccountHold, Company, Member
 from saleor_netterms.core.business_time import business_date, business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
@@ -49,6 +49,7 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
             and member.spending_limit_currency == currency:
         spending_limit = member.spending_limit_amount
     allowed = company.allowed_channels or []
+    hold = account_hold_in_force(company=company)
     return CreditSnapshot(
         currency=currency,
         order_amount=money.amount,
@@ -66,7 +67,27 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
         median_order_amount=Decimal(statistics.median(previous)) if previous else None,
         member_role=member.role if member is not None else "buyer",
         member_spending_limit=spending_limit,
+        account_hold=hold.mode if hold is not None else None,
+        account_hold_message=hold.buyer_message if hold is not None else "",
     )
+
+
+def account_hold_in_force(*, company: Company) -> AccountHold | None:
+    """The account hold that applies to new checkouts now, if any: not lifted, and — for a hold
+    with a cause — while at least one receivable that caused it still has an open balance. So a
+    payment that clears the cause releases the account for the very next checkout, before the
+    collections run records the lift (one query without holds, one per currency with them)."""
+    for hold in AccountHold.objects.filter(company=company, lifted_at__isnull=True).order_by("placed_at", "id"):
+        if not hold.cause_refs:
+            return hold
+        by_currency: dict[str, list[str]] = {}
+        for currency, ref in hold.cause_refs:
+            by_currency.setdefault(currency, []).append(ref)
+        for currency, refs in by_currency.items():
+            still_open = ledger_selectors.receivables_open(company=company, currency=currency)
+            if any(still_open.get(ref) is not None and still_open[ref].is_positive() for ref in refs):
+                return hold
+    return None
 
 
 def transactions_in_review(*, installation):

@@ -177,3 +177,42 @@ class Member(models.Model):
         if self.spending_limit_amount is None:
             return None
         return Money.of(self.spending_limit_amount, self.spending_limit_currency)
+
+
+class AccountHoldMode(models.TextChoices):
+    DECLINE = "decline", "New net-terms checkouts are declined"
+    REVIEW = "review", "New net-terms checkouts go to credit review"
+
+
+class AccountHold(models.Model):
+    """An account hold placed by collections (a dunning level's action) or staff.
+
+    In force while not lifted AND (for a hold with a cause) while at least one of the receivables
+    that caused it is still open: paying them lifts the hold for the credit decision at once,
+    before anyone records the lift (``checkout.selectors.account_hold_in_force``). Written only by
+    ``companies.services.account_hold_place`` / ``account_hold_lift``."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="account_holds")
+    mode = models.CharField(max_length=8, choices=AccountHoldMode.choices, default=AccountHoldMode.DECLINE)
+    reason_code = models.CharField(max_length=32, default="DUNNING_HOLD")
+    buyer_message = models.CharField(max_length=500)
+    merchant_message = models.CharField(max_length=500, blank=True)
+    cause_refs = models.JSONField(default=list, blank=True,
+                                  help_text="[[currency, receivable_ref], …] whose balance caused the hold.")
+    placed_by = models.CharField(max_length=255, default="system")
+    placed_key = models.CharField(max_length=255, help_text="What placed it; unique per company (idempotent).")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(max_length=255, blank=True)
+    lift_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "placed_key"], name="account_hold_unique_key"),
+            models.CheckConstraint(condition=Q(mode__in=AccountHoldMode.values), name="account_hold_mode_valid"),
+        ]
+        indexes = [models.Index(fields=["company", "lifted_at"], name="account_hold_active_idx")]
+
+    def __repr__(self) -> str:
+        return f"<AccountHold id={self.pk} company={self.company_id} mode={self.mode} lifted={self.lifted_at}>"

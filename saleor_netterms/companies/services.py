@@ -34,7 +34,7 @@ from .errors import (
     LockOutsideTransaction,
     MemberAlreadyExists,
 )
-from .models import Company, CompanyStatus, CreditLimit, Member, MemberKind, MemberRole
+from .models import AccountHold, AccountHoldMode, Company, CompanyStatus, CreditLimit, Member, MemberKind, MemberRole
 from .validators import channel_slugs_validate, email_domain_normalize, email_normalize, tax_id_validate
 
 
@@ -309,3 +309,43 @@ def member_remove(*, member: Member) -> Member:
         member.is_active = False
         member.save(update_fields=["is_active", "updated_at"])
     return member
+
+
+def account_hold_place(*, company: Company, mode: str, buyer_message: str, merchant_message: str = "",
+                       cause_refs: list[tuple[str, str]] | None = None, placed_by: str = "system",
+                       placed_key: str, reason_code: str = "DUNNING_HOLD") -> tuple[AccountHold, bool]:
+    """Place an account hold once per ``placed_key`` (the same key again returns the first hold,
+    created=False). Takes the company lock, so a credit decision in flight sees it or not, never
+    half of it."""
+    if mode not in AccountHoldMode.values:
+        raise InvalidCompany(f"unknown hold mode {mode!r}", merchant_message="The hold mode is not valid.")
+    if not (buyer_message or "").strip():
+        raise InvalidCompany("a hold needs a buyer message", merchant_message="Say why the account is on hold.")
+    with transaction.atomic():
+        company_lock(company_id=company.pk)
+        existing = AccountHold.objects.filter(company=company, placed_key=placed_key).first()
+        if existing is not None:
+            return existing, False
+        hold = AccountHold.objects.create(
+            company=company, mode=mode, reason_code=reason_code, buyer_message=buyer_message[:500],
+            merchant_message=merchant_message[:500], cause_refs=[list(r) for r in (cause_refs or [])],
+            placed_by=placed_by or "system", placed_key=placed_key[:255])
+    return hold, True
+
+
+def account_hold_lift(*, hold: AccountHold, lifted_by: str, reason: str) -> tuple[AccountHold, bool]:
+    """Lift a hold (automatically when its cause is paid, or early by staff with a reason).
+    Lifting twice changes nothing (lifted=False the second time)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidCompany("lifting a hold needs a reason", merchant_message="Say why the hold is lifted.")
+    with transaction.atomic():
+        company_lock(company_id=hold.company_id)
+        locked = AccountHold.objects.select_for_update().get(pk=hold.pk)
+        if locked.lifted_at is not None:
+            return locked, False
+        locked.lifted_at = timezone.now()
+        locked.lifted_by = lifted_by or "system"
+        locked.lift_reason = reason[:255]
+        locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return locked, True

@@ -17,6 +17,8 @@ so `Decision.primary` is the one to show the buyer.
 code                        effect   when
 =========================== ======== ============================================================
 COMPANY_ON_HOLD             decline  company_status == "on_hold"
+DUNNING_HOLD                decline  account_hold == "decline" (collections put the account on hold;
+                                     the buyer message is the hold's own, saying why)
 COMPANY_SUSPENDED           decline  company_status == "suspended"
 COMPANY_CLOSED              decline  company_status == "closed"
 CHANNEL_NOT_ALLOWED         decline  not channel_allowed
@@ -24,6 +26,7 @@ NO_LIMIT_FOR_CURRENCY       decline  limit is None (no credit line in this curre
 OVER_LIMIT                  decline  exposure + order > limit × (1 + tolerance_over_limit_pct/100)
 OVERDUE_AUTO_HOLD           decline  auto_hold_days_overdue set and max_days_past_due > it
 OVER_LIMIT_WITHIN_TOLERANCE review   limit < exposure + order <= limit × (1 + tolerance/100)
+DUNNING_HOLD                review   account_hold == "review" (same, orders go to credit review)
 OVERDUE_INVOICES            review   review_days_overdue = N set and max_days_past_due > N
                                      (N = 0 also catches any overdue_amount > 0); not reported
                                      together with OVERDUE_AUTO_HOLD
@@ -108,6 +111,7 @@ class ReasonCode(StrEnum):
     """Stable reason codes. Stored, shown to merchants, used by integrations: never rename."""
 
     COMPANY_ON_HOLD = "COMPANY_ON_HOLD"
+    DUNNING_HOLD = "DUNNING_HOLD"
     COMPANY_SUSPENDED = "COMPANY_SUSPENDED"
     COMPANY_CLOSED = "COMPANY_CLOSED"
     CHANNEL_NOT_ALLOWED = "CHANNEL_NOT_ALLOWED"
@@ -232,6 +236,8 @@ class CreditSnapshot:
     median_order_amount: Decimal | None = None
     member_role: str = "buyer"
     member_spending_limit: Decimal | None = None
+    account_hold: str | None = None
+    account_hold_message: str = ""
 
     def __post_init__(self) -> None:
         err = InvalidCreditSnapshot
@@ -260,6 +266,10 @@ class CreditSnapshot:
         if self.member_role not in MEMBER_ROLES:
             raise err("member_role", f"must be one of {sorted(MEMBER_ROLES)}")
         _check_decimal(err, self, "member_spending_limit", minimum=_ZERO, optional=True)
+        if self.account_hold not in (None, "decline", "review"):
+            raise err("account_hold", "must be null, decline or review")
+        if not isinstance(self.account_hold_message, str):
+            raise err("account_hold_message", "must be a text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,6 +571,28 @@ def _overdue_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     return None
 
 
+_DUNNING_HOLD_DEFAULT_MESSAGE = (
+    "Your company's account is on hold because of overdue invoices, so we can't accept orders on "
+    "invoice right now. Please settle the overdue invoices or contact us."
+)
+
+
+def _dunning_hold_reason(s: CreditSnapshot) -> Reason | None:
+    if s.account_hold is None:
+        return None
+    decline = s.account_hold == "decline"
+    return Reason(
+        code=ReasonCode.DUNNING_HOLD,
+        buyer_message=s.account_hold_message or _DUNNING_HOLD_DEFAULT_MESSAGE,
+        merchant_message=(
+            "Collections put the account on hold for overdue invoices; net-terms orders are "
+            + ("declined" if decline else "sent to credit review")
+            + " until the overdue balance is paid or staff lift the hold."
+        ),
+        effect=Outcome.DECLINE if decline else Outcome.REVIEW,
+    )
+
+
 def _spending_reason(s: CreditSnapshot) -> Reason | None:
     member_limit = s.member_spending_limit
     if member_limit is None or s.member_role == "admin" or s.order_amount <= member_limit:
@@ -643,6 +675,9 @@ def decide(snapshot: CreditSnapshot, policy: CreditPolicy = _DEFAULT_POLICY) -> 
     status = _status_reason(s.company_status)
     if status is not None:
         declines.append(status)
+    hold = _dunning_hold_reason(s)
+    if hold is not None:
+        (declines if hold.effect is Outcome.DECLINE else reviews).append(hold)
     if not s.channel_allowed:
         declines.append(_CHANNEL_NOT_ALLOWED)
 

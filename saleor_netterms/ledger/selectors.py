@@ -268,3 +268,27 @@ def receivables_open_amounts(*, installation, receivable_refs: Iterable[str],
                     GROUP BY e.receivable_ref""",
                 [installation.pk, AccountKind.RECEIVABLE.value, refs])
         return {ref: total for ref, total in cursor.fetchall() if total}
+
+
+def receivables_open_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None
+                          ) -> dict[tuple[int, str], Decimal]:
+    """(company_id, receivable_ref) → open amount (non-zero only) for the companies of an
+    installation — every currency, one grouped query (the collections run reads a whole book at
+    once instead of one query per company)."""
+    qs = Entry.objects.filter(account__installation_id=installation_id, account__kind=AccountKind.RECEIVABLE)
+    if company_ids is not None:
+        qs = qs.filter(account__company_id__in=list(company_ids))
+    rows = (qs.values("account__company_id", "receivable_ref").annotate(total=Sum(_SIGNED))
+            .order_by().values_list("account__company_id", "receivable_ref", "total"))
+    return {(company_id, ref): total for company_id, ref, total in rows if total}
+
+
+def credit_balances_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None
+                         ) -> dict[tuple[int, str], Decimal]:
+    """(company_id, currency) → positive credit balance (owed to the buyer), one grouped query."""
+    qs = Entry.objects.filter(account__installation_id=installation_id, account__kind=AccountKind.CREDIT_BALANCE)
+    if company_ids is not None:
+        qs = qs.filter(account__company_id__in=list(company_ids))
+    rows = (qs.values("account__company_id", "account__currency").annotate(total=Sum(_SIGNED))
+            .order_by().values_list("account__company_id", "account__currency", "total"))
+    return {(company_id, currency): -total for company_id, currency, total in rows if total and total < 0}

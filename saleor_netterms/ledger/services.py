@@ -44,6 +44,7 @@ payment           payment_apply                cash (whole payment)             
 credit_note       credit_note_post             sales (whole credit)                       receivable (ref) up to its open amount;
                                                                                           credit_balance (ref) the already-paid rest
 fee               fee_post                     receivable (receivable_ref)                fees
+credit_note       fee_waive_post (waiver)      fees                                       receivable (receivable_ref)
 write_off         write_off_post               write_off                                  receivable (receivable_ref)
 adjustment        adjustment_post              receivable (ref)  [receivable, increase]   adjustments
                                                adjustments       [receivable, decrease]   receivable (ref)
@@ -542,6 +543,23 @@ def fee_post(*, company, money: Money, receivable_ref: str, idempotency_key: str
         memo=memo, effective_date=effective_date, receivable_ref=receivable_ref,
         legs=lambda: [Leg(A.RECEIVABLE, Side.DEBIT, amount, receivable_ref=receivable_ref),
                       Leg(A.FEES, Side.CREDIT, amount)])
+
+
+def fee_waive_post(*, company, money: Money, receivable_ref: str, idempotency_key: str, memo: str = "",
+                   effective_date: date | None = None) -> Posting:
+    """Waive (part of) a charged fee: the reverse of ``fee_post`` (a credit note of the fee: fee
+    income down, the fee's receivable down); more than open → ``RECEIVABLE_INSUFFICIENT``."""
+    money = _money_check(money)
+    receivable_ref = _ref_check(receivable_ref, what="receivable_ref")
+
+    def legs() -> list[Leg]:
+        _receivable_available(company=company, money=money, receivable_ref=receivable_ref)
+        return [Leg(A.FEES, Side.DEBIT, money.amount),
+                Leg(A.RECEIVABLE, Side.CREDIT, money.amount, receivable_ref=receivable_ref)]
+
+    return _post(company=company, kind=PostingKind.CREDIT_NOTE, money=money,
+                 idempotency_key=idempotency_key, memo=memo, effective_date=effective_date,
+                 receivable_ref=receivable_ref, legs=legs, request={"waiver": True})
 
 
 def write_off_post(*, company, money: Money, receivable_ref: str, idempotency_key: str,

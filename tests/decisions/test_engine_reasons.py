@@ -21,6 +21,17 @@ CASES = [
         "Please contact us or choose another payment method.",
     ),
     (
+        "DUNNING_HOLD",
+        {"account_hold": "decline",
+         "account_hold_message": "Your account is on hold: invoice INV-2026-000001 (1,200.00 USD) is "
+                                 "45 days overdue. Please pay it to order on invoice again."},
+        CreditPolicy(), Outcome.DECLINE, ["DUNNING_HOLD", WITHIN],
+        "Collections put the account on hold for overdue invoices; net-terms orders are declined "
+        "until the overdue balance is paid or staff lift the hold.",
+        "Your account is on hold: invoice INV-2026-000001 (1,200.00 USD) is 45 days overdue. "
+        "Please pay it to order on invoice again.",
+    ),
+    (
         "COMPANY_SUSPENDED", {"company_status": "suspended"}, CreditPolicy(), Outcome.DECLINE,
         ["COMPANY_SUSPENDED", WITHIN],
         "The company's credit account is suspended; net-terms orders are declined.",
@@ -173,6 +184,7 @@ def test_reason_effects_match_the_documented_table():
     # then
     assert effects == {
         "COMPANY_ON_HOLD": Outcome.DECLINE,
+        "DUNNING_HOLD": Outcome.DECLINE,
         "COMPANY_SUSPENDED": Outcome.DECLINE,
         "COMPANY_CLOSED": Outcome.DECLINE,
         "CHANNEL_NOT_ALLOWED": Outcome.DECLINE,
@@ -310,3 +322,17 @@ def test_spending_limit_applies_to_every_role_but_admin(role, codes):
 
     # then
     assert list(decision.codes) == codes
+
+
+def test_a_dunning_hold_in_review_mode_sends_the_order_to_review_with_the_hold_message():
+    # when
+    decision = decide(snapshot(account_hold="review", account_hold_message="On hold: INV-1 is overdue."),
+                      CreditPolicy())
+
+    # then
+    assert decision.outcome == Outcome.REVIEW
+    assert list(decision.codes) == ["DUNNING_HOLD", WITHIN]
+    assert decision.primary.buyer_message == "On hold: INV-1 is overdue."
+    assert decision.primary.merchant_message == (
+        "Collections put the account on hold for overdue invoices; net-terms orders are sent to "
+        "credit review until the overdue balance is paid or staff lift the hold.")
