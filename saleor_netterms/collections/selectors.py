@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 
 from saleor_netterms.companies.models import AccountHold, Company
+from saleor_netterms.core.money import quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.payments.models import Payment
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
@@ -183,7 +184,7 @@ def payment_pending_reason(*, company: Company, book: Book) -> str | None:
     owed = {item.receivable["currency"] for item in book.items if item.open_amount > 0}
     for currency, amount in book.credit_balance.items():
         if currency in owed and amount > 0:
-            return f"UNALLOCATED_PAYMENT: {amount:f} {currency} received and not yet applied"
+            return f"UNALLOCATED_PAYMENT: {quantize(amount, currency):,f} {currency} received and not yet applied"
     for path in getattr(settings, "COLLECTIONS_PAYMENT_PENDING_PROBES", ()):
         module, _, name = path.rpartition(".")
         reason = getattr(import_module(module), name)(company)

@@ -50,6 +50,7 @@ from saleor_netterms.terms.engine import (
 
 from . import ladder as L
 from . import messages
+from .events import money_json, publish, totals_json
 from .errors import collections_error
 from .models import (
     ChargeKind,
@@ -448,9 +449,15 @@ def _advance(ctx: _Ctx, result: L.Plan) -> None:
     if level.send_email:
         _reminder_email(ctx, level, rows, totals, charges, hold=hold is not None, reason=result.reason,
                         items=result.items)
-    if level.erp_event:
-        ctx.step(StepKind.ERP_EVENT, level=level.position, summary=f"ERP/CRM event: dunning level {level.name}",
-                 detail=_event_payload(ctx, level, result, totals))
+    if level.erp_event or level.agency:
+        step, created = ctx.step(StepKind.ERP_EVENT, level=level.position,
+                                 summary=f"ERP/CRM event: dunning level {level.name}",
+                                 detail=_event_payload(ctx, level, result, totals))
+        if created:
+            publish(company=company, type="dunning.level_reached", dedupe_key=step.key, data={
+                "level": level.position, "levelName": level.name, "policy": ctx.loaded.policy.name,
+                "runDate": today.isoformat(), "daysOverdue": result.days or 0, "totals": totals_json(totals),
+                "agency": level.agency, "invoiceNumbers": [r["number"] for r in rows], "reason": result.reason})
     if level.agency:
         state.agency_at = ctx.now
         ctx.step(StepKind.AGENCY, level=level.position, summary="Escalated to the collections agency; chasing stops",
@@ -499,6 +506,9 @@ def _reminder_email(ctx: _Ctx, level: DunningLevel, rows, totals, charges, *, ho
         outbox_enqueue(installation=company.installation, kind=EMAIL_KIND, payload={"step_id": step.pk},
                        dedupe_key=f"dunning-email:{step.key}")
     ctx.state.last_contact_on = ctx.today
+    publish(company=company, type="dunning.reminder_sent", dedupe_key=step.key, data={
+        "level": level.position, "kind": "reminder", "runDate": ctx.today.isoformat(), "to": recipient or "",
+        "subject": subject, "totals": totals_json(totals), "invoiceNumbers": [r["number"] for r in rows]})
     audit_record(installation=company.installation, actor="system", action="collections.reminder",
                  object_type="dunning_step", object_id=step.pk, company=company,
                  after={"level": level.position, "to": recipient, "subject": subject,
@@ -583,6 +593,10 @@ def _charge_post(ctx: _Ctx, level: DunningLevel, item: L.Item, kind: str, money:
     ctx.step(step_kind, level=level.position, summary=f"{description}: {money}", key_suffix=str(source.pk),
              detail={"charge_id": charge.pk, "receivable_id": receivable.pk, "amount": money.as_string(),
                      "currency": money.currency, "source_receivable_id": source.pk})
+    publish(company=company, type="dunning.charge_posted", dedupe_key=f"charge:{charge.pk}", data={
+        "chargeId": charge.pk, "kind": kind, "amount": money_json(money.amount, money.currency),
+        "receivableReference": receivable.reference, "invoiceNumber": number, "description": description,
+        "chargedOn": today.isoformat()})
     audit_record(installation=company.installation, actor="system", action=f"collections.{kind}",
                  object_type="dunning_charge", object_id=charge.pk, company=company,
                  after={"amount": money.as_string(), "currency": money.currency, "on": number, "level": level.position})
@@ -610,6 +624,9 @@ def charge_waive(*, charge: DunningCharge, actor: str, reason: str) -> DunningCh
         Receivable.objects.filter(pk=receivable.pk).update(status=ReceivableStatus.CREDITED, updated_at=timezone.now())
         charge.waived_at, charge.waived_by, charge.waive_reason = timezone.now(), actor, reason[:255]
         charge.save(update_fields=["waived_at", "waived_by", "waive_reason"])
+        publish(company=company, type="dunning.charge_waived", dedupe_key=f"waiver:{charge.pk}", data={
+            "chargeId": charge.pk, "kind": charge.kind, "amount": money_json(open_amount.amount, charge.currency),
+            "receivableReference": receivable.reference, "waivedBy": actor, "reason": reason})
         audit_record(installation=company.installation, actor=actor, action="collections.waiver",
                      object_type="dunning_charge", object_id=charge.pk, company=company,
                      before={"open": open_amount.as_string()}, after={"open": "0", "currency": charge.currency},
@@ -642,6 +659,9 @@ def _hold_place(ctx: _Ctx, level: DunningLevel, items: tuple[L.Item, ...], names
     if created:
         ctx.step(StepKind.HOLD, level=level.position, summary=f"Account hold ({level.hold_mode}): {buyer_message}",
                  detail={"hold_id": hold.pk, "mode": hold.mode, "cause_refs": hold.cause_refs})
+        publish(company=ctx.company, type="account.hold_placed", dedupe_key=f"hold:{hold.pk}", data={
+            "holdId": hold.pk, "mode": hold.mode, "reasonCode": hold.reason_code, "buyerMessage": hold.buyer_message,
+            "level": level.position, "causes": [names[i.receivable_id][0] for i in causes]})
         audit_record(installation=ctx.company.installation, actor="system", action="collections.hold",
                      object_type="account_hold", object_id=hold.pk, company=ctx.company,
                      after={"mode": hold.mode, "reason_code": hold.reason_code, "cause_refs": hold.cause_refs})
@@ -656,9 +676,15 @@ def _holds_lift_paid(ctx: _Ctx) -> None:
             ctx.step(StepKind.HOLD_LIFT, level=ctx.state.level, key_suffix=str(hold.pk),
                      summary="Account hold lifted: the overdue balance that caused it is cleared",
                      detail={"hold_id": hold.pk})
+            _hold_lifted_publish(ctx.company, lifted)
             audit_record(installation=ctx.company.installation, actor="system", action="collections.hold_lift",
                          object_type="account_hold", object_id=hold.pk, company=ctx.company,
                          before={"lifted": False}, after={"lifted": True}, reason=lifted.lift_reason)
+
+
+def _hold_lifted_publish(company: Company, hold: AccountHold) -> None:
+    publish(company=company, type="account.hold_lifted", dedupe_key=f"hold-lift:{hold.pk}", data={
+        "holdId": hold.pk, "liftedBy": hold.lifted_by, "reason": hold.lift_reason})
 
 
 def hold_lift_early(*, hold: AccountHold, actor: str, reason: str) -> AccountHold:
@@ -668,6 +694,7 @@ def hold_lift_early(*, hold: AccountHold, actor: str, reason: str) -> AccountHol
     with transaction.atomic():
         lifted, changed = company_services.account_hold_lift(hold=hold, lifted_by=actor, reason=reason)
         if changed:
+            _hold_lifted_publish(hold.company, lifted)
             audit_record(installation=hold.company.installation, actor=actor, action="collections.hold_lift",
                          object_type="account_hold", object_id=hold.pk, company=hold.company,
                          before={"lifted": False}, after={"lifted": True, "early": True}, reason=reason)
@@ -695,6 +722,9 @@ def _resolve(ctx: _Ctx, *, thanks: bool) -> None:
         if created and company_row.billing_contact_email:
             outbox_enqueue(installation=company.installation, kind=EMAIL_KIND, payload={"step_id": step.pk},
                            dedupe_key=f"dunning-email:{step.key}")
+            publish(company=company_row, type="dunning.reminder_sent", dedupe_key=step.key, data={
+                "level": level, "kind": "thanks", "runDate": ctx.today.isoformat(),
+                "to": company_row.billing_contact_email, "subject": subject, "totals": [], "invoiceNumbers": []})
         state.last_contact_on = ctx.today
     ctx.step(StepKind.RESOLVED, level=level, summary="Dunning resolved: everything it chased and charged is settled")
     audit_record(installation=company.installation, actor="system", action="collections.resolved",
@@ -795,8 +825,9 @@ def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, 
                      after={"receivable": receivable.reference, "amount": amount.as_string(), "reason": reason_code,
                             "line": line_position})
         for hold in holds_to_lift(company=company):
-            company_services.account_hold_lift(hold=hold, lifted_by=opened_by,
-                                               reason=f"The overdue balance is disputed ({reason_code})")
+            lifted, _ = company_services.account_hold_lift(hold=hold, lifted_by=opened_by,
+                                                           reason=f"The overdue balance is disputed ({reason_code})")
+            _hold_lifted_publish(company, lifted)
             audit_record(installation=company.installation, actor=opened_by, action="collections.hold_lift",
                          object_type="account_hold", object_id=hold.pk, company=company,
                          after={"lifted": True}, reason="disputed")
@@ -886,3 +917,89 @@ def statement_send(*, company: Company, actor: str, today: dt.date | None = None
         audit_record(installation=company.installation, actor=actor, action="collections.statement",
                      object_type="dunning_step", object_id=step.pk, company=company)
     return step
+
+
+# --- the book as staff see it ------------------------------------------------------------------------
+
+@dataclass
+class OverviewRow:
+    company: Company
+    policy: str
+    level: int
+    level_name: str
+    oldest_due: dt.date | None
+    days_overdue: int
+    overdue: dict[str, Decimal]
+    disputed: dict[str, Decimal]
+    charges_open: dict[str, Decimal]
+    next_action: str
+    next_reason: str
+    next_date: dt.date | None
+    promise: PaymentPromise | None
+    open_disputes: int
+    open_task: CollectionsTask | None
+    on_hold: bool
+    agency: bool
+
+
+def collections_overview(*, installation, now: dt.datetime | None = None, ladder_override: list[dict] | None = None
+                         ) -> list[OverviewRow]:
+    """Who is overdue, at which level, what the run will do next and when, promises, disputes and
+    tasks — the run's own decision pass, without acting. With ``ladder_override`` (a proposed list
+    of levels, as ``dunning_policy_save`` takes them), every company is judged under that ladder
+    instead: the ladder editor's preview over the current book."""
+    now = now or timezone.now()
+    policies = policies_load(installation=installation)
+    override = None
+    if ladder_override is not None:
+        cleaned = _levels_validate(ladder_override)
+        base = next(iter(policies.values())).policy if policies else DunningPolicy(installation=installation, name="Preview")
+        override = policy_loaded(base, [DunningLevel(position=i, **lv) for i, lv in enumerate(cleaned, 1)])
+    books = books_load(installation=installation)
+    companies = {c.pk: c for c in Company.objects.filter(pk__in=list(books))}
+    holds = set(AccountHold.objects.filter(company__installation=installation, lifted_at__isnull=True)
+                .values_list("company_id", flat=True))
+    disputes = defaultdict(int)
+    for company_id in Dispute.objects.filter(company__installation=installation, status=DisputeStatus.OPEN
+                                             ).values_list("company_id", flat=True):
+        disputes[company_id] += 1
+    rows = []
+    for company_id, book in books.items():
+        company = companies[company_id]
+        loaded = override or policy_for_company(company=company, state=book.state, policies=policies)
+        if loaded is None:
+            continue
+        decision = _decide(company, book, loaded, now)
+        result, today = decision.plan, decision.today
+        overdue, disputed, charges = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
+        oldest = None
+        for item in book.items:
+            cur = item.receivable["currency"]
+            if item.is_charge:
+                charges[cur] += item.open_amount
+            elif item.receivable["due_date"] < today:
+                overdue[cur] += item.open_amount - item.disputed
+            disputed[cur] += item.disputed
+            if item.open_amount > item.disputed:
+                oldest = min(oldest, item.receivable["due_date"]) if oldest else item.receivable["due_date"]
+        level = book.state.level if book.state else 0
+        level_row = loaded.level(result.level if result.action == "advance" else level)
+        rows.append(OverviewRow(
+            company=company, policy=loaded.policy.name, level=level,
+            level_name=(loaded.level(level).name if loaded.level(level) else ""),
+            oldest_due=oldest, days_overdue=max((today - oldest).days, 0) if oldest else 0,
+            overdue={k: v for k, v in overdue.items() if v}, disputed={k: v for k, v in disputed.items() if v},
+            charges_open={k: v for k, v in charges.items() if v},
+            next_action=result.action if result.action != "advance" else f"level {result.level}: "
+                                                                          f"{level_row.name if level_row else ''}",
+            next_reason=result.reason, next_date=today if result.action in ("advance", "thanks", "resolve")
+            else result.next_date, promise=book.promise, open_disputes=disputes.get(company_id, 0),
+            open_task=book.open_task, on_hold=company_id in holds, agency=bool(book.state and book.state.agency_at)))
+    rows.sort(key=lambda r: (-r.days_overdue, r.company.legal_name))
+    return rows
+
+
+def tasks_due(*, installation, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return (CollectionsTask.objects.filter(company__installation=installation, status=TaskStatus.OPEN,
+                                           due_date__lte=today).select_related("company").order_by("due_date", "id"))

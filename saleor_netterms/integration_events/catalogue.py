@@ -38,6 +38,19 @@ EVENT_TYPES: dict[str, dict] = {
                         "summary": "A payment was applied to invoices (allocations) and credit balance."},
     "receivable.overdue": {"version": 1, "subject": "invoice",
                            "summary": "An invoice passed its due date with money still open."},
+    # collections (saleor_netterms.collections)
+    "dunning.level_reached": {"version": 1, "subject": "company",
+        "summary": "A company reached a dunning level."},
+    "dunning.reminder_sent": {"version": 1, "subject": "company",
+        "summary": "A reminder."},
+    "account.hold_placed": {"version": 1, "subject": "company",
+        "summary": "Collections put a company's account on hold."},
+    "account.hold_lifted": {"version": 1, "subject": "company",
+        "summary": "An account hold was lifted."},
+    "dunning.charge_posted": {"version": 1, "subject": "company",
+        "summary": "A late fee, interest or recovery compensation was charged as its own receivable."},
+    "dunning.charge_waived": {"version": 1, "subject": "company",
+        "summary": "A charged fee or interest was waived."},
 }
 
 

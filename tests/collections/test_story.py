@@ -14,6 +14,8 @@ from saleor_netterms.collections.models import (CompanyDunning, DunningCharge, D
 from saleor_netterms.collections.notifications import dunning_email_build
 from saleor_netterms.collections.services import collections_run, promise_make
 from saleor_netterms.companies.models import AccountHold
+from saleor_netterms.integration_events.models import IntegrationEvent
+from saleor_netterms.integration_events.services import event_envelope, event_validate
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage
@@ -135,3 +137,14 @@ def test_the_whole_ladder_from_invoice_to_thanks(acme, standard_policy):
         "collections.reminder", "collections.level", "collections.late_fee", "collections.interest",
         "collections.promise", "collections.promise_broken", "collections.hold", "collections.hold_lift",
         "collections.resolved"}
+
+    # every reminder, charge and hold was announced to the ERP, each payload valid against its schema
+    events = IntegrationEvent.objects.filter(type__startswith="dunning.") | IntegrationEvent.objects.filter(
+        type__startswith="account.hold_")
+    assert [e.type for e in events.order_by("id")] == [
+        "dunning.reminder_sent", "dunning.reminder_sent", "dunning.charge_posted", "dunning.charge_posted",
+        "dunning.reminder_sent", "account.hold_placed", "dunning.reminder_sent", "account.hold_lifted",
+        "dunning.reminder_sent"]
+    assert {e.pk: event_validate(event_envelope(e)) for e in events} == {e.pk: [] for e in events}
+    placed = events.get(type="account.hold_placed").data
+    assert (placed["mode"], placed["reasonCode"], placed["causes"]) == ("decline", "DUNNING_HOLD", [invoice.number])
