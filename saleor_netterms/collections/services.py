@@ -287,6 +287,51 @@ def _decide(company: Company, book: Book, loaded: LoadedPolicy, now: dt.datetime
     return _Decision(result, today, None, promise_state)
 
 
+@dataclass
+class PlannedCompany:
+    company: Company
+    loaded: LoadedPolicy
+    plan: L.Plan
+
+
+def collections_plan(*, installation, now: dt.datetime | None = None, company_ids: list[int] | None = None,
+                     report: RunReport | None = None) -> list[PlannedCompany]:
+    """The decision pass: the whole book in a fixed number of queries (plus one per company with
+    an open promise, and the pending-payment probes of companies about to be contacted), every
+    company planned in memory. Returns the companies with something to do (or to record)."""
+    now = now or timezone.now()
+    policies = policies_load(installation=installation)
+    if not policies:
+        return []
+    books = books_load(installation=installation, company_ids=company_ids)
+    held = AccountHold.objects.filter(company__installation=installation, lifted_at__isnull=True,
+                                      reason_code="DUNNING_HOLD")
+    if company_ids is not None:
+        held = held.filter(company_id__in=company_ids)
+    held_ids = set(held.values_list("company_id", flat=True))
+    for company_id in held_ids:
+        books.setdefault(company_id, Book(company_id=company_id))
+    companies = {c.pk: c for c in Company.objects.filter(pk__in=list(books)).only(
+        "id", "installation_id", "legal_name", "credit_tier", "allowed_channels", "status")}
+    todo: list[PlannedCompany] = []
+    for company_id, book in books.items():
+        company = companies[company_id]
+        loaded = policy_for_company(company=company, state=book.state, policies=policies)
+        if loaded is None:
+            continue
+        decision = _decide(company, book, loaded, now)
+        result = decision.plan
+        if report is not None:
+            report.decided += 1
+        if result.action in ("none", "wait") and company_id not in held_ids and decision.promise_state in (None, "open"):
+            if report is not None:
+                report.outcomes.append(CompanyOutcome(company_id, company.legal_name, result.action, result.reason,
+                                                      result.level, result.next_date))
+            continue
+        todo.append(PlannedCompany(company, loaded, result))
+    return todo
+
+
 def collections_run(*, installation, now: dt.datetime | None = None, dry_run: bool = False,
                     company_ids: list[int] | None = None) -> RunReport:
     """The daily run for one installation (see the module docstring). Safe to call every hour:
@@ -296,36 +341,10 @@ def collections_run(*, installation, now: dt.datetime | None = None, dry_run: bo
     now = now or timezone.now()
     report = RunReport(installation_id=installation.pk, dry_run=dry_run)
     started = time.perf_counter()
-    policies = policies_load(installation=installation)
-    if not policies:
-        return report
-    books = books_load(installation=installation, company_ids=company_ids)
-    held = AccountHold.objects.filter(company__installation=installation, lifted_at__isnull=True,
-                                      reason_code="DUNNING_HOLD")
-    if company_ids is not None:
-        held = held.filter(company_id__in=company_ids)
-    for company_id in held.values_list("company_id", flat=True):
-        books.setdefault(company_id, Book(company_id=company_id))
-    companies = {c.pk: c for c in Company.objects.filter(pk__in=list(books)).only(
-        "id", "installation_id", "legal_name", "credit_tier", "allowed_channels", "status")}
-    held_ids = set(held.values_list("company_id", flat=True))
-    todo: list[tuple[Company, LoadedPolicy, L.Plan]] = []
-    for company_id, book in books.items():
-        company = companies[company_id]
-        loaded = policy_for_company(company=company, state=book.state, policies=policies)
-        if loaded is None:
-            continue
-        decision = _decide(company, book, loaded, now)
-        result = decision.plan
-        report.decided += 1
-        if result.action in ("none", "wait") and company_id not in held_ids and decision.promise_state in (None, "open"):
-            report.outcomes.append(CompanyOutcome(company_id, company.legal_name, result.action, result.reason,
-                                                  result.level, result.next_date))
-            continue
-        todo.append((company, loaded, result))
+    todo = collections_plan(installation=installation, now=now, company_ids=company_ids, report=report)
     report.decision_seconds = time.perf_counter() - started
-    for company, loaded, _ in todo:
-        outcome = company_collections_step(company=company, loaded=loaded, now=now, dry_run=dry_run)
+    for planned in todo:
+        outcome = company_collections_step(company=planned.company, loaded=planned.loaded, now=now, dry_run=dry_run)
         report.outcomes.append(outcome)
         report.acted += bool(outcome.steps)
     return report
