@@ -19,6 +19,7 @@ from saleor_netterms.core.money import quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.payments.models import Payment
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.reconciliation.selectors import pending_payments_of_company
 from saleor_netterms.terms.engine import interest_from_dict, late_fee_from_dict
 
 from . import ladder as L
@@ -177,13 +178,18 @@ def books_load(*, installation, company_ids: list[int] | None = None) -> dict[in
 
 def payment_pending_reason(*, company: Company, book: Book) -> str | None:
     """Why a payment is pending for the company, or None: money received but not yet allocated
-    (the company has a credit balance in a currency it owes), then every probe configured in
+    (the company has a credit balance in a currency it owes), a bank line or ERP payment suggested
+    for the company and not yet confirmed (reconciliation), then every probe configured in
     ``COLLECTIONS_PAYMENT_PENDING_PROBES`` (dotted paths ``probe(company) -> str | None``: a bank
     line suggested but unconfirmed, an ERP payment in flight)."""
     owed = {item.receivable["currency"] for item in book.items if item.open_amount > 0}
     for currency, amount in book.credit_balance.items():
         if currency in owed and amount > 0:
             return f"UNALLOCATED_PAYMENT: {quantize(amount, currency):,f} {currency} received and not yet applied"
+    waiting = pending_payments_of_company(company)
+    if waiting:
+        amounts = ", ".join(f"{quantize(p.amount, p.currency):,f} {p.currency} ({p.source}, {p.status})" for p in waiting[:3])
+        return f"PAYMENT_UNCONFIRMED: {amounts} waiting for confirmation in reconciliation"
     for path in getattr(settings, "COLLECTIONS_PAYMENT_PENDING_PROBES", ()):
         module, _, name = path.rpartition(".")
         reason = getattr(import_module(module), name)(company)

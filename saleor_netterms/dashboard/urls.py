@@ -26,4 +26,5 @@ urlpatterns = [
     page("app/reconciliation", "reconciliation", "reconciliation", "app-reconciliation"),
     page("app/seller", "seller", "seller", "app-seller"),
     page("app/erp", "erp", "erp", "app-erp"),
+    page("app/collections", "collections", "collections", "app-collections"),
 ]

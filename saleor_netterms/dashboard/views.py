@@ -31,6 +31,7 @@ NAV_LINKS = (
     ("approval-routes", "Approval routes", "/app/approval-routes"),
     ("policies", "Policies", "/app/policies"),
     ("invoices", "Invoices", "/app/invoices"),
+    ("collections", "Collections", "/app/collections"),
     ("terms", "Payment terms", "/app/terms"),
     ("seller", "Seller profile", "/app/seller"),
     ("erp", "ERP", "/app/erp"),

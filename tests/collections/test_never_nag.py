@@ -296,3 +296,25 @@ def test_two_workers_at_once_send_each_message_once(credit_installation, company
     assert DunningStep.objects.filter(kind=StepKind.EMAIL).count() == 5
     assert OutboxMessage.objects.filter(kind="email.dunning").count() == 5
     assert sorted(CompanyDunning.objects.values_list("level", flat=True)) == [2, 2, 2, 2, 2]
+
+
+@pytest.mark.django_db
+def test_a_bank_line_waiting_in_reconciliation_skips_the_company(acme, standard_policy):
+    # given: overdue; the ERP reports a payment of this company that nobody confirmed yet
+    from saleor_netterms.reconciliation.models import IncomingPayment
+    from saleor_netterms.reconciliation.services import payment_intake
+
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+    result = payment_intake(installation=acme.installation, source="bank", source_reference="ACSV-77",
+                            money=usd("990.00"), received_on=dt.date(2026, 2, 5), company=acme,
+                            remittance_text="thanks", actor="bank")
+    assert result.payment is None and IncomingPayment.objects.get().status in ("unmatched", "suggested")
+
+    # when
+    collections_run(installation=acme.installation, now=at("2026-02-06"))
+
+    # then
+    assert sent(acme) == []
+    step = DunningStep.objects.get(company=acme)
+    assert (step.kind, step.reason) == ("skip", "PAYMENT_PENDING")
+    assert step.summary.startswith("Skipped: payment pending (PAYMENT_UNCONFIRMED: 990.00 USD (bank, ")

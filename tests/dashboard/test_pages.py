@@ -16,8 +16,8 @@ QUERY = "?saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F&id=QXBwOjI4&t
 NAV = [("Overview", "/app/"), ("Credit accounts", "/app/companies"), ("Credit review", "/app/reviews"),
        ("Payments", "/app/payments"), ("Bank reconciliation", "/app/reconciliation"), ("Ledger", "/app/ledger"), ("Saleor sync", "/app/sync"),
        ("Approvals", "/app/approvals"), ("Approval routes", "/app/approval-routes"), ("Policies", "/app/policies"),
-       ("Invoices", "/app/invoices"), ("Payment terms", "/app/terms"), ("Seller profile", "/app/seller"),
-       ("ERP", "/app/erp")]
+       ("Invoices", "/app/invoices"), ("Collections", "/app/collections"), ("Payment terms", "/app/terms"),
+       ("Seller profile", "/app/seller"), ("ERP", "/app/erp")]
 
 PAGES = [
     ("/app/", "home.js", "Overview"),
@@ -37,6 +37,7 @@ PAGES = [
     ("/app/reconciliation", "reconciliation.js", "Bank reconciliation"),
     ("/app/seller", "seller.js", "Seller profile"),
     ("/app/erp", "erp.js", "ERP"),
+    ("/app/collections", "collections.js", "Collections"),
 ]
 
 
@@ -145,6 +146,7 @@ def document_errors(script: str, expected: int) -> list[str]:
     ("payments.js", 1), ("reconciliation.js", 10), ("approvals.js", 1), ("approval.js", 4), ("policies.js", 8),
     ("approval_routes.js", 3), ("seller.js", 6),
     ("erp.js", 15),
+    ("collections.js", 9),
 ])
 def test_page_documents_validate_against_the_app_schema(script, expected):
     # when
