@@ -8,15 +8,13 @@ nothing written on a refusal; another installation's rows are NOT_FOUND; the col
 write the audit trail with the signed-in staff member."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 
 import graphene
 
 from saleor_netterms.collections import services as collections_services
-from saleor_netterms.collections.models import (CollectionsTask, DunningCharge, DunningPolicy, Dispute,
-                                                DisputeReason, PaymentPromise)
+from saleor_netterms.collections.models import CollectionsTask, Dispute, DisputeReason, DunningCharge, DunningPolicy
 from saleor_netterms.collections.selectors import timeline
 from saleor_netterms.collections.statements import statement_build, statement_csv
 from saleor_netterms.companies.models import AccountHold

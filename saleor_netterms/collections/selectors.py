@@ -12,14 +12,15 @@ from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, Sum
 
 from saleor_netterms.companies.models import AccountHold, Company
 from saleor_netterms.core.money import quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.payments.models import Payment
-from saleor_netterms.receivables.models import Receivable, ReceivableStatus
-from saleor_netterms.reconciliation.selectors import pending_payments_of_company
+from saleor_netterms.reconciliation.models import IncomingPayment
+from saleor_netterms.reconciliation.selectors import QUEUE_STATUSES
 from saleor_netterms.terms.engine import interest_from_dict, late_fee_from_dict
 
 from . import ladder as L
@@ -41,26 +42,14 @@ _ZERO = Decimal(0)
 
 
 @dataclass
-class OpenItem:
-    receivable: dict  # id, reference, currency, due_date, issue_date, amount, order_number
-    open_amount: Decimal
-    disputed: Decimal
-    is_charge: bool
-
-    def as_ladder_item(self) -> L.Item:
-        r = self.receivable
-        return L.Item(receivable_id=r["id"], currency=r["currency"], due_date=r["due_date"],
-                      open_amount=self.open_amount, disputed=self.disputed, is_charge=self.is_charge)
-
-
-@dataclass
 class Book:
     company_id: int
-    items: list[OpenItem] = field(default_factory=list)
+    items: list[L.Item] = field(default_factory=list)
     state: CompanyDunning | None = None
     promise: PaymentPromise | None = None
     open_task: CollectionsTask | None = None
     credit_balance: dict[str, Decimal] = field(default_factory=dict)
+    unconfirmed: list[tuple[Decimal, str, str, str]] = field(default_factory=list)  # amount, currency, source, status
 
 
 # --- policies ----------------------------------------------------------------------------------
@@ -128,12 +117,8 @@ def policy_for_company(*, company: Company, state: CompanyDunning | None,
 
 def books_load(*, installation, company_ids: list[int] | None = None) -> dict[int, Book]:
     """Every company of the installation with open receivables, a ladder position, an open
-    promise or an open task, with everything ``ladder.plan`` needs. Eight queries in all, whatever
+    promise or an open task, with everything ``ladder.plan`` needs. Nine queries in all, whatever
     the number of companies."""
-    receivables = Receivable.objects.filter(installation=installation, status=ReceivableStatus.OPEN)
-    if company_ids is not None:
-        receivables = receivables.filter(company_id__in=company_ids)
-    open_by_ref = ledger_selectors.receivables_open_bulk(installation_id=installation.pk, company_ids=company_ids)
     charge_ids = set(DunningCharge.objects.filter(company__installation=installation, waived_at__isnull=True,
                                                   **({"company_id__in": company_ids} if company_ids is not None else {}))
                      .values_list("receivable_id", flat=True))
@@ -151,14 +136,12 @@ def books_load(*, installation, company_ids: list[int] | None = None) -> dict[in
             found = books[company_id] = Book(company_id=company_id)
         return found
 
-    for row in receivables.values("id", "company_id", "reference", "currency", "due_date", "issue_date", "amount",
-                                  "order_number").order_by("company_id", "due_date", "id").iterator(chunk_size=20000):
-        open_amount = open_by_ref.get((row["company_id"], f"rcv:{row['id']}"))
-        if open_amount is None or open_amount <= 0:
-            continue
-        book(row["company_id"]).items.append(OpenItem(
-            receivable=row, open_amount=open_amount, disputed=min(disputed.get(row["id"], _ZERO), open_amount),
-            is_charge=row["id"] in charge_ids))
+    item = L.Item
+    for receivable_id, company_id, currency, due_date, open_amount in _open_receivables(
+            installation_id=installation.pk, company_ids=company_ids):
+        d = disputed.get(receivable_id)
+        book(company_id).items.append(item(receivable_id, currency, due_date, open_amount,
+                                           min(d, open_amount) if d else _ZERO, receivable_id in charge_ids))
     scope = Q(company__installation=installation)
     if company_ids is not None:
         scope &= Q(company_id__in=company_ids)
@@ -169,11 +152,52 @@ def books_load(*, installation, company_ids: list[int] | None = None) -> dict[in
         book(promise.company_id).promise = promise
     for task in CollectionsTask.objects.filter(scope, status=TaskStatus.OPEN).order_by("id"):
         book(task.company_id).open_task = book(task.company_id).open_task or task
+    waiting = IncomingPayment.objects.filter(installation=installation, status__in=QUEUE_STATUSES,
+                                             company__isnull=False)
+    if company_ids is not None:
+        waiting = waiting.filter(company_id__in=company_ids)
+    for company_id, amount, currency, source, status in waiting.order_by("-received_on", "id").values_list(
+            "company_id", "amount", "currency", "source", "status"):
+        if company_id in books:
+            books[company_id].unconfirmed.append((amount, currency, source, status))
     for (company_id, currency), amount in ledger_selectors.credit_balances_bulk(
             installation_id=installation.pk, company_ids=list(books) if company_ids is not None else None).items():
         if company_id in books:
             books[company_id].credit_balance[currency] = amount
     return books
+
+
+_OPEN_SQL = """
+    SELECT r.id, r.company_id, r.currency, r.due_date, o.total
+    FROM (SELECT e.receivable_ref, SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END) AS total
+          FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
+          WHERE a.installation_id = %s AND a.kind = 'receivable' AND e.receivable_ref <> '' {account_filter}
+          GROUP BY e.receivable_ref) o
+    JOIN receivables_receivable r ON o.receivable_ref = 'rcv:' || r.id
+    WHERE o.total > 0 AND r.installation_id = %s {receivable_filter}
+    ORDER BY r.company_id, r.due_date, r.id
+"""
+
+
+def _open_receivables(*, installation_id: int, company_ids: list[int] | None):
+    """(receivable id, company id, currency, due date, open amount) of every receivable with money
+    open, from the ledger (one grouped query joined to the receivables, streamed)."""
+    params: list = [installation_id]
+    account_filter = receivable_filter = ""
+    if company_ids is not None:
+        account_filter, receivable_filter = "AND a.company_id = ANY(%s)", "AND r.company_id = ANY(%s)"
+        params.append(list(company_ids))
+    params.append(installation_id)
+    if company_ids is not None:
+        params.append(list(company_ids))
+    sql = _OPEN_SQL.format(account_filter=account_filter, receivable_filter=receivable_filter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(20000)
+            if not rows:
+                return
+            yield from rows
 
 
 def payment_pending_reason(*, company: Company, book: Book) -> str | None:
@@ -182,13 +206,13 @@ def payment_pending_reason(*, company: Company, book: Book) -> str | None:
     for the company and not yet confirmed (reconciliation), then every probe configured in
     ``COLLECTIONS_PAYMENT_PENDING_PROBES`` (dotted paths ``probe(company) -> str | None``: a bank
     line suggested but unconfirmed, an ERP payment in flight)."""
-    owed = {item.receivable["currency"] for item in book.items if item.open_amount > 0}
+    owed = {item.currency for item in book.items if item.open_amount > 0}
     for currency, amount in book.credit_balance.items():
         if currency in owed and amount > 0:
             return f"UNALLOCATED_PAYMENT: {quantize(amount, currency):,f} {currency} received and not yet applied"
-    waiting = pending_payments_of_company(company)
-    if waiting:
-        amounts = ", ".join(f"{quantize(p.amount, p.currency):,f} {p.currency} ({p.source}, {p.status})" for p in waiting[:3])
+    if book.unconfirmed:  # reconciliation.selectors.company_has_pending_payment, read for the whole book
+        amounts = ", ".join(f"{quantize(amount, currency):,f} {currency} ({source}, {status})"
+                            for amount, currency, source, status in book.unconfirmed[:3])
         return f"PAYMENT_UNCONFIRMED: {amounts} waiting for confirmation in reconciliation"
     for path in getattr(settings, "COLLECTIONS_PAYMENT_PENDING_PROBES", ()):
         module, _, name = path.rpartition(".")

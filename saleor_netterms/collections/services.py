@@ -252,7 +252,7 @@ def _facts(book: Book, state: CompanyDunning | None, *, in_window: bool, pending
            promise_state: str | None) -> L.Facts:
     promise = book.promise
     return L.Facts(
-        items=tuple(item.as_ladder_item() for item in book.items),
+        items=tuple(book.items),
         level=state.level if state else 0,
         last_contact_on=state.last_contact_on if state else None,
         was_overdue=state.was_overdue if state else False,
@@ -993,14 +993,14 @@ def collections_overview(*, installation, now: dt.datetime | None = None, ladder
         overdue, disputed, charges = defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)
         oldest = None
         for item in book.items:
-            cur = item.receivable["currency"]
+            cur = item.currency
             if item.is_charge:
                 charges[cur] += item.open_amount
-            elif item.receivable["due_date"] < today:
+            elif item.due_date < today:
                 overdue[cur] += item.open_amount - item.disputed
             disputed[cur] += item.disputed
             if item.open_amount > item.disputed:
-                oldest = min(oldest, item.receivable["due_date"]) if oldest else item.receivable["due_date"]
+                oldest = min(oldest, item.due_date) if oldest else item.due_date
         level = book.state.level if book.state else 0
         level_row = loaded.level(result.level if result.action == "advance" else level)
         rows.append(OverviewRow(
