@@ -318,3 +318,23 @@ def test_a_bank_line_waiting_in_reconciliation_skips_the_company(acme, standard_
     step = DunningStep.objects.get(company=acme)
     assert (step.kind, step.reason) == ("skip", "PAYMENT_PENDING")
     assert step.summary.startswith("Skipped: payment pending (PAYMENT_UNCONFIRMED: 990.00 USD (bank, ")
+
+
+@pytest.mark.django_db
+def test_the_dry_run_command_prints_the_plan_and_writes_nothing(acme, credit_installation):
+    import io
+
+    from django.core.management import call_command
+
+    dunning_policy_save(installation=credit_installation, name="All day", levels=STANDARD_LEVELS, actor="staff",
+                        is_default=True, send_window_start=dt.time(0, 0),
+                        send_window_end=dt.time(23, 59, 59, 999999))
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+    out = io.StringIO()
+
+    call_command("collections_run", "--dry-run", stdout=out)
+
+    assert DunningStep.objects.count() == 0
+    text = out.getvalue()
+    assert "(dry run: nothing written)" in text
+    assert "Acme Industrial Supply: [" in text
