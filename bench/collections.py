@@ -87,11 +87,13 @@ def seed(*, companies: int, invoices: int) -> int:
             FROM generate_series(1, %s) g""", [inst, companies])
         cur.execute("SELECT min(id), max(id) FROM companies_company WHERE installation_id = %s", [inst])
         first, last = cur.fetchone()
-        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at)
-                       SELECT %s, id, 'USD', 'receivable', now() FROM companies_company WHERE installation_id = %s""",
-                    [inst, inst])
-        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at)
-                       VALUES (%s, NULL, 'USD', 'sales', now()) RETURNING id""", [inst])
+        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits,
+                           created_at)
+                       SELECT %s, id, 'USD', 'receivable', 0, 0, now() FROM companies_company
+                       WHERE installation_id = %s""", [inst, inst])
+        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits,
+                           created_at)
+                       VALUES (%s, NULL, 'USD', 'sales', 0, 0, now()) RETURNING id""", [inst])
         sales = cur.fetchone()[0]
         # invoices: company c gets `per` of them, due from 40 days ahead to 120 days ago
         cur.execute("""
@@ -119,6 +121,11 @@ def seed(*, companies: int, invoices: int) -> int:
             INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)
             SELECT p.id, %s, 'credit', p.amount, 'USD', '', '' FROM ledger_posting p WHERE p.installation_id = %s""",
                     [sales, inst])
+        # the maintained balances of the company accounts (ledger migration 0004's backfill)
+        cur.execute("""UPDATE ledger_account a SET debits = s.total FROM (
+                           SELECT account_id, SUM(amount) AS total FROM ledger_entry WHERE side = 'debit'
+                           GROUP BY account_id) s
+                       WHERE a.id = s.account_id AND a.company_id IS NOT NULL AND a.installation_id = %s""", [inst])
         cur.execute("""
             INSERT INTO collections_dispute (company_id, receivable_id, line_position, currency, amount, reason_code,
                 note, opened_by, status, credited_amount, credit_note_id, resolved_by, resolved_at,

@@ -10,6 +10,7 @@ from saleor_netterms.core.business_time import business_date, business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import payment_history
+from saleor_netterms.ledger import selectors as ledger_selectors
 
 from .models import NetTermsTransaction, TransactionStatus
 
@@ -76,17 +77,14 @@ def account_hold_in_force(*, company: Company) -> AccountHold | None:
     """The account hold that applies to new checkouts now, if any: not lifted, and — for a hold
     with a cause — while at least one receivable that caused it still has an open balance. So a
     payment that clears the cause releases the account for the very next checkout, before the
-    collections run records the lift (one query without holds, one per currency with them)."""
+    collections run records the lift (one query without holds, one more per hold with a cause)."""
     for hold in AccountHold.objects.filter(company=company, lifted_at__isnull=True).order_by("placed_at", "id"):
         if not hold.cause_refs:
             return hold
-        by_currency: dict[str, list[str]] = {}
-        for currency, ref in hold.cause_refs:
-            by_currency.setdefault(currency, []).append(ref)
-        for currency, refs in by_currency.items():
-            still_open = ledger_selectors.receivables_open(company=company, currency=currency)
-            if any(still_open.get(ref) is not None and still_open[ref].is_positive() for ref in refs):
-                return hold
+        still_open = ledger_selectors.receivables_open_amounts(
+            installation=company.installation_id, receivable_refs=[ref for _, ref in hold.cause_refs])
+        if any(amount > 0 for amount in still_open.values()):
+            return hold
     return None
 
 
