@@ -160,10 +160,10 @@ def decision_pass(inst: int) -> tuple[float, int, int]:
 
     installation = Installation.objects.get(pk=inst)
     with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         todo = collections_plan(installation=installation, now=RUN_AT)
-        elapsed = time.perf_counter() - started
-    return elapsed, len(captured.captured_queries), len(todo)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return elapsed, len(captured.captured_queries), len(todo), cpu
 
 
 def execution_sample(inst: int, sample: int) -> tuple[list[float], list[int], dict[str, int]]:
@@ -214,10 +214,12 @@ def main(argv=None) -> int:
         if not args.keep:
             admin(server, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     print(f"\nbook: {companies:,} companies, {invoices:,} open invoices (PostgreSQL)")
-    print(f"{'decision pass':<22}{'wall s':>10}{'SQL':>8}{'µs/company':>12}{'SQL/company':>13}{'to act on':>11}")
-    for label, (elapsed, count, todo) in zip(("cold", "warm"), runs):
-        print(f"{label:<22}{elapsed:>10.2f}{count:>8}{elapsed / companies * 1e6:>12.1f}{count / companies:>13.4f}"
-              f"{todo:>11,}")
+    print(f"{'decision pass':<14}{'wall s':>9}{'app CPU s':>11}{'SQL':>6}{'µs/company':>12}{'SQL/company':>13}"
+          f"{'to act on':>11}")
+    for label, (elapsed, count, todo, cpu) in zip(("cold", "warm"), runs):
+        print(f"{label:<14}{elapsed:>9.2f}{cpu:>11.2f}{count:>6}{elapsed / companies * 1e6:>12.1f}"
+              f"{count / companies:>13.4f}{todo:>11,}")
+    print(f"(machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     if times:
         print(f"\nexecution (dry run, sending aside), {len(times)} companies: mean {statistics.mean(times) * 1000:.1f} ms, "
               f"p95 {sorted(times)[int(len(times) * 0.95) - 1] * 1000:.1f} ms, "

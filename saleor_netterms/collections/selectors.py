@@ -50,6 +50,7 @@ class Book:
     open_task: CollectionsTask | None = None
     credit_balance: dict[str, Decimal] = field(default_factory=dict)
     unconfirmed: list[tuple[Decimal, str, str, str]] = field(default_factory=list)  # amount, currency, source, status
+    promise_paid: Decimal | None = None  # paid towards the open promise (read for the whole book)
 
 
 # --- policies ----------------------------------------------------------------------------------
@@ -148,8 +149,21 @@ def books_load(*, installation, company_ids: list[int] | None = None) -> dict[in
     for state in CompanyDunning.objects.filter(scope):
         if state.company_id in books or state.level > 0 or state.agency_at is not None:
             book(state.company_id).state = state
-    for promise in PaymentPromise.objects.filter(scope, status=PromiseStatus.OPEN):
-        book(promise.company_id).promise = promise
+    promises = {p.company_id: p for p in PaymentPromise.objects.filter(scope, status=PromiseStatus.OPEN)}
+    for company_id, promise in promises.items():
+        book(company_id).promise = promise
+        book(company_id).promise_paid = _ZERO
+    if promises:
+        since = min(p.made_on for p in promises.values())
+        paid = Payment.objects.filter(company__installation=installation, received_on__gte=since)
+        if company_ids is not None:
+            paid = paid.filter(company_id__in=company_ids)
+        for company_id, currency, received_on, amount in paid.values_list("company_id", "currency", "received_on",
+                                                                           "amount").iterator(chunk_size=20000):
+            promise = promises.get(company_id)
+            if promise is not None and promise.currency == currency and \
+                    promise.made_on <= received_on <= promise.promised_date:
+                books[company_id].promise_paid += amount
     for task in CollectionsTask.objects.filter(scope, status=TaskStatus.OPEN).order_by("id"):
         book(task.company_id).open_task = book(task.company_id).open_task or task
     waiting = IncomingPayment.objects.filter(installation=installation, status__in=QUEUE_STATUSES,
@@ -222,12 +236,13 @@ def payment_pending_reason(*, company: Company, book: Book) -> str | None:
     return None
 
 
-def promise_outcome(*, promise: PaymentPromise, today: dt.date) -> str:
+def promise_outcome(*, promise: PaymentPromise, today: dt.date, paid: Decimal | None = None) -> str:
     """"kept" when payments received since the promise was made reach its amount (by its date),
-    "broken" when its date has passed without that, else "open"."""
-    paid = (Payment.objects.filter(company_id=promise.company_id, currency=promise.currency,
-                                   received_on__gte=promise.made_on, received_on__lte=promise.promised_date)
-            .aggregate(total=Sum("amount"))["total"] or _ZERO)
+    "broken" when its date has passed without that, else "open". ``paid``: the sum already read."""
+    if paid is None:
+        paid = (Payment.objects.filter(company_id=promise.company_id, currency=promise.currency,
+                                       received_on__gte=promise.made_on, received_on__lte=promise.promised_date)
+                .aggregate(total=Sum("amount"))["total"] or _ZERO)
     if paid >= promise.amount:
         return "kept"
     if promise.promised_date < today:

@@ -275,7 +275,8 @@ class _Decision:
 
 def _decide(company: Company, book: Book, loaded: LoadedPolicy, now: dt.datetime) -> _Decision:
     today, in_window = _local(now, loaded)
-    promise_state = promise_outcome(promise=book.promise, today=today) if book.promise is not None else None
+    promise_state = (promise_outcome(promise=book.promise, today=today, paid=book.promise_paid)
+                     if book.promise is not None else None)
     facts = _facts(book, book.state, in_window=in_window, pending=None, promise_state=promise_state)
     result = L.plan(loaded.ladder, facts, today)
     if result.action == "advance":
@@ -779,7 +780,7 @@ def promise_make(*, company: Company, amount: Money, promised_date: dt.date, mad
     return promise
 
 
-def _promise_settle(ctx: _Ctx, outcome: str) -> None:
+def _promise_settle(ctx: _Ctx, outcome: str | None) -> None:
     promise = ctx.book.promise
     promise.status = PromiseStatus.KEPT if outcome == "kept" else PromiseStatus.BROKEN
     promise.resolved_on = ctx.today

@@ -338,3 +338,25 @@ def test_the_dry_run_command_prints_the_plan_and_writes_nothing(acme, credit_ins
     text = out.getvalue()
     assert "(dry run: nothing written)" in text
     assert "Acme Industrial Supply: [" in text
+
+
+@pytest.mark.django_db
+def test_a_kept_promise_is_recorded_and_counted_for_the_payment_history(acme, standard_policy):
+    from saleor_netterms.collections.services import kept_promises, promise_make
+
+    # given: overdue at level 2, a promise of 400.00 by 2026-02-15, paid on the 14th
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+    collections_run(installation=acme.installation, now=at("2026-02-05"))
+    promise = promise_make(company=acme, amount=usd("400.00"), promised_date=dt.date(2026, 2, 15),
+                           made_by="buyer:VXNlcjo2", today=dt.date(2026, 2, 6))
+    payment_record(company=acme, money=usd("400.00"), received_on=dt.date(2026, 2, 14), reference="BANK-9")
+
+    # when
+    collections_run(installation=acme.installation, now=at("2026-02-16"))
+
+    # then: kept, counted; the 600.00 left goes on at its level (level 3 is due from the 12th)
+    promise.refresh_from_db()
+    assert (promise.status, promise.resolved_on) == ("kept", dt.date(2026, 2, 16))
+    assert kept_promises(company=acme) == 1
+    assert DunningStep.objects.filter(company=acme, kind=StepKind.PROMISE_KEPT).count() == 1
+    assert sent(acme)[-1] == ("2026-02-16", 3, "Payment reminder: 617.37 USD overdue")  # 600 + 15 + 2.37 (12 days)
