@@ -17,7 +17,7 @@ from saleor_netterms.companies.models import AccountHold
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from tests.fixtures_credit import postgres_only
 

@@ -8,7 +8,7 @@ import pytest
 
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-from saleor_netterms.checkout.services import checkout_authorize
+from saleor_netterms.workflows.checkout import checkout_authorize
 from saleor_netterms.collections.models import (CompanyDunning, DunningCharge, DunningStep, PaymentPromise,
                                                 StepKind)
 from saleor_netterms.collections.notifications import dunning_email_build
@@ -19,7 +19,7 @@ from saleor_netterms.integration_events.services import event_envelope, event_va
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage
-from saleor_netterms.payments.services import payment_record
+from saleor_netterms.workflows.payments import payment_record
 
 from .conftest import USER_ID, at, invoice_make, usd
 
