@@ -36,6 +36,7 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.receivables.services import receivable_book, receivable_status_refresh
 from saleor_netterms.terms.engine import (
     InvalidTerms,
     NetDays,
@@ -598,11 +599,11 @@ def _charge_post(ctx: _Ctx, level: DunningLevel, item: L.Item, kind: str, money:
     source = Receivable.objects.get(pk=item.receivable_id)
     number = _numbers([source.pk])[source.pk][0]
     description = f"{description} on {number}"[:255]
-    receivable = Receivable.objects.create(
-        installation_id=company.installation_id, company=company, currency=money.currency, amount=money.amount,
+    receivable = receivable_book(
+        installation=company.installation, company=company, money=money,
         reference=f"{_PREFIX[kind]}-{source.pk}-{level.position}-{today:%Y%m%d}",
         capture_key=f"dunning:{kind}:{source.pk}:{level.position}:{today.isoformat()}",
-        issue_date=today, due_date=today, terms_days=0, order_id=source.order_id, order_number=source.order_number)
+        issue_date=today, due_date=today, order_id=source.order_id, order_number=source.order_number)
     ledger.fee_post(company=company, money=money, receivable_ref=receivable.receivable_ref,
                     idempotency_key=f"dunning-charge:{receivable.pk}", memo=description, effective_date=today)
     charge = DunningCharge.objects.create(company=company, receivable=receivable, source=source, kind=kind,
@@ -641,7 +642,7 @@ def charge_waive(*, charge: DunningCharge, actor: str, reason: str) -> DunningCh
             raise collections_error("CHARGE_SETTLED", "This charge is already paid; refund it as a credit instead.")
         ledger.fee_waive_post(company=company, money=open_amount, receivable_ref=receivable.receivable_ref,
                               idempotency_key=f"dunning-waiver:{charge.pk}", memo=f"Waiver: {charge.description}: {reason}"[:500])
-        Receivable.objects.filter(pk=receivable.pk).update(status=ReceivableStatus.CREDITED, updated_at=timezone.now())
+        receivable_status_refresh(receivable=receivable)
         charge.waived_at, charge.waived_by, charge.waive_reason = timezone.now(), actor, reason[:255]
         charge.save(update_fields=["waived_at", "waived_by", "waive_reason"])
         publish(company=company, type="dunning.charge_waived", dedupe_key=f"waiver:{charge.pk}", data={
