@@ -3,7 +3,7 @@
 Every new browser test uses these fixtures (the older Dashboard tests in tests/dashboard/test_browser.py
 speak the DevTools protocol directly; both run the same Chromium):
 
-- ``pw_browser`` (session): one headless Chromium, launched from /usr/bin/chromium (``.ci/run`` installs
+- ``pw_browser`` (module): one headless Chromium, launched from /usr/bin/chromium (``.ci/run`` installs
   Debian's package; Playwright's own browser download is never used).
 - ``page``: a fresh context and page per test at desktop size; JavaScript errors and failed console
   messages are collected on ``page.js_errors`` and fail the test when it ends.
@@ -36,21 +36,30 @@ PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pw_browser():
+    """One Chromium per test module. Playwright's sync API keeps an event loop in this thread while
+    it runs; the ORM calls the tests make between browser steps are plain synchronous calls, so
+    Django's async-context guard is lifted for the module only (and put back after: a later test
+    that runs `manage.py check --deploy` must not inherit it)."""
     if CHROMIUM is None:
         pytest.skip("no Chromium on PATH: install it (Debian: apt-get install -y chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
-    # browser steps are plain synchronous calls, so Django's async-context guard does not apply.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--force-color-profile=srgb"])
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--force-color-profile=srgb"])
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _new_page(browser, viewport):

@@ -1,5 +1,7 @@
 """The shared browser harness finds what it is meant to find: axe-core violations, sideways overflow
 and JavaScript errors (so a clean result from it on a real page means something)."""
+import os
+
 import pytest
 
 from tests.browser import axe_violations, horizontal_overflow, requires_chromium
@@ -36,3 +38,7 @@ def test_javascript_errors_are_collected(page):
     page.set_content("<!doctype html><html><body><script>undefinedFunction()</script></body></html>")
     assert len(page.js_errors) == 1 and "undefinedFunction is not defined" in page.js_errors[0]
     page.js_errors.clear()   # collected as expected; the fixture would fail the test on teardown otherwise
+
+
+def test_the_async_guard_is_lifted_only_while_a_browser_runs(pw_browser):
+    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE") == "true"
