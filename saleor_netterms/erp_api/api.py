@@ -71,10 +71,16 @@ def _coded(request, exc: NetTermsError):
     return _error_response(exc)
 
 
+def _field(loc) -> str:
+    """`legalName`, `allocations.0.amount` for the body (without ninja's parameter name), the
+    parameter's name for the path and the query."""
+    loc = tuple(str(p) for p in loc)
+    return ".".join(loc[2:] if loc[:1] == ("body",) else loc[1:])
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
-    details = [{"field": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
-               for e in exc.errors][:20]
+    details = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors][:20]
     return JsonResponse({"code": "INVALID_REQUEST", "message": "The request does not match the API's schema.",
                          "errors": details}, status=400)
 

@@ -46,9 +46,16 @@ class Money(BaseModel):
     currency: str = Field(examples=["EUR"])
 
 
+class FieldError(BaseModel):
+    field: str = Field(description="Where in the request, dotted (e.g. `allocations.0.amount`); empty: the body.")
+    message: str
+
+
 class Error(BaseModel):
     code: str = Field(description="Stable code, e.g. API_KEY_SCOPE_MISSING, IDEMPOTENCY_KEY_REUSED.")
     message: str
+    errors: list[FieldError] | None = Field(None, description=(
+        "With INVALID_REQUEST: each field that does not match the schema (at most 20)."))
 
 
 class BillingContact(Body):
