@@ -338,6 +338,10 @@ ERP_WEBHOOK_TIMEOUT_S = float(_env("ERP_WEBHOOK_TIMEOUT_S", "10"))
 # ERP API: requests per minute per key (default for new keys); how long an Idempotency-Key's
 # first answer is kept.
 ERP_API_RATE_LIMIT_PER_MINUTE = int(_env("ERP_API_RATE_LIMIT_PER_MINUTE", "120"))
+# Where the per-key token buckets live: Redis (shared by every process) when set, by default the
+# Celery broker when that is Redis; else the database (`make run`).
+ERP_RATE_LIMIT_REDIS_URL = _env("ERP_RATE_LIMIT_REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
 ERP_IDEMPOTENCY_TTL_HOURS = float(_env("ERP_IDEMPOTENCY_TTL_HOURS", "24"))
 ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
 

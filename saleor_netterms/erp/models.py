@@ -82,15 +82,12 @@ class ErpInvoice(models.Model):
         constraints = [models.UniqueConstraint(fields=["installation", "number"], name="erp_invoice_number_unique")]
 
 
-class ErpRateWindow(models.Model):
-    """Requests of one key in one minute (the rate limit, shared by every app process)."""
+class ErpRateBucket(models.Model):
+    """A key's token bucket where Redis is not configured (erp/ratelimit.py): its theoretical
+    arrival time in epoch seconds, moved by one interval per allowed request."""
 
-    api_key = models.ForeignKey(ErpApiKey, on_delete=models.CASCADE, related_name="+")
-    window = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["api_key", "window"], name="erp_rate_window_unique")]
+    api_key = models.OneToOneField(ErpApiKey, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    tat = models.FloatField()
 
 
 class AccountMapping(models.Model):

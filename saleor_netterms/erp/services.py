@@ -13,12 +13,10 @@ import hashlib
 import json
 import secrets as pysecrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from saleor_netterms.approvals.services import limit_request_open
@@ -41,7 +39,8 @@ from saleor_netterms.receivables.services import receivable_book, receivable_due
 from saleor_netterms.reconciliation.services import payment_intake
 
 from .errors import erp_error
-from .models import SCOPES, ErpApiKey, ErpInvoice, ErpRateWindow, IdempotencyRecord
+from .models import SCOPES, ErpApiKey, ErpInvoice, IdempotencyRecord
+from .ratelimit import RateDecision, rate_take
 
 # --- keys ------------------------------------------------------------------------------------
 
@@ -107,36 +106,16 @@ def scope_require(api_key: ErpApiKey, scope: str) -> None:
         raise erp_error("API_KEY_SCOPE_MISSING", f"The API key {api_key.prefix}… lacks the scope {scope}.", 403)
 
 
-@dataclass(frozen=True)
-class RateState:
-    limit: int
-    remaining: int
-    reset_at: dt.datetime
-
-
-def rate_limit_take(api_key: ErpApiKey, *, now: dt.datetime | None = None) -> RateState:
-    """Count one request in the key's current minute (shared by every app process through the
-    database); RATE_LIMITED (429) beyond the key's limit."""
-    now = now or timezone.now()
-    window = now.replace(second=0, microsecond=0)
-    with transaction.atomic():
-        if not ErpRateWindow.objects.filter(api_key=api_key, window=window).update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    ErpRateWindow.objects.create(api_key=api_key, window=window, count=1)
-                    ErpRateWindow.objects.filter(api_key=api_key, window__lt=window - dt.timedelta(minutes=10)).delete()
-            except IntegrityError:
-                ErpRateWindow.objects.filter(api_key=api_key, window=window).update(count=F("count") + 1)
-        count = ErpRateWindow.objects.get(api_key=api_key, window=window).count
-    reset = window + dt.timedelta(minutes=1)
-    state = RateState(limit=api_key.rate_limit_per_minute, remaining=max(api_key.rate_limit_per_minute - count, 0),
-                      reset_at=reset)
-    if count > api_key.rate_limit_per_minute:
-        error = erp_error("RATE_LIMITED", f"More than {api_key.rate_limit_per_minute} requests in a minute; "
-                          f"retry after {reset:%H:%M:%S} UTC.", 429)
-        error.rate = state
+def rate_limit_take(api_key: ErpApiKey, *, now: float | None = None) -> RateDecision:
+    """Count one request against the key's token bucket (erp/ratelimit.py); RATE_LIMITED (429)
+    beyond it, carrying the decision for the Retry-After and RateLimit headers."""
+    decision = rate_take(key_id=api_key.pk, limit=api_key.rate_limit_per_minute, now=now)
+    if not decision.allowed:
+        error = erp_error("RATE_LIMITED", f"More than {api_key.rate_limit_per_minute} requests a minute; retry "
+                          f"after {decision.retry_after_s} s.", 429)
+        error.rate = decision
         raise error
-    return state
+    return decision
 
 
 # --- idempotency -----------------------------------------------------------------------------

@@ -7,8 +7,6 @@ limit, check its scope, run every write once per `Idempotency-Key` (erp.services
 call one service, render. Errors are `{"code", "message"}` with a 4xx status, never a 500."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
@@ -58,17 +56,28 @@ api = NinjaAPI(
                  "IDEMPOTENCY_KEY_REUSED). Amounts are decimal strings."))
 
 
-def _error_response(exc: NetTermsError) -> JsonResponse:
-    response = JsonResponse({"code": exc.code, "message": exc.merchant_message}, status=exc.http_status)
-    rate = getattr(exc, "rate", None)
-    if rate is not None:
-        response["Retry-After"] = str(max(1, int((rate.reset_at - dt.datetime.now(dt.UTC)).total_seconds()) + 1))
+def _rate_headers(response: JsonResponse, rate) -> JsonResponse:
+    """RateLimit headers (IETF draft: limit, remaining, seconds until full; the policy is the
+    key's requests per 60 s) and their X- forms; Retry-After when refused."""
+    if rate is None:
+        return response
+    response["RateLimit-Limit"] = response["X-RateLimit-Limit"] = str(rate.limit)
+    response["RateLimit-Remaining"] = response["X-RateLimit-Remaining"] = str(rate.remaining)
+    response["RateLimit-Reset"] = str(rate.reset_s)
+    response["RateLimit-Policy"] = f"{rate.limit};w=60"
+    if not rate.allowed:
+        response["Retry-After"] = str(rate.retry_after_s)
     return response
+
+
+def _error_response(exc: NetTermsError, request=None) -> JsonResponse:
+    response = JsonResponse({"code": exc.code, "message": exc.merchant_message}, status=exc.http_status)
+    return _rate_headers(response, getattr(exc, "rate", None) or getattr(request, "erp_rate", None))
 
 
 @api.exception_handler(NetTermsError)
 def _coded(request, exc: NetTermsError):
-    return _error_response(exc)
+    return _error_response(exc, request)
 
 
 def _field(loc) -> str:
@@ -81,8 +90,8 @@ def _field(loc) -> str:
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
     details = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors][:20]
-    return JsonResponse({"code": "INVALID_REQUEST", "message": "The request does not match the API's schema.",
-                         "errors": details}, status=400)
+    return _rate_headers(JsonResponse({"code": "INVALID_REQUEST", "message": "The request does not match the API's "
+                                       "schema.", "errors": details}, status=400), getattr(request, "erp_rate", None))
 
 
 @api.exception_handler(AuthenticationError)
@@ -107,11 +116,7 @@ def _render(status: int, body: dict, replayed: bool, request) -> JsonResponse:
     response = JsonResponse(body, status=status)
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    rate = getattr(request, "erp_rate", None)
-    if rate is not None:
-        response["X-RateLimit-Limit"] = str(rate.limit)
-        response["X-RateLimit-Remaining"] = str(rate.remaining)
-    return response
+    return _rate_headers(response, getattr(request, "erp_rate", None))
 
 
 def _write(request: HttpRequest, scope: str, run) -> JsonResponse:

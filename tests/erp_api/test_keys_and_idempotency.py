@@ -1,4 +1,4 @@
-"""API keys (scopes, revocation, last use), rate limits and Stripe-style idempotency."""
+"""API keys (scopes, revocation, last use) and Stripe-style idempotency (rate limits: test_rate_limit.py)."""
 import datetime as dt
 
 import pytest
@@ -149,21 +149,6 @@ def test_a_write_without_an_idempotency_key_is_refused(erp):
     # then
     assert (response.status_code, response.data["code"]) == (400, "IDEMPOTENCY_KEY_REQUIRED")
     assert Company.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_a_key_over_its_rate_limit_gets_429_with_retry_after(erp, erp_key):
-    # given
-    raw = erp_key(rate=2)
-
-    # when
-    answers = [erp("GET", "/masters", key=raw) for _ in range(3)]
-
-    # then
-    assert [a.status_code for a in answers] == [200, 200, 429]
-    assert answers[2].data["code"] == "RATE_LIMITED"
-    assert 1 <= int(answers[2]["Retry-After"]) <= 61
-    assert answers[1]["X-RateLimit-Remaining"] == "0"
 
 
 @pytest.mark.django_db
