@@ -333,7 +333,9 @@ class _WebhooksMutation(graphene.ObjectType):
 MASTER_CONSEQUENCES = {
     "credit_limits": {"app": "Staff set credit limits in the app; the ERP API refuses limit changes.",
                       "erp": "The ERP sets credit limits through the API (audited as the ERP, through approval if "
-                             "required); staff cannot change them in the app."},
+                             "required); staff cannot change them in the app. A limit approved in the app (a buyer's "
+                             "request, a recommendation) is sent to the ERP (credit_limit.change_approved) and "
+                             "changes nothing until the ERP sets it."},
     "invoices": {"app": "The app issues and numbers invoices (PDF, Factur-X, UBL) and attaches them to Saleor orders.",
                  "erp": "The app issues no invoice: the ERP pushes its invoices, which the app attaches to the Saleor "
                         "order and tracks as the receivable."},

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from saleor_netterms.companies.models import Company, Member, MemberKind, MemberRole
 
-from .models import ApprovalAction, ApprovalRequest, ApprovalRoute, RequestStatus
+from .models import LIMIT_KINDS, ApprovalAction, ApprovalRequest, ApprovalRoute, RequestStatus
 from .routing import route_first_match, step_may_act
 
 
@@ -65,3 +65,16 @@ def pending_request_for_transaction(*, transaction) -> ApprovalRequest | None:
     """The open approval workflow of a net-terms transaction, if any."""
     return (ApprovalRequest.objects.filter(transaction=transaction, status="pending")
             .order_by("id").first())
+
+
+def limit_approved_for_erp(*, company: Company, currency: str, amount: Decimal) -> ApprovalRequest | None:
+    """The limit approval handed to the ERP (the ERP is the master of credit limits) that an ERP
+    push of `amount` carries out: approved in the app for exactly this amount and currency, not
+    opened by the ERP itself, and decided after the limit last changed (so it is used once)."""
+    qs = ApprovalRequest.objects.filter(company=company, kind__in=LIMIT_KINDS, currency=currency,
+                                        status=RequestStatus.APPROVED, proposed_limit=amount,
+                                        transaction__isnull=True).exclude(created_by__startswith="erp:")
+    changed = company.credit_limits.filter(currency=currency).values_list("updated_at", flat=True).first()
+    if changed is not None:
+        qs = qs.filter(decided_at__gt=changed)
+    return qs.order_by("-decided_at", "-id").first()

@@ -38,8 +38,10 @@ from saleor_netterms.checkout import services as checkout_services
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, MemberRole
+from saleor_netterms.companies.events import credit_limit_change_approved_publish
 from saleor_netterms.companies.services import company_lock, credit_limit_set
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
+from saleor_netterms.masters.selectors import erp_owns
 
 from . import selectors
 from .errors import (ApprovalAlreadyActed, ApprovalNotAllowed, ApprovalNotPending, ApprovalSameApprover,
@@ -419,9 +421,37 @@ def _finish_approve(req: ApprovalRequest, *, actor: str, comment: str, now: date
 
 
 def _limit_apply(req: ApprovalRequest, *, actor: str) -> None:
-    """Set the approved limit; ``credit_limit_set`` audits it (credit_limit.set, before/after)."""
+    """Set the approved limit; ``credit_limit_set`` audits it (credit_limit.set, before/after).
+    Where the ERP is the master of credit limits, a limit approved in the app (a buyer's request,
+    a recommendation) is not set here: it is handed to the ERP (``credit_limit.change_approved``,
+    audited ``credit_limit.routed_to_erp``), which sets it and pushes it back. A request the ERP
+    itself opened (an ERP raise needing approval) is applied: it is the ERP's own limit."""
+    if erp_owns(installation_id=req.installation_id, what="credit_limits") and not req.created_by.startswith("erp:"):
+        _limit_route_to_erp(req, actor=actor)
+        return
     credit_limit_set(company=req.company, amount=Money.of(req.proposed_limit, req.currency), actor=actor,
                      reason=f"Approved {req.kind} #{req.pk}")
+
+
+def _limit_route_to_erp(req: ApprovalRequest, *, actor: str) -> None:
+    current = company_selectors.company_credit_limit(company=req.company, currency=req.currency)
+    approved = Money.of(req.proposed_limit, req.currency)
+    credit_limit_change_approved_publish(
+        req.company, currency=req.currency, current=None if current is None else current.amount,
+        approved=approved.amount, request={"id": req.pk, "kind": req.kind, "requestedBy": req.created_by,
+                                           "approvedBy": actor, "reason": _request_reason(req),
+                                           "approvedAt": req.decided_at})
+    audit_record(installation=req.installation, actor=actor, action="credit_limit.routed_to_erp",
+                 object_type="company", object_id=req.company_id, company=req.company,
+                 before=None if current is None else {"currency": req.currency,
+                                                      "amount": quantize(current.amount, req.currency)},
+                 after={"currency": req.currency, "amount": approved.amount, "approval_request": req.pk},
+                 reason=f"Approved {req.kind} #{req.pk}; the ERP is the master of credit limits")
+
+
+def _request_reason(req: ApprovalRequest) -> str:
+    first = (req.reasons or [{}])[0]
+    return str(first.get("merchant") or first.get("code") or "") if isinstance(first, dict) else str(first)
 
 
 def _finish_decline(req: ApprovalRequest, *, actor: str, reason: str, now: datetime, status: str) -> None:

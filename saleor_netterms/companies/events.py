@@ -47,6 +47,17 @@ def credit_limit_changed_publish(company: Company, *, currency: str, previous, a
                         "amount": quantize(amount, currency), "actor": actor or "system", "reason": reason or ""})
 
 
+def credit_limit_change_approved_publish(company: Company, *, currency: str, current, approved, request: dict) -> None:
+    """A limit the merchant approved while the ERP owns limits: the ERP is asked to apply it.
+    `request` is the approval request's id, kind, requestedBy, approvedBy, reason, approvedAt."""
+    event_publish(installation=company.installation, type="credit_limit.change_approved", subject_type="company",
+                  subject_id=company.pk, dedupe_key=f"credit_limit.change_approved:{request['id']}",
+                  data={"company": company_ref(company), "currency": currency,
+                        "currentAmount": None if current is None else quantize(current, currency),
+                        "approvedAmount": quantize(approved, currency), "appliedBy": "erp",
+                        "approvalRequest": request})
+
+
 def account_status_changed_publish(company: Company, *, previous: str, reason: str) -> None:
     event_publish(installation=company.installation, type="account.status_changed", subject_type="company",
                   subject_id=company.pk,

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from saleor_netterms.approvals.selectors import limit_approved_for_erp
 from saleor_netterms.approvals.services import limit_request_open
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.checkout.models import NetTermsTransaction
@@ -235,14 +236,19 @@ def company_upsert(*, installation, erp_customer_number: str, fields: dict, acto
 
 def erp_credit_limit_set(*, company: Company, amount: Money, actor: str, reason: str = "") -> dict:
     """The ERP sets a limit. Refused when the app is the master of credit limits; opens an
-    approval request instead of applying when the merchant wants ERP raises approved."""
+    approval request instead of applying when the merchant wants ERP raises approved — unless
+    the merchant already approved exactly this limit in the app (handed to the ERP with
+    credit_limit.change_approved): the ERP's push carries it out."""
     masters = masters_get(installation=company.installation)
     if masters.credit_limits != Master.ERP:
         raise erp_error("CREDIT_LIMITS_MASTER_IS_APP", "This installation's credit limits are kept in the app; "
                         "switch the credit-limit master to the ERP to set them from the ERP.", 409)
     if masters.erp_limits_need_approval:
         current = company.credit_limits.filter(currency=amount.currency).first()
-        if current is None or amount.amount > current.amount:
+        approved = limit_approved_for_erp(company=company, currency=amount.currency, amount=amount.amount)
+        if approved is not None:  # the ERP carries out a limit the merchant approved in the app
+            reason = f"{reason or 'Set by the ERP'}; approved {approved.kind} #{approved.pk} in the app"
+        elif current is None or amount.amount > current.amount:
             request = limit_request_open(company=company, proposed=amount, requested_by=actor,
                                          reason=reason or "Limit pushed by the ERP")
             return {"status": "pending_approval", "approvalRequestId": request.pk}

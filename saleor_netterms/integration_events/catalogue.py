@@ -20,6 +20,9 @@ EVENT_TYPES: dict[str, dict] = {
                         "summary": "A company's legal, contact, terms, tier or channel data changed."},
     "credit_limit.changed": {"version": 1, "subject": "company",
                              "summary": "A company's credit limit in one currency was set or changed."},
+    "credit_limit.change_approved": {"version": 1, "subject": "company",
+                                     "summary": "A limit approved in the app, for the ERP to apply (the ERP is the "
+                                                "master of credit limits; the app did not change it)."},
     "account.status_changed": {"version": 1, "subject": "company",
                                "summary": "A company was put on hold, suspended, closed or released."},
     "order.placed_on_terms": {"version": 1, "subject": "order",

@@ -15,7 +15,7 @@ def test_the_schema_index_lists_every_type_with_its_url(client):
     # then
     assert response.status_code == 200
     types = {t["type"]: t for t in response.json()["types"]}
-    assert len(types) == 18  # 12 + collections (dunning.*, account.hold_*)
+    assert len(types) == 19  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*)
     assert types["invoice.issued"] == {
         "type": "invoice.issued", "version": 1, "versionedType": "invoice.issued.v1", "subject": "invoice",
         "summary": "An invoice was issued (the frozen snapshot, due dates, RF reference, documents).",
