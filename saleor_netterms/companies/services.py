@@ -54,7 +54,9 @@ def company_lock(*, company_id: int) -> Company:
     """
     if not transaction.get_connection().in_atomic_block:
         raise LockOutsideTransaction("company_lock called outside transaction.atomic()")
-    company = Company.objects.select_for_update().filter(pk=company_id).first()
+    # The installation comes along (not locked: `of=self`): the ledger dates postings in its time zone.
+    company = (Company.objects.select_related("installation").select_for_update(of=("self",))
+               .filter(pk=company_id).first())
     if company is None:
         raise CompanyNotFound(f"company {company_id} does not exist")
     row_lock_mark(company)  # the ledger, handed this instance, does not lock the row again

@@ -24,7 +24,7 @@ from saleor_netterms.integration_events.models import IntegrationEvent, WebhookE
 from saleor_netterms.integration_events.services import DELIVERY_KIND, event_delivery_enqueue, iso_time
 from saleor_netterms.integration_events.urlcheck import webhook_url_check
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
-from saleor_netterms.outbox.services import outbox_retry
+from saleor_netterms.outbox.services import outbox_restart, outbox_retry
 
 
 class _Unset:
@@ -160,9 +160,8 @@ def event_redeliver(*, event: IntegrationEvent, endpoint: WebhookEndpoint, actor
         original = OutboxMessage.objects.filter(installation_id=event.installation_id, kind=DELIVERY_KIND,
                                                 dedupe_key=f"erp-webhook:{event.pk}:{endpoint.pk}").first()
         if original is not None and original.status != OutboxStatus.DELIVERED:
-            message = outbox_retry(message=original) if original.status == OutboxStatus.DEAD else original
-            if original.status == OutboxStatus.PENDING:
-                OutboxMessage.objects.filter(pk=original.pk).update(next_attempt_at=timezone.now(), attempts=0)
+            message = (outbox_retry(message=original) if original.status == OutboxStatus.DEAD
+                       else outbox_restart(message=original))
         else:
             batch = pysecrets.token_hex(6)
             message = event_delivery_enqueue(event=event, endpoint=endpoint, trigger="redeliver", batch=batch)

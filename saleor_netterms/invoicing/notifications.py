@@ -16,6 +16,8 @@ from saleor_netterms.outbox.services import DeliveryRejected, DeliveryRetry, out
 
 from . import config
 from .documents.codes import payment_next
+from .documents.selectors import snapshot_logo
+from .documents.services import documents_for_email
 from .documents.formatting import date_text, grouped, money_text
 from .documents.pdf import django_language, terms_text
 from .links import invoice_document_url
@@ -34,9 +36,6 @@ def invoice_email_build(invoice: Invoice) -> EmailMessage:
     """The buyer's e-mail in the invoice's language (Django translations, invoicing/locale),
     with the PDF (Factur-X when the e-invoice can be produced, else the plain PDF: the buyer always
     gets the document) and the Peppol UBL when it can be produced."""
-    from .documents.selectors import snapshot_logo
-    from .documents.services import documents_for_email
-
     snapshot = snapshot_from_dict(invoice.snapshot)
     recipient = invoice.company.billing_contact_email
     if not recipient:

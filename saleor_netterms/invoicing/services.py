@@ -69,6 +69,7 @@ from .figures import (SourceLine, breakdown_and_totals, charges_line, line_make,
                       source_lines_from_order, summary_lines, weights_of)
 from .models import (CompanyInvoicingSettings, Fulfilment, Invoice, InvoiceKind, InvoicingPolicy,
                      InvoiceStatus, SaleorInvoiceLink)
+from .notifications import invoice_email_enqueue
 from .numbering import number_take, series_for
 from .snapshot import (Address, InvalidSnapshot, InvoiceSnapshot, Line, Party, snapshot_from_dict,
                        snapshot_to_dict)
@@ -329,8 +330,6 @@ def _after_issue_enqueue(*, invoice: Invoice, settings: CompanyInvoicingSettings
                            payload={"invoice_id": invoice.pk, "saleor_invoice_id": None},
                            dedupe_key=f"invoice-notify:{invoice.pk}", ordering_key=f"invoice:{invoice.pk}")
     if invoice.company.billing_contact_email:
-        from .notifications import invoice_email_enqueue
-
         invoice_email_enqueue(invoice=invoice)
 
 

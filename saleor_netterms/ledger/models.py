@@ -127,7 +127,9 @@ class Posting(models.Model):
     hold_ref = models.CharField(max_length=255, blank=True)
     receivable_ref = models.CharField(max_length=255, blank=True)
     payment_ref = models.CharField(max_length=255, blank=True)
-    effective_date = models.DateField(default=timezone.localdate)
+    effective_date = models.DateField(
+        help_text="The business date: given by the caller, else today in the installation's time zone "
+                  "(ledger.services; no default here, so nothing falls back to the server's zone).")
     created_at = models.DateTimeField(default=timezone.now)
 
     # Not a column: True on the instance a service returns when the key had already been posted.

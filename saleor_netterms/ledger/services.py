@@ -97,6 +97,7 @@ from typing import Callable, Literal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.locks import row_lock_held, row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
@@ -205,6 +206,13 @@ def _company_row_lock(company) -> None:
     row_lock_mark(company)
 
 
+def _business_today(company) -> date:
+    """A posting's default effective date: today in the installation's time zone
+    (core.business_time), never the server's. `companies.services.company_lock` hands over the
+    company with its installation loaded; any other instance costs one query for it."""
+    return business_today(company.installation)
+
+
 def _replay(existing: Posting, fingerprint: str, idempotency_key: str) -> Posting:
     if existing.request_fingerprint != fingerprint:
         raise IdempotencyConflict(
@@ -258,7 +266,7 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
     already posted (the caller replays it). Runs inside the caller's transaction, under the lock."""
     ops = connection.ops
     now = timezone.now()
-    effective = effective_date or Posting._meta.get_field("effective_date").get_default()
+    effective = effective_date or _business_today(company)
     installation_id, currency = company.installation_id, money.currency
     with connection.cursor() as cursor:
         cursor.execute(_POSTING_INSERT, [

@@ -340,6 +340,17 @@ def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
     return message
 
 
+def outbox_restart(*, message: OutboxMessage) -> OutboxMessage:
+    """A pending message's retry schedule begins again now (attempts 0), e.g. an ERP redelivery
+    asked for by a person; a message in any other state is returned unchanged."""
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.PENDING).update(
+        attempts=0, next_attempt_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: _schedule(message.pk))
+        message.refresh_from_db()
+    return message
+
+
 def outbox_skip(*, message: OutboxMessage, actor: str, reason: str) -> OutboxMessage:
     """A person decides a dead message will never be sent (e.g. the Saleor transaction is gone):
     it is kept as skipped, and the messages blocked behind it are delivered. The caller audits

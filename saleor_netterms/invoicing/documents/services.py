@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.invoicing.snapshot import InvoiceSnapshot
 
+from .codes import seller_rules_check
+from .facturx import InvalidEInvoice, facturx_xml, facturx_xml_check, render_facturx
+from .pdf import render_pdf
+from .ubl import render_ubl
+
 
 @dataclass(frozen=True, slots=True)
 class RenderedDocument:
@@ -39,10 +44,6 @@ def _file_stem(number: str) -> str:
 def einvoice_problem(snapshot: InvoiceSnapshot) -> str:
     """"" when both e-invoices (Peppol UBL, Factur-X CII) can be produced, else the reason
     (rule ids and what is missing), as the XSD and business-rule checks report it."""
-    from .codes import seller_rules_check
-    from .facturx import InvalidEInvoice, facturx_xml, facturx_xml_check
-    from .ubl import render_ubl
-
     problems = []
     try:
         render_ubl(snapshot)  # its XSD, its rules and seller_rules_check
@@ -60,25 +61,16 @@ def einvoice_problem(snapshot: InvoiceSnapshot) -> str:
 def document_render(snapshot: InvoiceSnapshot, fmt: str, logo: tuple[str, bytes] | None = None) -> RenderedDocument:
     """`fmt`: "pdf" (plain PDF), "facturx" (PDF/A-3 with factur-x.xml; the plain PDF with a
     `note` when the e-invoice cannot be produced) or "ubl" (Peppol XML; EInvoiceUnavailable)."""
-    from .facturx import InvalidEInvoice
-
     stem = _file_stem(snapshot.number)
     if fmt == "pdf":
-        from .pdf import render_pdf
-
         return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf")
     if fmt == "facturx":
-        from .facturx import render_facturx
-        from .pdf import render_pdf
-
         try:
             return RenderedDocument(render_facturx(snapshot, logo), "application/pdf", f"{stem}-facturx.pdf")
         except InvalidEInvoice as error:
             return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf",
                                     note=error.log_message)
     if fmt == "ubl":
-        from .ubl import render_ubl
-
         try:
             return RenderedDocument(render_ubl(snapshot), "application/xml", f"{stem}.xml")
         except InvalidEInvoice as error:

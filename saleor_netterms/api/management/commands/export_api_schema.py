@@ -5,12 +5,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from saleor_netterms.api.schema import schema
+
 SCHEMA_FILE = Path(__file__).resolve().parent.parent.parent / "schema.graphql"
 
 
 def schema_sdl() -> str:
-    from saleor_netterms.api.schema import schema
-
     return str(schema).rstrip("\n") + "\n"
 
 
