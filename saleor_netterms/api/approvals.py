@@ -490,9 +490,11 @@ class TotpConfirm(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, code):
-        device, errors = _run(lambda: approval_totp.totp_confirm(installation=installation_of(info),
-                                                                  staff_email=_email(info), code=code),
-                              fields={"SECOND_FACTOR_INVALID": "code"})
+        try:  # totp_confirm is atomic itself; not wrapped, so a wrong code stays counted
+            device, errors = approval_totp.totp_confirm(installation=installation_of(info),
+                                                        staff_email=_email(info), code=code), []
+        except NetTermsError as exc:
+            device, errors = None, [field_error(exc, {"SECOND_FACTOR_INVALID": "code"})]
         return TotpConfirm(confirmed=device is not None, errors=errors)
 
 

@@ -8,7 +8,10 @@ Guessing is bounded: every wrong code is counted on the device and audited (``to
 ``TOTP_MAX_FAILURES`` wrong codes in a row the device is locked for ``TOTP_LOCK_MINUTES``
 (``totp.locked``, SECOND_FACTOR_LOCKED 429) and no code — right or wrong — is looked at until then.
 An accepted code resets the count. The count is written in its own transaction
-(``totp_failure_record``) so the refusal that rolls the caller back does not roll it back too."""
+(``totp_failure_record``) so the refusal that rolls the caller back does not roll it back too.
+Confirming an enrolment (``totp_confirm``) is bounded the same way, on the same count: its wrong
+codes are counted and audited (``during: "enrolment"``), and a locked device cannot be confirmed;
+restarting the enrolment (a new secret) keeps the count and the lock."""
 from __future__ import annotations
 
 import hmac
@@ -69,8 +72,17 @@ def totp_enroll(*, installation, staff_email: str, staff_user_id: str = "") -> s
 
 
 def totp_confirm(*, installation, staff_email: str, code: str, now: datetime | None = None) -> StaffTOTPDevice:
-    """Confirm enrolment with a first code from the authenticator app."""
+    """Confirm enrolment with a first code from the authenticator app. A wrong code is counted
+    (after the refusal rolled back) like a wrong code at approval; SECOND_FACTOR_LOCKED while locked."""
     email, now = _email(staff_email), now or timezone.now()
+    try:
+        return _totp_confirm(installation=installation, email=email, code=code, now=now)
+    except SecondFactorInvalid:
+        totp_failure_record(installation=installation, staff_email=email, now=now, during="enrolment")
+        raise
+
+
+def _totp_confirm(*, installation, email: str, code: str, now: datetime) -> StaffTOTPDevice:
     with transaction.atomic():
         device = StaffTOTPDevice.objects.select_for_update().filter(installation=installation,
                                                                      staff_email=email).first()
@@ -78,12 +90,16 @@ def totp_confirm(*, installation, staff_email: str, code: str, now: datetime | N
             raise SecondFactorNotEnrolled(f"{email} has no device")
         if device.confirmed_at is not None:
             raise SecondFactorAlreadyEnrolled(f"{email} already confirmed")
+        if device.locked_until is not None and device.locked_until > now:
+            raise SecondFactorLocked(f"{email} is locked until {device.locked_until.isoformat()}")
         counter = totp_code_match(secret=secret_decrypt(device.secret_encrypted), code=code, now=now)
         if counter is None:
             raise SecondFactorInvalid("confirmation code does not match")
         device.confirmed_at = now
         device.last_used_counter = counter
-        device.save(update_fields=["confirmed_at", "last_used_counter"])
+        device.failed_attempts = 0
+        device.locked_until = None
+        device.save(update_fields=["confirmed_at", "last_used_counter", "failed_attempts", "locked_until"])
         audit_record(installation=installation, actor=email, action="totp.confirmed",
                      object_type="staff_totp_device", object_id=device.pk)
     return device
@@ -111,9 +127,10 @@ def totp_verify(*, installation, staff_email: str, code: str, now: datetime | No
     return counter
 
 
-def totp_failure_record(*, installation, staff_email: str, now: datetime | None = None) -> StaffTOTPDevice | None:
+def totp_failure_record(*, installation, staff_email: str, now: datetime | None = None,
+                        during: str = "approval") -> StaffTOTPDevice | None:
     """Count one wrong code (call it after the refused transaction rolled back); lock the device
-    after TOTP_MAX_FAILURES in a row. Audited."""
+    after TOTP_MAX_FAILURES in a row. Audited, with `during` ("approval" or "enrolment")."""
     email, now = _email(staff_email), now or timezone.now()
     with transaction.atomic():
         device = StaffTOTPDevice.objects.select_for_update().filter(installation=installation,
@@ -128,5 +145,6 @@ def totp_failure_record(*, installation, staff_email: str, now: datetime | None 
         device.save(update_fields=["failed_attempts", "locked_until"])
         audit_record(installation=installation, actor=email, action="totp.locked" if locked else "totp.failed",
                      object_type="staff_totp_device", object_id=device.pk,
-                     after={"locked_until": device.locked_until.isoformat()} if locked else None)
+                     after={"during": during, **({"locked_until": device.locked_until.isoformat()}
+                                                  if locked else {})})
     return device
