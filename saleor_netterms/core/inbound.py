@@ -10,12 +10,24 @@ GraphQL API body and `variables`, the buyer portal, ERP callbacks).
 - Invalid UTF-8 and any string (key or value) holding a NUL character or a lone UTF-16
   surrogate are refused: PostgreSQL cannot store them and they answered raw database errors.
   `text_check` applies the same rule to a single string (e.g. a form field).
+
+Reading the parsed document by its expected shape (`JsonNode`): every step names where it is, so a
+value of the wrong JSON type anywhere — `"order": []`, `"checkout": "x"`, an amount that is an
+object, a missing required key — is one coded 400 MALFORMED_PAYLOAD naming the path
+("order.lines[0].quantity is not an integer"), never an AttributeError/TypeError (a 500):
+
+    order = JsonNode(payload).obj("order", required=True)
+    order.text("id", required=True); order.items("lines"); line.integer("quantity")
+
+`null` and an absent key read the same: an empty object, no items, "" (or the `required` refusal).
 """
 from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from .errors import BadRequest
 
@@ -110,3 +122,93 @@ def _max_depth_exceeded(raw: str, max_depth: int) -> bool:
         elif char in "]}":
             depth -= 1
     return False
+
+
+class JsonNode:
+    """One value of a parsed JSON document and its path (see the module docstring)."""
+
+    __slots__ = ("value", "path")
+
+    def __init__(self, value: Any, path: str = ""):
+        self.value = value
+        self.path = path
+
+    def __bool__(self) -> bool:
+        return self.value is not None
+
+    def _refuse(self, what: str, problem: str):
+        where = what or "the payload"
+        raise MalformedPayload(f"{where} {problem}",
+                               merchant_message=f"The payload does not have the expected shape: {where} {problem}.")
+
+    def _at(self, key: str) -> "JsonNode":
+        path = f"{self.path}.{key}" if self.path else key
+        if self.value is None:
+            return JsonNode(None, path)
+        if not isinstance(self.value, dict):
+            self._refuse(self.path, "is not an object")
+        return JsonNode(self.value.get(key), path)
+
+    def _required(self, node: "JsonNode", required: bool) -> "JsonNode":
+        if required and node.value is None:
+            self._refuse(node.path, "is missing")
+        return node
+
+    def raw(self, key: str, *, required: bool = False) -> Any:
+        """The value as it is (for a reader with its own rules, e.g. core.money.amount_parse)."""
+        return self._required(self._at(key), required).value
+
+    def obj(self, key: str, *, required: bool = False) -> "JsonNode":
+        """An object, or an empty one for null/absent."""
+        node = self._required(self._at(key), required)
+        if node.value is not None and not isinstance(node.value, dict):
+            self._refuse(node.path, "is not an object")
+        return node
+
+    def items(self, key: str) -> list["JsonNode"]:
+        """A list of objects ([] for null/absent)."""
+        node = self._at(key)
+        if node.value is None:
+            return []
+        if not isinstance(node.value, list):
+            self._refuse(node.path, "is not a list")
+        items = [JsonNode(value, f"{node.path}[{index}]") for index, value in enumerate(node.value)]
+        for item in items:
+            if not isinstance(item.value, dict):
+                self._refuse(item.path, "is not an object")
+        return items
+
+    def text(self, key: str, *, required: bool = False, max_length: int = 255, truncate: bool = False) -> str:
+        """A string ("" for null/absent) of at most max_length characters (longer: cut when
+        `truncate`, else refused); `required`: present and not empty."""
+        node = self._at(key)
+        if node.value is None or node.value == "":
+            self._required(JsonNode(None, node.path), required)
+            return ""
+        if not isinstance(node.value, str):
+            self._refuse(node.path, "is not a string")
+        if len(node.value) > max_length and not truncate:
+            self._refuse(node.path, f"is longer than {max_length} characters")
+        return node.value[:max_length]
+
+    def integer(self, key: str, *, minimum: int = 0, maximum: int = 10 ** 9) -> int:
+        """A whole number in [minimum, maximum) (0 for null/absent); `2.0` counts, `true` does not."""
+        node = self._at(key)
+        value = 0 if node.value is None else node.value
+        whole = (not isinstance(value, bool) and isinstance(value, (int, Decimal))
+                 and (isinstance(value, int) or value.is_finite()) and minimum <= value < maximum
+                 and value == int(value))
+        if not whole:
+            self._refuse(node.path, f"is not a whole number from {minimum} to {maximum - 1}")
+        return int(value)
+
+    def day(self, key: str, *, required: bool = False) -> date | None:
+        """The calendar date of an ISO 8601 date or time ("2026-03-02T09:00:00+00:00"); None for
+        null/absent."""
+        value = self.text(key, required=required, max_length=64)
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value).date()
+        except ValueError:
+            self._refuse(f"{self.path}.{key}" if self.path else key, "is not an ISO 8601 date or time")

@@ -212,8 +212,11 @@ def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition
             error_code=error.code[:64], error_message=error.log_message,
             traceback=traceback_module.format_exc(), response_status=answer.status,
             response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
-        logger.exception("webhook handler failed", extra={
-            "delivery_id": delivery.pk, "event": definition.event, "code": error.code})
+        facts = {"delivery_id": delivery.pk, "event": definition.event, "code": error.code}
+        if error.http_status < 500:  # refused input (e.g. MALFORMED_PAYLOAD naming the path), not an app fault
+            logger.warning("webhook refused by its handler", extra={**facts, "problem": error.log_message})
+        else:
+            logger.exception("webhook handler failed", extra=facts)
         return answer
     logger.info("webhook processed", extra={"delivery_id": delivery.pk, "event": definition.event})
     return WebhookAnswer(200, body.encode())

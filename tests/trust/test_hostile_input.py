@@ -15,7 +15,11 @@ from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies.models import Company, CreditLimit
 from saleor_netterms.core.money import Money
 from saleor_netterms.installations.models import Installation
+from saleor_netterms.invoicing.models import Fulfilment, Invoice
+from saleor_netterms.outbox.models import OutboxMessage
+from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.saleor_webhooks.models import WebhookDelivery, WebhookDispatch
+from saleor_netterms.saleor_webhooks.registry import WEBHOOKS
 from tests.fixtures_credit import ledger_counts
 from tests.fixtures_saleor import dashboard_headers
 from tests.saleor_double import CUSTOMER_EMAIL, CUSTOMER_ID
@@ -428,3 +432,216 @@ def test_the_gateway_preview_of_a_zero_total_is_defined(client, fake_saleor, acm
         "message": "There is nothing to pay on net terms: this order's total is zero.",
         "company": "Acme Industrial Supply", "availableCredit": None, "terms": None, "poNumberRequired": False,
         "decisionPreview": None}
+
+
+# --- every webhook event, read by its shape (core.inbound.JsonNode) ------------------------------
+# A signed delivery whose JSON has the wrong type somewhere is refused with a coded 400 naming the
+# path, and writes nothing, for each of the registry's events. The scenario is real: an approved
+# checkout (transaction TX, hold placed) bound to order ORDER, so a well-shaped charge would capture
+# and an order event would bind — only the shape stops them.
+
+TX = "VHJhbnNhY3Rpb25JdGVtOjQy"
+ORDER = "T3JkZXI6NDI="
+
+
+def shaped_state() -> tuple:
+    """state() and what the order, invoice and fulfilment handlers write."""
+    return (*state(), Invoice.objects.count(), Fulfilment.objects.count(), Receivable.objects.count(),
+            OutboxMessage.objects.count())
+
+
+@pytest.fixture
+def checked_out(client, fake_saleor, acme):
+    """A checkout approved on net terms (hold placed) and bound to its order; its pspReference."""
+    answer = fake_saleor.deliver(client, EVENT, fake_saleor.payloads.transaction_initialize_session(
+        transaction_id=TX)).json()
+    assert answer["result"] == "AUTHORIZATION_SUCCESS"
+    bound = fake_saleor.deliver(client, "ORDER_CREATED", fake_saleor.payloads.order_created(
+        order_id=ORDER, transactions=[{"id": TX, "pspReference": answer["pspReference"]}]))
+    assert bound.status_code == 200
+    return answer["pspReference"]
+
+
+def genuine(fake_saleor, event: str, psp: str) -> dict:
+    """The event's payload as the double builds it for this scenario, as it is on the wire."""
+    order = {"order_id": ORDER, "transactions": [{"id": TX, "pspReference": psp}]}
+    overrides = {
+        "PAYMENT_GATEWAY_INITIALIZE_SESSION": {},
+        "TRANSACTION_INITIALIZE_SESSION": {"transaction_id": "VHJhbnNhY3Rpb25JdGVtOjQz"},
+        "TRANSACTION_PROCESS_SESSION": {"transaction_id": TX, "psp_reference": psp},
+        "TRANSACTION_CHARGE_REQUESTED": {"transaction_id": TX, "psp_reference": psp, "order_id": ORDER},
+        "TRANSACTION_CANCELATION_REQUESTED": {"transaction_id": TX, "psp_reference": psp, "order_id": ORDER},
+        "TRANSACTION_REFUND_REQUESTED": {"transaction_id": TX, "psp_reference": psp, "order_id": ORDER},
+    }.get(event, order)
+    return json.loads(_encode(fake_saleor.payloads.for_event(event, **overrides)))
+
+
+def substituted(payload: dict, path: tuple, value) -> dict:
+    """A copy of `payload` with the value at `path` replaced (`value` MISSING: the key removed)."""
+    copy = json.loads(json.dumps(payload))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    if value is MISSING:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return copy
+
+
+MISSING = object()
+ALL_EVENTS = [definition.event for definition in WEBHOOKS]
+ORDER_EVENTS = ["ORDER_CREATED", "ORDER_CONFIRMED", "ORDER_CANCELLED", "INVOICE_REQUESTED", "FULFILLMENT_CREATED"]
+ACTION_EVENTS = ["TRANSACTION_CHARGE_REQUESTED", "TRANSACTION_CANCELATION_REQUESTED", "TRANSACTION_REFUND_REQUESTED"]
+SESSION_EVENTS = ["TRANSACTION_INITIALIZE_SESSION", "TRANSACTION_PROCESS_SESSION"]
+MONEY_OBJECT = {"amount": "1.00", "currency": "USD"}
+
+# (event, path, substituted value, code, the path named in the message)
+SHAPES = [
+    *[(e, ("order",), [], "MALFORMED_PAYLOAD", "order") for e in ORDER_EVENTS],
+    *[(e, ("order",), "x", "MALFORMED_PAYLOAD", "order") for e in ORDER_EVENTS],
+    *[(e, ("order",), MISSING, "MALFORMED_PAYLOAD", "order") for e in ORDER_EVENTS],
+    *[(e, ("order", "id"), MISSING, "MALFORMED_PAYLOAD", "order.id") for e in ORDER_EVENTS],
+    *[(e, ("order", "id"), {"id": 1}, "MALFORMED_PAYLOAD", "order.id") for e in ORDER_EVENTS],
+    *[(e, ("order", "lines"), "x", "MALFORMED_PAYLOAD", "order.lines") for e in ORDER_EVENTS],
+    *[(e, ("order", "lines", 0), "x", "MALFORMED_PAYLOAD", "order.lines[0]") for e in ORDER_EVENTS],
+    *[(e, ("order", "lines", 0, "quantity"), [2], "MALFORMED_PAYLOAD", "order.lines[0].quantity")
+      for e in ORDER_EVENTS],
+    *[(e, ("order", "lines", 0, "unitPrice"), [], "MALFORMED_PAYLOAD", "order.lines[0].unitPrice")
+      for e in ORDER_EVENTS],
+    *[(e, ("order", "lines", 0, "unitPrice", "net", "amount"), MONEY_OBJECT, "INVALID_AMOUNT", "")
+      for e in ORDER_EVENTS],
+    *[(e, ("order", "total", "gross"), "180.00", "MALFORMED_PAYLOAD", "order.total.gross") for e in ORDER_EVENTS],
+    *[(e, ("order", "total", "gross", "amount"), MONEY_OBJECT, "INVALID_AMOUNT", "") for e in ORDER_EVENTS],
+    *[(e, ("order", "transactions"), {"id": TX}, "MALFORMED_PAYLOAD", "order.transactions") for e in ORDER_EVENTS],
+    *[(e, ("order", "transactions", 0, "id"), 42, "MALFORMED_PAYLOAD", "order.transactions[0].id")
+      for e in ORDER_EVENTS],
+    *[(e, ("order", "billingAddress"), ["Acme"], "MALFORMED_PAYLOAD", "order.billingAddress") for e in ORDER_EVENTS],
+    *[(e, ("order", "billingAddress", "city"), {"name": "x"}, "MALFORMED_PAYLOAD", "order.billingAddress.city")
+      for e in ORDER_EVENTS],
+    *[(e, ("order", "channel"), "default-channel", "MALFORMED_PAYLOAD", "order.channel") for e in ORDER_EVENTS],
+    ("INVOICE_REQUESTED", ("invoice",), [], "MALFORMED_PAYLOAD", "invoice"),
+    ("INVOICE_REQUESTED", ("invoice", "id"), MISSING, "MALFORMED_PAYLOAD", "invoice.id"),
+    ("INVOICE_DELETED", ("invoice",), "x", "MALFORMED_PAYLOAD", "invoice"),
+    ("INVOICE_DELETED", ("invoice",), MISSING, "MALFORMED_PAYLOAD", "invoice"),
+    ("INVOICE_DELETED", ("invoice", "id"), ["x"], "MALFORMED_PAYLOAD", "invoice.id"),
+    ("FULFILLMENT_CREATED", ("fulfillment",), [], "MALFORMED_PAYLOAD", "fulfillment"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "id"), MISSING, "MALFORMED_PAYLOAD", "fulfillment.id"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "lines"), {"quantity": 2}, "MALFORMED_PAYLOAD", "fulfillment.lines"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "lines", 0, "quantity"), "2", "MALFORMED_PAYLOAD",
+     "fulfillment.lines[0].quantity"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "lines", 0, "orderLine"), "x", "MALFORMED_PAYLOAD",
+     "fulfillment.lines[0].orderLine"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "created"), 20260101, "MALFORMED_PAYLOAD", "fulfillment.created"),
+    ("FULFILLMENT_CREATED", ("fulfillment", "created"), "yesterday", "MALFORMED_PAYLOAD", "fulfillment.created"),
+    *[(e, ("transaction",), [], "MALFORMED_PAYLOAD", "transaction") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("transaction",), "x", "MALFORMED_PAYLOAD", "transaction") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("transaction",), MISSING, "MALFORMED_PAYLOAD", "transaction") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("transaction", "id"), MISSING, "MALFORMED_PAYLOAD", "transaction.id") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("transaction", "id"), [TX], "MALFORMED_PAYLOAD", "transaction.id") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("action",), "x", "MALFORMED_PAYLOAD", "action") for e in ACTION_EVENTS + SESSION_EVENTS],
+    *[(e, ("action",), MISSING, "MALFORMED_PAYLOAD", "action") for e in ACTION_EVENTS + ["TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("action", "amount"), MONEY_OBJECT, "INVALID_AMOUNT", "") for e in ACTION_EVENTS + ["TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("action", "amount"), MISSING, "MALFORMED_PAYLOAD", "action.amount") for e in ACTION_EVENTS + ["TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("action", "currency"), ["USD"], "INVALID_CURRENCY", "") for e in ACTION_EVENTS + ["TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("transaction", "events"), {"type": "x"}, "MALFORMED_PAYLOAD", "transaction.events") for e in ACTION_EVENTS],
+    *[(e, ("transaction", "events", 0), "CHARGE_REQUEST", "MALFORMED_PAYLOAD", "transaction.events[0]")
+      for e in ACTION_EVENTS],
+    *[(e, ("transaction", "events", 0, "type"), {"x": 1}, "MALFORMED_PAYLOAD", "transaction.events[0].type")
+      for e in ACTION_EVENTS],
+    *[(e, ("sourceObject",), "x", "MALFORMED_PAYLOAD", "sourceObject")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("sourceObject", "user"), [], "MALFORMED_PAYLOAD", "sourceObject.user")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("sourceObject", "user", "id"), {"id": 1}, "MALFORMED_PAYLOAD", "sourceObject.user.id")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("sourceObject", "user", "email"), ["a@b.c"], "MALFORMED_PAYLOAD", "sourceObject.user.email")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("sourceObject", "user", "customerType"), "default", "MALFORMED_PAYLOAD", "sourceObject.user.customerType")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    *[(e, ("sourceObject", "channel"), [], "MALFORMED_PAYLOAD", "sourceObject.channel")
+      for e in ["PAYMENT_GATEWAY_INITIALIZE_SESSION", "TRANSACTION_INITIALIZE_SESSION"]],
+    ("PAYMENT_GATEWAY_INITIALIZE_SESSION", ("sourceObject", "totalPrice"), "180.00", "MALFORMED_PAYLOAD",
+     "sourceObject.totalPrice"),
+    ("PAYMENT_GATEWAY_INITIALIZE_SESSION", ("sourceObject", "totalPrice", "gross"), [], "MALFORMED_PAYLOAD",
+     "sourceObject.totalPrice.gross"),
+    ("PAYMENT_GATEWAY_INITIALIZE_SESSION", ("amount",), MONEY_OBJECT, "INVALID_AMOUNT", ""),
+    ("TRANSACTION_INITIALIZE_SESSION", ("idempotencyKey",), {"k": 1}, "MALFORMED_PAYLOAD", "idempotencyKey"),
+    ("TRANSACTION_INITIALIZE_SESSION", ("action", "actionType"), ["CHARGE"], "MALFORMED_PAYLOAD", "action.actionType"),
+    ("TRANSACTION_PROCESS_SESSION", ("action", "amount"), MONEY_OBJECT, "INVALID_AMOUNT", ""),
+]
+
+
+def _shape_id(case) -> str:
+    event, path, value, _, _ = case
+    shown = "missing" if value is MISSING else type(value).__name__
+    return f"{event.lower()}:{'.'.join(map(str, path))}={shown}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event", ALL_EVENTS)
+def test_every_events_genuine_payload_is_answered_in_the_scenario(client, fake_saleor, checked_out, event):
+    # when: the control — the same payloads the shape table below breaks, unbroken
+    response = fake_saleor.deliver(client, event, body=json.dumps(genuine(fake_saleor, event, checked_out)).encode())
+
+    # then
+    assert response.status_code == 200, response.content
+
+
+def test_every_event_has_rows_in_the_shape_table():
+    assert {case[0] for case in SHAPES} == set(ALL_EVENTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event, path, value, code, named", SHAPES, ids=[_shape_id(c) for c in SHAPES])
+def test_a_signed_payload_of_the_wrong_shape_is_a_coded_400_naming_the_path(client, fake_saleor, checked_out,
+                                                                             event, path, value, code, named):
+    # given
+    payload = substituted(genuine(fake_saleor, event, checked_out), path, value)
+    before = shaped_state()
+
+    # when
+    response = fake_saleor.deliver(client, event, body=json.dumps(payload).encode())
+
+    # then
+    assert (response.status_code, response.json()["error"]["code"]) == (400, code), response.content
+    if named:
+        assert f"The payload does not have the expected shape: {named} " in response.json()["error"]["message"]
+    assert shaped_state() == before
+    delivery = WebhookDelivery.objects.order_by("-id").first()
+    assert (delivery.outcome, delivery.error_code, delivery.response_status) == ("failed", code, 400)
+
+
+def _paths(value, prefix=()) -> list[tuple]:
+    """Every path into a JSON value (objects by key, lists by their first item)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((*prefix, key))
+            found.extend(_paths(item, (*prefix, key)))
+    elif isinstance(value, list) and value:
+        found.append((*prefix, 0))
+        found.extend(_paths(value[0], (*prefix, 0)))
+    return found
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=120, deadline=None, derandomize=True,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), event=st.sampled_from(ALL_EVENTS),
+       value=json_values | st.just(MISSING))
+def test_generated_values_at_any_path_of_any_event_never_answer_5xx(client, fake_saleor, checked_out, data, event,
+                                                                    value):
+    # given a genuine signed delivery with the value at one of its paths replaced by anything JSON can say
+    payload = genuine(fake_saleor, event, checked_out)
+    path = data.draw(st.sampled_from(_paths(payload)), label="path")
+    before = shaped_state()
+
+    # when
+    response = fake_saleor.deliver(client, event, body=_encode(substituted(payload, path, value)).encode())
+
+    # then: an answer, or a coded 4xx that wrote nothing
+    assert response.status_code < 500, (path, response.content)
+    if response.status_code >= 400:
+        assert response.json()["error"]["code"]
+        assert shaped_state() == before

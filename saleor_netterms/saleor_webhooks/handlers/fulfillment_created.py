@@ -1,27 +1,20 @@
 """FULFILLMENT_CREATED → record the shipment; invoice it now when the company is invoiced per
 shipment, or keep it for the consolidated invoice (invoicing.services.fulfilment_record).
 Shipped lines are matched to the order's lines by SKU (else product name)."""
-from datetime import date, datetime
-
+from saleor_netterms.core.inbound import JsonNode
 from saleor_netterms.invoicing.services import ShippedLine, fulfilment_record
 
-from ._payloads import MalformedPayload, order_snapshot_from, require
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return datetime.fromisoformat(value).date() if value else None
-    except ValueError as exc:
-        raise MalformedPayload(f"bad date {value!r}") from exc
+from ._payloads import PRODUCT_NAME_MAX, order_snapshot_from
 
 
 def handle(*, installation, payload: dict, delivery=None) -> dict:
-    fulfillment = require(payload, "fulfillment")
-    shipped = [ShippedLine(sku=(line.get("orderLine") or {}).get("productSku"),
-                           product_name=(line.get("orderLine") or {}).get("productName"),
-                           quantity=int(line.get("quantity") or 0))
-               for line in fulfillment.get("lines") or []]
-    fulfilled_on = _day(fulfillment.get("created")) or _day(require(payload, "issuedAt"))
-    return fulfilment_record(installation=installation, fulfillment_id=require(fulfillment, "id"),
-                             order=order_snapshot_from(require(payload, "order")), shipped=shipped,
+    payload = JsonNode(payload)
+    fulfillment = payload.obj("fulfillment", required=True)
+    shipped = [ShippedLine(sku=order_line.text("productSku") or None,
+                           product_name=order_line.text("productName", max_length=PRODUCT_NAME_MAX) or None,
+                           quantity=line.integer("quantity"))
+               for line in fulfillment.items("lines") for order_line in [line.obj("orderLine")]]
+    fulfilled_on = fulfillment.day("created") or payload.day("issuedAt", required=True)
+    return fulfilment_record(installation=installation, fulfillment_id=fulfillment.text("id", required=True),
+                             order=order_snapshot_from(payload.obj("order", required=True)), shipped=shipped,
                              fulfilled_on=fulfilled_on).as_json()

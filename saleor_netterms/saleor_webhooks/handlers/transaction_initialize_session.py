@@ -9,28 +9,29 @@ authorization semantics: on net terms nothing is charged until the invoice is pa
 Saleor transaction delivered again gets the identical answer and no second hold."""
 from saleor_netterms.checkout.requests import AuthorizationRequest
 from saleor_netterms.checkout.services import AuthorizationPrepared, checkout_authorize_prepare
+from saleor_netterms.core.inbound import JsonNode
 from saleor_netterms.workflows.checkout import checkout_authorize
 
-from ._payloads import (buyer_from, channel_slug_of, money_from, obj, po_number_of, require, require_text,
-                        source_object, text)
+from ._payloads import action_money, buyer_from, channel_slug_of, po_number_of, source_object
 from ._responses import authorization_answer
 
 
 def _request(payload: dict) -> AuthorizationRequest:
-    action = obj(require(payload, "action"), "action")
-    transaction = obj(require(payload, "transaction"), "transaction")
+    payload = JsonNode(payload)
+    action = payload.obj("action", required=True)
+    transaction = payload.obj("transaction", required=True)
     source = source_object(payload)
     return AuthorizationRequest(
-        transaction_id=require_text(transaction, "id"),
-        transaction_token=text(transaction.get("token"), "transaction.token", max_length=64),
-        money=money_from(require(action, "amount"), require(action, "currency")),
-        buyer=buyer_from(source.get("user")),
+        transaction_id=transaction.text("id", required=True),
+        transaction_token=transaction.text("token", max_length=64),
+        money=action_money(action),
+        buyer=buyer_from(source.obj("user")),
         channel_slug=channel_slug_of(source),
-        idempotency_key=text(payload.get("idempotencyKey"), "idempotencyKey", truncate=True),
-        action_type=text(action.get("actionType"), "action.actionType", max_length=16) or "AUTHORIZATION",
-        source_type=text(source.get("__typename"), "sourceObject.__typename", max_length=16),
-        source_id=text(source.get("id"), "sourceObject.id"),
-        po_number=po_number_of(payload.get("data")),
+        idempotency_key=payload.text("idempotencyKey", truncate=True),
+        action_type=action.text("actionType", max_length=16) or "AUTHORIZATION",
+        source_type=source.text("__typename", max_length=16),
+        source_id=source.text("id"),
+        po_number=po_number_of(payload.raw("data")),
     )
 
 

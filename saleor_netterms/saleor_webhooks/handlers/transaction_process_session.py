@@ -3,19 +3,23 @@
 Saleor calls it only while the transaction has no final result (§11); we never answer
 ACTION_REQUIRED, so this mostly serves storefronts that call transactionProcess anyway."""
 from saleor_netterms.checkout.services import transaction_state
+from saleor_netterms.core.inbound import JsonNode
 
-from ._payloads import money_from, require
+from ._payloads import money_from
 from ._responses import authorization_answer
 
 
 def handle(*, installation, payload: dict, delivery=None) -> dict:
-    transaction = require(payload, "transaction")
-    result = transaction_state(installation=installation, transaction_id=require(transaction, "id"))
+    payload = JsonNode(payload)
+    transaction_id = payload.obj("transaction", required=True).text("id", required=True)
+    action = payload.obj("action")
+    money = (money_from(action.raw("amount"), action.raw("currency"))
+             if action.raw("amount") is not None and action.raw("currency") else None)
+    result = transaction_state(installation=installation, transaction_id=transaction_id)
     if result is None:
-        action = payload.get("action") or {}
         answer = {"result": "AUTHORIZATION_FAILURE", "actions": [],
                   "message": "UNKNOWN_TRANSACTION: this transaction was not initialized on net terms."}
-        if action.get("amount") is not None and action.get("currency"):
-            answer["amount"] = money_from(action["amount"], action["currency"]).as_string()
+        if money is not None:
+            answer["amount"] = money.as_string()
         return answer
     return authorization_answer(result)

@@ -1,19 +1,12 @@
 """TRANSACTION_REFUND_REQUESTED → a credit note: paid amounts go to the buyer's credit balance,
 unpaid amounts reduce the receivable → REFUND_SUCCESS (FACTS.md §3.3). `grantedRefund` may be the
 bogus `OrderGrantedRefund:None` id (§11); it is not needed."""
-from saleor_netterms.checkout.requests import TransactionActionRequest
 from saleor_netterms.workflows.checkout import transaction_refund
 
-from ._payloads import money_from, request_key_of, require
+from ._payloads import action_request_from
 from ._responses import action_answer
 
 
 def handle(*, installation, payload: dict, delivery=None) -> dict:
-    transaction = require(payload, "transaction")
-    action = require(payload, "action")
-    request = TransactionActionRequest(
-        transaction_id=require(transaction, "id"),
-        money=money_from(require(action, "amount"), require(action, "currency")),
-        request_key=request_key_of(payload, "REFUND_REQUEST"),
-    )
+    request = action_request_from(payload, "REFUND_REQUEST")
     return action_answer(transaction_refund(installation=installation, request=request), kind="REFUND")
