@@ -19,7 +19,8 @@ from .documents.codes import payment_next
 from .documents.selectors import snapshot_logo
 from .documents.services import documents_for_email
 from .documents.formatting import date_text, grouped, money_text
-from .documents.pdf import django_language, terms_text
+from .documents.labels import terms_text
+from .documents.pdf import django_language
 from .links import invoice_document_url
 from .models import Invoice, InvoiceKind
 from .snapshot import snapshot_from_dict
@@ -59,7 +60,7 @@ def _email_text(invoice: Invoice, snapshot) -> tuple[str, str]:
     if not credit:
         nxt = payment_next(snapshot)
         if snapshot.terms_label:
-            lines.append(_("Payment terms: %(terms)s.") % {"terms": terms_text(snapshot.terms_label)})
+            lines.append(_("Payment terms: %(terms)s.") % {"terms": terms_text(snapshot.terms_label, lang)})
         if nxt is not None:
             lines.append(_("Please pay %(amount)s by %(date)s.") % {
                 "amount": money_text(nxt.amount, cur, lang),

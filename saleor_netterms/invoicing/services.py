@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -141,24 +141,6 @@ def terms_for(*, company: Company, channel_slug: str, settings: CompanyInvoicing
     return PaymentTerms(plan=NetDays(company.default_terms_days if terms_days is None else terms_days))
 
 
-_LABELS = {
-    "de": {"Net {n}": "{n} Tage netto", "Due on receipt": "Zahlbar sofort", "EOM": "Ende des Monats"},
-    "fr": {"Net {n}": "Net à {n} jours", "Due on receipt": "Payable à réception", "EOM": "Fin de mois"},
-    "nl": {"Net {n}": "Netto {n} dagen", "Due on receipt": "Betaalbaar bij ontvangst", "EOM": "Einde maand"},
-}
-
-
-def terms_label_localised(label: str, language: str) -> str:
-    """The engine's English label in the invoice's language for the common labels; others stay
-    English (the documents render the schedule's dates, which carry the meaning)."""
-    table = _LABELS.get((language or "en")[:2].lower())
-    if not table:
-        return label
-    if label.startswith("Net ") and label[4:].isdigit():
-        return table["Net {n}"].format(n=label[4:])
-    return table.get(label, label)
-
-
 # --- parties ------------------------------------------------------------------------------------
 
 # Countries whose business tax number is not a VAT id (EN 16931 BT-48 is a VAT id only).
@@ -190,16 +172,13 @@ def _snapshot_build(*, kind: str, number: str, payment_reference: str, issue_dat
                     credited: Invoice | None = None, note: str = "", extra: dict | None = None,
                     payable: Decimal | None = None) -> InvoiceSnapshot:
     """compose.snapshot_compose with the database's facts (seller profile, company)."""
-    snapshot = snapshot_compose(
+    return snapshot_compose(
         kind=kind, number=number, issue_date=issue_date, currency=currency, language=language,
         seller=config.seller_facts(installation=company.installation), buyer=_buyer(company, billing),
         lines=lines, terms=terms, payable=payable, po_number=po_number, order_number=order_number,
         order_id=order_id, delivery_date=delivery_date, credited_number=credited.number if credited else "",
         credited_date=credited.issue_date if credited else None, note=note, extra=extra,
         payment_reference=payment_reference)
-    if kind == InvoiceKind.INVOICE:
-        snapshot = replace(snapshot, terms_label=terms_label_localised(snapshot.terms_label, language))
-    return snapshot
 
 
 def _order_lines(tx: NetTermsTransaction) -> tuple[dict, list[SourceLine]]:

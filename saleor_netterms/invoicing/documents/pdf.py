@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -56,6 +55,7 @@ from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, Party
 from .codes import payment_next
 from .formatting import (address_lines, amount_text, date_text, grouped, money_text,
                          percent_text, quantity_text)
+from .labels import bank_code_label, exemption_text, line_description, part_label, terms_text
 
 FONT = "NetTermsSans"
 FONT_BOLD = "NetTermsSans-Bold"
@@ -182,60 +182,6 @@ def _p(text: str, style: str = "base") -> Paragraph:
     return Paragraph(_markup(str(text)), _styles()[style])
 
 
-_PART_LABELS = (
-    (re.compile(r"^Instalment (\d+) of (\d+) \((.+)\)$"),
-     lambda m: _("Instalment %(n)s of %(count)s (%(share)s)") % {"n": m[1], "count": m[2], "share": m[3]}),
-    (re.compile(r"^Deposit \((.+)\)$"), lambda m: _("Deposit (%(share)s)") % {"share": m[1]}),
-    (re.compile(r"^Balance \((.+)\)$"), lambda m: _("Balance (%(share)s)") % {"share": m[1]}),
-    (re.compile(r"^Balance$"), lambda m: _("Balance")),
-    (re.compile(r"^Payment in full$"), lambda m: _("Payment in full")),
-)
-
-
-_TERMS_PARTS = (
-    (re.compile(r"^Net (\d+)$"), lambda m: _("Net %(days)s") % {"days": m[1]}),
-    (re.compile(r"^(.+?) at (\d+) days$"), lambda m: _("%(share)s at %(days)s days") % {"share": m[1], "days": m[2]}),
-    (re.compile(r"^(.+?) on receipt$"), lambda m: _("%(share)s on receipt") % {"share": m[1]}),
-    (re.compile(r"^(.+?) on fulfilment$"), lambda m: _("%(share)s on fulfilment") % {"share": m[1]}),
-    (re.compile(r"^Due on receipt$"), lambda m: _("Due on receipt")),
-    (re.compile(r"^Due on fulfilment$"), lambda m: _("Due on fulfilment")),
-    (re.compile(r"^EOM$"), lambda m: _("End of month")),
-    (re.compile(r"^EOM \+ (\d+)$"), lambda m: _("End of month + %(days)s days") % {"days": m[1]}),
-)
-
-
-def _terms_part(text: str) -> str:
-    for pattern, translate in _TERMS_PARTS:
-        match = pattern.match(text)
-        if match:
-            return translate(match)
-    return text
-
-
-def terms_text(label: str) -> str:
-    """The terms engine's label (English, as frozen at issue) in the document's language, for the
-    common shapes: "2/10 Net 30", "30% at 30 days, 70% at 60 days", "30% deposit, balance Net 30",
-    "Due on receipt", "EOM + 15"; anything else is printed as it is."""
-    discount = ""
-    match = re.match(r"^(\d+(?:\.\d+)?/\d+) (?!at |on )(.+)$", label)
-    if match:
-        discount, label = match[1] + " ", match[2]
-    deposit = re.match(r"^(.+) deposit, balance (.+)$", label)
-    if deposit:
-        balance = _terms_part(deposit[2])
-        return discount + _("%(share)s deposit, balance %(balance)s") % {"share": deposit[1], "balance": balance}
-    return discount + ", ".join(_terms_part(part) for part in label.split(", "))
-
-
-def part_label(label: str) -> str:
-    """A schedule part's label (the terms engine writes English) in the document's language."""
-    for pattern, translate in _PART_LABELS:
-        match = pattern.match(label)
-        if match:
-            return translate(match)
-    return label
-
-
 # ---------------------------------------------------------------------------------------------
 # page furniture: "Page x of y" needs the page count, known only at the end -> deferred pages
 
@@ -285,7 +231,7 @@ def _footer_text(seller: Party, language: str, extra: str = "") -> list[str]:
     text (one line)."""
     first = " · ".join(p for p in (seller.name, ", ".join(_address_lines(seller, language))) if p)
     second = " · ".join(p for p in (f"{_tax_id_label(seller)} {seller.tax_id}" if seller.tax_id
-                                    else "", f"{_('Tax number')} {seller.tax_number}" if seller.tax_number
+                                    else "", _("Tax number") + " " + seller.tax_number if seller.tax_number
                                     else "", seller.registration_id) if p)
     third = " ".join(extra.split())[:180]
     return [line for line in (first, second, third) if line]
@@ -407,7 +353,7 @@ def _facts(snapshot: InvoiceSnapshot) -> list[tuple[str, str]]:
     if snapshot.buyer.erp_customer_number:
         facts.append((_("Customer number"), snapshot.buyer.erp_customer_number))
     if not is_credit and snapshot.terms_label:
-        facts.append((_("Terms"), terms_text(snapshot.terms_label)))
+        facts.append((_("Terms"), terms_text(snapshot.terms_label, lang)))
     return facts
 
 
@@ -444,7 +390,7 @@ def _lines_table(snapshot: InvoiceSnapshot) -> list:
     for line in snapshot.lines:
         rows.append([
             str(line.position),
-            _p(line.description, "cell"),
+            _p(line_description(line.description, lang), "cell"),
             _p(line.sku, "cell"),
             quantity_text(line.quantity, lang),
             amount_text(line.unit_net, cur, lang),
@@ -480,7 +426,7 @@ def _tax_and_totals(snapshot: InvoiceSnapshot) -> list:
                          percent_text(group.rate, lang), amount_text(group.taxable, cur, lang),
                          amount_text(group.tax, cur, lang)])
         notice = LEGAL_NOTICES.get(group.category)
-        text = str(notice) if notice is not None else group.exemption_reason if group.category == "E" else ""
+        text = str(notice) if notice is not None else exemption_text(group.exemption_reason) if group.category == "E" else ""
         if text and text not in reasons:
             reasons.append(text)
     tax_table = Table([[printable(c) for c in row] for row in tax_rows],
@@ -538,7 +484,7 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
     lang, cur = snapshot.language, snapshot.currency
     flow: list = [_p(_("Payment"), "heading")]
     if snapshot.terms_label:
-        flow.append(_p(_("Terms: %(terms)s") % {"terms": terms_text(snapshot.terms_label)}))
+        flow.append(_p(_("Terms: %(terms)s") % {"terms": terms_text(snapshot.terms_label, lang)}))
     due = snapshot.totals.amount_due
     nxt = payment_next(snapshot)
     parts = [p for p in snapshot.schedule if p.amount > 0]
@@ -550,7 +496,7 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
     if nxt is not None and len(parts) > 1:
         flow.append(_p(_("Next payment: %(amount)s by %(date)s (%(part)s)") % {
             "amount": money_text(nxt.amount, cur, lang), "date": _when(nxt.due_date, lang),
-            "part": part_label(nxt.label)}, "bold"))
+            "part": part_label(nxt.label, lang)}, "bold"))
         if offer:
             flow.append(_p(_("Or pay %(amount)s in full by %(date)s (%(offer)s)") % {
                 "amount": money_text(due - discount.amount, cur, lang),
@@ -568,7 +514,7 @@ def _payment(snapshot: InvoiceSnapshot) -> list:
     if len(snapshot.schedule) > 1:
         rows = [[_("Instalment"), _("Due date"), _("Amount")]]
         for part in snapshot.schedule:
-            rows.append([part_label(part.label), _when(part.due_date, lang), money_text(part.amount, cur, lang)])
+            rows.append([part_label(part.label, lang), _when(part.due_date, lang), money_text(part.amount, cur, lang)])
         schedule = Table([[printable(str(c)) for c in row] for row in rows],
                          colWidths=[70 * mm, 40 * mm, 34 * mm], hAlign="LEFT")
         schedule.setStyle(_style([
@@ -617,7 +563,7 @@ def _remittance_box(snapshot: InvoiceSnapshot):
     if r.account_number and not r.iban:
         rows.append((_("Account number"), r.account_number))
     if r.bank_code:
-        rows.append((r.bank_code_label or _("Bank code"), r.bank_code))
+        rows.append((bank_code_label(r.bank_code_label), r.bank_code))
     if r.account_number and r.iban:
         rows.append((_("Account number"), r.account_number))
     rows.append((_("Amount"), money_text(nxt.amount, cur, lang)))

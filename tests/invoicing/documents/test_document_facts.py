@@ -134,7 +134,7 @@ def test_discount_with_instalments_offers_the_discounted_total_and_asks_for_the_
 
     # then
     assert (snapshot.discount.amount, snapshot.discount.deadline) == (D("11.02"), date(2026, 12, 10))
-    assert "Nächste Zahlung: 275,44 EUR bis 30.12.2026 (Rate 1 von 2 (50%))" in text
+    assert "Nächste Zahlung: 275,44 EUR bis 30.12.2026 (Rate 1 von 2 (50 %))" in text
     assert "Oder zahlen Sie 539,86 EUR vollständig bis 10.12.2026 (2 % Skonto von 11,02 EUR)" in text
     assert not any("882" in line or "550,88 EUR bis" in line for line in text)
     assert snapshot.remittance.epc_qr_payload.split("\n")[7] == "EUR275.44"
