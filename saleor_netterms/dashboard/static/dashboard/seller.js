@@ -64,7 +64,7 @@
     var preview = document.getElementById("s-logo-preview");
     ui.clear(preview);
     if (profile && profile.logoDataUrl) {
-      preview.appendChild(h("img", { src: profile.logoDataUrl, alt: "Current logo", style: "max-height:56px;max-width:160px" }));
+      preview.appendChild(h("img", { src: profile.logoDataUrl, alt: "Current logo", class: "nt-logo-img" }));
     } else {
       preview.appendChild(h("span", { class: "nt-muted" }, "No logo: the PDF shows the seller's initials."));
     }
