@@ -94,7 +94,7 @@ def payment_book(*, company: Company, money: Money, received_on: dt.date, refere
         ledger.payment_apply(company=company, money=money, payment_ref=payment.payment_ref,
                              allocations=[(r.receivable_ref, m) for r, m in plan],
                              idempotency_key=f"payment:{payment.pk}",
-                             memo=f"Payment {reference} ({source})")
+                             memo=f"Payment {reference} ({source})", effective_date=received_on)
         allocated = sum((m for _, m in plan), Money.zero(money.currency))
         payment.unallocated_amount = (money - allocated).amount
         payment.save(update_fields=["unallocated_amount"])

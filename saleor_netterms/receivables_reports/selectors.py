@@ -1,0 +1,627 @@
+"""Reads of the one ledger for the receivables figures (the formulas are ``formulas``).
+
+What is open on a receivable **as of** a date: what booked it (its amount; the receivable and fee
+postings that created it count from its invoice date) plus every later movement on its
+reference in the receivable account (payments, credit notes, write-offs, adjustments, credit
+applied, reversals) whose posting is effective on or before that date. A payment received after
+the as-of date therefore does not count. From today on, only receivables whose (ledger-verified)
+status is open are read.
+
+Every figure is per currency: amounts of two currencies are never added. A dispute counts from
+the day it was opened until the day it was resolved; the disputed part of an open amount (at
+most the open amount) is shown apart from the ageing buckets, not in them. Unapplied credit
+(the company's credit balance as of the date) is shown next to what it owes, never netted into
+the buckets.
+
+Each function is a few grouped SQL statements that run on PostgreSQL and on SQLite (``make
+run``): dates are compared with cut-off dates computed here, never subtracted in SQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from django.db import connection
+from django.utils import timezone
+
+from saleor_netterms.invoicing.models import Invoice, InvoiceKind
+from saleor_netterms.ledger.models import AccountKind, PostingKind
+from saleor_netterms.receivables.models import ReceivableStatus
+
+from . import formulas
+from .formulas import ZERO
+
+BOOKING_KINDS = (PostingKind.RECEIVABLE.value, PostingKind.FEE.value)
+GROUPINGS = ("total", "currency", "company", "channel", "tier")
+BASES = ("due", "invoice")
+NEAR_LIMIT_PERCENT = Decimal(80)
+RISING_LATENESS_DAYS = Decimal(5)
+LATENESS_WINDOW_DAYS = 90
+DAYS_LATE_HISTORY_DAYS = 365
+BROKEN_PROMISE_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which part of the book a figure covers: one installation as of a date, optionally one
+    currency, Saleor channel (slug; "" for receivables without a checkout), credit tier or company."""
+    installation_id: int
+    as_of: dt.date
+    currency: str | None = None
+    channel: str | None = None
+    tier: str | None = None
+    company_id: int | None = None
+
+    def on(self, as_of: dt.date) -> "Scope":
+        return replace(self, as_of=as_of)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` (UTC): a timestamp before it happened on or before ``day``."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _dec(value) -> Decimal:
+    return ZERO if value is None else Decimal(str(value)) if not isinstance(value, Decimal) else value
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _scope_filter(scope: Scope, *, receivable: str = "r", company: str = "c", tx: str = "t") -> tuple[str, dict]:
+    sql, params = [f"{receivable}.installation_id = %(inst)s"], {"inst": scope.installation_id}
+    if scope.currency:
+        sql.append(f"{receivable}.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.company_id is not None:
+        sql.append(f"{receivable}.company_id = %(company)s")
+        params["company"] = scope.company_id
+    if scope.tier:
+        sql.append(f"{company}.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    if scope.channel is not None:
+        sql.append(f"COALESCE({tx}.channel_slug, '') = %(channel)s")
+        params["channel"] = scope.channel
+    return " AND ".join(sql), params
+
+
+def _items_sql(scope: Scope, *, open_only: bool = True) -> tuple[str, dict]:
+    """A ``WITH items AS (...)`` of every receivable with something open as of the date: its
+    company, tier, channel, currency, dates, open amount and disputed part."""
+    where, params = _scope_filter(scope)
+    params.update(as_of=scope.as_of, as_of_end=_day_end(scope.as_of), kind=AccountKind.RECEIVABLE.value,
+                  booking0=BOOKING_KINDS[0], booking1=BOOKING_KINDS[1], open=ReceivableStatus.OPEN.value)
+    status = " AND r.status = %(open)s" if scope.as_of >= timezone.localdate() else ""
+    sql = f"""
+WITH moved AS (
+    SELECT e.receivable_ref AS ref,
+           SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END) AS delta
+      FROM ledger_entry e
+      JOIN ledger_account a ON a.id = e.account_id
+      JOIN ledger_posting p ON p.id = e.posting_id
+     WHERE a.installation_id = %(inst)s AND a.kind = %(kind)s
+       AND p.kind NOT IN (%(booking0)s, %(booking1)s) AND p.effective_date <= %(as_of)s
+     GROUP BY e.receivable_ref
+), disputed AS (
+    SELECT d.receivable_id, SUM(d.amount) AS amount
+      FROM collections_dispute d
+     WHERE d.created_at < %(as_of_end)s AND (d.resolved_at IS NULL OR d.resolved_at >= %(as_of_end)s)
+     GROUP BY d.receivable_id
+), raw AS (
+    SELECT r.id, r.company_id, c.legal_name, c.credit_tier AS tier, COALESCE(t.channel_slug, '') AS channel,
+           r.currency, r.issue_date, r.due_date, r.reference, r.order_number,
+           r.amount + COALESCE(m.delta, 0) AS open_amount, COALESCE(dd.amount, 0) AS disputed_claim
+      FROM receivables_receivable r
+      JOIN companies_company c ON c.id = r.company_id
+      LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id
+      LEFT JOIN moved m ON m.ref = 'rcv:' || r.id
+      LEFT JOIN disputed dd ON dd.receivable_id = r.id
+     WHERE {where} AND r.issue_date <= %(as_of)s{status}
+), items AS (
+    SELECT raw.*,
+           CASE WHEN disputed_claim > open_amount THEN open_amount ELSE disputed_claim END AS disputed
+      FROM raw WHERE open_amount {'> 0' if open_only else '<> 0'}
+)"""
+    return sql, params
+
+
+def _bucket_case(scope: Scope, bounds: Sequence[int], basis: str, params: dict) -> str:
+    """``CASE`` giving the bucket index of an item: age ≤ bound ⇔ date ≥ as_of − bound."""
+    if basis not in BASES:
+        raise ValueError(f"unknown ageing basis {basis!r}")
+    column = "due_date" if basis == "due" else "issue_date"
+    whens = []
+    for index, bound in enumerate(bounds):
+        params[f"cut{index}"] = scope.as_of - dt.timedelta(days=bound)
+        whens.append(f"WHEN {column} >= %(cut{index})s THEN {index}")
+    return f"CASE {' '.join(whens)} ELSE {len(bounds)} END"
+
+
+# ---------------------------------------------------------------- ageing
+
+
+@dataclass(frozen=True, slots=True)
+class AgeingRow:
+    """One row of an ageing table, in one currency. ``buckets`` hold the undisputed open amounts;
+    ``disputed`` the disputed part; ``total`` = sum of buckets + disputed; ``unapplied_credit``
+    the credit balance owed to the buyer (None where a row has no company of its own: channel)."""
+    key: str
+    label: str
+    currency: str
+    buckets: tuple[Decimal, ...]
+    disputed: Decimal
+    total: Decimal
+    count: int
+    unapplied_credit: Decimal | None
+    company_id: int | None = None
+
+    @property
+    def overdue(self) -> Decimal:
+        """Undisputed and past the first bucket (by due date: past due)."""
+        return sum(self.buckets[1:], ZERO)
+
+    @property
+    def net(self) -> Decimal | None:
+        return None if self.unapplied_credit is None else self.total - self.unapplied_credit
+
+
+@dataclass(frozen=True, slots=True)
+class Ageing:
+    as_of: dt.date
+    basis: str
+    group_by: str
+    labels: tuple[str, ...]
+    rows: tuple[AgeingRow, ...]
+
+
+def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
+    """(company_id, currency) → credit balance owed to the buyer as of the date (positive only)."""
+    params = {"inst": scope.installation_id, "kind": AccountKind.CREDIT_BALANCE.value, "as_of": scope.as_of}
+    where = ["a.installation_id = %(inst)s", "a.kind = %(kind)s", "p.effective_date <= %(as_of)s"]
+    if scope.currency:
+        where.append("a.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.company_id is not None:
+        where.append("a.company_id = %(company)s")
+        params["company"] = scope.company_id
+    if scope.tier:
+        where.append("c.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    rows = _rows(f"""
+        SELECT a.company_id, a.currency, SUM(CASE WHEN e.side = 'credit' THEN e.amount ELSE -e.amount END)
+          FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
+          JOIN ledger_posting p ON p.id = e.posting_id JOIN companies_company c ON c.id = a.company_id
+         WHERE {' AND '.join(where)}
+         GROUP BY a.company_id, a.currency""", params)
+    return {(company_id, currency): _dec(total) for company_id, currency, total in rows if _dec(total) > 0}
+
+
+_GROUP_KEYS = {"total": "''", "currency": "''", "company": "company_id", "channel": "channel", "tier": "tier"}
+
+
+def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
+           bounds: Sequence[int] = formulas.DEFAULT_BOUNDS) -> Ageing:
+    """The ageing table as of ``scope.as_of`` grouped by ``group_by`` (one of GROUPINGS), per
+    currency, with the buckets of ``formulas.buckets_make(bounds)``."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {group_by!r}")
+    buckets = formulas.buckets_make(bounds)
+    sql, params = _items_sql(scope)
+    case = _bucket_case(scope, bounds, basis, params)
+    key = _GROUP_KEYS[group_by]
+    group = "currency" if key == "''" else f"{key}, currency"
+    sums = ", ".join(f"SUM(CASE WHEN b = {i} THEN open_amount - disputed ELSE 0 END)" for i in range(len(buckets)))
+    rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
+        SELECT {key} AS k, MIN(legal_name), currency, {sums}, SUM(disputed), SUM(open_amount), COUNT(*)
+          FROM aged GROUP BY {group} ORDER BY SUM(open_amount) DESC, currency""", params)
+    credit = credit_unapplied(scope) if group_by != "channel" else {}
+    if group_by == "tier":
+        tiers = dict(_rows("SELECT id, credit_tier FROM companies_company WHERE installation_id = %(inst)s",
+                           {"inst": scope.installation_id}))
+    result, seen = [], set()
+    n = len(buckets)
+    for row in rows:
+        k, name, currency = row[0], row[1], row[2]
+        amounts = tuple(_dec(v) for v in row[3:3 + n])
+        disputed, total, count = _dec(row[3 + n]), _dec(row[4 + n]), row[5 + n]
+        if group_by == "company":
+            unapplied, label, company_id = credit.get((k, currency), ZERO), name, k
+            seen.add((k, currency))
+        elif group_by == "tier":
+            unapplied = sum((v for (cid, cur), v in credit.items() if cur == currency and tiers.get(cid) == k), ZERO)
+            label, company_id = k, None
+        elif group_by == "channel":
+            unapplied, label, company_id = None, k or "(no channel)", None
+        else:
+            unapplied = sum((v for (_, cur), v in credit.items() if cur == currency), ZERO)
+            label, company_id = ("Total" if group_by == "total" else currency), None
+        result.append(AgeingRow(key=str(k), label=label, currency=currency, buckets=amounts, disputed=disputed,
+                                total=total, count=count, unapplied_credit=unapplied, company_id=company_id))
+    if group_by == "company":  # companies owed credit but owing nothing still show their credit
+        names = dict(_rows("SELECT id, legal_name FROM companies_company WHERE installation_id = %(inst)s",
+                           {"inst": scope.installation_id})) if credit else {}
+        for (company_id, currency), amount in sorted(credit.items()):
+            if (company_id, currency) not in seen:
+                result.append(AgeingRow(key=str(company_id), label=names.get(company_id, ""), currency=currency,
+                                        buckets=(ZERO,) * n, disputed=ZERO, total=ZERO, count=0,
+                                        unapplied_credit=amount, company_id=company_id))
+    elif group_by in ("total", "currency", "tier"):
+        present = {(r.key, r.currency) for r in result}
+        extra = defaultdict(Decimal)
+        for (company_id, currency), amount in credit.items():
+            k = tiers.get(company_id) if group_by == "tier" else ""
+            if (k, currency) not in present:
+                extra[(k, currency)] += amount
+        for (k, currency), amount in sorted(extra.items()):
+            result.append(AgeingRow(key=k, label=k if group_by == "tier" else ("Total" if group_by == "total" else currency),
+                                    currency=currency, buckets=(ZERO,) * n, disputed=ZERO, total=ZERO, count=0,
+                                    unapplied_credit=amount))
+    return Ageing(as_of=scope.as_of, basis=basis, group_by=group_by, labels=tuple(b.label for b in buckets),
+                  rows=tuple(result))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """One receivable with something open as of the date (the invoices behind a number)."""
+    receivable_id: int
+    reference: str
+    invoice_number: str
+    order_number: str
+    company_id: int
+    company_name: str
+    tier: str
+    channel: str
+    currency: str
+    issue_date: dt.date
+    due_date: dt.date
+    open_amount: Decimal
+    disputed: Decimal
+    bucket: int
+    days_past_due: int
+
+
+def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = formulas.DEFAULT_BOUNDS,
+               bucket: int | None = None, disputed_only: bool = False, limit: int | None = None,
+               offset: int = 0) -> list[OpenItem]:
+    """The receivables open as of the date (oldest due first), optionally only those in one bucket
+    (by the undisputed part), only disputed ones, and a page of them."""
+    sql, params = _items_sql(scope)
+    case = _bucket_case(scope, bounds, basis, params)
+    where = []
+    if bucket is not None:
+        where.append("b = %(bucket)s AND open_amount > disputed")
+        params["bucket"] = bucket
+    if disputed_only:
+        where.append("disputed > 0")
+    page = ""
+    if limit is not None:
+        page = " LIMIT %(limit)s OFFSET %(offset)s"
+        params.update(limit=limit, offset=offset)
+    rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
+        SELECT aged.id, aged.reference, COALESCE(i.number, ''), aged.order_number, aged.company_id, aged.legal_name,
+               aged.tier, aged.channel, aged.currency, aged.issue_date, aged.due_date, aged.open_amount,
+               aged.disputed, aged.b
+          FROM aged LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
+         {'WHERE ' + ' AND '.join(where) if where else ''}
+         ORDER BY aged.due_date, aged.id{page}""", params)
+    return [OpenItem(receivable_id=r[0], reference=r[1], invoice_number=r[2], order_number=r[3], company_id=r[4],
+                     company_name=r[5], tier=r[6], channel=r[7], currency=r[8], issue_date=_date(r[9]),
+                     due_date=_date(r[10]), open_amount=_dec(r[11]), disputed=_dec(r[12]), bucket=r[13],
+                     days_past_due=(scope.as_of - _date(r[10])).days) for r in rows]
+
+
+# ---------------------------------------------------------------- DSO and CEI, month by month
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFigures:
+    """One month (the newest counted up to the as-of date) in one currency."""
+    currency: str
+    month: str  # YYYY-MM
+    first: dt.date
+    last: dt.date
+    sales: Decimal
+    receivables_end: Decimal
+    current_end: Decimal
+    dso_count_back: Decimal | None
+    dso_simple: Decimal | None
+    dso_best_possible: Decimal | None
+    cei: Decimal | None
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def _daily(rows: Iterable[tuple]) -> dict[str, dict[dt.date, Decimal]]:
+    result: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for currency, day, amount in rows:
+        result[currency][_date(day)] += _dec(amount)
+    return result
+
+
+def _booked_by_day(scope: Scope) -> dict[str, dict[dt.date, Decimal]]:
+    where, params = _scope_filter(scope)
+    params["as_of"] = scope.as_of
+    return _daily(_rows(f"""
+        SELECT r.currency, r.issue_date, SUM(r.amount) FROM receivables_receivable r
+          JOIN companies_company c ON c.id = r.company_id
+          LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id
+         WHERE {where} AND r.issue_date <= %(as_of)s GROUP BY r.currency, r.issue_date""", params))
+
+
+def _moved_by_day(scope: Scope) -> dict[str, dict[dt.date, Decimal]]:
+    """Movements on receivables after their booking, by effective date (a channel filter joins
+    each entry to its receivable; otherwise the account's company and currency suffice)."""
+    params = {"inst": scope.installation_id, "kind": AccountKind.RECEIVABLE.value, "as_of": scope.as_of,
+              "booking0": BOOKING_KINDS[0], "booking1": BOOKING_KINDS[1]}
+    where = ["a.installation_id = %(inst)s", "a.kind = %(kind)s", "p.effective_date <= %(as_of)s",
+             "p.kind NOT IN (%(booking0)s, %(booking1)s)"]
+    join = ""
+    if scope.currency:
+        where.append("a.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.company_id is not None:
+        where.append("a.company_id = %(company)s")
+        params["company"] = scope.company_id
+    if scope.tier:
+        join += " JOIN companies_company c ON c.id = a.company_id"
+        where.append("c.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    if scope.channel is not None:
+        join += (" JOIN receivables_receivable r ON e.receivable_ref = 'rcv:' || r.id"
+                 " LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id")
+        where.append("COALESCE(t.channel_slug, '') = %(channel)s")
+        params["channel"] = scope.channel
+    return _daily(_rows(f"""
+        SELECT a.currency, p.effective_date, SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END)
+          FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
+          JOIN ledger_posting p ON p.id = e.posting_id{join}
+         WHERE {' AND '.join(where)} GROUP BY a.currency, p.effective_date""", params))
+
+
+def receivables_current(scope: Scope) -> dict[str, Decimal]:
+    """Currency → open as of the date and not yet due (due on or after it)."""
+    sql, params = _items_sql(scope)
+    return {currency: _dec(total) for currency, total in _rows(
+        f"{sql} SELECT currency, SUM(open_amount) FROM items WHERE due_date >= %(as_of)s GROUP BY currency", params)}
+
+
+def monthly(scope: Scope, *, months: int = 24) -> dict[str, list[MonthFigures]]:
+    """Currency → the ``months`` months ending with the as-of date's, oldest first: credit sales
+    (receivables booked, by invoice date), receivables at the month's end (all and current),
+    DSO count-back (through the months of the series and the ones before it), simple DSO,
+    best possible DSO and CEI."""
+    periods = formulas.month_ends(scope.as_of, months)
+    booked, moved = _booked_by_day(scope), _moved_by_day(scope)
+    current = {last: receivables_current(scope.on(last)) for _, last in periods}
+    result: dict[str, list[MonthFigures]] = {}
+    for currency in sorted(set(booked) | set(moved)):
+        b, m = booked.get(currency, {}), moved.get(currency, {})
+        figures, history = [], []
+        start = periods[0][0]
+        balance = (sum((v for d, v in b.items() if d < start), ZERO) + sum((v for d, v in m.items() if d < start), ZERO))
+        # count-back may reach before the series: the months before it, from the book's first sale
+        first_sale = min(b) if b else start
+        for first, last in formulas.month_ends(start - dt.timedelta(days=1), _months_between(first_sale, start)):
+            history.append(formulas.Period(sum((v for d, v in b.items() if first <= d <= last), ZERO),
+                                           (last - first).days + 1))
+        for first, last in periods:
+            sales = sum((v for d, v in b.items() if first <= d <= last), ZERO)
+            beginning = balance
+            balance += sales + sum((v for d, v in m.items() if first <= d <= last), ZERO)
+            days = (last - first).days + 1
+            history.append(formulas.Period(sales, days))
+            current_end = current[last].get(currency, ZERO)
+            figures.append(MonthFigures(
+                currency=currency, month=f"{first:%Y-%m}", first=first, last=last, sales=sales,
+                receivables_end=balance, current_end=current_end,
+                dso_count_back=formulas.dso_count_back(balance, reversed(history)),
+                dso_simple=formulas.dso_simple(balance, sales, days),
+                dso_best_possible=formulas.dso_best_possible(current_end, sales, days),
+                cei=formulas.cei(beginning=beginning, sales=sales, ending_total=balance, ending_current=current_end)))
+        result[currency] = figures
+    return result
+
+
+def _months_between(first: dt.date, start: dt.date) -> int:
+    return max(0, (start.year - first.year) * 12 + start.month - first.month)
+
+
+# ---------------------------------------------------------------- lateness, utilisation, risk
+
+
+def days_late(scope: Scope, *, since: dt.date | None = None) -> dict[tuple[int, str], Decimal]:
+    """(company_id, currency) → average days late (``formulas.days_late_average``) of the payments
+    received in (since, as_of] (default: the last 365 days) and not reversed by the as-of date."""
+    since = since or scope.as_of - dt.timedelta(days=DAYS_LATE_HISTORY_DAYS)
+    where, params = _scope_filter(scope)
+    params.update(since=since, as_of=scope.as_of, as_of_end=_day_end(scope.as_of))
+    rows = _rows(f"""
+        SELECT r.company_id, r.currency, pa.amount, p.received_on, r.due_date
+          FROM payments_paymentallocation pa JOIN payments_payment p ON p.id = pa.payment_id
+          JOIN receivables_receivable r ON r.id = pa.receivable_id
+          JOIN companies_company c ON c.id = r.company_id
+          LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id
+         WHERE {where} AND p.received_on > %(since)s AND p.received_on <= %(as_of)s
+           AND (p.reversed_at IS NULL OR p.reversed_at >= %(as_of_end)s)""", params)
+    payments: dict[tuple[int, str], list[tuple[Decimal, int]]] = defaultdict(list)
+    for company_id, currency, amount, received_on, due_date in rows:
+        payments[(company_id, currency)].append((_dec(amount), (_date(received_on) - _date(due_date)).days))
+    return {key: formulas.days_late_average(values) for key, values in payments.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Utilisation:
+    company_id: int
+    company_name: str
+    tier: str
+    currency: str
+    owed: Decimal
+    on_hold: Decimal
+    limit: Decimal
+    percent: Decimal | None
+
+    @property
+    def exposure(self) -> Decimal:
+        return self.owed + self.on_hold
+
+
+def utilisation(scope: Scope) -> list[Utilisation]:
+    """Every company with a credit limit (in the scope's currency and tier): what it owes plus what
+    is on hold, against the limit, now (limits keep no history; the ledger's maintained balances),
+    highest use first."""
+    params = {"inst": scope.installation_id, "recv": AccountKind.RECEIVABLE.value, "holds": AccountKind.HOLDS.value}
+    where = ["c.installation_id = %(inst)s"]
+    if scope.currency:
+        where.append("l.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.tier:
+        where.append("c.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    if scope.company_id is not None:
+        where.append("c.id = %(company)s")
+        params["company"] = scope.company_id
+    rows = _rows(f"""
+        SELECT c.id, c.legal_name, c.credit_tier, l.currency, l.amount,
+               COALESCE(ra.debits - ra.credits, 0), COALESCE(ha.debits - ha.credits, 0)
+          FROM companies_creditlimit l JOIN companies_company c ON c.id = l.company_id
+          LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
+          LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
+         WHERE {' AND '.join(where)}""", params)
+    result = [Utilisation(company_id=r[0], company_name=r[1], tier=r[2], currency=r[3], limit=_dec(r[4]),
+                          owed=_dec(r[5]), on_hold=_dec(r[6]),
+                          percent=formulas.utilisation(exposure=_dec(r[5]) + _dec(r[6]), limit=_dec(r[4])))
+              for r in rows]
+    return sorted(result, key=lambda u: (u.percent is None, -(u.percent or ZERO), u.company_id))
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRisk:
+    company_id: int
+    company_name: str
+    currency: str
+    amount: Decimal  # what makes it a risk: the 90+ amount, the promise, the exposure
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class AtRisk:
+    as_of: dt.date
+    share_over_90: dict[str, Decimal | None]  # currency → percent of the open amount more than 90 days past due
+    over_90: tuple[CompanyRisk, ...]
+    on_hold: tuple[CompanyRisk, ...]
+    broken_promises: tuple[CompanyRisk, ...]
+    rising_lateness: tuple[CompanyRisk, ...]
+
+
+def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
+    """Where risk is building: the share and the companies of receivables more than 90 days past
+    due (undisputed), companies on hold (status or a hold in force), promises broken in the last
+    90 days, and companies whose average lateness over the last 90 days is at least 5 days above
+    the 90 days before."""
+    table = ageing_by_company or ageing(scope, group_by="company")
+    over = [r for r in table.rows if r.buckets and r.buckets[-1] > 0]
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    late: dict[str, Decimal] = defaultdict(Decimal)
+    for row in table.rows:
+        totals[row.currency] += row.total
+        late[row.currency] += row.buckets[-1]
+    share = {cur: formulas.rounded(formulas._ratio(late[cur], totals[cur], formulas.HUNDRED)) for cur in sorted(totals)}
+    open_by_company = {(r.company_id, r.currency): r.total for r in table.rows}
+    params = {"inst": scope.installation_id, "as_of_end": _day_end(scope.as_of), "on_hold": "on_hold",
+              "since": scope.as_of - dt.timedelta(days=BROKEN_PROMISE_DAYS), "as_of": scope.as_of}
+    extra = ""
+    if scope.tier:
+        extra += " AND c.credit_tier = %(tier)s"
+        params["tier"] = scope.tier
+    if scope.company_id is not None:
+        extra += " AND c.id = %(company)s"
+        params["company"] = scope.company_id
+    holds = _rows(f"""
+        SELECT c.id, c.legal_name, c.status,
+               (SELECT MIN(h.reason_code) FROM companies_accounthold h WHERE h.company_id = c.id
+                   AND h.placed_at < %(as_of_end)s AND (h.lifted_at IS NULL OR h.lifted_at >= %(as_of_end)s))
+          FROM companies_company c WHERE c.installation_id = %(inst)s{extra}""", params)
+    on_hold = []
+    for company_id, name, status, reason in holds:
+        if status != "on_hold" and reason is None:
+            continue
+        for (cid, currency), total in sorted(open_by_company.items()):
+            if cid == company_id and (not scope.currency or currency == scope.currency):
+                on_hold.append(CompanyRisk(company_id, name, currency, total, reason or "status on hold"))
+                break
+        else:
+            on_hold.append(CompanyRisk(company_id, name, scope.currency or "", ZERO, reason or "status on hold"))
+    if scope.currency:
+        extra += " AND pp.currency = %(currency)s"
+        params["currency"] = scope.currency
+    promises = _rows(f"""
+        SELECT c.id, c.legal_name, pp.currency, pp.amount, pp.promised_date
+          FROM collections_paymentpromise pp JOIN companies_company c ON c.id = pp.company_id
+         WHERE c.installation_id = %(inst)s AND pp.status = 'broken'
+           AND pp.resolved_on > %(since)s AND pp.resolved_on <= %(as_of)s{extra}
+         ORDER BY pp.resolved_on DESC, pp.id DESC""", params)
+    recent = days_late(scope, since=scope.as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS))
+    prior = days_late(scope.on(scope.as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS)),
+                      since=scope.as_of - dt.timedelta(days=2 * LATENESS_WINDOW_DAYS))
+    names = {r[0]: r[1] for r in holds}
+    rising = [CompanyRisk(cid, names.get(cid, ""), currency, open_by_company.get((cid, currency), ZERO),
+                          f"{formulas.rounded(prior.get((cid, currency)) or ZERO, '0.1')} → "
+                          f"{formulas.rounded(value, '0.1')} days late")
+              for (cid, currency), value in sorted(recent.items())
+              if formulas.lateness_rising(recent=value, prior=prior.get((cid, currency)),
+                                          threshold_days=RISING_LATENESS_DAYS)]
+    return AtRisk(
+        as_of=scope.as_of, share_over_90=share,
+        over_90=tuple(CompanyRisk(r.company_id, r.label, r.currency, r.buckets[-1], f"{r.count} open")
+                      for r in sorted(over, key=lambda r: -r.buckets[-1])),
+        on_hold=tuple(on_hold),
+        broken_promises=tuple(CompanyRisk(cid, name, cur, _dec(amount), f"promised for {_date(day)}")
+                              for cid, name, cur, amount, day in promises),
+        rising_lateness=tuple(rising))
+
+
+# ---------------------------------------------------------------- cash forecast
+
+
+def _schedules(receivable_ids: Sequence[int]) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """Instalment schedules (two or more parts) of the invoices of these receivables."""
+    if not receivable_ids:
+        return {}
+    result = {}
+    for receivable_id, snapshot in (Invoice.objects.filter(receivable_id__in=list(receivable_ids), kind=InvoiceKind.INVOICE)
+                                    .values_list("receivable_id", "snapshot")):
+        parts = (snapshot or {}).get("schedule") or []
+        if len(parts) > 1:
+            result[receivable_id] = [(_date(p["due_date"]), _dec(p["amount"])) for p in parts]
+    return result
+
+
+def cash_forecast(scope: Scope, *, weeks: int = formulas.FORECAST_WEEKS) -> dict[str, formulas.Forecast]:
+    """Currency → expected receipts by week for ``weeks`` weeks from the as-of date: each open,
+    undisputed amount on its due date (an instalment invoice: on each open instalment's) plus the
+    company's average days late in that currency over the last 365 days."""
+    items = open_items(scope)
+    lateness = days_late(scope)
+    schedules = _schedules([i.receivable_id for i in items])
+    expected: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for item in items:
+        amount = item.open_amount - item.disputed
+        if amount <= 0:
+            continue
+        late = lateness.get((item.company_id, item.currency))
+        parts = (formulas.instalments_open(schedules[item.receivable_id], amount)
+                 if item.receivable_id in schedules else [(item.due_date, amount)])
+        expected[item.currency] += [(formulas.expected_date(due, late), part) for due, part in parts]
+    return {currency: formulas.forecast_weeks(scope.as_of, values, weeks) for currency, values in sorted(expected.items())}
