@@ -184,6 +184,11 @@ class Ageing:
     rows: tuple[AgeingRow, ...]
 
 
+def company_names(installation_id: int) -> dict[int, str]:
+    return dict(_rows("SELECT id, legal_name FROM companies_company WHERE installation_id = %(inst)s",
+                      {"inst": installation_id}))
+
+
 def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
     """(company_id, currency) → credit balance owed to the buyer as of the date (positive only)."""
     params = {"inst": scope.installation_id, "kind": AccountKind.CREDIT_BALANCE.value, "as_of": scope.as_of}
@@ -248,8 +253,7 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
         result.append(AgeingRow(key=str(k), label=label, currency=currency, buckets=amounts, disputed=disputed,
                                 total=total, count=count, unapplied_credit=unapplied, company_id=company_id))
     if group_by == "company":  # companies owed credit but owing nothing still show their credit
-        names = dict(_rows("SELECT id, legal_name FROM companies_company WHERE installation_id = %(inst)s",
-                           {"inst": scope.installation_id})) if credit else {}
+        names = company_names(scope.installation_id) if credit else {}
         for (company_id, currency), amount in sorted(credit.items()):
             if (company_id, currency) not in seen:
                 result.append(AgeingRow(key=str(company_id), label=names.get(company_id, ""), currency=currency,

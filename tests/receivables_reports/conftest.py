@@ -32,6 +32,8 @@ from saleor_netterms.ledger import services as ledger
 from saleor_netterms.receivables import services as receivables
 from saleor_netterms.payments.services import payment_book
 
+from tests.fixtures_credit import installation_make
+
 AS_OF = dt.date(2026, 6, 30)
 _SEQ = itertools.count(1)
 
@@ -98,3 +100,9 @@ def hand_book(company_factory, credit_installation) -> Book:
     for company in (alpha, beta, euro):
         company.refresh_from_db()
     return Book(installation=credit_installation, alpha=alpha, beta=beta, euro=euro, r=r)
+
+
+@pytest.fixture
+def other_installation(db):
+    """A second Saleor that installed the app: the book of the first is invisible to it."""
+    return installation_make(saleor_api_url="https://other-shop.example.com/graphql/")
