@@ -82,6 +82,10 @@ REQUEST_MAX_BYTES = {
     "/api/register": int(_env("REGISTER_MAX_BODY_BYTES", str(16 * 1024))),
     "/graphql/": int(_env("API_MAX_BODY_BYTES", str(256 * 1024))),
     "/portal/": int(_env("PORTAL_MAX_BODY_BYTES", str(16 * 1024))),
+    # ERP invoices may carry their PDF (base64: 4/3 of ERP_INVOICE_PDF_MAX_BYTES, plus the fields);
+    # other ERP writes up to 5,000 open items.
+    "/erp/v1/invoices": int(_env("ERP_INVOICE_MAX_BODY_BYTES", str(14 * 1024 * 1024))),
+    "/erp/v1/": int(_env("ERP_API_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
 }
 REQUEST_MAX_BYTES_DEFAULT = int(_env("REQUEST_MAX_BODY_BYTES", str(64 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max([REQUEST_MAX_BYTES_DEFAULT, *REQUEST_MAX_BYTES.values()])
@@ -342,6 +346,7 @@ ERP_API_RATE_LIMIT_PER_MINUTE = int(_env("ERP_API_RATE_LIMIT_PER_MINUTE", "120")
 # Celery broker when that is Redis; else the database (`make run`).
 ERP_RATE_LIMIT_REDIS_URL = _env("ERP_RATE_LIMIT_REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+ERP_INVOICE_PDF_MAX_BYTES = int(_env("ERP_INVOICE_PDF_MAX_BYTES", str(10 * 1024 * 1024)))
 ERP_IDEMPOTENCY_TTL_HOURS = float(_env("ERP_IDEMPOTENCY_TTL_HOURS", "24"))
 ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS = _env_bool("ERP_WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from saleor_netterms.core import views as core_views
+from saleor_netterms.erp_api import document_views as erp_document_views
 from saleor_netterms.erp_api import schema_views
 from saleor_netterms.saleor_webhooks import bench_views
 from saleor_netterms.saleor_webhooks.views import manifest_view
@@ -14,6 +15,7 @@ urlpatterns = [
     path("api/", include("saleor_netterms.installations.urls")),
     path("api/webhooks/", include("saleor_netterms.saleor_webhooks.urls")),
     path("graphql/", include("saleor_netterms.api.urls")),
+    path("documents/erp/<str:token>", erp_document_views.erp_invoice_pdf_get, name="erp-invoice-pdf"),
     path("documents/", include("saleor_netterms.invoicing.documents.urls")),
     path("approvals/", include("saleor_netterms.approvals.urls")),
     path("portal/", include("saleor_netterms.portal.urls")),

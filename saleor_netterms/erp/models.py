@@ -82,6 +82,18 @@ class ErpInvoice(models.Model):
         constraints = [models.UniqueConstraint(fields=["installation", "number"], name="erp_invoice_number_unique")]
 
 
+class ErpInvoicePdf(models.Model):
+    """The PDF of an ERP invoice the ERP sent as a file (not a URL): kept in the database with the
+    invoice (one transaction, no orphan files), served to the buyer only through a signed,
+    expiring link (erp/documents.py)."""
+
+    invoice = models.OneToOneField(ErpInvoice, on_delete=models.CASCADE, primary_key=True, related_name="pdf")
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class ErpRateBucket(models.Model):
     """A key's token bucket where Redis is not configured (erp/ratelimit.py): its theoretical
     arrival time in epoch seconds, moved by one interval per allowed request."""

@@ -40,7 +40,9 @@ from saleor_netterms.receivables.services import receivable_book, receivable_due
 from saleor_netterms.reconciliation.services import payment_intake
 
 from .errors import erp_error
-from .models import SCOPES, ErpApiKey, ErpInvoice, IdempotencyRecord
+from .documents import pdf_check
+from .events import erp_invoice_issued_publish
+from .models import SCOPES, ErpApiKey, ErpInvoice, ErpInvoicePdf, IdempotencyRecord
 from .ratelimit import RateDecision, rate_take
 
 # --- keys ------------------------------------------------------------------------------------
@@ -351,15 +353,23 @@ def erp_credit_note_post(*, company: Company, invoice_number: str, money: Money,
 
 
 def erp_invoice_push(*, installation, number: str, saleor_order_id: str, issue_date: dt.date, due_date: dt.date,
-                     currency: str, total_net: Decimal, total_tax: Decimal, total_gross: Decimal, pdf_url: str,
-                     actor: str) -> tuple[ErpInvoice, bool]:
+                     currency: str, total_net: Decimal, total_tax: Decimal, total_gross: Decimal, pdf_url: str = "",
+                     pdf: bytes | None = None, actor: str) -> tuple[ErpInvoice, bool]:
     """ERP as invoicing master: its invoice for a Saleor order becomes the order's receivable (the
-    captured one, or converted from the hold) due on the ERP's due date, and is attached to the
-    Saleor order (invoiceCreate with the ERP's number and PDF URL). The same number again is the
-    same invoice."""
+    captured one, or converted from the hold) due on the ERP's due date, is attached to the
+    Saleor order (invoiceCreate with the ERP's number and the PDF's URL) and published as
+    invoice.issued (issuedBy erp). The PDF comes as a URL of the ERP's or as the file itself
+    (`pdf`: checked, kept, served through a signed link). The same number again is the same
+    invoice."""
     if masters_get(installation=installation).invoices != Master.ERP:
         raise erp_error("INVOICES_MASTER_IS_APP", "This installation's invoices are issued by the app; switch the "
                         "invoice master to the ERP to push ERP invoices.", 409)
+    if bool(pdf_url) == (pdf is not None):
+        raise erp_error("INVOICE_PDF_REQUIRED", "Send the invoice's PDF either as the file (pdfBase64) or as its URL "
+                        "(pdfUrl): one of them.")
+    if pdf is not None:
+        pdf_check(pdf)
+    pdf_sha256 = hashlib.sha256(pdf).hexdigest() if pdf is not None else ""
     try:
         gross = Money.of(total_gross, currency)
         net, tax = Money.of(total_net, currency), Money.of(total_tax, currency)
@@ -407,12 +417,16 @@ def erp_invoice_push(*, installation, number: str, saleor_order_id: str, issue_d
             installation=installation, company=company, number=number, issue_date=issue_date, due_date=due_date,
             currency=currency, total_net=net.amount, total_tax=tax.amount, total_gross=gross.amount, pdf_url=pdf_url,
             saleor_order_id=saleor_order_id, receivable=receivable)
+        if pdf is not None:
+            ErpInvoicePdf.objects.create(invoice=invoice, content=pdf, size=len(pdf), sha256=pdf_sha256)
+        erp_invoice_issued_publish(invoice, order_number=tx.order_number, po_number=tx.po_number)
         outbox_enqueue(installation=installation, kind="saleor.erp_invoice_create",
                        payload={"erp_invoice_id": invoice.pk}, dedupe_key=f"erp-invoice-create:{invoice.pk}",
                        ordering_key=f"erp-invoice:{invoice.pk}")
         audit_record(installation=installation, actor=actor, action="erp_invoice.push", object_type="erp_invoice",
                      object_id=invoice.pk, company=company,
-                     after={"number": number, "order": saleor_order_id, "gross": gross.amount, "due": due_date})
+                     after={"number": number, "order": saleor_order_id, "gross": gross.amount, "due": due_date,
+                            "pdf": pdf_url or f"file sha256:{pdf_sha256} ({len(pdf)} bytes)"})
     return invoice, True
 
 

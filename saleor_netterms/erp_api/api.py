@@ -7,6 +7,9 @@ limit, check its scope, run every write once per `Idempotency-Key` (erp.services
 call one service, render. Errors are `{"code", "message"}` with a 4xx status, never a 500."""
 from __future__ import annotations
 
+import base64
+import binascii
+
 from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError
@@ -16,6 +19,7 @@ from ninja.security import HttpBearer
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.erp import services as erp
+from saleor_netterms.erp.documents import erp_invoice_pdf_info
 from saleor_netterms.erp.errors import erp_error
 from saleor_netterms.integration_events import selectors as event_selectors
 from saleor_netterms.integration_events.services import event_envelope, jsonable
@@ -23,7 +27,7 @@ from saleor_netterms.masters.selectors import masters_get
 
 from . import schemas as s
 
-ERRORS = {400: s.Error, 401: s.Error, 403: s.Error, 404: s.Error, 409: s.Error, 429: s.Error}
+ERRORS = {400: s.Error, 401: s.Error, 403: s.Error, 404: s.Error, 409: s.Error, 413: s.Error, 429: s.Error}
 WRITE_ERRORS = {**ERRORS}
 IDEMPOTENT = {"parameters": [{
     "in": "header", "name": "Idempotency-Key", "required": True,
@@ -140,6 +144,15 @@ def _money(amount: str, currency: str, what: str = "amount") -> Money:
         return Money.of(amount, currency_validate(currency))
     except InvalidMoney as exc:
         raise erp_error("INVALID_AMOUNT", f"{what}: {amount} {currency} is not an amount in a known currency.") from exc
+
+
+def _base64_pdf(text: str | None) -> bytes | None:
+    if text is None:
+        return None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise erp_error("INVOICE_PDF_INVALID", "pdfBase64 is not base64 (RFC 4648, no line breaks).") from exc
 
 
 def _company_out(company, created: bool = False) -> dict:
@@ -266,11 +279,14 @@ def invoice_post(request, payload: s.InvoiceIn):
             installation=key.installation, number=payload.number, saleor_order_id=payload.orderId,
             issue_date=payload.issueDate, due_date=payload.dueDate, currency=currency,
             total_net=_money(payload.totalNet, currency).amount, total_tax=_money(payload.totalTax, currency).amount,
-            total_gross=_money(payload.totalGross, currency).amount, pdf_url=payload.pdfUrl, actor=key.actor)
+            total_gross=_money(payload.totalGross, currency).amount, pdf_url=payload.pdfUrl or "",
+            pdf=_base64_pdf(payload.pdfBase64), actor=key.actor)
+        stored = erp_invoice_pdf_info(invoice)
         return (201 if created else 200), {
             "number": invoice.number, "orderId": invoice.saleor_order_id,
             "receivableReference": invoice.receivable.reference, "dueDate": invoice.due_date,
-            "amount": {"amount": quantize(invoice.total_gross, currency), "currency": currency}, "created": created}
+            "amount": {"amount": quantize(invoice.total_gross, currency), "currency": currency}, "created": created,
+            "pdf": {"stored": stored is not None, **(stored or {"size": None, "sha256": None})}}
     return _write(request, "invoices:write", run)
 
 

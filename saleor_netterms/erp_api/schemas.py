@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$", max_length=21)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Text = Annotated[str, StringConstraints(max_length=255)]
+PDF_BASE64_MAX = 4 * ((10 * 1024 * 1024 + 2) // 3)  # 10 MiB decoded (ERP_INVOICE_PDF_MAX_BYTES caps it exactly)
 
 
 # NUL and the other C0 controls (tab, line feed and carriage return aside) and lone surrogates are
@@ -163,7 +164,19 @@ class InvoiceIn(Body):
     totalNet: Amount
     totalTax: Amount
     totalGross: Amount
-    pdfUrl: Annotated[str, StringConstraints(min_length=8, max_length=1024, pattern=r"^https?://")]
+    pdfUrl: Annotated[str, StringConstraints(min_length=8, max_length=1024, pattern=r"^https?://")] | None = Field(
+        None, description="Where the ERP serves the invoice's PDF (Saleor and the buyer get this URL). Send this or "
+                          "pdfBase64.")
+    pdfBase64: Annotated[str, StringConstraints(min_length=8, max_length=PDF_BASE64_MAX)] | None = Field(
+        None, description=("The invoice's PDF itself, base64 (RFC 4648, no line breaks), at most "
+                           "ERP_INVOICE_PDF_MAX_BYTES (10 MiB) decoded; checked to be a readable PDF, kept by the app "
+                           "and served to the buyer and Saleor through a signed link. Send this or pdfUrl."))
+
+
+class InvoicePdfOut(BaseModel):
+    stored: bool = Field(description="true: the app keeps the PDF sent as a file; false: the ERP's URL is used.")
+    size: int | None = None
+    sha256: str | None = None
 
 
 class InvoiceOut(BaseModel):
@@ -173,6 +186,7 @@ class InvoiceOut(BaseModel):
     dueDate: dt.date
     amount: Money
     created: bool
+    pdf: InvoicePdfOut
 
 
 class OpenItemIn(Body):

@@ -29,8 +29,9 @@ EVENT_TYPES: dict[str, dict] = {
                               "summary": "An order was placed on net terms (approved or in credit review)."},
     "order.cancelled": {"version": 1, "subject": "order",
                         "summary": "An order on terms was cancelled and its hold released."},
-    "invoice.issued": {"version": 1, "subject": "invoice",
-                       "summary": "An invoice was issued (the frozen snapshot, due dates, RF reference, documents)."},
+    "invoice.issued": {"version": 2, "subject": "invoice",
+                       "summary": "An invoice was issued by the app (the frozen snapshot, due dates, RF reference, "
+                                  "documents) or by the ERP (issuedBy says which)."},
     "invoice.voided": {"version": 1, "subject": "invoice",
                        "summary": "An invoice was voided (with the credit note that reversed it, if any)."},
     "credit_note.issued": {"version": 1, "subject": "invoice",

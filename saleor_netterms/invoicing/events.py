@@ -3,6 +3,7 @@ published inside the issuing / voiding transaction. The document links are signe
 (DEFAULT_TTL); an ERP that needs them later asks the API for fresh ones."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,6 +15,11 @@ from saleor_netterms.integration_events.services import event_publish
 
 from .documents.links import DEFAULT_TTL, FORMATS, document_url
 from .models import Invoice, InvoiceKind
+
+
+def party_view(party) -> dict:
+    """A snapshot Party (invoicing.snapshot) in the events' shape."""
+    return _party(asdict(party))
 
 
 def _party(p: dict) -> dict:
@@ -73,7 +79,7 @@ def invoice_issued_publish(invoice: Invoice) -> None:
         event_publish(installation=invoice.installation, type="invoice.issued", subject_type="invoice",
                       subject_id=invoice.number, dedupe_key=f"invoice.issued:{invoice.pk}",
                       data={"invoice": invoice_document_view(invoice), "company": company_ref(invoice.company),
-                            "documents": _documents(invoice)})
+                            "documents": _documents(invoice), "issuedBy": "app"})
         return
     credited = invoice.credited_invoice
     event_publish(installation=invoice.installation, type="credit_note.issued", subject_type="invoice",

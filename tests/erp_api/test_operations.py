@@ -15,6 +15,7 @@ from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.erp.models import ErpApiKey, ErpInvoice
 from saleor_netterms.erp.services import masters_set
 from saleor_netterms.integration_events.models import IntegrationEvent
+from saleor_netterms.integration_events.services import event_envelope, event_validate
 from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage
@@ -276,7 +277,7 @@ def test_erp_as_invoicing_master_end_to_end(erp, erp_key, installation, erp_comp
     assert pushed.status_code == 201
     assert pushed.data == {"number": "RE-2026-0815", "orderId": order_id, "receivableReference": receivable.reference,
                            "dueDate": due.isoformat(), "amount": {"amount": "180.00", "currency": "USD"},
-                           "created": True}
+                           "created": True, "pdf": {"stored": False, "size": None, "sha256": None}}
     assert (again.status_code, again.data["created"]) == (200, False)
     assert ErpInvoice.objects.count() == 1
     assert receivable.due_date == due  # the ERP's terms are the truth for dunning
@@ -284,6 +285,14 @@ def test_erp_as_invoicing_master_end_to_end(erp, erp_key, installation, erp_comp
     assert create.variables == {"orderId": order_id, "number": "RE-2026-0815",
                                 "url": "https://erp.example.com/invoices/RE-2026-0815.pdf"}
     assert ErpInvoice.objects.get().saleor_invoice_id == "SW52b2ljZTo3"
+    (issued,) = IntegrationEvent.objects.filter(type="invoice.issued")  # once, though pushed twice
+    assert event_validate(event_envelope(issued)) == []
+    assert (issued.versioned_type, issued.subject_id, issued.data["issuedBy"]) == (
+        "invoice.issued.v2", "RE-2026-0815", "erp")
+    assert issued.data["documents"]["pdf"] == "https://erp.example.com/invoices/RE-2026-0815.pdf"
+    assert (issued.data["invoice"]["number"], issued.data["invoice"]["dueDate"], issued.data["invoice"]["totals"]) == (
+        "RE-2026-0815", due.isoformat(), {"net": "180.00", "tax": "0.00", "gross": "180.00", "prepaid": "0.00",
+                                          "amountDue": "180.00"})
     assert paid.status_code == 201
     assert credit_summary(company=erp_company, currency="USD").receivables == usd("0")
     assert Invoice.objects.count() == 0

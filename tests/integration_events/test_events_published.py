@@ -100,7 +100,7 @@ def test_an_order_on_terms_its_invoice_payment_credit_note_void_and_overdue_publ
 
     # then
     assert [e.versioned_type for e in events()[-8:]] == [
-        "order.placed_on_terms.v1", "invoice.issued.v1", "payment.received.v1", "payment.applied.v1",
+        "order.placed_on_terms.v1", "invoice.issued.v2", "payment.received.v1", "payment.applied.v1",
         "credit_note.issued.v1", "receivable.overdue.v1", "credit_note.issued.v1", "invoice.voided.v1"]
     assert (overdue, overdue_again) == (1, 0)
     ref = {"id": acme.pk, "legalName": "Acme Industrial Supply", "erpCustomerNumber": ""}
@@ -118,7 +118,7 @@ def test_an_order_on_terms_its_invoice_payment_credit_note_void_and_overdue_publ
         "decision": {"outcome": "approve", "score": None, "reasons": []}}
     issued = events("invoice.issued")[0]
     due = (TODAY() + dt.timedelta(days=30)).isoformat()
-    assert (issued.subject_type, issued.subject_id) == ("invoice", invoice.number)
+    assert (issued.subject_type, issued.subject_id, issued.data["issuedBy"]) == ("invoice", invoice.number, "app")
     doc = issued.data["invoice"]
     assert (doc["number"], doc["issueDate"], doc["dueDate"], doc["currency"], doc["termsLabel"]) == (
         invoice.number, TODAY().isoformat(), due, "USD", "Net 30")

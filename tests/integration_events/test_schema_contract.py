@@ -148,10 +148,10 @@ def test_the_publish_command_records_a_new_version(tmp_path, settings):
     # given
     for p in WEBHOOKS.glob("*.json"):
         (tmp_path / p.name).write_text(p.read_text())
-    v2 = _invoice_issued()
-    v2["properties"]["type"] = {"const": "invoice.issued.v2"}
-    del v2["properties"]["data"]["properties"]["documents"]
-    (tmp_path / "invoice.issued.v2.json").write_text(json.dumps(v2))
+    v3 = _invoice_issued()
+    v3["properties"]["type"] = {"const": "invoice.issued.v3"}
+    del v3["properties"]["data"]["properties"]["documents"]
+    (tmp_path / "invoice.issued.v3.json").write_text(json.dumps(v3))
     settings.INTEGRATION_EVENTS_SCHEMA_DIR = str(tmp_path)
     catalogue.schema_load.cache_clear()
 
@@ -160,7 +160,18 @@ def test_the_publish_command_records_a_new_version(tmp_path, settings):
 
     # then
     lock = json.loads((tmp_path / "published.lock.json").read_text())
-    assert sorted(lock) == sorted([*LOCK, "invoice.issued.v2"])
-    assert lock["invoice.issued.v2"] == v2
+    assert sorted(lock) == sorted([*LOCK, "invoice.issued.v3"])
+    assert lock["invoice.issued.v3"] == v3
     catalogue.schema_load.cache_clear()
     catalogue.validator_for.cache_clear()
+
+
+def test_invoice_issued_v2_had_to_be_a_new_version():
+    # when: v2 (ERP-issued invoices have no Factur-X or UBL of the app) compared with v1
+    problems = schema_breaking_changes(LOCK["invoice.issued.v1"], LOCK["invoice.issued.v2"])
+
+    # then: dropping them from `required` breaks v1 receivers, so v1 stays published next to v2
+    assert problems == ["/type: const 'invoice.issued.v1' became 'invoice.issued.v2'",
+                        "/data/documents: no longer required ['facturx', 'ubl']"]
+    assert LOCK["invoice.issued.v2"]["properties"]["data"]["properties"]["issuedBy"]["enum"] == ["app", "erp"]
+    assert "issuedBy" in LOCK["invoice.issued.v2"]["properties"]["data"]["required"]

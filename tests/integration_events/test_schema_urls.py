@@ -17,10 +17,11 @@ def test_the_schema_index_lists_every_type_with_its_url(client):
     types = {t["type"]: t for t in response.json()["types"]}
     assert len(types) == 19  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*)
     assert types["invoice.issued"] == {
-        "type": "invoice.issued", "version": 1, "versionedType": "invoice.issued.v1", "subject": "invoice",
-        "summary": "An invoice was issued (the frozen snapshot, due dates, RF reference, documents).",
-        "schemaUrl": "http://127.0.0.1:8000/webhooks/schemas/invoice.issued.v1.json",
-        "versions": ["invoice.issued.v1"]}
+        "type": "invoice.issued", "version": 2, "versionedType": "invoice.issued.v2", "subject": "invoice",
+        "summary": "An invoice was issued by the app (the frozen snapshot, due dates, RF reference, documents) or by "
+                   "the ERP (issuedBy says which).",
+        "schemaUrl": "http://127.0.0.1:8000/webhooks/schemas/invoice.issued.v2.json",
+        "versions": ["invoice.issued.v1", "invoice.issued.v2"]}  # v1 stays published
 
 
 @pytest.mark.django_db
