@@ -121,16 +121,23 @@ def company_create(*, installation, legal_name: str, tax_id: str = "", tax_id_co
     return company
 
 
+_UPDATABLE = ("legal_name", "tax_id", "tax_id_country", "billing_contact_name", "billing_contact_email",
+              "billing_contact_phone", "erp_customer_number", "default_terms_days", "po_number_required",
+              "allowed_channels", "credit_tier")
+
+
 def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = UNSET,
                    tax_id_country: str = UNSET, billing_contact_name: str = UNSET,
                    billing_contact_email: str = UNSET, billing_contact_phone: str = UNSET,
                    erp_customer_number: str = UNSET, default_terms_days: int = UNSET,
                    po_number_required: bool = UNSET, allowed_channels: list[str] = UNSET,
                    credit_tier: str = UNSET) -> Company:
-    """Change the given fields (others untouched). Status has its own service, limits too.
+    """Change the given fields (others untouched); fields given with their current value change
+    nothing (no save, no company.updated). Status has its own service, limits too.
     ``credit_tier`` is a built-in tier key (``INVALID_COMPANY`` otherwise); merchants change it
     through ``decisions.services.company_tier_set``, which audits the change."""
     changed: list[str] = []
+    before = {f: getattr(company, f) for f in _UPDATABLE}
     if legal_name is not UNSET:
         if not (legal_name or "").strip():
             raise InvalidCompany("legal_name is required", merchant_message="The legal name is required.")
@@ -174,6 +181,7 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
                                  merchant_message="Unknown credit tier; use starter, standard or premium.")
         company.credit_tier = credit_tier
         changed.append("credit_tier")
+    changed = [f for f in changed if getattr(company, f) != before[f]]  # the same values again: nothing happens
     if not changed:
         return company
     with transaction.atomic():

@@ -227,13 +227,16 @@ def company_upsert(*, installation, erp_customer_number: str, fields: dict, acto
             company = company_create(installation=installation, erp_customer_number=number, **given)
             if tier:
                 company = company_update(company=company, credit_tier=tier)
-            created = True
-        else:
-            company = company_update(company=existing, **given) if given else existing
-            created = False
-        audit_record(installation=installation, actor=actor, action="company.create" if created else "company.update",
-                     object_type="company", object_id=company.pk, company=company, after=given)
-    return company, created
+            audit_record(installation=installation, actor=actor, action="company.create", object_type="company",
+                         object_id=company.pk, company=company, after={**given, **({"credit_tier": tier} if tier else {})})
+            return company, True
+        before = {f: getattr(existing, f) for f in COMPANY_FIELDS}
+        company = company_update(company=existing, **given) if given else existing
+        changed = {f: getattr(company, f) for f in COMPANY_FIELDS if getattr(company, f) != before[f]}
+        if changed:  # the same data delivered again changes, audits and publishes nothing
+            audit_record(installation=installation, actor=actor, action="company.update", object_type="company",
+                         object_id=company.pk, company=company, before={f: before[f] for f in changed}, after=changed)
+    return company, False
 
 
 def erp_credit_limit_set(*, company: Company, amount: Money, actor: str, reason: str = "") -> dict:
@@ -430,6 +433,11 @@ def erp_invoice_push(*, installation, number: str, saleor_order_id: str, issue_d
     return invoice, True
 
 
+def _open_items_key(items, currency: str) -> set:
+    return {(i["document_number"], i.get("document_date"), i.get("due_date"), Money.of(i["amount_open"], currency).amount)
+            for i in items}
+
+
 def erp_open_items_push(*, company: Company, currency: str, items: list[dict], actor: str) -> dict:
     """ERP as AR master: replace the company's open items in `currency` with the ERP's list."""
     if masters_get(installation=company.installation).open_items != Master.ERP:
@@ -441,13 +449,18 @@ def erp_open_items_push(*, company: Company, currency: str, items: list[dict], a
     now = timezone.now()
     with transaction.atomic():
         company_lock(company_id=company.pk)
-        before = ErpOpenItem.objects.filter(company=company, currency=currency).count()
+        current = ErpOpenItem.objects.filter(company=company, currency=currency)
+        total = sum((Money.of(i["amount_open"], currency) for i in items), Money.zero(currency))
+        if _open_items_key(current.values("document_number", "document_date", "due_date", "amount_open"),
+                           currency) == _open_items_key(items, currency):
+            current.update(as_of=now)  # the same list again: still current, nothing else changes
+            return {"items": len(items), "exposure": {"amount": total.amount, "currency": currency}}
+        before = current.count()
         ErpOpenItem.objects.filter(company=company, currency=currency).delete()
         ErpOpenItem.objects.bulk_create([ErpOpenItem(
             installation_id=company.installation_id, company=company, currency=currency,
             document_number=i["document_number"], document_date=i.get("document_date"), due_date=i.get("due_date"),
             amount_open=Money.of(i["amount_open"], currency).amount, as_of=now) for i in items])
-        total = sum((Money.of(i["amount_open"], currency) for i in items), Money.zero(currency))
         audit_record(installation=company.installation, actor=actor, action="erp_open_items.push",
                      object_type="company", object_id=company.pk, company=company,
                      before={"items": before}, after={"items": len(items), "currency": currency, "total": total.amount})
