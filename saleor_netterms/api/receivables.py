@@ -137,6 +137,7 @@ class ReceivableOpenItemType(graphene.ObjectType):
 
     receivable_id = graphene.ID(required=True)
     reference = graphene.String(required=True)
+    invoice_id = graphene.ID(description="The invoice issued for it, if any.")
     invoice_number = graphene.String(required=True, description="\"\" when no invoice was issued for it.")
     order_number = graphene.String(required=True)
     company_id = graphene.ID(required=True)
@@ -320,7 +321,9 @@ class Query(graphene.ObjectType):
     receivables_open_items = graphene.List(
         graphene.NonNull(ReceivableOpenItemType), required=True,
         bucket=graphene.Int(description="Only the undisputed amounts in this bucket (index)."),
-        disputed_only=graphene.Boolean(default_value=False), first=graphene.Int(), offset=graphene.Int(),
+        disputed_only=graphene.Boolean(default_value=False),
+        overdue_only=graphene.Boolean(default_value=False, description="Only past due (their undisputed part)."),
+        first=graphene.Int(), offset=graphene.Int(),
         **AGEING_ARGS, **SCOPE_ARGS, description="The invoices behind a number, oldest due first; first 1 to 100.")
     receivables_monthly = graphene.List(
         graphene.NonNull(ReceivablesMonthlyType), required=True, months=graphene.Int(default_value=24),
@@ -346,14 +349,15 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @coded
-    def resolve_receivables_open_items(root, info, bucket=None, disputed_only=False, first=None, offset=None,
-                                       basis="due", bounds=None, **scope):
+    def resolve_receivables_open_items(root, info, bucket=None, disputed_only=False, overdue_only=False, first=None,
+                                       offset=None, basis="due", bounds=None, **scope):
         first, offset = page_parse(first, offset)
         bounds = bounds_parse(bounds)
         if bucket is not None and not 0 <= bucket <= len(bounds):
             raise ApiInputError("INVALID_BUCKET", f"bucket must be 0 to {len(bounds)}.", field="bucket")
         return selectors.open_items(scope_parse(info, **scope), basis=_value(basis), bounds=bounds, bucket=bucket,
-                                    disputed_only=bool(disputed_only), limit=first, offset=offset)
+                                    disputed_only=bool(disputed_only), overdue_only=bool(overdue_only),
+                                    limit=first, offset=offset)
 
     @staticmethod
     @coded

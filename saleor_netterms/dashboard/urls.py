@@ -27,4 +27,5 @@ urlpatterns = [
     page("app/seller", "seller", "seller", "app-seller"),
     page("app/erp", "erp", "erp", "app-erp"),
     page("app/collections", "collections", "collections", "app-collections"),
+    page("app/receivables", "receivables", "receivables", "app-receivables"),
 ]

@@ -32,6 +32,7 @@ NAV_LINKS = (
     ("policies", "Policies", "/app/policies"),
     ("invoices", "Invoices", "/app/invoices"),
     ("collections", "Collections", "/app/collections"),
+    ("receivables", "Receivables", "/app/receivables"),
     ("terms", "Payment terms", "/app/terms"),
     ("seller", "Seller profile", "/app/seller"),
     ("erp", "ERP", "/app/erp"),

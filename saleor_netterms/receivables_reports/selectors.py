@@ -279,6 +279,7 @@ class OpenItem:
     """One receivable with something open as of the date (the invoices behind a number)."""
     receivable_id: int
     reference: str
+    invoice_id: int | None
     invoice_number: str
     order_number: str
     company_id: int
@@ -295,10 +296,10 @@ class OpenItem:
 
 
 def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = formulas.DEFAULT_BOUNDS,
-               bucket: int | None = None, disputed_only: bool = False, limit: int | None = None,
-               offset: int = 0) -> list[OpenItem]:
+               bucket: int | None = None, disputed_only: bool = False, overdue_only: bool = False,
+               limit: int | None = None, offset: int = 0) -> list[OpenItem]:
     """The receivables open as of the date (oldest due first), optionally only those in one bucket
-    (by the undisputed part), only disputed ones, and a page of them."""
+    (by the undisputed part), only disputed ones, only past due ones (undisputed part), and a page."""
     sql, params = _items_sql(scope)
     case = _bucket_case(scope, bounds, basis, params)
     where = []
@@ -307,21 +308,23 @@ def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = form
         params["bucket"] = bucket
     if disputed_only:
         where.append("disputed > 0")
+    if overdue_only:
+        where.append("due_date < %(as_of)s AND open_amount > disputed")
     page = ""
     if limit is not None:
         page = " LIMIT %(limit)s OFFSET %(offset)s"
         params.update(limit=limit, offset=offset)
     rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
-        SELECT aged.id, aged.reference, COALESCE(i.number, ''), aged.order_number, aged.company_id, aged.legal_name,
+        SELECT aged.id, aged.reference, i.id, COALESCE(i.number, ''), aged.order_number, aged.company_id, aged.legal_name,
                aged.tier, aged.channel, aged.currency, aged.issue_date, aged.due_date, aged.open_amount,
                aged.disputed, aged.b
           FROM aged LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
          {'WHERE ' + ' AND '.join(where) if where else ''}
          ORDER BY aged.due_date, aged.id{page}""", params)
-    return [OpenItem(receivable_id=r[0], reference=r[1], invoice_number=r[2], order_number=r[3], company_id=r[4],
-                     company_name=r[5], tier=r[6], channel=r[7], currency=r[8], issue_date=_date(r[9]),
-                     due_date=_date(r[10]), open_amount=_dec(r[11]), disputed=_dec(r[12]), bucket=r[13],
-                     days_past_due=(scope.as_of - _date(r[10])).days) for r in rows]
+    return [OpenItem(receivable_id=r[0], reference=r[1], invoice_id=r[2], invoice_number=r[3], order_number=r[4],
+                     company_id=r[5], company_name=r[6], tier=r[7], channel=r[8], currency=r[9],
+                     issue_date=_date(r[10]), due_date=_date(r[11]), open_amount=_dec(r[12]), disputed=_dec(r[13]),
+                     bucket=r[14], days_past_due=(scope.as_of - _date(r[11])).days) for r in rows]
 
 
 # ---------------------------------------------------------------- DSO and CEI, month by month

@@ -200,7 +200,7 @@ def dashboard_harness(*, app_url: str, token: str) -> ThreadingHTTPServer:
             # "/?app=/app/reviews%3Ftheme%3Ddark" embeds another app page (same origin, any query).
             wanted = parse_qs(urlsplit(self.path).query).get("app", [None])[0]
             src = app_origin + wanted if wanted and wanted.startswith("/app/") else app_url
-            html = f"""<!doctype html><html><head><meta charset="utf-8"><title>Dashboard</title>
+            html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dashboard</title>
 <style>body{{margin:0;font-family:sans-serif;background:#fafafa}}
 .bar{{height:40px;display:flex;align-items:center;padding:0 16px;border-bottom:1px solid #e6e6e6;font-size:13px;color:#555}}
 iframe{{border:0;width:100%;height:{HEIGHT - 41}px;display:block;background:#fff}}</style></head>

@@ -74,10 +74,16 @@ class Book:
 
 
 @pytest.fixture
-def hand_book(company_factory, credit_installation) -> Book:
-    alpha = company_factory(legal_name="Alpha Tools", limit=Money.of("10000", "USD"))
-    beta = company_factory(legal_name="Beta Build", limit=Money.of("5000", "USD"))
-    euro = company_factory(legal_name="Euro Maschinen", limit=Money.of("8000", "EUR"))
+def book_installation(credit_installation):
+    """Whose book it is (the browser test uses the Saleor double's installation)."""
+    return credit_installation
+
+
+@pytest.fixture
+def hand_book(company_factory, book_installation) -> Book:
+    alpha = company_factory(installation=book_installation, legal_name="Alpha Tools", limit=Money.of("10000", "USD"))
+    beta = company_factory(installation=book_installation, legal_name="Beta Build", limit=Money.of("5000", "USD"))
+    euro = company_factory(installation=book_installation, legal_name="Euro Maschinen", limit=Money.of("8000", "EUR"))
     company_update(company=beta, credit_tier="premium")
     r = {
         "A1": book(alpha, amount="1000", issued="2026-03-01", due="2026-03-31"),
@@ -99,7 +105,7 @@ def hand_book(company_factory, credit_installation) -> Book:
         created_at=dt.datetime(2026, 6, 10, 9, tzinfo=dt.timezone.utc))
     for company in (alpha, beta, euro):
         company.refresh_from_db()
-    return Book(installation=credit_installation, alpha=alpha, beta=beta, euro=euro, r=r)
+    return Book(installation=book_installation, alpha=alpha, beta=beta, euro=euro, r=r)
 
 
 @pytest.fixture
