@@ -602,16 +602,19 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
 # ---------------------------------------------------------------- cash forecast
 
 
-def _schedules(receivable_ids: Sequence[int]) -> dict[int, list[tuple[dt.date, Decimal]]]:
-    """Instalment schedules (two or more parts) of the invoices of these receivables."""
+def _schedules(installation_id: int, receivable_ids: set[int]) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """Instalment schedules (two or more parts) of the invoices of these receivables (one query for
+    the installation's instalment invoices, whatever the number of receivables)."""
     if not receivable_ids:
         return {}
+    count = ("jsonb_array_length(snapshot->'schedule')" if connection.vendor == "postgresql"
+             else "json_array_length(snapshot, '$.schedule')")
     result = {}
-    for receivable_id, snapshot in (Invoice.objects.filter(receivable_id__in=list(receivable_ids), kind=InvoiceKind.INVOICE)
-                                    .values_list("receivable_id", "snapshot")):
-        parts = (snapshot or {}).get("schedule") or []
-        if len(parts) > 1:
-            result[receivable_id] = [(_date(p["due_date"]), _dec(p["amount"])) for p in parts]
+    for invoice in Invoice.objects.raw(
+            f"SELECT id, receivable_id, snapshot FROM invoicing_invoice WHERE installation_id = %s AND kind = %s "
+            f"AND receivable_id IS NOT NULL AND {count} > 1", [installation_id, InvoiceKind.INVOICE.value]):
+        if invoice.receivable_id in receivable_ids:
+            result[invoice.receivable_id] = [(_date(p["due_date"]), _dec(p["amount"])) for p in invoice.snapshot["schedule"]]
     return result
 
 
@@ -621,7 +624,7 @@ def cash_forecast(scope: Scope, *, weeks: int = formulas.FORECAST_WEEKS) -> dict
     company's average days late in that currency over the last 365 days."""
     items = open_items(scope)
     lateness = days_late(scope)
-    schedules = _schedules([i.receivable_id for i in items])
+    schedules = _schedules(scope.installation_id, {i.receivable_id for i in items})
     expected: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for item in items:
         amount = item.open_amount - item.disputed
