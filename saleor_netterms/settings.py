@@ -173,6 +173,8 @@ INSTALLED_APPS = [
     "saleor_netterms.erp",
     "saleor_netterms.erp_api",
     "saleor_netterms.collections",
+    "saleor_netterms.buyer_access",
+    "saleor_netterms.portal",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +316,15 @@ OUTBOX_DELIVERERS = {
     "saleor.erp_invoice_create": "saleor_netterms.saleor_sync.erp_invoice_reporting.erp_invoice_create_deliver",
     "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
     "email.dunning": "saleor_netterms.collections.notifications.dunning_email_deliver",
+    "email.portal_sign_in": "saleor_netterms.buyer_access.notifications.portal_email_deliver",
 }
+# The buyer portal (portal/, buyer_access/): sessions end after PORTAL_SESSION_IDLE_MINUTES without
+# a request and PORTAL_SESSION_MAX_HOURS after sign-in, whatever the activity.
+PORTAL_SESSION_IDLE_MINUTES = int(_env("PORTAL_SESSION_IDLE_MINUTES", "30"))
+PORTAL_SESSION_MAX_HOURS = int(_env("PORTAL_SESSION_MAX_HOURS", "8"))
+# The portal's forms are the only CSRF-protected views (Django's csrf_protect per view): a refused
+# form is a coded page (CSRF_FAILED) in the portal's language.
+CSRF_FAILURE_VIEW = "saleor_netterms.portal.web.csrf_failure"
 OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "30"))
 OUTBOX_TICK_BUDGET_S = float(_env("OUTBOX_TICK_BUDGET_S", "40"))
 # Retention (days) of records pruned by the daily jobs (saleor_webhooks/retention.py, outbox): the

@@ -260,6 +260,22 @@ def _member_value_normalize(kind: str, value: str) -> str:
     return value
 
 
+def _spending_limit_fields(spending_limit: Money | None) -> tuple[Any, str]:
+    """(amount, currency) of a per-order limit as stored, (None, "") for none."""
+    if spending_limit is None:
+        return None, ""
+    if not isinstance(spending_limit, Money):
+        raise InvalidMember(f"spending_limit is not Money: {spending_limit!r}")
+    try:
+        limit_currency = currency_validate(spending_limit.currency)
+        limit_amount = quantize(spending_limit.amount, limit_currency)
+    except InvalidMoney as exc:
+        raise InvalidMember(f"invalid spending limit {spending_limit!r}") from exc
+    if limit_amount < 0:
+        raise InvalidMember("spending limit must be zero or positive")
+    return limit_amount, limit_currency
+
+
 def member_add(*, company: Company, kind: str, value: str, role: str = MemberRole.BUYER,
                spending_limit: Money | None = None, domain_verified: bool = False) -> Member:
     """Map a Saleor identity to the company. ``value`` is normalized (emails and domains
@@ -270,17 +286,7 @@ def member_add(*, company: Company, kind: str, value: str, role: str = MemberRol
         raise InvalidMember(f"unknown role {role!r}")
     if domain_verified and kind != MemberKind.EMAIL_DOMAIN:
         raise InvalidMember("domain_verified is only for email_domain members")
-    limit_amount, limit_currency = None, ""
-    if spending_limit is not None:
-        if not isinstance(spending_limit, Money):
-            raise InvalidMember(f"spending_limit is not Money: {spending_limit!r}")
-        try:
-            limit_currency = currency_validate(spending_limit.currency)
-            limit_amount = quantize(spending_limit.amount, limit_currency)
-        except InvalidMoney as exc:
-            raise InvalidMember(f"invalid spending limit {spending_limit!r}") from exc
-        if limit_amount < 0:
-            raise InvalidMember("spending limit must be zero or positive")
+    limit_amount, limit_currency = _spending_limit_fields(spending_limit)
     clash = Member.objects.filter(installation_id=company.installation_id, kind=kind, value=value, is_active=True)
     if kind == MemberKind.EMAIL_DOMAIN:
         clash = clash.filter(domain_verified=True) if domain_verified else clash.filter(company=company)
@@ -310,6 +316,25 @@ def member_domain_verify(*, member: Member) -> Member:
     except IntegrityError as exc:
         member.domain_verified = False
         raise MemberAlreadyExists(f"domain {member.value!r} is verified for another company") from exc
+    return member
+
+
+def member_update(*, member: Member, role: str | None = None, spending_limit: Money | None = None,
+                  clear_spending_limit: bool = False) -> Member:
+    """Change a member's role and/or per-order spending limit (None leaves it as it is;
+    ``clear_spending_limit`` removes the limit)."""
+    fields = []
+    if role is not None:
+        if role not in MemberRole.values:
+            raise InvalidMember(f"unknown role {role!r}")
+        member.role = role
+        fields.append("role")
+    if clear_spending_limit or spending_limit is not None:
+        member.spending_limit_amount, member.spending_limit_currency = _spending_limit_fields(
+            None if clear_spending_limit else spending_limit)
+        fields += ["spending_limit_amount", "spending_limit_currency"]
+    if fields:
+        member.save(update_fields=[*fields, "updated_at"])
     return member
 
 

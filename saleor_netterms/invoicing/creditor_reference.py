@@ -86,3 +86,25 @@ def creditor_reference_parse(value: str) -> InvoicePosition | None:
         return None
     return InvoicePosition(series_id=int(found["series"]), period=found["period"] or "",
                            sequence=int(found["sequence"]))
+
+
+# --- combined remittances ---------------------------------------------------------------------
+# A buyer paying several invoices with one transfer gets one reference naming a
+# CombinedRemittance row: body "C" <remittance id>. It can never be read as an invoice position
+# (those start with a digit), and the check digits catch a mistyped id like any RF reference.
+_REMITTANCE_BODY = re.compile(r"C(?P<id>[1-9][0-9]{0,19})")
+
+
+def remittance_reference_for(remittance_id: int) -> str:
+    if not (isinstance(remittance_id, int) and remittance_id > 0):
+        raise CreditorReferenceError(f"remittance id {remittance_id!r} must be a positive integer")
+    body = f"C{remittance_id}"
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+
+
+def remittance_reference_parse(value: str) -> int | None:
+    """The CombinedRemittance id a reference made by ``remittance_reference_for`` names, or None."""
+    if not creditor_reference_valid(value):
+        return None
+    found = _REMITTANCE_BODY.fullmatch(creditor_reference_compact(value)[4:])
+    return int(found["id"]) if found else None

@@ -291,3 +291,31 @@ class SaleorInvoiceLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["installation", "saleor_invoice_id"],
                                                name="saleor_invoice_link_unique")]
+
+
+class CombinedRemittance(models.Model):
+    """One payment reference for several open invoices of one company (the buyer's "pay these
+    together"): its RF reference (creditor_reference.remittance_reference_for) names this row, and
+    reconciliation settles every invoice listed here from one bank line that carries it."""
+
+    installation = models.ForeignKey("installations.Installation", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="combined_remittances")
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(max_digits=20, decimal_places=4, help_text="Sum of the open amounts when made.")
+    reference = models.CharField(max_length=25, blank=True, help_text="ISO 11649 RF reference (set on create).")
+    created_by = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(total__gt=0), name="combined_remittance_total_positive")]
+
+
+class CombinedRemittanceItem(models.Model):
+    remittance = models.ForeignKey(CombinedRemittance, on_delete=models.CASCADE, related_name="items")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=20, decimal_places=4, help_text="Open amount when the remittance was made.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["remittance", "invoice"], name="combined_remittance_item_once")]

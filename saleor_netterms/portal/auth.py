@@ -73,7 +73,13 @@ class Buyer:
 def authenticate_buyer_request(request: HttpRequest) -> Buyer:
     header = request.headers.get("Authorization", "").strip()
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    saleor_api_url = request.headers.get("Saleor-Api-Url", "").strip()
+    return authenticate_buyer(token=token, saleor_api_url=request.headers.get("Saleor-Api-Url", ""))
+
+
+def authenticate_buyer(*, token: str, saleor_api_url: str) -> Buyer:
+    """The company member behind a Saleor customer access token (the checks above); the JSON
+    endpoints read it from the headers, the portal's hand-over from a POSTed form."""
+    token, saleor_api_url = (token or "").strip(), (saleor_api_url or "").strip()
     if not token or not saleor_api_url:
         raise DashboardTokenMissing("Authorization: Bearer <customer token> and Saleor-Api-Url are required")
     installation = installation_get_active(saleor_api_url=saleor_api_url)

@@ -21,19 +21,9 @@ from saleor_netterms.core.money import InvalidAmount, InvalidMoney, Money, amoun
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 
 from .auth import authenticate_buyer_request
+from .web import BUYER_MESSAGES
 
 
-# What a buyer can do about each refusal (the storefront shows `message`; `code` is stable).
-BUYER_MESSAGES = {
-    "MISSING_TOKEN": "Please sign in to your account to see your company's credit.",
-    "INVALID_TOKEN": "Your sign-in could not be verified. Please sign out and sign in again.",
-    "TOKEN_EXPIRED": "Your session has expired. Please sign in again.",
-    "UNKNOWN_SALEOR": "This shop is not connected to net terms. Please contact the shop.",
-    "INSTALLATION_REMOVED": "Net terms are no longer offered by this shop. Please contact the shop.",
-    "MALFORMED_PAYLOAD": 'The request could not be read. Send JSON like {"amount": "25000.00", "currency": "USD"}.',
-    "INVALID_TEXT": "The reason contains characters that are not allowed. Please remove them and try again.",
-    "PAYLOAD_TOO_LARGE": "The request is too large. Please shorten the reason and try again.",
-}
 
 
 def _error(error: NetTermsError) -> JsonResponse:

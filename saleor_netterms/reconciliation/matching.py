@@ -271,7 +271,9 @@ def match_decide(inp: MatchInput, tolerance: Tolerance) -> Proposal:
             named = invoices + [i for i in _of_currency(inp.number_invoices, inp.currency)
                                 if i.company_id in companies]
             return _applied("rf_reference", True, _of_currency(named, inp.currency), inp, tolerance,
-                            f"RF reference {inp.rf_reference} names invoice {invoices[0].number}",
+                            f"RF reference {inp.rf_reference} names invoice {invoices[0].number}" if len(invoices) == 1
+                            else f"RF reference {inp.rf_reference} names invoices "
+                                 f"{', '.join(i.number for i in invoices)} (combined remittance)",
                             {"rf_reference": inp.rf_reference})
     # 2. invoice or order numbers in the remittance text
     for rule, found, words in (("document_number", inp.number_invoices, inp.numbers_found),
