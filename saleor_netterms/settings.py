@@ -191,8 +191,9 @@ MIDDLEWARE = [
 DASHBOARD_ORIGINS = _env_list("DASHBOARD_ORIGINS")
 SILENCED_SYSTEM_CHECKS = [
     "security.W002",  # X-Frame-Options: replaced by CSP frame-ancestors (the app is framed by the Dashboard)
-    "security.W003",  # CSRF middleware: no cookie or session authentication anywhere; every endpoint
-                      # authenticates a bearer token or a signed single-use link (README "Security model")
+    "security.W003",  # CSRF middleware: endpoints authenticate a bearer token or a signed single-use link;
+                      # the one cookie session (the buyer portal) protects each of its views with
+                      # csrf_protect (README "Security model")
 ]
 
 ROOT_URLCONF = "saleor_netterms.urls"

@@ -88,7 +88,7 @@ def test_a_billing_contact_signs_in_with_a_single_use_link(client, world):
     used = client.post(path)
 
     # then
-    assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "no-referrer"
+    assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "same-origin"
     assert used.status_code == 303 and used["Location"] == "/portal/"
     session = PortalSession.objects.get()
     assert (session.company_id, session.member_id, session.method, session.email) == (
@@ -373,3 +373,9 @@ def test_orders_on_terms_show_their_status_and_invoice(client, world):
     page = client.get("/portal/orders").content.decode()
     assert page.count('class="badge invoiced"') == 3 and 'class="badge in_review"' in page
     assert world.acme_invoices[0].number in page
+
+
+def test_in_production_the_session_cookie_is_secure(client, fake_saleor, world, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = client.post("/portal/session", {"token": customer_token(fake_saleor), "saleorApiUrl": fake_saleor.api_url})
+    assert response.cookies[SESSION_COOKIE]["secure"] is True
