@@ -20,10 +20,8 @@ PRODUCTION = {
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    # DJANGO_ALLOW_ASYNC_UNSAFE: set for the test process once a Playwright browser runs (tests/browser.py),
-    # never for the app
     base = {k: v for k, v in os.environ.items()
-            if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION} and not k.startswith("SECURE_")}
+            if k not in {"DEBUG", *PRODUCTION} and not k.startswith("SECURE_")}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
