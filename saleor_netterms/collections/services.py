@@ -51,7 +51,7 @@ from saleor_netterms.terms.engine import (
 
 from . import ladder as L
 from . import messages
-from .events import money_json, publish, totals_json
+from .events import dispute_opened_publish, dispute_resolved_publish, money_json, publish, totals_json
 from .errors import collections_error
 from .models import (
     ChargeKind,
@@ -845,6 +845,7 @@ def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, 
                      object_type="dispute", object_id=dispute.pk, company=company,
                      after={"receivable": receivable.reference, "amount": amount.as_string(), "reason": reason_code,
                             "line": line_position})
+        dispute_opened_publish(dispute, invoice_number=_invoice_number(receivable))
         for hold in holds_to_lift(company=company):
             lifted, _ = company_services.account_hold_lift(hold=hold, lifted_by=opened_by,
                                                            reason=f"The overdue balance is disputed ({reason_code})")
@@ -893,7 +894,18 @@ def dispute_resolve(*, dispute: Dispute, resolution: str, actor: str, note: str 
                      object_type="dispute", object_id=dispute.pk, company=dispute.company,
                      before={"status": "open"}, after={"status": dispute.status,
                                                        "credited": f"{dispute.credited_amount:f}"}, reason=note)
+        dispute_resolved_publish(dispute, invoice_number=_invoice_number(dispute.receivable), resolution=resolution,
+                                 credit_note_number=credit_note.number if credit is not None else None)
     return dispute
+
+
+def _invoice_number(receivable: Receivable) -> str:
+    """The number the ERP knows the disputed invoice by: the app's invoice, else the ERP's invoice
+    (ERP as invoicing master; the receivable's reverse relation), else the receivable's reference."""
+    number = (Invoice.objects.filter(receivable=receivable, kind=InvoiceKind.INVOICE)
+              .values_list("number", flat=True).first())
+    erp_invoice = getattr(receivable, "erp_invoice", None)
+    return number or (erp_invoice.number if erp_invoice is not None else receivable.reference)
 
 
 # --- tasks ---------------------------------------------------------------------------------------------

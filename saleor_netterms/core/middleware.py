@@ -44,15 +44,17 @@ class RequestSizeLimitMiddleware:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return _refusal(400, "BAD_REQUEST", "The Content-Length header is not a number.")
+            return _refusal(400, "BAD_REQUEST", "The Content-Length header is not a number.", request.path)
         too_large = declared > cap
         if not too_large and declared == 0 and request.method in ("POST", "PUT", "PATCH"):
             too_large = len(request.body) > cap
         if too_large:
             logger.warning("request too large", extra={"path": request.path, "declared": declared, "cap": cap})
-            return _refusal(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {cap} bytes.")
+            return _refusal(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {cap} bytes.", request.path)
         return self.get_response(request)
 
 
-def _refusal(status: int, code: str, message: str) -> JsonResponse:
+def _refusal(status: int, code: str, message: str, path: str = "") -> JsonResponse:
+    if path.startswith("/erp/"):  # the ERP API's documented error model (erp_api.schemas.Error)
+        return JsonResponse({"code": code, "message": message}, status=status)
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)

@@ -55,6 +55,10 @@ EVENT_TYPES: dict[str, dict] = {
         "summary": "A late fee, interest or recovery compensation was charged as its own receivable."},
     "dunning.charge_waived": {"version": 1, "subject": "company",
         "summary": "A charged fee or interest was waived."},
+    "dispute.opened": {"version": 1, "subject": "invoice",
+        "summary": "A buyer or staff disputed (part of) an invoice or a line of it."},
+    "dispute.resolved": {"version": 1, "subject": "invoice",
+        "summary": "A dispute was resolved: credited with a credit note (fully or partly) or rejected."},
 }
 
 

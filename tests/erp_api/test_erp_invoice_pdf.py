@@ -181,6 +181,7 @@ def test_a_body_over_the_routes_cap_is_refused_before_it_is_read(erp, captured, 
     # when
     response = erp("POST", "/invoices", invoice_body(pdf_bytes("x" * 50) + b"%" + b"0" * 8000), key=captured)
 
-    # then
-    assert response.status_code == 413
+    # then: in the API's error model
+    assert (response.status_code, response.data) == (413, {"code": "PAYLOAD_TOO_LARGE",
+                                                           "message": "The request body is larger than 4096 bytes."})
     assert ErpInvoice.objects.count() == 0

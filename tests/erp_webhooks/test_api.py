@@ -111,6 +111,6 @@ def test_the_event_type_catalogue_links_every_schema(gql):
     types = gql("{ integrationEventTypes { type version schemaUrl } }")["integrationEventTypes"]
 
     # then
-    assert len(types) == 19  # 13 of the domains + 6 of collections (dunning, holds)
+    assert len(types) == 21  # 13 of the domains + 8 of collections (dunning, holds, disputes)
     assert {"type": "payment.applied", "version": 1,
             "schemaUrl": "http://127.0.0.1:8000/webhooks/schemas/payment.applied.v1.json"} in types

@@ -28,7 +28,7 @@ def test_every_event_type_has_a_schema_at_its_current_version():
 
     # then
     assert missing == []
-    assert len(catalogue.EVENT_TYPES) == 19  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*)
+    assert len(catalogue.EVENT_TYPES) == 21  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*, dispute.*)
 
 
 @pytest.mark.parametrize("name", catalogue.schema_names() if WEBHOOKS.exists() else [])

@@ -15,7 +15,7 @@ def test_the_schema_index_lists_every_type_with_its_url(client):
     # then
     assert response.status_code == 200
     types = {t["type"]: t for t in response.json()["types"]}
-    assert len(types) == 19  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*)
+    assert len(types) == 21  # 13 (with credit_limit.change_approved) + collections (dunning.*, account.hold_*, dispute.*)
     assert types["invoice.issued"] == {
         "type": "invoice.issued", "version": 2, "versionedType": "invoice.issued.v2", "subject": "invoice",
         "summary": "An invoice was issued by the app (the frozen snapshot, due dates, RF reference, documents) or by "
