@@ -1,6 +1,7 @@
 """Property-based run of the ERP API against its committed OpenAPI document (schemathesis): any
 request the document allows — and the malformed ones schemathesis derives — gets an answer
-below 500. Runs in-process through Django's WSGI app on the test database."""
+below 500, with a status code the document lists and a body that matches its schema (the error
+model with `errors[]` included). Runs in-process through Django's WSGI app on the test database."""
 import json
 import uuid
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from saleor_netterms.companies.services import company_create, credit_limit_set
 from saleor_netterms.core.money import Money
@@ -53,4 +54,4 @@ def test_no_request_makes_the_erp_api_fail_with_a_5xx(case, erp_world):
     response = case.call(headers={"Authorization": f"Bearer {erp_world}", "Idempotency-Key": uuid.uuid4().hex})
 
     # then
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance])
