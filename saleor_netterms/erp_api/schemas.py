@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 Amount = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,4})?$", max_length=21)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Text = Annotated[str, StringConstraints(max_length=255)]
-PDF_BASE64_MAX = 4 * ((10 * 1024 * 1024 + 2) // 3)  # 10 MiB decoded (ERP_INVOICE_PDF_MAX_BYTES caps it exactly)
+# The body cap of /erp/v1/invoices (14 MiB) bounds the text; ERP_INVOICE_PDF_MAX_BYTES (10 MiB) caps the
+# decoded PDF exactly, with its own code (413 INVOICE_PDF_TOO_LARGE).
+PDF_BASE64_MAX = 14 * 1024 * 1024
 
 
 # NUL and the other C0 controls (tab, line feed and carriage return aside) and lone surrogates are
