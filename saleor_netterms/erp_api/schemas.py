@@ -170,7 +170,7 @@ class InvoiceIn(Body):
         None, description="Where the ERP serves the invoice's PDF (Saleor and the buyer get this URL). Send this or "
                           "pdfBase64.")
     pdfBase64: Annotated[str, StringConstraints(min_length=8, max_length=PDF_BASE64_MAX)] | None = Field(
-        None, description=("The invoice's PDF itself, base64 (RFC 4648, no line breaks), at most "
+        None, description=("The invoice's PDF itself, base64 (RFC 4648; line breaks are ignored), at most "
                            "ERP_INVOICE_PDF_MAX_BYTES (10 MiB) decoded; checked to be a readable PDF, kept by the app "
                            "and served to the buyer and Saleor through a signed link. Send this or pdfUrl."))
 

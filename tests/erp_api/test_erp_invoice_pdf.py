@@ -74,10 +74,12 @@ def test_an_erp_invoice_with_its_pdf_file_is_kept_attached_by_a_signed_link_and_
         "invoice": {"id": "SW52b2ljZTo3", "number": v["number"], "url": v["url"], "status": "SUCCESS"},
         "errors": []}}})
 
+    wrapped = base64.encodebytes(pdf).decode()  # MIME base64: a line break every 76 characters
+
     # when
     pushed = erp("POST", "/invoices", invoice_body(pdf), key=captured, idem="inv-1")
     replayed = erp("POST", "/invoices", invoice_body(pdf), key=captured, idem="inv-1")
-    again = erp("POST", "/invoices", invoice_body(pdf), key=captured, idem="inv-2")  # delivered twice
+    again = erp("POST", "/invoices", invoice_body(pdfBase64=wrapped), key=captured, idem="inv-2")  # delivered twice
     (message,) = OutboxMessage.objects.filter(kind="saleor.erp_invoice_create")
     outbox_deliver(message_id=message.pk)
     (create,) = fake_saleor.calls_for("InvoiceCreate")
