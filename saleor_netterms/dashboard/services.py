@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.saleor import saleor_execute
+from saleor_netterms.invoicing.documents.official_rules import official_rules_missing
 from saleor_netterms.invoicing.selectors import einvoice_problems_recent
 from saleor_netterms.sellers.selectors import seller_profile_problems
 from saleor_netterms.saleor_api.errors import SaleorApiError
@@ -67,6 +68,13 @@ def seller_warnings(*, installation: Installation) -> list[dict]:
     not be produced as e-invoices (the PDF still went out; the invoice page says why)."""
     warnings = [{"code": p["code"], "message": p["message"], "href": "/app/seller"}
                 for p in seller_profile_problems(installation=installation)]
+    missing = official_rules_missing()
+    if missing:
+        warnings.append({
+            "code": "E_INVOICE_RULES_MISSING", "href": "",
+            "message": ("E-invoices are checked at issue without the official " + ", ".join(missing) + " rules: "
+                        "their files are not installed (EINVOICE_RULES_DIR). Invoices still go out; the e-invoices "
+                        "may be refused by networks that validate them.")})
     recent = einvoice_problems_recent(installation=installation, since=timezone.now() - timedelta(days=30))
     if recent.count:
         warnings.append({

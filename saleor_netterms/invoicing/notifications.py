@@ -44,7 +44,7 @@ def invoice_email_build(invoice: Invoice) -> EmailMessage:
     with translation.override(django_language(snapshot.language)):
         subject, body = _email_text(invoice, snapshot)
     message = EmailMessage(subject=subject, body=body, from_email=config.email_from() or None, to=[recipient])
-    for attachment in documents_for_email(snapshot, snapshot_logo(snapshot)):
+    for attachment in documents_for_email(snapshot, snapshot_logo(snapshot), invoice.einvoice_problem):
         message.attach(attachment.filename, attachment.content, attachment.content_type)
     return message
 

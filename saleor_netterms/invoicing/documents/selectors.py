@@ -6,11 +6,12 @@ from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, snapshot_from_di
 from saleor_netterms.sellers.selectors import seller_logo_get
 
 
-def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> InvoiceSnapshot | None:
-    """The snapshot of invoice `invoice_id` if it belongs to `installation_id`, else None."""
-    snapshot = (Invoice.objects.filter(pk=invoice_id, installation_id=installation_id)
-                .values_list("snapshot", flat=True).first())
-    return snapshot_from_dict(snapshot) if snapshot else None
+def invoice_snapshot_get(*, invoice_id: int, installation_id: int) -> tuple[InvoiceSnapshot, str] | None:
+    """(snapshot, einvoice_problem) of invoice `invoice_id` if it belongs to `installation_id`,
+    else None."""
+    row = (Invoice.objects.filter(pk=invoice_id, installation_id=installation_id)
+           .values_list("snapshot", "einvoice_problem").first())
+    return (snapshot_from_dict(row[0]), row[1]) if row and row[0] else None
 
 
 def snapshot_logo(snapshot: InvoiceSnapshot) -> tuple[str, bytes] | None:

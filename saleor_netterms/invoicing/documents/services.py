@@ -2,9 +2,11 @@
 
 Never silent, never stuck: an e-invoice that cannot be produced (the official rules refuse the
 data, e.g. a buyer without any electronic address for Peppol) never stops the human-readable
-document. `einvoice_problem` names the reason (stored on the invoice at issue, shown on the
-invoice page and the overview); the e-mail then carries the plain PDF; the Factur-X link serves
-the plain PDF; the UBL link answers 409 E_INVOICE_UNAVAILABLE with the reason.
+document. `einvoice_problem` decides at issue — the XSDs, the app's subset of the rules, then the
+official CEN / Peppol / Factur-X rules (official_rules.py) on the very XML produced — and names
+the reason (stored on the invoice, shown on the invoice page and the overview). Serving follows
+that stored verdict: the e-mail then carries the plain PDF, the Factur-X link serves the plain PDF,
+the UBL link answers 409 E_INVOICE_UNAVAILABLE with the reason.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from saleor_netterms.invoicing.snapshot import InvoiceSnapshot
 
 from .codes import seller_rules_check
 from .facturx import InvalidEInvoice, facturx_xml, facturx_xml_check, render_facturx
+from .official_rules import official_problem
 from .pdf import render_pdf
 from .ubl import render_ubl
 
@@ -46,22 +49,34 @@ def einvoice_problem(snapshot: InvoiceSnapshot) -> str:
     (rule ids and what is missing), as the XSD and business-rule checks report it."""
     problems = []
     try:
-        render_ubl(snapshot)  # its XSD, its rules and seller_rules_check
+        ubl = render_ubl(snapshot)  # its XSD, its rules and seller_rules_check
     except InvalidEInvoice as error:
         problems.append(error.log_message)
+    else:
+        problems.append(official_problem("ubl", ubl))
     try:
-        facturx_xml_check(facturx_xml(snapshot))
+        cii = facturx_xml(snapshot)
+        facturx_xml_check(cii)
     except InvalidEInvoice as error:
         problems.append(error.log_message)
-    if not problems and seller_rules_check(snapshot):
+    else:
+        problems.append(official_problem("cii", cii))
+    if not any(problems) and seller_rules_check(snapshot):
         problems.append("EN 16931 rules: " + "; ".join(seller_rules_check(snapshot)))
-    return "; ".join(problems)[:1000]
+    return "; ".join(p for p in problems if p)[:1000]
 
 
-def document_render(snapshot: InvoiceSnapshot, fmt: str, logo: tuple[str, bytes] | None = None) -> RenderedDocument:
+def document_render(snapshot: InvoiceSnapshot, fmt: str, logo: tuple[str, bytes] | None = None,
+                    problem: str = "") -> RenderedDocument:
     """`fmt`: "pdf" (plain PDF), "facturx" (PDF/A-3 with factur-x.xml; the plain PDF with a
-    `note` when the e-invoice cannot be produced) or "ubl" (Peppol XML; EInvoiceUnavailable)."""
+    `note` when the e-invoice cannot be produced) or "ubl" (Peppol XML; EInvoiceUnavailable).
+    `problem`: the invoice's stored `einvoice_problem` (the verdict at issue, official rules
+    included): when set, no e-invoice is served."""
     stem = _file_stem(snapshot.number)
+    if problem and fmt == "ubl":
+        raise EInvoiceUnavailable(problem, merchant_message=("The e-invoice could not be produced: " + problem)[:500])
+    if problem and fmt == "facturx":
+        return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf", note=problem)
     if fmt == "pdf":
         return RenderedDocument(render_pdf(snapshot, logo), "application/pdf", f"{stem}.pdf")
     if fmt == "facturx":
@@ -79,14 +94,14 @@ def document_render(snapshot: InvoiceSnapshot, fmt: str, logo: tuple[str, bytes]
     raise ValueError(f"unknown document format {fmt!r}")
 
 
-def documents_for_email(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None = None
-                        ) -> list[RenderedDocument]:
+def documents_for_email(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None = None,
+                        problem: str = "") -> list[RenderedDocument]:
     """The buyer's attachments: "<number>.pdf" (Factur-X, else plain) and "<number>.xml" (UBL)
-    when it can be produced."""
-    pdf = document_render(snapshot, "facturx", logo)
+    when it can be produced (`problem`: the invoice's stored einvoice_problem)."""
+    pdf = document_render(snapshot, "facturx", logo, problem)
     attachments = [RenderedDocument(pdf.content, pdf.content_type, f"{snapshot.number}.pdf", pdf.note)]
     try:
-        ubl = document_render(snapshot, "ubl")
+        ubl = document_render(snapshot, "ubl", problem=problem)
     except EInvoiceUnavailable:
         return attachments
     return attachments + [RenderedDocument(ubl.content, ubl.content_type, f"{snapshot.number}.xml")]

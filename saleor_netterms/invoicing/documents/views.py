@@ -41,12 +41,13 @@ def _error(error: NetTermsError) -> JsonResponse:
 def document_get(request, token: str):
     try:
         ref = document_token_read(token)
-        snapshot = selectors.invoice_snapshot_get(invoice_id=ref.invoice_id,
-                                                  installation_id=ref.installation_id)
-        if snapshot is None:
+        found = selectors.invoice_snapshot_get(invoice_id=ref.invoice_id,
+                                               installation_id=ref.installation_id)
+        if found is None:
             raise DocumentNotFound(f"invoice {ref.invoice_id} of installation "
                                    f"{ref.installation_id}")
-        document = document_render(snapshot, ref.fmt, selectors.snapshot_logo(snapshot))
+        snapshot, problem = found
+        document = document_render(snapshot, ref.fmt, selectors.snapshot_logo(snapshot), problem)
     except NetTermsError as error:
         return _error(error)
     except Exception:  # noqa: BLE001 - a document link never answers 500
