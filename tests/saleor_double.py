@@ -590,8 +590,8 @@ class PayloadBuilder:
         lines = kw["lines"]
         if lines is None:
             unit = (total / 2).quantize(Decimal("0.01"))
-            lines = [{"productName": "Dash Force", "productSku": "618223581", "quantity": 2,
-                      "unitPrice": {"net": {"amount": unit}, "gross": {"amount": unit}},
+            lines = [{"productName": "Dash Force", "productSku": "618223581", "isShippingRequired": True,
+                      "quantity": 2, "unitPrice": {"net": {"amount": unit}, "gross": {"amount": unit}},
                       "taxRate": Decimal("0.0")}]
         payload = self._envelope(typename, kw["recipient_id"], kw["issued_at"])
         payload.update({

@@ -130,8 +130,11 @@ class SellerProfileInput(graphene.InputObjectType):
     domestic_zero_category = graphene.String(description="Z (default) or E for 0 % domestic lines.")
     exemption_reason = graphene.String()
     exemption_code = graphene.String(description="VATEX code, e.g. VATEX-EU-132.")
-    supplies_services = graphene.Boolean(description="0 % lines to EU businesses abroad are reverse charge (AE), "
-                                                     "not intra-Community supplies of goods (K).")
+    supplies_services = graphene.Boolean(description=(
+        "The default for a 0 % line to an EU business abroad whose order line does not say whether it is "
+        "shipped (orders stored before the app read Saleor's isShippingRequired, manual summary lines): true "
+        "= a service, reverse charge (AE); false = goods, an intra-Community supply (K). Lines Saleor marks "
+        "as shipped are goods, lines it marks as not shipped are services, whatever this says."))
     footer = graphene.String()
 
 

@@ -57,6 +57,7 @@ class OrderLine:
     unit_net: str | None
     unit_gross: str | None
     tax_rate: str | None
+    shipping_required: bool | None = None  # Saleor's OrderLine.isShippingRequired: goods (True) or services
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class OrderSnapshot:
             "totalGross": self.total_gross, "channel": self.channel_slug,
             "userEmail": self.user_email, "billingAddress": self.billing_address,
             "lines": [{"productName": l.product_name, "sku": l.sku, "quantity": l.quantity,
-                       "unitNet": l.unit_net, "unitGross": l.unit_gross, "taxRate": l.tax_rate}
+                       "unitNet": l.unit_net, "unitGross": l.unit_gross, "taxRate": l.tax_rate,
+                       "isShippingRequired": l.shipping_required}
                       for l in self.lines],
         }

@@ -202,6 +202,13 @@ class JsonNode:
             self._refuse(node.path, f"is not a whole number from {minimum} to {maximum - 1}")
         return int(value)
 
+    def flag(self, key: str) -> bool | None:
+        """true or false; None for null/absent (an older subscription document without the field)."""
+        node = self._at(key)
+        if node.value is not None and not isinstance(node.value, bool):
+            self._refuse(node.path, "is not true or false")
+        return node.value
+
     def day(self, key: str, *, required: bool = False) -> date | None:
         """The calendar date of an ISO 8601 date or time ("2026-03-02T09:00:00+00:00"); None for
         null/absent."""

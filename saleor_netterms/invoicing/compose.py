@@ -18,7 +18,7 @@ from decimal import Decimal
 from saleor_netterms.core.money import Money, currency_exponent
 from saleor_netterms.terms.engine import PaymentTerms, schedule_compute
 
-from .figures import breakdown_and_totals, epc_qr_payload
+from .figures import SERVICES, breakdown_and_totals, epc_qr_payload
 from .snapshot import (Discount, InvalidSnapshot, InvoiceSnapshot, Line, Party, Remittance, SchedulePart,
                        TaxBreakdown, snapshot_check)
 from .vat import VatTreatment, vat_treatment
@@ -43,7 +43,7 @@ class SellerFacts:
     domestic_zero_category: str = "Z"       # Z, or E with a reason (e.g. "§ 19 UStG")
     exemption_reason: str = ""
     exemption_code: str = ""
-    supplies_services: bool = False          # 0 % cross-border EU B2B lines: AE (services) / K (goods)
+    supplies_services: bool = False          # a line whose supply is not known: services (AE) or goods (K)
     footer: str = ""
     logo_key: str = ""                       # the seller logo's content hash (sellers app), if any
 
@@ -64,7 +64,9 @@ def _seller_vat_registered(party: Party) -> bool:
 
 def lines_categorised(lines: list[Line], *, seller: SellerFacts, buyer: Party
                       ) -> tuple[list[Line], dict[str, VatTreatment]]:
-    """Each line with its VAT category decided from the facts (vat.py); the treatments used."""
+    """Each line with its VAT category decided from the facts (vat.py): goods or services per
+    line (Saleor's isShippingRequired), the seller profile's default where a line does not say;
+    the treatments used."""
     untaxed = all(line.tax_rate == 0 for line in lines)
     treatments: dict[str, VatTreatment] = {}
     result = []
@@ -74,7 +76,8 @@ def lines_categorised(lines: list[Line], *, seller: SellerFacts, buyer: Party
             rate=line.tax_rate, seller_country=seller.party.address.country,
             seller_vat_registered=_seller_vat_registered(seller.party),
             buyer_country=buyer.address.country, buyer_vat_id=buyer_vat,
-            service=seller.supplies_services, all_lines_untaxed=untaxed,
+            service=line.supply == SERVICES if line.supply else seller.supplies_services,
+            all_lines_untaxed=untaxed,
             domestic_zero_category=seller.domestic_zero_category,
             domestic_exemption_reason=seller.exemption_reason,
             domestic_exemption_code=seller.exemption_code)

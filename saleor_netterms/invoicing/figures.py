@@ -16,6 +16,7 @@ Rules (the snapshot's invariants, snapshot.py):
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 
@@ -38,6 +39,20 @@ class SourceLine:
     unit_net: Decimal
     unit_gross: Decimal
     rate: Decimal  # percent
+    supply: str = ""  # "goods" (Saleor: shipping required), "services" (not shipped), "" (not known)
+
+
+GOODS, SERVICES = "goods", "services"
+
+
+def supply_of(shipping_required) -> str:
+    """Goods or services, from Saleor's OrderLine.isShippingRequired (absent in an order stored
+    before the app asked for it: "", and the seller profile's default decides)."""
+    if shipping_required is True:
+        return GOODS
+    if shipping_required is False:
+        return SERVICES
+    return ""
 
 
 def rate_percent(tax_rate) -> Decimal:
@@ -55,7 +70,8 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def source_lines_from_order(order_lines: list[dict], *, quantities: dict[int, int] | None = None) -> list[SourceLine]:
-    """order_snapshot lines ({productName, sku, quantity, unitNet, unitGross, taxRate}); with
+    """order_snapshot lines ({productName, sku, quantity, unitNet, unitGross, taxRate,
+    isShippingRequired}); with
     `quantities` ({index: qty}) only those lines and quantities (a shipment)."""
     result = []
     for index, line in enumerate(order_lines):
@@ -68,7 +84,7 @@ def source_lines_from_order(order_lines: list[dict], *, quantities: dict[int, in
             description=line.get("productName") or line.get("sku") or "Item", sku=line.get("sku") or "",
             quantity=Decimal(quantity), unit_net=Decimal(line.get("unitNet") or "0"),
             unit_gross=Decimal(line.get("unitGross") or line.get("unitNet") or "0"),
-            rate=_plain(rate_percent(line.get("taxRate")))))
+            rate=_plain(rate_percent(line.get("taxRate"))), supply=supply_of(line.get("isShippingRequired"))))
     return result
 
 
@@ -77,17 +93,18 @@ def category_for(rate: Decimal, zero_category: str) -> str:
 
 
 def line_make(*, position: int, description: str, sku: str, quantity: Decimal, unit_net: Decimal,
-              rate: Decimal, currency: str, zero_category: str) -> Line:
+              rate: Decimal, currency: str, zero_category: str, supply: str = "") -> Line:
     net = quantize(quantity * unit_net, currency)
     tax = quantize(net * rate / HUNDRED, currency)
     return Line(position=position, description=description[:255], sku=sku, quantity=quantity,
                 unit_code=UNIT_CODE, unit_net=unit_net, net=net, tax_category=category_for(rate, zero_category),
-                tax_rate=rate, tax=tax, gross=net + tax)
+                tax_rate=rate, tax=tax, gross=net + tax, supply=supply)
 
 
 def lines_from_sources(sources: list[SourceLine], *, currency: str, zero_category: str, start: int = 1) -> list[Line]:
     return [line_make(position=start + i, description=s.description, sku=s.sku, quantity=s.quantity,
-                      unit_net=s.unit_net, rate=s.rate, currency=currency, zero_category=zero_category)
+                      unit_net=s.unit_net, rate=s.rate, currency=currency, zero_category=zero_category,
+                      supply=s.supply)
             for i, s in enumerate(sources)]
 
 
@@ -108,8 +125,9 @@ def net_for_gross(gross: Decimal, rate: Decimal, currency: str) -> tuple[Decimal
 
 
 def summary_lines(*, description: str, amount: Decimal, weights: "OrderedDict[Decimal, Decimal]", currency: str,
-                  zero_category: str, start: int = 1) -> list[Line]:
-    """One line per rate for `amount` gross, split by `weights` ({rate: gross weight})."""
+                  zero_category: str, start: int = 1, supplies: dict[Decimal, str] | None = None) -> list[Line]:
+    """One line per rate for `amount` gross, split by `weights` ({rate: gross weight});
+    `supplies`: {rate: "goods" | "services"} where every source line of that rate agrees."""
     rates = [r for r, w in weights.items() if w] or [Decimal(0)]
     total_weight = sum((weights.get(r, Decimal(0)) for r in rates), Decimal(0))
     shares: list[Decimal] = []
@@ -125,7 +143,8 @@ def summary_lines(*, description: str, amount: Decimal, weights: "OrderedDict[De
         label = description if len(rates) == 1 else f"{description} ({_plain(rate)}% tax)"
         net, line_rate = net_for_gross(gross, rate, currency)
         line = line_make(position=start + len(lines), description=label, sku="", quantity=Decimal(1), unit_net=net,
-                         rate=line_rate, currency=currency, zero_category=zero_category)
+                         rate=line_rate, currency=currency, zero_category=zero_category,
+                         supply=(supplies or {}).get(rate, ""))
         lines.append(line)
     return lines
 
@@ -135,6 +154,16 @@ def weights_of(sources: list[SourceLine], currency: str) -> "OrderedDict[Decimal
     for s in sources:
         weights[s.rate] = weights.get(s.rate, Decimal(0)) + quantize(s.quantity * s.unit_gross, currency)
     return weights
+
+
+def supplies_of(lines: Iterable[tuple[Decimal, str]]) -> dict[Decimal, str]:
+    """{rate: supply} from (rate, supply) pairs, for each rate whose lines are all goods or all
+    services (a summary line of that rate is then the same supply; mixed or unknown: the seller
+    profile's default decides)."""
+    seen: dict[Decimal, set[str]] = {}
+    for rate, supply in lines:
+        seen.setdefault(rate, set()).add(supply)
+    return {rate: supply.pop() for rate, supply in seen.items() if len(supply) == 1 and "" not in supply}
 
 
 def charges_line(*, sources: list[SourceLine], total_net: Decimal | None, total_gross: Decimal | None,
@@ -159,8 +188,10 @@ def charges_line(*, sources: list[SourceLine], total_net: Decimal | None, total_
             rate = min(candidates, key=lambda c: abs(rest_net + quantize(rest_net * c / HUNDRED, currency)
                                                      - rest_gross)) if candidates else Decimal(0)
     description = "Shipping and other charges" if rest_gross > 0 else "Order discount"
+    # shipping follows the goods it ships (Art. 78 Directive 2006/112/EC: part of the taxable amount)
+    supply = GOODS if any(s.supply == GOODS for s in sources) else ""
     return line_make(position=position, description=description, sku="", quantity=Decimal(1), unit_net=rest_net,
-                     rate=rate, currency=currency, zero_category=zero_category)
+                     rate=rate, currency=currency, zero_category=zero_category, supply=supply)
 
 
 def breakdown_and_totals(lines: list[Line], *, currency: str, prepaid: Decimal = Decimal(0)

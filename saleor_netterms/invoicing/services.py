@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -66,7 +66,7 @@ from .compose import snapshot_compose
 from .documents.services import einvoice_problem
 from .events import invoice_issued_publish, invoice_voided_publish
 from .figures import (SourceLine, breakdown_and_totals, charges_line, line_make, lines_from_sources,
-                      source_lines_from_order, summary_lines, weights_of)
+                      source_lines_from_order, summary_lines, supplies_of, weights_of)
 from .models import (CompanyInvoicingSettings, Fulfilment, Invoice, InvoiceKind, InvoicingPolicy,
                      InvoiceStatus, SaleorInvoiceLink)
 from .notifications import invoice_email_enqueue
@@ -204,7 +204,7 @@ def _lines_for_amount(*, order: dict, sources: list[SourceLine], amount: Decimal
         return lines
     weights = weights_of(sources, currency) or OrderedDict({Decimal(0): amount})
     return summary_lines(description=partial_label, amount=amount, weights=weights, currency=currency,
-                         zero_category=zero)
+                         zero_category=zero, supplies=supplies_of((s.rate, s.supply) for s in sources))
 
 
 def _order_invoiceable(order: dict) -> bool:
@@ -572,8 +572,7 @@ def _fulfilment_lines(fulfilment: Fulfilment, *, currency: str, start: int, pref
     zero = config.zero_rate_category()
     sources = source_lines_from_order(fulfilment.lines)
     if prefix:
-        sources = [SourceLine(f"{prefix}{s.description}", s.sku, s.quantity, s.unit_net, s.unit_gross, s.rate)
-                   for s in sources]
+        sources = [replace(s, description=f"{prefix}{s.description}") for s in sources]
     lines = lines_from_sources(sources, currency=currency, zero_category=zero, start=start)
     if _first_of_order(fulfilment):
         order, order_sources = _order_lines(fulfilment.transaction)
@@ -717,7 +716,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Money | None = N
         if any(q <= 0 or q > l.quantity for l, q in chosen):
             raise CreditNoteRefused("a credited quantity is not within the invoiced quantity")
         credit_lines = [line_make(position=i, description=l.description, sku=l.sku, quantity=q, unit_net=l.unit_net,
-                                  rate=l.tax_rate, currency=currency, zero_category=zero)
+                                  rate=l.tax_rate, currency=currency, zero_category=zero, supply=l.supply)
                         for i, (l, q) in enumerate(chosen, start=1)]
     elif amount is not None:
         if amount.currency != currency or not amount.is_positive():
@@ -727,7 +726,8 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Money | None = N
             weights[l.tax_rate] = weights.get(l.tax_rate, Decimal(0)) + l.gross
         credit_lines = summary_lines(description=f"Credit for invoice {invoice.number}: {reason}",
                                      amount=quantize(amount.amount, currency), weights=weights, currency=currency,
-                                     zero_category=zero)
+                                     zero_category=zero,
+                                     supplies=supplies_of((l.tax_rate, l.supply) for l in source.lines))
     else:
         credit_lines = list(source.lines)
     total = breakdown_and_totals(credit_lines, currency=currency)[1].gross

@@ -74,6 +74,7 @@ class Line:
     tax_rate: Decimal       # percent, e.g. Decimal("19")
     tax: Decimal
     gross: Decimal
+    supply: str = ""        # "goods" | "services" | "" (not known: the seller profile's default decides)
 
 
 @dataclass(frozen=True, slots=True)

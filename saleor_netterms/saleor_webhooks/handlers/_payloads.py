@@ -114,7 +114,8 @@ def order_snapshot_from(order: JsonNode) -> OrderSnapshot:
                   quantity=line.integer("quantity"),
                   unit_net=money_str(line.obj("unitPrice").obj("net")),
                   unit_gross=money_str(line.obj("unitPrice").obj("gross")),
-                  tax_rate=_fmt(line.raw("taxRate")))
+                  tax_rate=_fmt(line.raw("taxRate")),
+                  shipping_required=line.flag("isShippingRequired"))
         for line in order.items("lines"))
     return OrderSnapshot(
         order_id=order.text("id", required=True), number=order.text("number", max_length=64),

@@ -32,8 +32,6 @@ SELLER_DE = SellerFacts(
     accounts=(BankAccount(currency="EUR", account_holder="Muster Industriebedarf GmbH", bank_name="Commerzbank",
                           iban="DE89370400440532013000", bic="COBADEFFXXX"),),
     footer="Geschäftsführer: Hans Muster · Amtsgericht Hamburg HRB 123456")
-SELLER_DE_SERVICES = SellerFacts(
-    party=SELLER_DE.party, accounts=SELLER_DE.accounts, supplies_services=True, footer=SELLER_DE.footer)
 SELLER_FR = SellerFacts(
     party=Party(
         name="Atelier Dupré SAS",
@@ -116,11 +114,12 @@ DEPOSIT = PaymentTerms(plan=Deposit(percent=D(30), balance=NetDays(30)))
 DISCOUNT_INSTALMENTS = PaymentTerms(plan=HALVES, discount=DiscountRule(percent=D(2), days=10))
 
 
-def src(description, sku, quantity, unit_net, rate) -> SourceLine:
+def src(description, sku, quantity, unit_net, rate, supply="") -> SourceLine:
+    """A priced line as Saleor gives it; `supply` from its isShippingRequired ("goods" / "services")."""
     rate = D(rate)
     unit_net = D(unit_net)
     return SourceLine(description=description, sku=sku, quantity=D(quantity), unit_net=unit_net,
-                      unit_gross=unit_net * (1 + rate / 100), rate=rate)
+                      unit_gross=unit_net * (1 + rate / 100), rate=rate, supply=supply)
 
 
 def compose(*, seller: SellerFacts, buyer: Party, currency: str, sources: list[SourceLine], number: str,
@@ -154,9 +153,19 @@ def case_domestic_fr():
 
 
 def case_intra_eu_reverse_charge():
-    return compose(seller=SELLER_DE_SERVICES, buyer=BUYER_FR, currency="EUR", number="INV-2026-000301",
-                   sources=[src("Commissioning of assembly line, per day", "SVC-COMM", 3, "980.00", 0),
-                            src("Remote support package, December", "SVC-REMOTE", 1, "450.00", 0)])
+    return compose(seller=SELLER_DE, buyer=BUYER_FR, currency="EUR", number="INV-2026-000301",
+                   sources=[src("Commissioning of assembly line, per day", "SVC-COMM", 3, "980.00", 0, "services"),
+                            src("Remote support package, December", "SVC-REMOTE", 1, "450.00", 0, "services")])
+
+
+def case_intra_eu_goods_and_services():
+    """One order, two supplies: a shipped press (intra-Community supply of goods, K) and its
+    installation (a B2B service, reverse charge, AE) — decided per line from Saleor's facts."""
+    return compose(seller=SELLER_DE, buyer=BUYER_FR, currency="EUR", number="INV-2026-000303",
+                   sources=[src("Hydraulic press HP-40", "HP-40", 1, "8400.00", 0, "goods"),
+                            src("Installation and commissioning of HP-40, per day", "SVC-COMM", 2, "980.00", 0,
+                                "services")],
+                   delivery_date=date(2026, 11, 27))
 
 
 def case_intra_eu_goods():
@@ -245,6 +254,7 @@ CASES = {
     "domestic_fr": case_domestic_fr,
     "intra_eu_reverse_charge": case_intra_eu_reverse_charge,
     "intra_eu_goods": case_intra_eu_goods,
+    "intra_eu_goods_and_services": case_intra_eu_goods_and_services,
     "export": case_export,
     "two_rates": case_two_rates,
     "three_rates": case_three_rates,

@@ -17,8 +17,10 @@ from saleor_netterms.invoicing.compose import snapshot_compose
 from saleor_netterms.invoicing.documents.facturx import facturx_xml, render_facturx
 from saleor_netterms.invoicing.documents.pdfa import PRODUCER
 from saleor_netterms.invoicing.documents.ubl import render_ubl
-from saleor_netterms.invoicing.figures import epc_qr_payload, net_for_gross, summary_lines
+from saleor_netterms.invoicing.figures import (charges_line, epc_qr_payload, net_for_gross, source_lines_from_order,
+                                              summary_lines, supplies_of)
 from saleor_netterms.invoicing.vat import vat_treatment
+from saleor_netterms.saleor_webhooks.handlers._payloads import order_snapshot_from
 
 from . import corpus
 from .conftest import pdf_pages_text
@@ -94,6 +96,87 @@ def test_intra_community_supply_states_delivery_country_and_date():
                          namespaces=UBL_NS) == "FR"
     assert root.findtext("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode",
                          namespaces=UBL_NS) == "VATEX-EU-IC"
+
+
+def test_goods_and_services_of_one_order_are_decided_per_line():
+    # given one order to a French business at 0 %: a shipped press and its installation
+    snapshot = corpus.case_intra_eu_goods_and_services()
+
+    # when
+    text = "\n".join(pdf_pages_text(render_facturx(snapshot))[0])
+    root = etree.fromstring(render_ubl(snapshot))
+
+    # then: the press is an intra-Community supply (K), the installation reverse-charged (AE)
+    assert [(l.description, l.supply, l.tax_category) for l in snapshot.lines] == [
+        ("Hydraulic press HP-40", "goods", "K"),
+        ("Installation and commissioning of HP-40, per day", "services", "AE")]
+    assert [(b.category, b.taxable, b.exemption_reason, b.exemption_code) for b in snapshot.tax_breakdown] == [
+        ("K", D("8400.00"), "Intra-Community supply", "VATEX-EU-IC"),
+        ("AE", D("1960.00"), "Reverse charge", "VATEX-EU-AE")]
+    assert [c.findtext("cbc:ID", namespaces=UBL_NS) for c in
+            root.findall("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory", namespaces=UBL_NS)] == ["K", "AE"]
+    assert [c.findtext("cbc:TaxExemptionReasonCode", namespaces=UBL_NS) for c in
+            root.findall("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory", namespaces=UBL_NS)] == [
+        "VATEX-EU-IC", "VATEX-EU-AE"]
+    assert "K · Intra-Community supply 0% 8,400.00 0.00" in text
+    assert "AE · Reverse charge 0% 1,960.00 0.00" in text
+    assert "\nExempt intra-Community supply of goods (Article 138,\n" in text
+    assert "\nReverse charge: VAT to be accounted for by the recipient\n" in text
+
+
+@pytest.mark.parametrize(("supply", "profile_services", "category"), [
+    ("goods", True, "K"), ("services", False, "AE"),  # the line's fact wins over the profile
+    ("", False, "K"), ("", True, "AE"),                 # a line that does not say: the profile's default
+])
+def test_the_seller_profile_decides_only_lines_that_do_not_say(supply, profile_services, category):
+    # given
+    seller = replace(corpus.SELLER_DE, supplies_services=profile_services)
+
+    # when
+    snapshot = corpus.compose(seller=seller, buyer=corpus.BUYER_FR, currency="EUR", number="INV-2026-000399",
+                              sources=[corpus.src("Spare part kit", "SP-1", 1, "120.00", 0, supply)])
+
+    # then
+    assert [l.tax_category for l in snapshot.lines] == [category]
+
+
+def test_the_order_webhooks_keep_saleors_shipping_flag_per_line():
+    # given an order's lines as the subscriptions (graphql/subscriptions/order_*.graphql) select them
+    order = {"id": "T3JkZXI6MQ==", "number": "1", "status": "UNFULFILLED", "channel": {"slug": "eu"},
+             "total": {"net": {"amount": "1000.00", "currency": "EUR"}, "tax": {"amount": "0.00"},
+                       "gross": {"amount": "1000.00", "currency": "EUR"}},
+             "lines": [{"productName": "Press", "productSku": "HP-40", "isShippingRequired": True, "quantity": 1,
+                        "unitPrice": {"net": {"amount": "800.00"}, "gross": {"amount": "800.00"}}, "taxRate": "0.0"},
+                       {"productName": "Setup", "productSku": "SVC", "isShippingRequired": False, "quantity": 1,
+                        "unitPrice": {"net": {"amount": "200.00"}, "gross": {"amount": "200.00"}}, "taxRate": "0.0"}]}
+
+    # when
+    stored = order_snapshot_from(order).as_json()["lines"]
+
+    # then: stored with the order, and read back as goods and services
+    assert [line["isShippingRequired"] for line in stored] == [True, False]
+    assert [s.supply for s in source_lines_from_order(stored)] == ["goods", "services"]
+
+
+def test_saleors_shipping_flag_is_the_lines_supply_and_shipping_follows_the_goods():
+    # given order lines as Saleor's subscription gives them (isShippingRequired), plus shipping
+    order_lines = [
+        {"productName": "Hydraulic press HP-40", "sku": "HP-40", "quantity": 1, "unitNet": "8400.00",
+         "unitGross": "8400.00", "taxRate": "0.0", "isShippingRequired": True},
+        {"productName": "Commissioning, per day", "sku": "SVC", "quantity": 2, "unitNet": "980.00",
+         "unitGross": "980.00", "taxRate": "0.0", "isShippingRequired": False},
+        {"productName": "Old order line", "sku": "OLD", "quantity": 1, "unitNet": "10.00", "unitGross": "10.00",
+         "taxRate": "0.0"}]
+
+    # when
+    sources = source_lines_from_order(order_lines)
+    shipping = charges_line(sources=sources, total_net=D("10480.00"), total_gross=D("10480.00"), currency="EUR",
+                            zero_category="Z", position=4)
+
+    # then
+    assert [s.supply for s in sources] == ["goods", "services", ""]
+    assert (shipping.description, shipping.net, shipping.supply) == ("Shipping and other charges", D("110.00"), "goods")
+    assert supplies_of([(D(0), "goods"), (D(0), "services"), (D(19), "goods")]) == {D(19): "goods"}
 
 
 # --- instalments and discounts on the documents ----------------------------------------------
