@@ -198,7 +198,8 @@ class DunningPolicyType(graphene.ObjectType):
     min_gap_days = graphene.Int(required=True)
     send_window_start = graphene.Time(required=True)
     send_window_end = graphene.Time(required=True)
-    time_zone = graphene.String(required=True)
+    time_zone = graphene.String(required=True, description="IANA zone of the send window and 'today'; \"\" = the "
+                                                           "installation's business time zone.")
     thanks_enabled = graphene.Boolean(required=True)
     staff_email = graphene.String(required=True)
     interest = graphene.String(description="JSON of the interest rule, or null.")

@@ -30,7 +30,9 @@ class DunningPolicy(models.Model):
     min_gap_days = models.PositiveSmallIntegerField(default=3, help_text="Minimum days between two contacts.")
     send_window_start = models.TimeField(default=dt.time(8, 0))
     send_window_end = models.TimeField(default=dt.time(18, 0))
-    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA zone of the send window and 'today'.")
+    time_zone = models.CharField(max_length=64, blank=True, default="",
+                                 help_text="IANA zone of the send window and 'today' ('' = the installation's "
+                                           "business time zone).")
     thanks_enabled = models.BooleanField(default=True, help_text="'Thanks for paying' when an overdue balance is cleared.")
     language = models.CharField(max_length=16, blank=True, default="",
                                 help_text="Message language ('' = the company's invoice language).")

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from saleor_netterms.companies.models import AccountHold, Company
+from saleor_netterms.core.business_time import installation_zone
 from saleor_netterms.core.money import quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.payments.models import Payment
@@ -63,7 +64,10 @@ class LoadedPolicy:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.policy.time_zone or "UTC")
+        """The policy's own zone, else the installation's business time zone (core.business_time)."""
+        if self.policy.time_zone:
+            return ZoneInfo(self.policy.time_zone)
+        return installation_zone(self.policy.installation)
 
     def level(self, position: int) -> DunningLevel | None:
         return next((level for level in self.levels if level.position == position), None)
@@ -85,7 +89,7 @@ def policy_loaded(policy: DunningPolicy, levels: list[DunningLevel] | None = Non
 
 
 def policies_load(*, installation) -> dict[int, LoadedPolicy]:
-    policies = list(DunningPolicy.objects.filter(installation=installation))
+    policies = list(DunningPolicy.objects.filter(installation=installation).select_related("installation"))
     by_policy: dict[int, list[DunningLevel]] = defaultdict(list)
     for level in DunningLevel.objects.filter(policy__in=policies):
         by_policy[level.policy_id].append(level)

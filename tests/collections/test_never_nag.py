@@ -360,3 +360,24 @@ def test_a_kept_promise_is_recorded_and_counted_for_the_payment_history(acme, st
     assert kept_promises(company=acme) == 1
     assert DunningStep.objects.filter(company=acme, kind=StepKind.PROMISE_KEPT).count() == 1
     assert sent(acme)[-1] == ("2026-02-16", 3, "Payment reminder: 617.37 USD overdue")  # 600 + 15 + 2.37 (12 days)
+
+
+@pytest.mark.django_db
+def test_a_policy_without_a_time_zone_follows_the_installations(acme, credit_installation):
+    # given: the merchant's business time zone is Tokyo; the ladder names none
+    credit_installation.time_zone = "Asia/Tokyo"
+    credit_installation.save(update_fields=["time_zone"])
+    policy = dunning_policy_save(installation=credit_installation, name="Tokyo", levels=STANDARD_LEVELS[:2],
+                                 actor="staff", is_default=True, send_window_start=dt.time(9, 0),
+                                 send_window_end=dt.time(17, 0))
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+
+    # when: 08:30 UTC is 17:30 in Tokyo (outside the window), 23:30 UTC on the 4th is 08:30 on the 5th
+    collections_run(installation=credit_installation, now=dt.datetime(2026, 2, 5, 8, 30, tzinfo=dt.timezone.utc))
+    collections_run(installation=credit_installation, now=dt.datetime(2026, 2, 4, 23, 30, tzinfo=dt.timezone.utc))
+    assert sent(acme) == []
+    collections_run(installation=credit_installation, now=dt.datetime(2026, 2, 5, 0, 30, tzinfo=dt.timezone.utc))
+
+    # then: sent at 09:30 Tokyo time, dated Tokyo's 5 February
+    assert policy.time_zone == ""
+    assert sent(acme) == [("2026-02-05", 2, "Payment reminder: 1,000.00 USD overdue")]

@@ -125,7 +125,7 @@
     var p = policies.filter(function (x) { return x.id === policySelect.value; })[0];
     ladderForm.name.value = p ? p.name : "";
     ladderForm.gap.value = p ? p.minGapDays : "3";
-    ladderForm.tz.value = p ? p.timeZone : "UTC";
+    ladderForm.tz.value = p ? p.timeZone : "";
     ladderForm.isDefault.checked = p ? p.isDefault : true;
     ladderForm.thanks.checked = p ? p.thanksEnabled : true;
     ladderForm.levels.value = p ? JSON.stringify(JSON.parse(p.levels), null, 2) : JSON.stringify([
@@ -162,7 +162,7 @@
     var gap = ladderForm.gap.value.trim();
     NT.gql(SAVE, { id: policySelect.value || null, name: ladderForm.name.value.trim(), levels: ladderForm.levels.value,
       isDefault: ladderForm.isDefault.checked, minGapDays: /^\d+$/.test(gap) ? Number(gap) : null,
-      timeZone: ladderForm.tz.value.trim() || null, thanksEnabled: ladderForm.thanks.checked,
+      timeZone: ladderForm.tz.value.trim(), thanksEnabled: ladderForm.thanks.checked,
       interest: ladderForm.interest.value.trim() }).then(function (data) {
       var result = data.dunningPolicySave;
       if (result.errors.length) { ui.showFieldErrors(ladderForm, result.errors, {}); return; }
