@@ -856,10 +856,17 @@ def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, 
     return dispute
 
 
+def _disputed_line(invoice: Invoice, dispute: Dispute) -> dict | None:
+    if dispute.line_position is None:
+        return None
+    return next((l for l in invoice.snapshot.get("lines", []) if int(l["position"]) == dispute.line_position), None)
+
+
 def dispute_resolve(*, dispute: Dispute, resolution: str, actor: str, note: str = "",
                     credit_amount: Money | None = None) -> Dispute:
     """Staff resolve a dispute: ``credit_note`` (the disputed amount is credited with a numbered
-    credit note), ``partial`` (``credit_amount`` is credited, the rest goes back on the ladder)
+    credit note — a disputed line as that line, quantity and rate, when the whole line is
+    disputed; part of a line at that line's rate), ``partial`` (``credit_amount`` is credited, the rest goes back on the ladder)
     or ``reject`` (all of it goes back on the ladder). Resolving twice changes nothing."""
     if resolution not in ("credit_note", "partial", "reject"):
         raise collections_error("RESOLUTION_INVALID", "Resolve with credit_note, partial or reject.")
@@ -881,9 +888,17 @@ def dispute_resolve(*, dispute: Dispute, resolution: str, actor: str, note: str 
             invoice = Invoice.objects.filter(receivable=dispute.receivable, kind=InvoiceKind.INVOICE).first()
             if invoice is None:
                 raise collections_error("NO_INVOICE", "The disputed receivable has no invoice to credit.")
-            credit_note = invoicing_services.credit_note_issue(
-                invoice=invoice, reason=f"Dispute {dispute.reason_code}: {note or dispute.note}"[:200] or "Dispute",
-                amount=credit, issue_key=f"dispute:{dispute.pk}")
+            said = (note or dispute.note).strip()
+            reason = (f"Dispute {dispute.reason_code}" + (f": {said}" if said else ""))[:200]
+            line = _disputed_line(invoice, dispute)
+            if line is not None and credit.amount == Decimal(str(line["gross"])):  # the whole line: credit that line
+                credit_note = invoicing_services.credit_note_issue(
+                    invoice=invoice, reason=reason, lines=[(dispute.line_position, Decimal(str(line["quantity"])))],
+                    issue_key=f"dispute:{dispute.pk}")
+            else:  # an amount; on a disputed line, at that line's rate
+                credit_note = invoicing_services.credit_note_issue(
+                    invoice=invoice, reason=reason, amount=credit, issue_key=f"dispute:{dispute.pk}",
+                    line_position=dispute.line_position)
             dispute.credit_note_id = credit_note.pk
             dispute.credited_amount = credit.amount
         dispute.status = {"credit_note": DisputeStatus.CREDITED, "partial": DisputeStatus.PARTIAL,

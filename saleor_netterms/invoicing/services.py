@@ -693,9 +693,10 @@ def consolidation_period_end(*, policy: str, today: date) -> date | None:
 
 def credit_note_issue(*, invoice: Invoice, reason: str, amount: Money | None = None,
                       lines: list[tuple[int, Decimal]] | None = None, issue_key: str | None = None,
-                      issue_date: date | None = None) -> Invoice:
+                      issue_date: date | None = None, line_position: int | None = None) -> Invoice:
     """A credit note against an issued invoice: the whole invoice (neither `amount` nor `lines`),
-    an amount (one line per tax rate, "Credit for invoice N: reason") or `lines` as
+    an amount (one line per tax rate, "Credit for invoice N: reason"; with `line_position`, at
+    that one line's rate and supply, "Credit for invoice N, line P: reason") or `lines` as
     [(invoice line position, quantity)]. Numbered in the credit-note series, references the
     invoice, and posts its reversal with ledger.credit_note_post (open part first, the paid part
     becomes the buyer's credit balance). Refused (nothing written) for a credit note, a void
@@ -721,13 +722,16 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Money | None = N
     elif amount is not None:
         if amount.currency != currency or not amount.is_positive():
             raise CreditNoteRefused(f"credit amount {amount} is not a positive {currency} amount")
+        credited = [l for l in source.lines if line_position is None or l.position == line_position]
+        if not credited:
+            raise CreditNoteRefused(f"invoice {invoice.number} has no line {line_position}")
         weights: OrderedDict[Decimal, Decimal] = OrderedDict()
-        for l in source.lines:
+        for l in credited:
             weights[l.tax_rate] = weights.get(l.tax_rate, Decimal(0)) + l.gross
-        credit_lines = summary_lines(description=f"Credit for invoice {invoice.number}: {reason}",
+        what = f"Credit for invoice {invoice.number}" + (f", line {line_position}" if line_position else "")
+        credit_lines = summary_lines(description=f"{what}: {reason}",
                                      amount=quantize(amount.amount, currency), weights=weights, currency=currency,
-                                     zero_category=zero,
-                                     supplies=supplies_of((l.tax_rate, l.supply) for l in source.lines))
+                                     zero_category=zero, supplies=supplies_of((l.tax_rate, l.supply) for l in credited))
     else:
         credit_lines = list(source.lines)
     total = breakdown_and_totals(credit_lines, currency=currency)[1].gross

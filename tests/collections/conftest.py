@@ -29,8 +29,9 @@ def at(day: str, hour: int = 10) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=dt.timezone.utc)
 
 
-def invoice_make(company, *, amount: str, issue_date: str, lines: tuple | None = None):
-    """An issued invoice over `amount` USD on `issue_date` (Net 30 → due 30 days later)."""
+def invoice_make(company, *, amount: str, issue_date: str, lines: tuple | None = None, net: str | None = None):
+    """An issued invoice over `amount` USD gross (`net`: its net when the lines are taxed) on
+    `issue_date` (Net 30 → due 30 days later)."""
     n = next(_SEQ)
     transaction_id = f"VHJhbnNhY3Rpb25JdGVtOkN{n}"
     tx = NetTermsTransaction.objects.create(
@@ -40,8 +41,8 @@ def invoice_make(company, *, amount: str, issue_date: str, lines: tuple | None =
     ledger.hold_place(company=company, money=usd(amount), hold_ref=tx.hold_ref, idempotency_key=f"hold:{tx.pk}")
     lines = lines or (OrderLine("Dash Force", "618223581", 1, amount, amount, "0.0"),)
     order_bind(installation=company.installation, order=OrderSnapshot(
-        order_id=f"T3JkZXI6Q{n}", number=str(1000 + n), status="UNFULFILLED", currency="USD", total_net=amount,
-        total_tax="0.00", total_gross=amount, channel_slug="default-channel", user_email="ap@acme.example",
+        order_id=f"T3JkZXI6Q{n}", number=str(1000 + n), status="UNFULFILLED", currency="USD", total_net=net or amount,
+        total_tax=str(Decimal(amount) - Decimal(net or amount)), total_gross=amount, channel_slug="default-channel", user_email="ap@acme.example",
         transaction_ids=(transaction_id,), lines=lines,
         billing_address={"companyName": company.legal_name, "streetAddress1": "1 Main St", "city": "SPRINGFIELD",
                          "postalCode": "12345", "country": "US"}))

@@ -137,6 +137,9 @@ _LINES: tuple[Rule, ...] = (
     (re.compile(r"^Order #([^:]+)$"), lambda m, lang: _("Order #%(number)s") % {"number": m[1]}),
     (re.compile(r"^Partial invoice for order #(.+)$"),
      lambda m, lang: _("Partial invoice for order #%(number)s") % {"number": m[1]}),
+    (re.compile(r"^Credit for invoice (\S+), line (\d+): (.*)$"),
+     lambda m, lang: _("Credit for invoice %(number)s, line %(line)s: %(reason)s") % {
+         "number": m[1], "line": m[2], "reason": m[3]}),
     (re.compile(r"^Credit for invoice (\S+): (.*)$"),
      lambda m, lang: _("Credit for invoice %(number)s: %(reason)s") % {"number": m[1], "reason": m[2]}),
     (re.compile(r"^Order #(\S+): (.+)$"),
