@@ -105,11 +105,13 @@
     var recW = Math.min(1000, Math.max(0, receivables));
     var holdW = Math.min(1000 - recW, Math.max(0, holds));
     var label = used === null ? "No limit in " + summary.currency : ui.percentFromPermille(used) + " of the limit used";
+    // widths through the CSSOM: a style attribute is refused by the page's CSP (style-src 'self')
+    var recBar = h("span", { class: "nt-meter-receivables" }), holdBar = h("span", { class: "nt-meter-holds" });
+    recBar.style.width = recW / 10 + "%";
+    holdBar.style.width = holdW / 10 + "%";
     var bar = h("div", { class: "nt-meter" + tone, role: "meter", "aria-label": summary.currency + " credit used",
       "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": used === null ? "0" : String(Math.min(used, 1000) / 10),
-      "aria-valuetext": label },
-      h("span", { class: "nt-meter-receivables", style: "width:" + recW / 10 + "%" }),
-      h("span", { class: "nt-meter-holds", style: "width:" + holdW / 10 + "%" }));
+      "aria-valuetext": label }, recBar, holdBar);
     return h("div", { class: "nt-meter-wrap" }, bar,
       h("div", { class: "nt-meter-legend" },
         h("span", {}, h("i", { class: "nt-dot nt-meter-receivables", "aria-hidden": "true" }), "Receivables"),
