@@ -83,6 +83,6 @@ class OrderSnapshot:
             "userEmail": self.user_email, "billingAddress": self.billing_address,
             "lines": [{"productName": l.product_name, "sku": l.sku, "quantity": l.quantity,
                        "unitNet": l.unit_net, "unitGross": l.unit_gross, "taxRate": l.tax_rate,
-                       "isShippingRequired": l.shipping_required}
+                       **({"isShippingRequired": l.shipping_required} if l.shipping_required is not None else {})}
                       for l in self.lines],
         }

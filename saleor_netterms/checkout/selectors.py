@@ -70,6 +70,8 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
         member_spending_limit=spending_limit,
         account_hold=hold.mode if hold is not None else None,
         account_hold_message=hold.buyer_message if hold is not None else "",
+        promises_kept=company.promises_kept,
+        promises_broken=company.promises_broken,
     )
 
 

@@ -786,6 +786,7 @@ def _promise_settle(ctx: _Ctx, outcome: str | None) -> None:
     promise.status = PromiseStatus.KEPT if outcome == "kept" else PromiseStatus.BROKEN
     promise.resolved_on = ctx.today
     promise.save(update_fields=["status", "resolved_on"])
+    company_services.company_promise_outcome_record(company=ctx.company, kept=outcome == "kept")
     kind = StepKind.PROMISE_KEPT if outcome == "kept" else StepKind.PROMISE_BROKEN
     text = f"Promise to pay {promise.amount:.2f} {promise.currency} by {promise.promised_date} {outcome}"
     ctx.step(kind, level=ctx.state.level, summary=text, key_suffix=str(promise.pk), detail={"promise_id": promise.pk})

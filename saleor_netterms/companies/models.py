@@ -44,6 +44,9 @@ class Company(models.Model):
                                    choices=[("starter", "Starter"), ("standard", "Standard"),
                                             ("premium", "Premium")],
                                    help_text="Credit tier (decisions.tiers): which policy decides its orders.")
+    # the buyer's record of promises to pay (collections settles them; companies.services writes these)
+    promises_kept = models.PositiveIntegerField(default=0, help_text="Promises to pay kept (paid by their date).")
+    promises_broken = models.PositiveIntegerField(default=0, help_text="Promises to pay broken.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from saleor_netterms.audit.services import audit_record
@@ -384,3 +385,11 @@ def account_hold_lift(*, hold: AccountHold, lifted_by: str, reason: str) -> tupl
         locked.lift_reason = reason[:255]
         locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     return locked, True
+
+
+def company_promise_outcome_record(*, company: Company, kept: bool) -> None:
+    """Count a settled promise to pay in the buyer's payment history (the credit policy's
+    review_broken_promises_above reads it): the one writer of promises_kept / promises_broken,
+    called by collections when it settles a promise. An atomic increment (no lost update)."""
+    field = "promises_kept" if kept else "promises_broken"
+    Company.objects.filter(pk=company.pk).update(**{field: F(field) + 1})

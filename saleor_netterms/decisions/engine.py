@@ -35,6 +35,8 @@ OVER_SPENDING_LIMIT         review   member_spending_limit set, member_role != "
 FIRST_ORDER                 review   review_first_order and is_first_order
 UNUSUAL_ORDER_SIZE          review   multiple k set, median_order_amount > 0 and order > k × median
 LATE_PAYMENT_HISTORY        review   review_late_share_above set and late_invoice_share > it
+BROKEN_PROMISES             review   review_broken_promises_above = N set and promises_broken −
+                                     promises_kept > N (each kept promise offsets a broken one)
 NEW_ACCOUNT                 review   min_account_age_days set and account_age_days < it, or the
                                      account age is unknown (None): unknown is treated as new
 HIGH_UTILISATION            approve  within the limit and utilisation after the order
@@ -124,6 +126,7 @@ class ReasonCode(StrEnum):
     FIRST_ORDER = "FIRST_ORDER"
     UNUSUAL_ORDER_SIZE = "UNUSUAL_ORDER_SIZE"
     LATE_PAYMENT_HISTORY = "LATE_PAYMENT_HISTORY"
+    BROKEN_PROMISES = "BROKEN_PROMISES"
     NEW_ACCOUNT = "NEW_ACCOUNT"
     HIGH_UTILISATION = "HIGH_UTILISATION"
     WITHIN_LIMIT = "WITHIN_LIMIT"
@@ -238,6 +241,8 @@ class CreditSnapshot:
     member_spending_limit: Decimal | None = None
     account_hold: str | None = None
     account_hold_message: str = ""
+    promises_kept: int = 0
+    promises_broken: int = 0
 
     def __post_init__(self) -> None:
         err = InvalidCreditSnapshot
@@ -270,6 +275,8 @@ class CreditSnapshot:
             raise err("account_hold", "must be null, decline or review")
         if not isinstance(self.account_hold_message, str):
             raise err("account_hold_message", "must be a text")
+        _check_int(err, self, "promises_kept")
+        _check_int(err, self, "promises_broken")
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +296,7 @@ class CreditPolicy:
     review_order_over_median_multiple: Decimal | None = None
     review_late_share_above: Decimal | None = None
     min_account_age_days: int | None = None
+    review_broken_promises_above: int | None = None
 
     def __post_init__(self) -> None:
         err = InvalidPolicy
@@ -309,6 +317,7 @@ class CreditPolicy:
         _check_decimal(err, self, "review_late_share_above", minimum=_ZERO, maximum=_ONE,
                        optional=True)
         _check_int(err, self, "min_account_age_days", optional=True)
+        _check_int(err, self, "review_broken_promises_above", optional=True)
 
 
 _DEFAULT_POLICY = CreditPolicy()
@@ -650,6 +659,22 @@ def _history_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     )
 
 
+def _promises_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
+    threshold = policy.review_broken_promises_above
+    net = s.promises_broken - s.promises_kept
+    if threshold is None or net <= threshold:
+        return None
+    return Reason(
+        code=ReasonCode.BROKEN_PROMISES,
+        buyer_message="Our team will review this order shortly.",
+        merchant_message=(
+            f"The company broke {s.promises_broken} promise(s) to pay and kept {s.promises_kept}: "
+            f"{net} more broken than kept (review above {threshold})."
+        ),
+        effect=Outcome.REVIEW,
+    )
+
+
 def _age_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     minimum = policy.min_account_age_days
     age = s.account_age_days
@@ -696,6 +721,7 @@ def decide(snapshot: CreditSnapshot, policy: CreditPolicy = _DEFAULT_POLICY) -> 
         _FIRST_ORDER if policy.review_first_order and s.is_first_order else None,
         _size_reason(s, policy),
         _history_reason(s, policy),
+        _promises_reason(s, policy),
         _age_reason(s, policy),
     ):
         if reason is not None:

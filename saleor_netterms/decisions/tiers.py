@@ -87,6 +87,7 @@ STARTER = CreditTier(
         review_order_over_median_multiple=Decimal(2),
         review_late_share_above=Decimal("0.20"),
         min_account_age_days=90,
+        review_broken_promises_above=0,
     ),
     default_limit=Decimal("2500.00"),
     default_terms_days=15,
@@ -104,6 +105,7 @@ STANDARD = CreditTier(
         review_order_over_median_multiple=Decimal(3),
         review_late_share_above=Decimal("0.30"),
         min_account_age_days=30,
+        review_broken_promises_above=1,
     ),
     default_limit=Decimal("10000.00"),
     default_terms_days=30,
@@ -121,6 +123,7 @@ PREMIUM = CreditTier(
         review_order_over_median_multiple=Decimal(5),
         review_late_share_above=Decimal("0.50"),
         min_account_age_days=None,
+        review_broken_promises_above=None,
     ),
     default_limit=Decimal("50000.00"),
     default_terms_days=60,
@@ -147,7 +150,8 @@ _DECIMAL_FIELDS = frozenset({
     "review_order_over_median_multiple",
     "review_late_share_above",
 })
-_INT_FIELDS = frozenset({"auto_hold_days_overdue", "review_days_overdue", "min_account_age_days"})
+_INT_FIELDS = frozenset({"auto_hold_days_overdue", "review_days_overdue", "min_account_age_days",
+                         "review_broken_promises_above"})
 _BOOL_FIELDS = frozenset({"review_first_order"})
 _TEXT_FIELDS = frozenset({"name"})
 _NULLABLE_FIELDS = frozenset({
@@ -156,6 +160,7 @@ _NULLABLE_FIELDS = frozenset({
     "review_order_over_median_multiple",
     "review_late_share_above",
     "min_account_age_days",
+    "review_broken_promises_above",
 })
 _FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(CreditPolicy))
 _DECIMAL_TEXT = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,12})?")

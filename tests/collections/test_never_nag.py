@@ -2,6 +2,7 @@
 and nothing written where nothing should happen."""
 import datetime as dt
 import threading
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -11,8 +12,11 @@ from django.db import connections
 from saleor_netterms.collections.models import (CollectionsTask, CompanyDunning, DunningCharge, DunningStep,
                                                 StepKind)
 from saleor_netterms.collections.services import (charge_waive, collections_run, dispute_open, dispute_resolve,
-                                                  dunning_policy_save, task_close)
+                                                  dunning_policy_save, promise_make, task_close)
+from saleor_netterms.checkout.selectors import credit_snapshot
 from saleor_netterms.collections.statements import statement_build
+from saleor_netterms.decisions.engine import decide
+from saleor_netterms.decisions.tiers import tier_get
 from saleor_netterms.companies.models import AccountHold
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import Posting
@@ -360,6 +364,34 @@ def test_a_kept_promise_is_recorded_and_counted_for_the_payment_history(acme, st
     assert kept_promises(company=acme) == 1
     assert DunningStep.objects.filter(company=acme, kind=StepKind.PROMISE_KEPT).count() == 1
     assert sent(acme)[-1] == ("2026-02-16", 3, "Payment reminder: 617.37 USD overdue")  # 600 + 15 + 2.37 (12 days)
+    acme.refresh_from_db()
+    assert (acme.promises_kept, acme.promises_broken) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_the_credit_decision_weighs_broken_promises_against_kept_ones(acme, standard_policy):
+    # given: one promise kept, then two broken (the Standard tier reviews above 1 net broken promise)
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+    collections_run(installation=acme.installation, now=at("2026-02-05"))
+    promise_make(company=acme, amount=usd("100.00"), promised_date=dt.date(2026, 2, 10), made_by="buyer",
+                 today=dt.date(2026, 2, 6))
+    payment_record(company=acme, money=usd("100.00"), received_on=dt.date(2026, 2, 9), reference="BANK-1")
+    collections_run(installation=acme.installation, now=at("2026-02-11"))
+    for day in (12, 20):
+        promise_make(company=acme, amount=usd("100.00"), promised_date=dt.date(2026, 2, day + 2), made_by="buyer",
+                     today=dt.date(2026, 2, day))
+        collections_run(installation=acme.installation, now=at(f"2026-02-{day + 3}"))
+    acme.refresh_from_db()
+    snapshot = credit_snapshot(company=acme, member=None, money=usd("10.00"), channel_slug="default-channel")
+
+    # when
+    decision = decide(snapshot, tier_get("standard").policy)
+
+    # then: 2 broken − 1 kept = 1, not above 1; a third broken one would send orders to review
+    assert (acme.promises_kept, acme.promises_broken) == (1, 2) == (snapshot.promises_kept, snapshot.promises_broken)
+    assert "BROKEN_PROMISES" not in decision.codes
+    assert "BROKEN_PROMISES" in decide(replace(snapshot, promises_broken=3), tier_get("standard").policy).codes
+    assert "BROKEN_PROMISES" in decide(snapshot, tier_get("starter").policy).codes
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_netterms.decisions.engine import CreditPolicy, Outcome, ReasonCode, decide
+from saleor_netterms.decisions.engine import CreditPolicy, CreditSnapshot, Outcome, ReasonCode, decide
 
 from .builders import snapshot
 
@@ -126,6 +126,12 @@ CASES = [
         "Our team will review this order shortly.",
     ),
     (
+        "BROKEN_PROMISES", {"promises_broken": 3, "promises_kept": 1}, CreditPolicy(review_broken_promises_above=1),
+        Outcome.REVIEW, ["BROKEN_PROMISES", WITHIN],
+        "The company broke 3 promise(s) to pay and kept 1: 2 more broken than kept (review above 1).",
+        "Our team will review this order shortly.",
+    ),
+    (
         "NEW_ACCOUNT", {"account_age_days": 10}, CreditPolicy(min_account_age_days=30),
         Outcome.REVIEW, ["NEW_ACCOUNT", WITHIN],
         "The company's account is 10 days old (review below 30 days).",
@@ -197,6 +203,7 @@ def test_reason_effects_match_the_documented_table():
         "FIRST_ORDER": Outcome.REVIEW,
         "UNUSUAL_ORDER_SIZE": Outcome.REVIEW,
         "LATE_PAYMENT_HISTORY": Outcome.REVIEW,
+        "BROKEN_PROMISES": Outcome.REVIEW,
         "NEW_ACCOUNT": Outcome.REVIEW,
         "HIGH_UTILISATION": Outcome.APPROVE,
         "WITHIN_LIMIT": Outcome.APPROVE,
@@ -336,3 +343,30 @@ def test_a_dunning_hold_in_review_mode_sends_the_order_to_review_with_the_hold_m
     assert decision.primary.merchant_message == (
         "Collections put the account on hold for overdue invoices; net-terms orders are sent to "
         "credit review until the overdue balance is paid or staff lift the hold.")
+
+
+@pytest.mark.parametrize(("broken", "kept", "threshold", "reviewed"), [
+    (2, 0, 1, True),    # 2 net broken > 1
+    (2, 1, 1, False),   # a kept promise offsets one: 1 net, not above 1
+    (1, 0, 0, True),    # 0: any net broken promise
+    (3, 3, 0, False),   # as many kept as broken
+    (5, 0, None, False),  # the rule is off
+])
+def test_broken_promises_send_orders_to_review_and_kept_ones_offset_them(broken, kept, threshold, reviewed):
+    # given
+    snapshot = CreditSnapshot(currency="EUR", order_amount=Decimal("100.00"), company_status="active",
+                              limit=Decimal("10000.00"), exposure=Decimal("0.00"), promises_broken=broken,
+                              promises_kept=kept)
+
+    # when
+    decision = decide(snapshot, CreditPolicy(review_broken_promises_above=threshold))
+
+    # then
+    codes = [r.code for r in decision.reasons]
+    assert (ReasonCode.BROKEN_PROMISES in codes) is reviewed
+    assert decision.outcome == ("review" if reviewed else "approve")
+    if reviewed:
+        reason = next(r for r in decision.reasons if r.code == ReasonCode.BROKEN_PROMISES)
+        assert reason.merchant_message == (f"The company broke {broken} promise(s) to pay and kept {kept}: "
+                                           f"{broken - kept} more broken than kept (review above {threshold}).")
+        assert reason.buyer_message == "Our team will review this order shortly."

@@ -40,7 +40,7 @@ def test_built_in_tiers_limits_and_terms():
                 "utilisation_warning_pct": "75", "auto_hold_days_overdue": 15,
                 "review_days_overdue": 0, "review_first_order": True,
                 "review_order_over_median_multiple": "2", "review_late_share_above": "0.20",
-                "min_account_age_days": 90,
+                "min_account_age_days": 90, "review_broken_promises_above": 0,
             },
         ),
         (
@@ -50,7 +50,7 @@ def test_built_in_tiers_limits_and_terms():
                 "utilisation_warning_pct": "80", "auto_hold_days_overdue": 30,
                 "review_days_overdue": 7, "review_first_order": False,
                 "review_order_over_median_multiple": "3", "review_late_share_above": "0.30",
-                "min_account_age_days": 30,
+                "min_account_age_days": 30, "review_broken_promises_above": 1,
             },
         ),
         (
@@ -60,7 +60,7 @@ def test_built_in_tiers_limits_and_terms():
                 "utilisation_warning_pct": "90", "auto_hold_days_overdue": 60,
                 "review_days_overdue": 15, "review_first_order": False,
                 "review_order_over_median_multiple": "5", "review_late_share_above": "0.50",
-                "min_account_age_days": None,
+                "min_account_age_days": None, "review_broken_promises_above": None,
             },
         ),
     ],

@@ -38,7 +38,8 @@ def test_checkout_stores_the_decision_with_its_snapshot_and_policy_version(buyer
         "exposure": "0.00", "channel_allowed": True, "overdue_amount": "0", "max_days_past_due": 0,
         "avg_days_to_pay": None, "avg_days_beyond_terms": None, "late_invoice_share": None,
         "account_age_days": 0, "is_first_order": True, "median_order_amount": None, "member_role": "buyer",
-        "member_spending_limit": None, "account_hold": None, "account_hold_message": ""}
+        "member_spending_limit": None, "account_hold": None, "account_hold_message": "",
+        "promises_kept": 0, "promises_broken": 0}
     assert record.underwriter is None
     entry = AuditEntry.objects.get(action="decision.made")
     assert (entry.actor, entry.object_type, entry.object_id, entry.company_id, entry.before) == (

@@ -48,6 +48,7 @@
     { key: "review_order_over_median_multiple", input: "review_order_over_median_multiple", kind: "decimal", nullable: true },
     { key: "review_late_share_above", input: "review_late_share_pct", kind: "share", nullable: true },
     { key: "min_account_age_days", input: "min_account_age_days", kind: "int", nullable: true },
+    { key: "review_broken_promises_above", input: "review_broken_promises_above", kind: "int", nullable: true },
   ];
   var INPUT_OF = {};
   FIELDS.forEach(function (f) { INPUT_OF[f.key] = f.input; });
