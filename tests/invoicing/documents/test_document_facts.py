@@ -20,6 +20,7 @@ from saleor_netterms.invoicing.documents.ubl import render_ubl
 from saleor_netterms.invoicing.figures import (charges_line, epc_qr_payload, net_for_gross, source_lines_from_order,
                                               summary_lines, supplies_of)
 from saleor_netterms.invoicing.vat import vat_treatment
+from saleor_netterms.core.inbound import JsonNode
 from saleor_netterms.saleor_webhooks.handlers._payloads import order_snapshot_from
 
 from . import corpus
@@ -151,7 +152,7 @@ def test_the_order_webhooks_keep_saleors_shipping_flag_per_line():
                         "unitPrice": {"net": {"amount": "200.00"}, "gross": {"amount": "200.00"}}, "taxRate": "0.0"}]}
 
     # when
-    stored = order_snapshot_from(order).as_json()["lines"]
+    stored = order_snapshot_from(JsonNode(order, "order")).as_json()["lines"]
 
     # then: stored with the order, and read back as goods and services
     assert [line["isShippingRequired"] for line in stored] == [True, False]
