@@ -58,6 +58,7 @@ bench: install
 # Translations of the invoice PDF/e-mail: compile the .po catalogues with babel (no GNU gettext).
 messages: install
 	$(PY) -m babel.messages.frontend compile -d saleor_netterms/invoicing/locale -D django
+	$(PY) -m babel.messages.frontend compile -d saleor_netterms/collections/locale -D django
 
 # The corpus documents as PNG (docs/corpus/), with poppler's pdftoppm.
 corpus-png: install

@@ -13,7 +13,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
+from django.utils import translation
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -21,8 +22,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from saleor_netterms.companies.models import Company
 from saleor_netterms.core.money import quantize
-from saleor_netterms.invoicing.documents.pdf import FONT, FONT_BOLD, fonts_register, printable
-from saleor_netterms.invoicing.models import Invoice
+from saleor_netterms.invoicing import config as invoicing_config
+from saleor_netterms.invoicing.documents.formatting import amount_text, date_text
+from saleor_netterms.invoicing.documents.pdf import FONT, FONT_BOLD, django_language, fonts_register, printable
+from saleor_netterms.invoicing.models import CompanyInvoicingSettings, Invoice
 from saleor_netterms.ledger.models import AccountKind, Entry, PostingKind, Side
 from saleor_netterms.payments.models import Payment
 from saleor_netterms.receivables.models import Receivable
@@ -151,39 +154,80 @@ def statement_csv(statement: Statement) -> str:
     return out.getvalue()
 
 
-def statement_pdf(statement: Statement) -> bytes:
+def statement_language(company: Company) -> str:
+    """The company's invoice language (its invoicing settings), else the app's default."""
+    settings_row = CompanyInvoicingSettings.objects.filter(company=company).values_list("language", flat=True).first()
+    return settings_row or invoicing_config.default_language()
+
+
+_KIND_TEXT = {
+    "invoice": lambda: pgettext("statement line", "invoice"), "payment": lambda: pgettext("statement line", "payment"),
+    "credit_note": lambda: pgettext("statement line", "credit note"), "fee": lambda: pgettext("statement line", "fee"),
+    "write_off": lambda: pgettext("statement line", "write-off"),
+    "adjustment": lambda: pgettext("statement line", "adjustment"),
+    "credit_applied": lambda: pgettext("statement line", "credit applied"),
+    "refund": lambda: pgettext("statement line", "refund"),
+}
+
+
+def statement_pdf(statement: Statement, language: str = "") -> bytes:
+    """The statement as an A4 PDF in `language` (babel locale; default: the company's invoice
+    language): labels through Django's catalogues (collections/locale), dates and amounts by
+    babel, the seller as on the invoices (the seller profile)."""
+    language = language or statement_language(statement.company)
+    with translation.override(django_language(language)):
+        return _statement_pdf(statement, language)
+
+
+def _statement_pdf(statement: Statement, lang: str) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
 
     fonts_register()
     base = ParagraphStyle("st", fontName=FONT, fontSize=8.5, leading=11)
     title = ParagraphStyle("st-title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20)
-    seller = getattr(settings, "INVOICE_SELLER", {}).get("name", "")
+    seller = invoicing_config.seller_facts(installation=statement.company.installation).party.name
     cur = statement.currency
 
     def p(text: str, style=base) -> Paragraph:
         return Paragraph(printable(text).replace("&", "&amp;").replace("<", "&lt;"), style)
 
-    rows = [["Date", "Kind", "Reference", "Debit", "Credit", "Balance"],
-            [statement.start.isoformat(), "Opening balance", "", "", "", f"{statement.opening:,.2f}"]]
+    def amount(value: Decimal) -> str:
+        return printable(amount_text(value, cur, lang))
+
+    def day(value: dt.date) -> str:
+        return printable(date_text(value, lang))
+
+    def kind(value: str) -> str:
+        known = _KIND_TEXT.get(value)
+        return known() if known else value.replace("_", " ")
+
+    rows = [[pgettext("statement", "Date"), pgettext("statement", "Kind"), pgettext("statement", "Reference"),
+             pgettext("statement", "Debit"), pgettext("statement", "Credit"), pgettext("statement", "Balance")],
+            [day(statement.start), p(pgettext("statement", "Opening balance")), "", "", "", amount(statement.opening)]]
     for line in statement.lines:
-        rows.append([line.date.isoformat(), line.kind.replace("_", " "), p(line.reference),
-                     f"{line.debit:,.2f}" if line.debit else "", f"{line.credit:,.2f}" if line.credit else "",
-                     f"{line.balance:,.2f}"])
-    rows.append([statement.end.isoformat(), "Closing balance", "", "", "", f"{statement.closing:,.2f}"])
+        rows.append([day(line.date), p(kind(line.kind)), p(line.reference),
+                     amount(line.debit) if line.debit else "", amount(line.credit) if line.credit else "",
+                     amount(line.balance)])
+    rows.append([day(statement.end), p(pgettext("statement", "Closing balance")), "", "", "",
+                 amount(statement.closing)])
     table = Table(rows, colWidths=[22 * mm, 26 * mm, 62 * mm, 22 * mm, 22 * mm, 24 * mm], repeatRows=1)
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
                                ("ALIGN", (3, 0), (-1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
                                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    ageing = Table([["Ageing", *BUCKETS], [cur, *(f"{statement.ageing[b]:,.2f}" for b in BUCKETS)]])
+    buckets = [pgettext("ageing", "current") if b == "current" else b for b in BUCKETS]
+    ageing = Table([[pgettext("statement", "Ageing"), *buckets], [cur, *(amount(statement.ageing[b]) for b in BUCKETS)]])
     ageing.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
                                 ("ALIGN", (1, 0), (-1, -1), "RIGHT")]))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=f"Statement of account {statement.company.legal_name}",
-                            author=seller, invariant=1)
-    doc.build([p("Statement of account", title), Spacer(1, 4 * mm), p(seller),
-               p(f"{statement.company.legal_name}"), p(f"{statement.start.isoformat()} – {statement.end.isoformat()}"
-                                                      f" · {cur}"),
+                            bottomMargin=18 * mm,
+                            title=printable(f"{pgettext('statement', 'Statement of account')} "
+                                            f"{statement.company.legal_name}"),
+                            author=printable(seller), invariant=1, lang=lang.replace("_", "-"))
+    period = pgettext("statement", "%(start)s – %(end)s · amounts in %(currency)s") % {
+        "start": date_text(statement.start, lang), "end": date_text(statement.end, lang), "currency": cur}
+    doc.build([p(pgettext("statement", "Statement of account"), title), Spacer(1, 4 * mm), p(seller),
+               p(f"{statement.company.legal_name}"), p(period),
                Spacer(1, 6 * mm), table, Spacer(1, 6 * mm), ageing])
     return buffer.getvalue()
 
