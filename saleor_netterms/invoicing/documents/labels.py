@@ -147,6 +147,12 @@ _LINES: tuple[Rule, ...] = (
          "number": m[1], "description": line_description(m[2], lang)}),
 )
 
+# Notes issuing writes itself (invoicing.services: consolidated invoices).
+_NOTES: tuple[Rule, ...] = (
+    (re.compile(rf"^Shipments up to {_DATE}$"),
+     lambda m, lang: _("Shipments up to %(date)s") % {"date": _date(m[1], lang)}),
+)
+
 _BANK_CODES = {"ABA routing number": lambda: _("ABA routing number"), "Sort code": lambda: _("Sort code"),
                "Bank code": lambda: _("Bank code")}
 _EXEMPTIONS = {"Exempt from tax": lambda: _("Exempt from tax"), "Exempt from VAT": lambda: _("Exempt from VAT")}
@@ -218,6 +224,11 @@ def line_description(description: str, lang: str) -> str:
     """A line description issuing wrote ("Shipping and other charges", "Order #1042: Widget");
     a product's own name (from Saleor) is printed as it is."""
     return _first(_LINES, description, lang) or description
+
+
+def note_text(note: str, lang: str) -> str:
+    """The invoice's note: issuing's own ("Shipments up to 2026-11-30") translated, staff's as typed."""
+    return _first(_NOTES, note, lang) or note
 
 
 def bank_code_label(label: str) -> str:

@@ -55,7 +55,7 @@ from saleor_netterms.invoicing.snapshot import InvoiceSnapshot, Party
 from .codes import payment_next
 from .formatting import (address_lines, amount_text, date_text, grouped, money_text,
                          percent_text, quantity_text)
-from .labels import bank_code_label, exemption_text, line_description, part_label, terms_text
+from .labels import bank_code_label, exemption_text, line_description, note_text, part_label, terms_text
 
 FONT = "NetTermsSans"
 FONT_BOLD = "NetTermsSans-Bold"
@@ -644,6 +644,6 @@ def _render_pdf(snapshot: InvoiceSnapshot, logo: tuple[str, bytes] | None) -> by
     if snapshot.kind == "invoice":
         story += _payment(snapshot)
     if snapshot.note:
-        story += [Spacer(1, 4 * mm), _p(snapshot.note, "small")]
+        story += [Spacer(1, 4 * mm), _p(note_text(snapshot.note, snapshot.language), "small")]
     doc.build(story, canvasmaker=_numbered_canvas_class(snapshot))
     return out.getvalue()

@@ -19,7 +19,7 @@ from django.utils import translation
 
 import saleor_netterms.invoicing as invoicing
 from saleor_netterms.core.money import Money
-from saleor_netterms.invoicing.documents.labels import (bank_code_label, line_description, part_label,
+from saleor_netterms.invoicing.documents.labels import (bank_code_label, line_description, note_text, part_label,
                                                         terms_text, terms_translated)
 from saleor_netterms.terms.engine import (DayOfMonth, Deposit, DiscountRule, DueOnFulfilment, DueOnReceipt,
                                           EndOfMonth, EndOfMonthOnDay, FixedDate, Instalment, Instalments,
@@ -179,6 +179,8 @@ def test_the_parts_and_what_issuing_writes_are_translated():
             "Teilrechnung zur Bestellung Nr. 1042 (Steuersatz 7\xa0%)")
         assert line_description("Widget 3000", "de_DE") == "Widget 3000"  # a product's own name
         assert bank_code_label("ABA routing number") == "ABA-Routingnummer"
+        assert note_text("Shipments up to 2026-11-30", "de_DE") == "Lieferungen bis 30.11.2026"
+        assert note_text("Bitte an Lager 3 liefern", "de_DE") == "Bitte an Lager 3 liefern"  # staff's own note
         assert bank_code_label("Bankleitzahl (BLZ)") == "Bankleitzahl (BLZ)"  # the merchant's own text
     with translation.override("en"):
         assert terms_text("30% at 30 days, 70% on the 15th of next month", "en_GB") == (
