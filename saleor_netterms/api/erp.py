@@ -8,6 +8,7 @@ import datetime as dt
 import graphene
 from django.conf import settings
 
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.erp import accounting
 from saleor_netterms.erp import services as erp_services
 from saleor_netterms.erp.models import SCOPES, ErpApiKey
@@ -513,7 +514,8 @@ class AccountingQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_accounting_open_items_csv(root, info, as_of=None):
-        return accounting.ar_open_items_csv(installation=installation_of(info), as_of=as_of or dt.date.today())
+        installation = installation_of(info)
+        return accounting.ar_open_items_csv(installation=installation, as_of=as_of or business_today(installation))
 
 
 class AccountMappingInput(graphene.InputObjectType):

@@ -29,6 +29,7 @@ from saleor_netterms.audit.services import audit_record
 from saleor_netterms.companies import services as company_services
 from saleor_netterms.companies.models import AccountHold, Company
 from saleor_netterms.companies.services import company_lock
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money, quantize
 from saleor_netterms.invoicing import services as invoicing_services
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
@@ -720,7 +721,7 @@ def hold_lift_early(*, hold: AccountHold, actor: str, reason: str) -> AccountHol
                          object_type="account_hold", object_id=hold.pk, company=hold.company,
                          before={"lifted": False}, after={"lifted": True, "early": True}, reason=reason)
             DunningStep.objects.create(installation_id=hold.company.installation_id, company=hold.company,
-                                       run_date=timezone.localdate(), level=0, kind=StepKind.HOLD_LIFT,
+                                       run_date=business_today(hold.company.installation), level=0, kind=StepKind.HOLD_LIFT,
                                        key=f"hold-lift:{hold.pk}", summary=f"Hold lifted early by {actor}: {reason}",
                                        detail={"hold_id": hold.pk}, actor=actor)
     return lifted
@@ -760,7 +761,7 @@ def _resolve(ctx: _Ctx, *, thanks: bool) -> None:
 def promise_make(*, company: Company, amount: Money, promised_date: dt.date, made_by: str, note: str = "",
                  today: dt.date | None = None) -> PaymentPromise:
     """A promise to pay (staff or buyer): the ladder pauses until its date."""
-    today = today or timezone.localdate()
+    today = today or business_today(company.installation)
     if not amount.is_positive():
         raise collections_error("PROMISE_AMOUNT_INVALID", "A promise needs an amount above zero.")
     if promised_date < today:
@@ -945,7 +946,7 @@ def task_close(*, task: CollectionsTask, status: str, actor: str, note: str = ""
 
 def statement_send(*, company: Company, actor: str, today: dt.date | None = None) -> DunningStep:
     """One-click "send statement": e-mail the statement of account (PDF + CSV) now."""
-    today = today or timezone.localdate()
+    today = today or business_today(company.installation)
     if not company.billing_contact_email:
         raise collections_error("NO_BILLING_EMAIL", "The company has no billing e-mail address.")
     policies = policies_load(installation=company.installation)
@@ -1049,6 +1050,6 @@ def collections_overview(*, installation, now: dt.datetime | None = None, ladder
 
 
 def tasks_due(*, installation, today: dt.date | None = None):
-    today = today or timezone.localdate()
+    today = today or business_today(installation)
     return (CollectionsTask.objects.filter(company__installation=installation, status=TaskStatus.OPEN,
                                            due_date__lte=today).select_related("company").order_by("due_date", "id"))

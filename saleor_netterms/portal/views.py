@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +14,7 @@ from saleor_netterms.collections import services as collections_services
 from saleor_netterms.collections.statements import statement_build, statement_csv, statement_filename, statement_pdf
 from saleor_netterms.companies.models import MemberRole
 from saleor_netterms.companies.selectors import company_credit_limit, credit_summary
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import BadRequest, NetTermsError, NotFound, PermissionDenied
 from saleor_netterms.core.inbound import json_read, text_check
 from saleor_netterms.core.money import InvalidAmount, InvalidMoney, Money, amount_parse
@@ -110,7 +110,8 @@ def statement_view(request: HttpRequest) -> HttpResponse:
         fmt = request.GET.get("format", "pdf")
         try:
             currency = Money.of("0", request.GET.get("currency", "")).currency
-            end = dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to") else timezone.localdate()
+            end = (dt.date.fromisoformat(request.GET["to"]) if request.GET.get("to")
+                   else business_today(company.installation))
             start = (dt.date.fromisoformat(request.GET["from"]) if request.GET.get("from")
                      else end - dt.timedelta(days=90))
         except (ValueError, InvalidMoney) as exc:

@@ -1,5 +1,7 @@
 """Business dates are calendar dates in the installation's time zone: around midnight, across DST."""
+import re
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -98,3 +100,18 @@ def test_other_zone_names_are_refused_with_a_code(name):
         time_zone_validate(name)
     assert refused.value.code == "INVALID_TIME_ZONE"
     assert refused.value.http_status == 400
+
+
+def test_no_module_takes_a_business_date_from_the_servers_zone():
+    # given: every source but this one place (and the currency list, whose "today" is ISO 4217's, not a merchant's)
+    root = Path(__file__).resolve().parents[2] / "saleor_netterms"
+    allowed = {"core/business_time.py", "core/money.py"}
+    server_today = re.compile(r"timezone\.localdate\(|\bdate\.today\(\)|datetime\.today\(\)|\.now\(\)\.date\(\)")
+
+    # when
+    found = sorted(str(path.relative_to(root)) for path in root.rglob("*.py")
+                   if "migrations" not in path.parts and str(path.relative_to(root)) not in allowed
+                   and server_today.search(path.read_text()))
+
+    # then
+    assert found == []
