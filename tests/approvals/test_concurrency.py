@@ -9,7 +9,6 @@ from saleor_netterms.approvals.errors import ApprovalError
 from saleor_netterms.approvals.models import ApprovalAction, ApprovalRequest
 from saleor_netterms.approvals.services import approval_act, approval_route_create
 from saleor_netterms.checkout.models import TransactionStatus
-from saleor_netterms.outbox import services as outbox_services
 from saleor_netterms.outbox.models import OutboxMessage
 from tests.approvals.conftest import authorize, request_for, staff_step
 from tests.fixtures_credit import postgres_only
@@ -32,10 +31,10 @@ def _act_in_thread(request_id, email, start):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_approvers_acting_at_once_give_one_outcome_and_one_saleor_report(
-        credit_installation, acme, monkeypatch):
-    # given: four credit managers, any one of them decides; deliveries are not scheduled (no Saleor here)
+        credit_installation, acme, fake_saleor_factory):
+    # given: four credit managers, any one of them decides; the installation's Saleor is the test double
     assert connection.vendor == "postgresql"
-    monkeypatch.setattr(outbox_services, "_schedule", lambda message_id: None)
+    saleor = fake_saleor_factory(api_url=credit_installation.saleor_api_url, app_id=credit_installation.app_id)
     approval_route_create(installation=credit_installation, actor="admin@merchant.example", name="Any manager",
                           steps=[staff_step("Credit manager", *APPROVERS)])
     tx = authorize(credit_installation, tx="tx-race", amount="900.00")
@@ -56,4 +55,7 @@ def test_approvers_acting_at_once_give_one_outcome_and_one_saleor_report(
     assert ApprovalAction.objects.filter(request=req).count() == 1
     assert [(m.payload["type"], m.payload["psp_reference"])
             for m in OutboxMessage.objects.filter(kind="saleor.transaction_event_report")] == [
+        ("AUTHORIZATION_SUCCESS", tx.psp_reference)]
+    reports = saleor.calls_for("TransactionEventReport")
+    assert [(c.variables["type"], c.variables["pspReference"]) for c in reports] == [
         ("AUTHORIZATION_SUCCESS", tx.psp_reference)]

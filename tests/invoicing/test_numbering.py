@@ -4,14 +4,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from saleor_netterms.invoicing import services as invoicing_services
+from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
+from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.core.money import Money
 from saleor_netterms.invoicing.models import (Invoice, InvoiceCounter, InvoiceImmutable, InvoiceKind, InvoiceSeries,
                                               SeriesReset)
 from saleor_netterms.invoicing.numbering import number_take, series_for
 from saleor_netterms.invoicing.services import invoice_issue_for_order, invoice_void, invoicing_settings_set
+from saleor_netterms.ledger import services as ledger
 from tests.fixtures_credit import ledger_counts, postgres_only
 
 from .conftest import order_snapshot
@@ -53,27 +56,28 @@ def test_channel_series_and_never_reset_formats(credit_installation):
     assert default.number == f"INV-{timezone.localdate().year}-000001"
 
 
+@postgres_only
 @pytest.mark.django_db
-def test_a_failed_issue_gives_its_number_back(acme, held_order, monkeypatch):
-    # given
+def test_a_failed_issue_gives_its_number_back(acme, held_order):
+    # given: the database refuses the issue's last write (its after-commit messages), as a full disk would
     invoicing_settings_set(company=acme, policy="at_confirmation")
     first = held_order(company=acme, amount="180.00")
     second = held_order(company=acme, amount="180.00")
-    real = invoicing_services._after_issue_enqueue
-
-    def explode(**kwargs):
-        raise RuntimeError("mail server on fire")
-
-    monkeypatch.setattr(invoicing_services, "_after_issue_enqueue", explode)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION test_outbox_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN RAISE EXCEPTION 'outbox full'; END $$")
+        cursor.execute("CREATE TRIGGER test_outbox_refuse BEFORE INSERT ON outbox_outboxmessage "
+                       "FOR EACH ROW EXECUTE FUNCTION test_outbox_refuse()")
     before = ledger_counts()
 
     # when: fails after the number was taken, the receivable and the posting written
-    with pytest.raises(RuntimeError):
+    with pytest.raises(DatabaseError, match="outbox full"):
         invoice_issue_for_order(transaction=first)
 
     # then: nothing stayed, and the next invoice gets number 1
     assert (ledger_counts(), Invoice.objects.count()) == (before, 0)
-    monkeypatch.setattr(invoicing_services, "_after_issue_enqueue", real)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER test_outbox_refuse ON outbox_outboxmessage")
     issued = invoice_issue_for_order(transaction=second)
     assert issued.sequence == 1
     assert InvoiceCounter.objects.get().last_sequence == 1
@@ -162,11 +166,6 @@ THREADS = 24
 @pytest.mark.django_db(transaction=True)
 def test_parallel_issuing_numbers_one_to_n_without_gaps_or_duplicates(company_factory, credit_installation):
     # given: THREADS orders of THREADS companies, each with its hold; one thread fails after numbering
-    from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
-    from saleor_netterms.checkout.services import order_bind
-    from saleor_netterms.core.money import Money
-    from saleor_netterms.ledger import services as ledger
-
     transactions = []
     for n in range(THREADS + 1):
         company = company_factory(installation=credit_installation, legal_name=f"Buyer {n}")
@@ -180,15 +179,13 @@ def test_parallel_issuing_numbers_one_to_n_without_gaps_or_duplicates(company_fa
         order_bind(installation=credit_installation,
                    order=order_snapshot(order_id=f"order-par-{n}", transaction_id=f"tx-par-{n}", number=str(n)))
         transactions.append(NetTermsTransaction.objects.get(pk=tx.pk))
-    doomed = transactions[-1]
-    real = invoicing_services._after_issue_enqueue
-
-    def enqueue_or_fail(*, invoice, **kwargs):
-        if invoice.transaction_id == doomed.pk:
-            raise RuntimeError("fails after numbering")
-        return real(invoice=invoice, **kwargs)
-
-    invoicing_services._after_issue_enqueue = enqueue_or_fail
+    # the database refuses the doomed issue's last write (its message to Saleor), as a full disk would
+    doomed_order = f"order-par-{THREADS}"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION test_outbox_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN RAISE EXCEPTION 'fails after numbering'; END $$")
+        cursor.execute("CREATE TRIGGER test_outbox_refuse BEFORE INSERT ON outbox_outboxmessage FOR EACH ROW "
+                       f"WHEN (NEW.payload->>'order_id' = '{doomed_order}') EXECUTE FUNCTION test_outbox_refuse()")
     barrier = threading.Barrier(len(transactions))
     errors: list[BaseException] = []
 
@@ -209,10 +206,13 @@ def test_parallel_issuing_numbers_one_to_n_without_gaps_or_duplicates(company_fa
         for t in threads:
             t.join(timeout=120)
     finally:
-        invoicing_services._after_issue_enqueue = real
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_outbox_refuse ON outbox_outboxmessage")
+            cursor.execute("DROP FUNCTION test_outbox_refuse()")
 
     # then
-    assert [str(e) for e in errors] == ["fails after numbering"]
+    assert [isinstance(e, DatabaseError) for e in errors] == [True]
+    assert "fails after numbering" in str(errors[0])
     sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, THREADS + 1))
     assert InvoiceCounter.objects.get().last_sequence == THREADS
