@@ -67,7 +67,7 @@ def scope_parse(info, *, as_of=None, currency=None, channel=None, tier=None, com
         raise ApiInputError("INVALID_CHANNEL", "A channel slug is at most 255 characters.", field="channel")
     return selectors.Scope(installation_id=installation.pk, as_of=as_of or business_today(installation),
                            currency=currency_parse(currency) if currency else None, channel=channel,
-                           tier=tier or None, company_id=company_pk)
+                           tier=tier or None, company_id=company_pk, time_zone=installation.time_zone)
 
 
 def bounds_parse(bounds) -> tuple[int, ...]:

@@ -25,8 +25,8 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from django.db import connection
-from django.utils import timezone
 
+from saleor_netterms.core.business_time import business_day_start, business_today
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 from saleor_netterms.ledger.models import AccountKind, PostingKind
 from saleor_netterms.receivables.models import ReceivableStatus
@@ -54,14 +54,16 @@ class Scope:
     channel: str | None = None
     tier: str | None = None
     company_id: int | None = None
+    time_zone: str = "UTC"  # the installation's: its business days (core.business_time)
 
     def on(self, as_of: dt.date) -> "Scope":
         return replace(self, as_of=as_of)
 
 
-def _day_end(day: dt.date) -> dt.datetime:
-    """The first instant after ``day`` (UTC): a timestamp before it happened on or before ``day``."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+def _day_end(scope: Scope, day: dt.date) -> dt.datetime:
+    """The first instant after the business day ``day`` (in the installation's zone): a timestamp
+    before it happened on or before ``day``."""
+    return business_day_start(scope, day + dt.timedelta(days=1))
 
 
 def _rows(sql: str, params: dict) -> list[tuple]:
@@ -99,9 +101,9 @@ def _items_sql(scope: Scope, *, open_only: bool = True) -> tuple[str, dict]:
     """A ``WITH items AS (...)`` of every receivable with something open as of the date: its
     company, tier, channel, currency, dates, open amount and disputed part."""
     where, params = _scope_filter(scope)
-    params.update(as_of=scope.as_of, as_of_end=_day_end(scope.as_of), kind=AccountKind.RECEIVABLE.value,
+    params.update(as_of=scope.as_of, as_of_end=_day_end(scope, scope.as_of), kind=AccountKind.RECEIVABLE.value,
                   booking0=BOOKING_KINDS[0], booking1=BOOKING_KINDS[1], open=ReceivableStatus.OPEN.value)
-    status = " AND r.status = %(open)s" if scope.as_of >= timezone.localdate() else ""
+    status = " AND r.status = %(open)s" if scope.as_of >= business_today(scope) else ""
     sql = f"""
 WITH moved AS (
     SELECT e.receivable_ref AS ref,
@@ -453,7 +455,7 @@ def days_late(scope: Scope, *, since: dt.date | None = None) -> dict[tuple[int, 
     received in (since, as_of] (default: the last 365 days) and not reversed by the as-of date."""
     since = since or scope.as_of - dt.timedelta(days=DAYS_LATE_HISTORY_DAYS)
     where, params = _scope_filter(scope)
-    params.update(since=since, as_of=scope.as_of, as_of_end=_day_end(scope.as_of))
+    params.update(since=since, as_of=scope.as_of, as_of_end=_day_end(scope, scope.as_of))
     rows = _rows(f"""
         SELECT r.company_id, r.currency, pa.amount, p.received_on, r.due_date
           FROM payments_paymentallocation pa JOIN payments_payment p ON p.id = pa.payment_id
@@ -546,7 +548,7 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
         late[row.currency] += row.buckets[-1]
     share = {cur: formulas.rounded(formulas._ratio(late[cur], totals[cur], formulas.HUNDRED)) for cur in sorted(totals)}
     open_by_company = {(r.company_id, r.currency): r.total for r in table.rows}
-    params = {"inst": scope.installation_id, "as_of_end": _day_end(scope.as_of), "on_hold": "on_hold",
+    params = {"inst": scope.installation_id, "as_of_end": _day_end(scope, scope.as_of), "on_hold": "on_hold",
               "since": scope.as_of - dt.timedelta(days=BROKEN_PROMISE_DAYS), "as_of": scope.as_of}
     extra = ""
     if scope.tier:
