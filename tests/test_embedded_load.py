@@ -4,7 +4,8 @@ The app runs as `make run` runs it (manage.py runserver, threaded, eager tasks) 
 its own, SQLite (the `make run` default) and PostgreSQL, and gets 20 signed
 TRANSACTION_INITIALIZE_SESSION deliveries at once from 20 client threads, each asking for a
 tenth of the company's limit: exactly 10 are approved, 10 declined, every answer is a 200 and
-every delivery row says processed.
+every delivery row says processed. Merchant edits (the app's GraphQL API) racing Saleor's checkouts
+queue the same way: every one answered and saved.
 
 And when the database does refuse the write (another process holds SQLite's write lock longer
 than the busy timeout), the delivery is answered with a coded 503, logged at ERROR and counted
@@ -123,3 +124,51 @@ def test_a_delivery_sqlite_cannot_record_is_answered_503_logged_and_counted(tmp_
                                "not_recorded": 1},
                      "deliveries": 0,
                      "intake_failures": [["TRANSACTION_INITIALIZE_SESSION", "WEBHOOK_NOT_RECORDED"]]}
+
+
+COMPANY_UPDATE = ("mutation($id: ID!, $name: String) { companyUpdate(id: $id, billingContactName: $name) "
+                  "{ errors { code message } } }")
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_merchant_mutations_racing_checkouts_queue_instead_of_failing(vendor, tmp_path):
+    # given: the app on its own database; half the load is Saleor's checkouts, half the merchant's edits
+    fake = FakeSaleor(mock=responses.RequestsMock())
+    half = PARALLEL // 2
+    with app_database(vendor, tmp_path) as database_url:
+        seeded = app_call(database_url, "seed", jwks=fake.jwks(), api_url=fake.api_url,
+                          domain=fake.domain, app_id=fake.app_id, limit="1000.00", user_id=USER_ID)
+        token = fake.dashboard_token(expires_in=600)
+        requests_ = [("checkout", _delivery(fake, i)) for i in range(half)] + [
+            ("mutation", (json.dumps({"query": COMPANY_UPDATE, "variables": {
+                "id": str(seeded["company_id"]), "name": f"Accounts payable {i}"}}).encode(),
+                {"authorization-bearer": token, "saleor-api-url": fake.api_url})) for i in range(half)]
+        start = threading.Barrier(PARALLEL)
+
+        with AppServer(database_url, tmp_path) as server:
+            def post(item):
+                kind, (body, headers) = item
+                path = "/api/webhooks/transaction-initialize-session" if kind == "checkout" else "/graphql/"
+                with requests.Session() as session:
+                    start.wait(timeout=30)
+                    response = session.post(server.url + path, data=body,
+                                            headers={**headers, "Content-Type": "application/json"}, timeout=60)
+                return kind, response.status_code, response.text
+
+            # when: all of them at once
+            with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+                answers = list(pool.map(post, requests_))
+            log = server.log()
+
+        facts = app_call(database_url, "authorizations", company_id=seeded["company_id"])
+
+    # then: every one answered, every checkout approved (10 × 100.00 = the limit), every edit saved
+    assert [status for _, status, _ in answers] == [200] * PARALLEL, log[-4000:]
+    checkouts = [json.loads(text) for kind, _, text in answers if kind == "checkout"]
+    edits = [json.loads(text) for kind, _, text in answers if kind == "mutation"]
+    assert [answer["result"] for answer in checkouts] == ["AUTHORIZATION_SUCCESS"] * half
+    assert edits == [{"data": {"companyUpdate": {"errors": []}}}] * half
+    assert facts == {"held": "1000.00", "available": "0.00",
+                     "delivery_outcomes": {"processed": half}, "delivery_errors": []}
+    assert "database is locked" not in log
+    assert '"level": "ERROR"' not in log
