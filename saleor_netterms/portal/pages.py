@@ -13,7 +13,6 @@ import re
 import segno
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +27,7 @@ from saleor_netterms.collections.models import DisputeReason
 from saleor_netterms.collections.statements import statement_build, statement_csv, statement_filename, statement_pdf
 from saleor_netterms.companies.models import Member, MemberRole
 from saleor_netterms.companies.selectors import company_credit_limit
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import NetTermsError, NotFound
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_get_active
@@ -185,7 +185,7 @@ def invoices_csv(request: HttpRequest, user: PortalUser) -> HttpResponse:
                          r.order_number, r.po_number, r.invoice.currency, format(r.invoice.total_gross, ".2f"),
                          format(r.open_amount, ".2f"), format(r.disputed, ".2f"), r.status])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="invoices-{timezone.localdate().isoformat()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="invoices-{business_today(user.company.installation).isoformat()}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -268,7 +268,7 @@ def remittance_detail(request: HttpRequest, user: PortalUser, remittance_id: int
 @portal_page("view")
 def statements(request: HttpRequest, user: PortalUser) -> HttpResponse:
     currencies = selectors.currencies_of(user.company) or ["USD"]
-    today = timezone.localdate()
+    today = business_today(user.company.installation)
     if "format" not in request.GET:
         return page_render(request, "portal/statements.html", {
             "currencies": currencies, "start": today - dt.timedelta(days=90), "end": today, "nav": "statements",

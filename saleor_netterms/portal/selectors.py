@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from saleor_netterms.approvals.models import ApprovalKind, ApprovalRequest
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.collections.models import Dispute, DisputeStatus, PaymentPromise
 from saleor_netterms.companies.models import AccountHold, Company
 from saleor_netterms.companies.selectors import credit_summary
+from saleor_netterms.core.business_time import business_today
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 from saleor_netterms.ledger.selectors import receivables_open_bulk
 from saleor_netterms.payments.models import PaymentAllocation
@@ -69,7 +69,7 @@ def currencies_of(company: Company) -> list[str]:
 
 
 def overview(*, company: Company, today: dt.date | None = None) -> Overview:
-    today = today or timezone.localdate()
+    today = today or business_today(company.installation)
     open_amounts = _open_amounts(company)
     receivables = list(Receivable.objects.filter(company=company, status=ReceivableStatus.OPEN)
                        .only("id", "currency", "due_date"))
@@ -99,7 +99,7 @@ def invoice_rows(*, company: Company, status: str = "", query: str = "", date_fr
                  date_to: dt.date | None = None, today: dt.date | None = None, limit: int = 500) -> list[InvoiceRow]:
     """The company's invoices, newest first, filtered by status (INVOICE_STATUSES), a search
     over invoice, order and PO numbers, and the issue date."""
-    today = today or timezone.localdate()
+    today = today or business_today(company.installation)
     qs = _invoice_qs(company)
     if query:
         qs = qs.filter(Q(number__icontains=query) | Q(receivable__order_number__icontains=query)
@@ -156,7 +156,7 @@ def invoice_get(*, company: Company, number: str, today: dt.date | None = None) 
     for amount in Dispute.objects.filter(company=company, receivable=invoice.receivable,
                                          status=DisputeStatus.OPEN).values_list("amount", flat=True):
         disputed[invoice.receivable_id] = disputed.get(invoice.receivable_id, ZERO) + amount
-    row = _row(invoice, _open_amounts(company), disputed, today or timezone.localdate())
+    row = _row(invoice, _open_amounts(company), disputed, today or business_today(company.installation))
     row.payments = list(PaymentAllocation.objects.filter(receivable=invoice.receivable)
                         .select_related("payment").order_by("payment__received_on", "id"))
     return row
