@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -43,12 +45,22 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.production_env import production_env  # noqa: E402
+
 DAY = dt.date(2026, 11, 30)
 MERCHANT_IBAN = "DE89370400440532013000"
 MERCHANT_IBAN_MT = "NL91ABNA0417164300"
 
 
 def rss_mb() -> float:
+    """Peak resident memory of this process so far: VmHWM (per address space, so a process started
+    from a big parent reports its own peak — ru_maxrss would carry the parent's over exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -66,9 +78,7 @@ def admin_execute(server: str, sql: str) -> None:
 
 
 def django_setup(database_url: str) -> None:
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "saleor_netterms.settings", "DATABASE_URL": database_url,
-                       "DEBUG": "true", "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
-                       "ALLOWED_HOSTS": "*", "ISO20022_XSD_DIR": ""})
+    os.environ.update(production_env(database_url, ISO20022_XSD_DIR=""))
     import django
 
     django.setup()
@@ -106,10 +116,10 @@ def seed(companies: int, invoices: int, seed_value: int) -> dict:
     with connection.cursor() as cur:
         cur.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
         cur.execute("SELECT setseed(%s)", [seed_value / 1000])
-        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at)
-                       SELECT %s, c, 'EUR', 'receivable', now() FROM generate_series(%s, %s) c""", [inst, c0, c0 + k - 1])
-        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at)
-                       VALUES (%s, NULL, 'EUR', 'sales', now()) RETURNING id""", [inst])
+        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at, debits, credits)
+                       SELECT %s, c, 'EUR', 'receivable', now(), 0, 0 FROM generate_series(%s, %s) c""", [inst, c0, c0 + k - 1])
+        cur.execute("""INSERT INTO ledger_account (installation_id, company_id, currency, kind, created_at, debits, credits)
+                       VALUES (%s, NULL, 'EUR', 'sales', now(), 0, 0) RETURNING id""", [inst])
         sales = cur.fetchone()[0]
         cur.execute("""CREATE TEMP TABLE g AS SELECT s AS seq, %s + (s %% %s) AS company_id,
                          round((10 + random() * 4990)::numeric, 2) AS amount,
@@ -123,11 +133,11 @@ def seed(companies: int, invoices: int, seed_value: int) -> dict:
                     [inst])
         cur.execute("""INSERT INTO invoicing_invoice (installation_id, company_id, kind, series_id, period, number, sequence,
                          status, issue_date, currency, total_gross, amount_due, due_date, snapshot, receivable_id,
-                         issue_key, saleor_order_id, saleor_invoice_id, void_reason, created_at)
+                         issue_key, saleor_order_id, saleor_invoice_id, void_reason, einvoice_problem, created_at)
                        SELECT r.installation_id, r.company_id, 'invoice', %s, '2026', r.reference,
                          substring(r.reference from 10)::int, 'issued', r.issue_date, 'EUR', r.amount, r.amount,
                          r.due_date, jsonb_build_object('remittance', jsonb_build_object('payment_reference', ''), 'discount', NULL),
-                         r.id, 'bench:' || r.id, '', '', '', now()
+                         r.id, 'bench:' || r.id, '', '', '', '', now()
                        FROM receivables_receivable r WHERE r.installation_id = %s""", [series.pk, inst])
         cur.execute("""INSERT INTO ledger_posting (installation_id, company_id, kind, currency, amount, idempotency_key,
                          request_fingerprint, memo, hold_ref, receivable_ref, payment_ref, effective_date, created_at)
@@ -141,6 +151,12 @@ def seed(companies: int, invoices: int, seed_value: int) -> dict:
         cur.execute("""INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)
                        SELECT p.id, %s, 'credit', p.amount, 'EUR', '', '' FROM ledger_posting p
                        WHERE p.installation_id = %s""", [sales, inst])
+        # The maintained balances (ledger.Account.debits/credits) the posting service keeps.
+        cur.execute("""UPDATE ledger_account a SET debits = s.debits, credits = s.credits
+                       FROM (SELECT account_id, coalesce(sum(amount) FILTER (WHERE side = 'debit'), 0) AS debits,
+                                    coalesce(sum(amount) FILTER (WHERE side = 'credit'), 0) AS credits
+                               FROM ledger_entry GROUP BY account_id) s
+                       WHERE a.id = s.account_id AND a.installation_id = %s""", [inst])
         cur.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
         cur.execute("ANALYZE")
     return {"installation": installation, "series": series}
@@ -274,13 +290,57 @@ def import_files(installation, contents: list[bytes]) -> tuple[float, int, list]
     return time.perf_counter() - start, lines, incomings
 
 
+def match_phase(args) -> int:
+    """The matching process: the whole queue through the rules, a batch at a time, nothing
+    written; proposals to ``--out`` (id, rule, confident, receivable ids), figures as JSON."""
+    os.environ.update(production_env(args.database_url, ISO20022_XSD_DIR=""))
+    import django
+
+    django.setup()
+    from saleor_netterms.installations.models import Installation
+    from saleor_netterms.reconciliation import selectors
+    from saleor_netterms.reconciliation.services import RECONCILE_BATCH, incomings_propose
+
+    installation = Installation.objects.get(pk=args.installation)
+    rss_start = rss_mb()
+    lines = 0
+    profiler = None
+    if os.environ.get("BENCH_PROFILE") == "match":
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu_start = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    with open(args.out, "w") as out:
+        for batch in selectors.pending_incoming_batches(installation=installation, batch_size=RECONCILE_BATCH):
+            for pk, p in incomings_propose(installation, batch).items():
+                out.write(f"{pk}\t{p.rule}\t{int(p.confident)}\t{','.join(str(a.receivable_id) for a in p.allocations)}\n")
+            lines += len(batch)
+    seconds = time.perf_counter() - start
+    cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+    if profiler is not None:
+        import pstats
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+    print(json.dumps({"seconds": seconds, "cpu_seconds": (cpu_end.ru_utime - cpu_start.ru_utime)
+                      + (cpu_end.ru_stime - cpu_start.ru_stime), "lines": lines, "batch": RECONCILE_BATCH, "rss_start_mb": rss_start,
+                      "rss_peak_mb": rss_mb()}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 100k lines, 1M invoices, 50k companies")
     parser.add_argument("--apply", type=int, default=500, help="confident matches to post through payment_record")
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--phase", choices=["all", "match"], default="all", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--installation", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--out", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase == "match":
+        return match_phase(args)
     n_lines, n_invoices, n_companies = (max(10, int(100_000 * args.scale)), max(100, int(1_000_000 * args.scale)),
                                         max(5, int(50_000 * args.scale)))
     server = server_url(args)
@@ -308,23 +368,25 @@ def main() -> int:
 
         from django.db import connection
 
-        from saleor_netterms.reconciliation.services import incomings_propose
-
-        start = time.perf_counter()
+        # Matching runs in a fresh process, as a worker's reconcile run would: it reads the queue
+        # a batch at a time (selectors.pending_incoming_batches), so its peak RSS is the figure.
+        incoming_ids = [inc.pk for inc in incomings]
+        del incomings
+        proposals_path = Path(f"/tmp/netterms_bench_recon_{os.getpid()}.tsv")
+        child = subprocess.run([sys.executable, __file__, "--phase", "match", "--database-url", f"{server}/{database}",
+                                "--installation", str(installation.pk), "--out", str(proposals_path)],
+                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if child.returncode != 0 or os.environ.get("BENCH_PROFILE") == "match":
+            print(child.stdout, child.stderr)
+        if child.returncode != 0:
+            return 1
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        match_s = figures["seconds"]
         proposals = {}
-        profiler = None
-        if os.environ.get("BENCH_PROFILE") == "match":
-            import cProfile
-            profiler = cProfile.Profile()
-            profiler.enable()
-        for i in range(0, len(incomings), 5000):
-            proposals.update(incomings_propose(installation, incomings[i:i + 5000]))
-        match_s = time.perf_counter() - start
-        if profiler is not None:
-            import pstats
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-        rss_match = rss_mb()
+        for row in proposals_path.read_text().splitlines():
+            pk, rule, confident, receivables = row.split("\t")
+            proposals[int(pk)] = (rule, confident == "1", [int(r) for r in receivables.split(",") if r])
+        proposals_path.unlink()
 
         start = time.perf_counter()
         with connection.cursor() as cur:
@@ -351,21 +413,27 @@ def main() -> int:
             cur.execute("SELECT sequence, receivable_id FROM invoicing_invoice WHERE series_id = %s AND sequence = ANY(%s)",
                         [seeded["series"].pk, [ln["seq"] for ln in plan]])
             receivable_of = dict(cur.fetchall())
-        for inc, ln in zip(incomings, plan):
-            p = by_line[inc.pk]
-            key = f"{ln['kind']}:{p.rule}:{'auto' if p.confident else 'suggest'}"
+        for pk, ln in zip(incoming_ids, plan):
+            rule, confident, receivables = by_line[pk]
+            key = f"{ln['kind']}:{rule}:{'auto' if confident else 'suggest'}"
             outcome[key] = outcome.get(key, 0) + 1
-            if ln["kind"] in ("rf", "number") and (not p.confident or [a.receivable_id for a in p.allocations]
-                                                   != [receivable_of[ln["seq"]]]):
+            if ln["kind"] in ("rf", "number") and (not confident or receivables != [receivable_of[ln["seq"]]]):
                 wrong += 1
-        print(f"matching: {len(incomings):,} lines in {match_s:.2f} s = {len(incomings) / match_s:,.0f} lines/s; "
+        print(f"matching: {figures['lines']:,} lines in {match_s:.2f} s = {figures['lines'] / match_s:,.0f} lines/s; "
               f"plain SQL join of RF references: {joined:,} rows in {join_s:.2f} s; ratio {match_s / join_s:.1f}x")
-        print(f"peak RSS: {rss_import:.0f} MB after import, {rss_match:.0f} MB after matching")
+        print(f"matching process: {figures['lines']:,} lines in batches of {figures['batch']:,}, "
+              f"{figures['cpu_seconds']:.2f} s of its own CPU time; peak RSS "
+              f"{figures['rss_peak_mb']:.0f} MB (of which {figures['rss_start_mb']:.0f} MB is Django and the app "
+              f"loaded, before the first batch); the seeding/import process peaked at {rss_import:.0f} MB")
         print("outcomes (line kind:rule:auto|suggest): " + ", ".join(f"{k}={v:,}" for k, v in sorted(outcome.items())))
 
-        from saleor_netterms.reconciliation.models import MatchOrigin
+        from saleor_netterms.reconciliation.models import IncomingPayment, MatchOrigin
         from saleor_netterms.reconciliation.services import _confirm
-        confident = [(inc, by_line[inc.pk]) for inc in incomings if by_line[inc.pk].confident][: args.apply]
+        from saleor_netterms.reconciliation.services import incomings_propose
+        chosen = [pk for pk in incoming_ids if by_line[pk][1]][: args.apply]
+        chosen_incomings = list(IncomingPayment.objects.filter(pk__in=chosen).order_by("pk"))
+        fresh = incomings_propose(installation, chosen_incomings)
+        confident = [(inc, fresh[inc.pk]) for inc in chosen_incomings]
         start = time.perf_counter()
         if os.environ.get("BENCH_PROFILE") == "apply":
             import cProfile

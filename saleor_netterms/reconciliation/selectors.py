@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +16,7 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 from .matching import NumberPattern, OpenInvoice, number_pattern, text_compact
-from .models import (BankAccount, BankLine, IncomingPayment, IncomingStatus, PayerIdentity, PayerKind,
+from .models import (BankAccount, BankLine, IncomingPayment, IncomingStatus, MatchOrigin, PayerIdentity, PayerKind,
                      PaymentTolerance, Statement, StatementFile)
 
 QUEUE_STATUSES = (IncomingStatus.UNMATCHED, IncomingStatus.SUGGESTED)
@@ -212,6 +212,20 @@ def queue(*, installation, statuses: Iterable[str] = QUEUE_STATUSES, limit: int 
     return list(IncomingPayment.objects.filter(installation=installation, status__in=list(statuses))
                 .select_related("company", "bank_line", "bank_line__bank_account")
                 .order_by("status", "-received_on", "-id")[:limit])
+
+
+def pending_incoming_batches(*, installation, batch_size: int) -> Iterator[list[IncomingPayment]]:
+    """The records automatic matching may decide on (unmatched or suggested, never a person's),
+    ``batch_size`` at a time in id order (keyset pagination: each batch one indexed query)."""
+    after = 0
+    while True:
+        batch = list(IncomingPayment.objects.filter(
+            installation=installation, status__in=list(QUEUE_STATUSES), pk__gt=after)
+            .exclude(origin=MatchOrigin.MANUAL).order_by("pk")[:batch_size])
+        if not batch:
+            return
+        yield batch
+        after = batch[-1].pk
 
 
 def queue_counts(*, installation) -> dict[str, int]:

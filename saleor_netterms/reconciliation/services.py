@@ -517,12 +517,17 @@ def _proposal_apply(incoming: IncomingPayment, proposal: Proposal) -> str:
     return "suggested" if status == IncomingStatus.SUGGESTED else "unmatched"
 
 
-def reconcile_run(*, installation) -> dict[str, int]:
-    """Match every line no person has decided on yet (never a manual match, ignore or unmatch)."""
-    pending = list(IncomingPayment.objects.filter(
-        installation=installation, status__in=[IncomingStatus.UNMATCHED, IncomingStatus.SUGGESTED])
-        .exclude(origin=MatchOrigin.MANUAL))
-    return _match_and_apply(installation, pending)
+RECONCILE_BATCH = 5000
+
+
+def reconcile_run(*, installation, batch_size: int = RECONCILE_BATCH) -> dict[str, int]:
+    """Match every line no person has decided on yet (never a manual match, ignore or unmatch),
+    a batch at a time (keyset over ids), so memory stays flat however long the queue is."""
+    counts = {"matched": 0, "suggested": 0, "unmatched": 0}
+    for batch in selectors.pending_incoming_batches(installation=installation, batch_size=batch_size):
+        for key, n in _match_and_apply(installation, batch).items():
+            counts[key] += n
+    return counts
 
 
 # --- confirming, splitting, ignoring, undoing --------------------------------------------------

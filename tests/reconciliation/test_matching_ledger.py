@@ -16,8 +16,9 @@ from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.payments.models import Payment, PaymentAllocation
 from saleor_netterms.receivables.models import ReceivableStatus
 from saleor_netterms.reconciliation.models import IncomingPayment, IncomingStatus, MatchOrigin
-from saleor_netterms.reconciliation.services import (incoming_confirm, incoming_unmatch, payment_intake,
-                                                     reconcile_run, statement_import, tolerance_set)
+from saleor_netterms.reconciliation.services import (IntakeItem, incoming_confirm, incoming_unmatch, payment_intake,
+                                                     payment_intake_many, reconcile_run, statement_import,
+                                                     tolerance_set)
 
 from .camt_files import Ntry, Tx, camt
 from .conftest import MERCHANT_IBAN, PAYER_IBAN, TODAY, merchant_balances, open_amount, posting_legs, rf, usd
@@ -345,3 +346,28 @@ def test_intake_delivered_twice_has_one_effect(acme, bank_account, invoice_for):
     # then
     assert (again.replayed, again.incoming.pk, again.payment.pk) == (True, first.incoming.pk, first.payment.pk)
     assert Payment.objects.count() == 1 and Posting.objects.filter(kind="payment").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_reconcile_run_walks_the_queue_in_batches_and_matches_every_line_once(acme, bank_account, invoice_for):
+    # given: a person undid the match of the last line; four lines wait unmatched (taken in without matching)
+    invoices = [invoice_for(acme, amount) for amount in ("10.00", "20.00", "30.00", "40.00", "50.00")]
+    payment_intake(installation=acme.installation, source="bank", source_reference="batch-4", money=usd("50.00"),
+                   received_on=TODAY(), creditor_reference=rf(invoices[4]))
+    manual = IncomingPayment.objects.get(source_reference="batch-4")
+    incoming_unmatch(installation=acme.installation, incoming_id=manual.pk, reason="Held back", actor="staff:ada")
+    payment_intake_many(installation=acme.installation, actor="bank", match=False, items=[
+        IntakeItem(source="bank", source_reference=f"batch-{n}", money=usd(str(invoice.total_gross)),
+                   received_on=TODAY(), creditor_reference=rf(invoice))
+        for n, invoice in enumerate(invoices[:4])])
+    assert IncomingPayment.objects.filter(status=IncomingStatus.UNMATCHED).count() == 5
+
+    # when: batches of two (two batches over the four automatic lines; the person's line is not read)
+    counts = reconcile_run(installation=acme.installation, batch_size=2)
+
+    # then
+    assert counts == {"matched": 4, "suggested": 0, "unmatched": 0}
+    assert [open_amount(i) for i in invoices] == [usd("0"), usd("0"), usd("0"), usd("0"), usd("50.00")]
+    assert Posting.objects.filter(kind="payment").count() == 5   # four now, one reversed earlier
+    manual.refresh_from_db()
+    assert (manual.status, manual.origin, manual.payment_id) == (IncomingStatus.UNMATCHED, MatchOrigin.MANUAL, None)
