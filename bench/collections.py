@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from bench.seeding import maintained_figures_fill  # noqa: E402
 
 DB_NAME = "nt_bench_collections"
 RUN_AT = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc)
@@ -125,11 +126,8 @@ def seed(*, companies: int, invoices: int) -> int:
             INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)
             SELECT p.id, %s, 'credit', p.amount, 'USD', '', '' FROM ledger_posting p WHERE p.installation_id = %s""",
                     [sales, inst])
-        # the maintained balances of the company accounts (ledger migration 0004's backfill)
-        cur.execute("""UPDATE ledger_account a SET debits = s.total FROM (
-                           SELECT account_id, SUM(amount) AS total FROM ledger_entry WHERE side = 'debit'
-                           GROUP BY account_id) s
-                       WHERE a.id = s.account_id AND a.company_id IS NOT NULL AND a.installation_id = %s""", [inst])
+        # the figures the ledger maintains (its migrations' backfill): account balances, receivable rows
+        maintained_figures_fill(cur, inst)
         cur.execute("""
             INSERT INTO collections_dispute (company_id, receivable_id, line_position, currency, amount, reason_code,
                 note, opened_by, status, credited_amount, credit_note_id, resolved_by, resolved_at,

@@ -46,6 +46,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.production_env import production_env  # noqa: E402
+from bench.seeding import maintained_figures_fill  # noqa: E402
 
 DAY = dt.date(2026, 11, 30)
 MERCHANT_IBAN = "DE89370400440532013000"
@@ -151,12 +152,8 @@ def seed(companies: int, invoices: int, seed_value: int) -> dict:
         cur.execute("""INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)
                        SELECT p.id, %s, 'credit', p.amount, 'EUR', '', '' FROM ledger_posting p
                        WHERE p.installation_id = %s""", [sales, inst])
-        # The maintained balances (ledger.Account.debits/credits) the posting service keeps.
-        cur.execute("""UPDATE ledger_account a SET debits = s.debits, credits = s.credits
-                       FROM (SELECT account_id, coalesce(sum(amount) FILTER (WHERE side = 'debit'), 0) AS debits,
-                                    coalesce(sum(amount) FILTER (WHERE side = 'credit'), 0) AS credits
-                               FROM ledger_entry GROUP BY account_id) s
-                       WHERE a.id = s.account_id AND a.installation_id = %s""", [inst])
+        # the figures the ledger maintains (its migrations' backfill): account balances, receivable rows
+        maintained_figures_fill(cur, inst)
         cur.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
         cur.execute("ANALYZE")
     return {"installation": installation, "series": series}
@@ -334,6 +331,7 @@ def main() -> int:
     parser.add_argument("--apply", type=int, default=500, help="confident matches to post through payment_record")
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (to EXPLAIN queries)")
     parser.add_argument("--phase", choices=["all", "match"], default="all", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
     parser.add_argument("--installation", type=int, default=0, help=argparse.SUPPRESS)
@@ -458,7 +456,10 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        admin_execute(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if args.keep:
+            print(f"kept database {database}")
+        else:
+            admin_execute(server, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

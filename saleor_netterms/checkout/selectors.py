@@ -84,8 +84,7 @@ def account_hold_in_force(*, company: Company) -> AccountHold | None:
         if not hold.cause_refs:
             return hold
         still_open = ledger_selectors.receivables_open_amounts(
-            installation=company.installation, receivable_refs=[ref for _, ref in hold.cause_refs],
-            company_ids=[company.pk])
+            installation=company.installation, receivable_refs=[ref for _, ref in hold.cause_refs])
         if any(amount > 0 for amount in still_open.values()):
             return hold
     return None

@@ -8,6 +8,8 @@ corrected by another posting.
 from __future__ import annotations
 
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +110,35 @@ class Account(models.Model):
     @property
     def is_debit_normal(self) -> bool:
         return self.kind in DEBIT_NORMAL_KINDS
+
+
+class ReceivableBalance(models.Model):
+    """The maintained balance of one receivable reference on a company's receivable account: the
+    sums of that account's entries carrying the reference, added by ``ledger.services`` in the
+    posting's own transaction (under the company lock), so the open amount of any number of
+    invoices is one indexed row each instead of a SUM over their entries. Written only by the
+    posting statement; ``manage.py ledger_verify`` (check ``receivable_balances``) recomputes every
+    row from the entries. ``company``/``installation``/``currency`` are the account's, copied so
+    book-wide reads (matching a bank file, ageing, a collections run) need no join."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="receivable_balances")
+    installation = models.ForeignKey("installations.Installation", on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    receivable_ref = models.CharField(max_length=255)
+    debits = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    credits = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "receivable_ref"], name="ledger_receivable_balance_unique"),
+        ]
+        indexes = [models.Index(fields=["installation", "receivable_ref"], name="ledger_recv_balance_ref_idx")]
+
+    @property
+    def open_amount(self) -> Decimal:
+        return self.debits - self.credits
 
 
 class Posting(models.Model):

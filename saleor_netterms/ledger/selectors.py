@@ -2,9 +2,10 @@
 
 A company's account totals (``account_balances``, and ``hold_balance``/``receivable_balance``/
 ``credit_balance`` without a reference) are read from the balances the ledger maintains on its
-company-side accounts as it posts: three rows, however long the company's history. Figures per
-hold or receivable reference, and everything merchant-side, are summed from the entries (an
-indexed SUM per reference). ``ledger.verification`` recomputes every maintained figure from the
+company-side accounts as it posts: three rows, however long the company's history. The open
+amount of a receivable reference is its maintained ``ReceivableBalance`` row (one indexed row per
+invoice, for one or a whole book of them). Figures per hold reference, and everything
+merchant-side, are summed from the entries (an indexed SUM per reference). ``ledger.verification`` recomputes every maintained figure from the
 entries (``manage.py ledger_verify``).
 
 Signs follow each account's normal balance (see ``ledger.services``): holds, receivable, cash,
@@ -24,7 +25,7 @@ from django.db.models.functions import Coalesce
 
 from saleor_netterms.core.money import Money, currency_validate
 
-from .models import DEBIT_NORMAL_KINDS, Account, AccountKind, Entry, Posting, PostingKind, Side
+from .models import DEBIT_NORMAL_KINDS, Account, AccountKind, Entry, Posting, PostingKind, ReceivableBalance, Side
 
 _DEC = DecimalField(max_digits=24, decimal_places=4)
 _ZERO = Value(Decimal("0"), output_field=_DEC)
@@ -67,9 +68,10 @@ def receivable_balance(*, company, currency: str, receivable_ref: str | None = N
     """Amount the buyer owes (open receivables); one receivable_ref or all of them."""
     if receivable_ref is None:
         return _maintained(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
-    qs = (_company_entries(company=company, currency=currency, kind=AccountKind.RECEIVABLE)
-          .filter(receivable_ref=receivable_ref))
-    return _money(_debit_minus_credit(qs), currency_validate(currency))
+    currency = currency_validate(currency)
+    row = (ReceivableBalance.objects.filter(company=company, currency=currency, receivable_ref=receivable_ref)
+           .values_list("debits", "credits").first())
+    return _money(row[0] - row[1] if row else Decimal(0), currency)
 
 
 def credit_balance(*, company, currency: str) -> Money:
@@ -111,8 +113,13 @@ def holds_open(*, company, currency: str) -> dict[str, Money]:
 def receivables_open(*, company, currency: str, receivable_refs: Iterable[str] | None = None) -> dict[str, Money]:
     """Every receivable_ref with a non-zero open amount (one query); only these refs when given
     (an indexed sum over their entries, whatever the company's history)."""
-    return _open_by_ref(company=company, currency=currency, kind=AccountKind.RECEIVABLE,
-                        ref_field="receivable_ref", refs=receivable_refs)
+    currency = currency_validate(currency)
+    qs = ReceivableBalance.objects.filter(company=company, currency=currency)
+    if receivable_refs is not None:
+        qs = qs.filter(receivable_ref__in=list(receivable_refs))
+    return {ref: _money(debits - credits, currency)
+            for ref, debits, credits in qs.order_by("receivable_ref").values_list("receivable_ref", "debits", "credits")
+            if debits != credits}
 
 
 def ref_currencies(*, company, hold_ref: str | None = None, receivable_ref: str | None = None) -> set[str]:
@@ -240,34 +247,19 @@ def postings_with_key_prefix(*, installation, idempotency_key_prefix: str) -> li
         installation=installation).order_by("id"))
 
 
-def receivables_open_amounts(*, installation, receivable_refs: Iterable[str],
-                             company_ids: Iterable[int] | None = None) -> dict[str, Decimal]:
-    """Open amount per receivable_ref for many receivables at once (one grouped query; refs with
-    nothing open are left out). For matching bank lines in bulk: the refs (and the receivables'
-    companies, which let it use the (account, receivable_ref) index) travel as two array
-    parameters, so a batch of thousands costs one round trip."""
+def receivables_open_amounts(*, installation, receivable_refs: Iterable[str]) -> dict[str, Decimal]:
+    """Open amount per receivable_ref for many receivables at once (refs with nothing open are
+    left out): their maintained balance rows, the refs travelling as one array parameter, so a
+    batch of thousands (matching a bank file) is one indexed round trip."""
     refs = list(dict.fromkeys(receivable_refs))
     if not refs:
         return {}
     with connection.cursor() as cursor:
-        if company_ids is not None:
-            cursor.execute(
-                """SELECT e.receivable_ref, SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END)
-                     FROM ledger_entry e
-                    WHERE e.account_id = ANY(ARRAY(SELECT a.id FROM ledger_account a
-                                                    WHERE a.installation_id = %s AND a.kind = %s
-                                                      AND a.company_id = ANY(%s)))
-                      AND e.receivable_ref = ANY(%s)
-                    GROUP BY e.receivable_ref""",
-                [installation.pk, AccountKind.RECEIVABLE.value, list(set(company_ids)), refs])
-        else:
-            cursor.execute(
-                """SELECT e.receivable_ref, SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END)
-                     FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
-                    WHERE a.installation_id = %s AND a.kind = %s AND e.receivable_ref = ANY(%s)
-                    GROUP BY e.receivable_ref""",
-                [installation.pk, AccountKind.RECEIVABLE.value, refs])
-        return {ref: total for ref, total in cursor.fetchall() if total}
+        cursor.execute(
+            """SELECT receivable_ref, debits - credits FROM ledger_receivablebalance
+                WHERE installation_id = %s AND receivable_ref = ANY(%s) AND debits <> credits""",
+            [installation.pk, refs])
+        return dict(cursor.fetchall())
 
 
 def receivables_open_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None
@@ -275,12 +267,11 @@ def receivables_open_bulk(*, installation_id: int, company_ids: Iterable[int] | 
     """(company_id, receivable_ref) → open amount (non-zero only) for the companies of an
     installation — every currency, one grouped query (the collections run reads a whole book at
     once instead of one query per company)."""
-    qs = Entry.objects.filter(account__installation_id=installation_id, account__kind=AccountKind.RECEIVABLE)
+    qs = ReceivableBalance.objects.filter(installation_id=installation_id).exclude(debits=F("credits"))
     if company_ids is not None:
-        qs = qs.filter(account__company_id__in=list(company_ids))
-    rows = (qs.values("account__company_id", "receivable_ref").annotate(total=Sum(_SIGNED))
-            .order_by().values_list("account__company_id", "receivable_ref", "total"))
-    return {(company_id, ref): total for company_id, ref, total in rows if total}
+        qs = qs.filter(company_id__in=list(company_ids))
+    rows = qs.order_by().values_list("company_id", "receivable_ref", "debits", "credits")
+    return {(company_id, ref): debits - credits for company_id, ref, debits, credits in rows}
 
 
 def credit_balances_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None

@@ -248,6 +248,14 @@ _MERCHANT_ACCOUNTS_CREATE = (
     "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
     " VALUES {values}"
     " ON CONFLICT (installation_id, currency, kind) WHERE company_id IS NULL DO NOTHING")
+# The receivable references' maintained balances (``ReceivableBalance``), in the same statement
+# for every reference the posting touches; the rows are the company's own, under its lock.
+_RECEIVABLE_BALANCES_UPSERT = (
+    "INSERT INTO ledger_receivablebalance (account_id, installation_id, company_id, currency, receivable_ref,"
+    " debits, credits) VALUES {values}"
+    " ON CONFLICT (account_id, receivable_ref)"
+    " DO UPDATE SET debits = ledger_receivablebalance.debits + excluded.debits,"
+    " credits = ledger_receivablebalance.credits + excluded.credits")
 _ENTRIES_INSERT = (
     "INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
     " VALUES {values}")
@@ -262,7 +270,8 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
            effective_date: date | None, legs: list[Leg], hold_ref: str, receivable_ref: str,
            payment_ref: str) -> Posting | None:
     """Write the posting, its entries and the company-side balances: four statements (posting,
-    company accounts with their balances, merchant accounts, entries). ``None`` if the key was
+    company accounts with their balances, merchant accounts, entries), and a fifth when legs carry
+    receivable references (their maintained balances). ``None`` if the key was
     already posted (the caller replays it). Runs inside the caller's transaction, under the lock."""
     ops = connection.ops
     now = timezone.now()
@@ -314,6 +323,18 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
                        ops.adapt_decimalfield_value(leg.amount, 20, 4), currency, leg.hold_ref,
                        leg.receivable_ref]
         cursor.execute(_ENTRIES_INSERT.format(values=_placeholders(len(legs), 7)), params)
+
+        by_ref: dict[str, list[Decimal]] = {}
+        for leg in legs:
+            if leg.account_kind == AccountKind.RECEIVABLE and leg.receivable_ref:
+                pair = by_ref.setdefault(leg.receivable_ref, [Decimal(0), Decimal(0)])
+                pair[0 if leg.side == Side.DEBIT else 1] += leg.amount
+        if by_ref:
+            params = []
+            for ref, (debits, credits) in sorted(by_ref.items()):
+                params += [account_ids[AccountKind.RECEIVABLE], installation_id, company.pk, currency, ref,
+                           ops.adapt_decimalfield_value(debits, 24, 4), ops.adapt_decimalfield_value(credits, 24, 4)]
+            cursor.execute(_RECEIVABLE_BALANCES_UPSERT.format(values=_placeholders(len(by_ref), 7)), params)
     posting = Posting(
         pk=posting_id, installation_id=installation_id, company=company, kind=kind, currency=currency,
         amount=money.amount, idempotency_key=idempotency_key, request_fingerprint=fingerprint,

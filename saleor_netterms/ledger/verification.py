@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from django.db.models import Count, F, Q, Sum
 
-from .models import COMPANY_ACCOUNT_KINDS, DEBIT_NORMAL_KINDS, Account, Entry, Side
+from .models import COMPANY_ACCOUNT_KINDS, DEBIT_NORMAL_KINDS, Account, AccountKind, Entry, ReceivableBalance, Side
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,38 @@ def maintained_balances(installation_id: int | None) -> Iterable[Mismatch]:
                            f"debits {expected[0]} credits {expected[1]}", f"debits {kept[0]} credits {kept[1]}")
 
 
+def receivable_balances(installation_id: int | None) -> Iterable[Mismatch]:
+    """Each receivable reference's maintained row (``ReceivableBalance``) equals the sums of its
+    entries on the company's receivable account; no reference with entries lacks its row, and no
+    row exists without entries, for the same account, company and currency."""
+    sums = {(row["account_id"], row["receivable_ref"]): (_dec(row["debits"]), _dec(row["credits"])) for row in (
+        _entries(installation_id).filter(account__kind=AccountKind.RECEIVABLE, account__company__isnull=False)
+        .exclude(receivable_ref="").values("account_id", "receivable_ref")
+        .annotate(debits=Sum("amount", filter=Q(side=Side.DEBIT)),
+                  credits=Sum("amount", filter=Q(side=Side.CREDIT))).order_by("account_id", "receivable_ref"))}
+    kept_rows = ReceivableBalance.objects.select_related("account").order_by("account_id", "receivable_ref")
+    if installation_id is not None:
+        kept_rows = kept_rows.filter(installation_id=installation_id)
+    seen = set()
+    for row in kept_rows:
+        key = (row.account_id, row.receivable_ref)
+        seen.add(key)
+        expected = sums.get(key, (_dec(0), _dec(0)))
+        kept = (_dec(row.debits), _dec(row.credits))
+        owner = (row.account.company_id, row.account.installation_id, row.account.currency)
+        if kept != expected:
+            yield Mismatch("receivable_balances", f"account {row.account_id} receivable {row.receivable_ref!r}",
+                           f"debits {expected[0]} credits {expected[1]}", f"debits {kept[0]} credits {kept[1]}")
+        if (row.company_id, row.installation_id, row.currency) != owner:
+            yield Mismatch("receivable_balances", f"account {row.account_id} receivable {row.receivable_ref!r}",
+                           f"company {owner[0]} installation {owner[1]} {owner[2]}",
+                           f"company {row.company_id} installation {row.installation_id} {row.currency}")
+    for account_id, ref in sorted(set(sums) - seen):
+        debits, credits = sums[(account_id, ref)]
+        yield Mismatch("receivable_balances", f"account {account_id} receivable {ref!r}",
+                       f"debits {debits} credits {credits}", "no maintained row")
+
+
 def trial_balances(installation_id: int | None) -> Iterable[Mismatch]:
     """Per installation and currency, all debits equal all credits."""
     rows = (_entries(installation_id).values("account__installation_id", "currency")
@@ -130,6 +162,7 @@ CHECKS: list[NamedCheck] = [
     NamedCheck("postings_balanced", postings_balanced),
     NamedCheck("entry_currencies", entry_currencies),
     NamedCheck("maintained_balances", maintained_balances),
+    NamedCheck("receivable_balances", receivable_balances),
     NamedCheck("trial_balances", trial_balances),
     NamedCheck("references_not_overdrawn", references_not_overdrawn),
 ]

@@ -39,8 +39,7 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
     if not rows:
         return []
     amounts = ledger_selectors.receivables_open_amounts(installation=installation,
-                                                        receivable_refs=[f"rcv:{r['id']}" for r in rows],
-                                                        company_ids=[r["company_id"] for r in rows])
+                                                        receivable_refs=[f"rcv:{r['id']}" for r in rows])
     result = []
     for r in rows:
         open_amount = amounts.get(f"rcv:{r['id']}")
@@ -56,37 +55,29 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
 
 _OPEN_ROWS = """
     SELECT r.id, r.company_id, r.reference, r.currency, r.amount, r.due_date, r.order_number, i.number,
-           i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline'
+           i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline', b.debits - b.credits
       FROM receivables_receivable r
+      JOIN ledger_receivablebalance b ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
       LEFT JOIN invoicing_invoice i ON i.receivable_id = r.id
-     WHERE r.installation_id = %s AND r.status = %s AND {where}
+     WHERE r.installation_id = %s AND r.status = %s AND b.debits > b.credits AND {where}
      ORDER BY r.due_date, r.id"""
 
 
 def _open_invoices_sql(*, installation, where: str, params: list, limit: int | None = None) -> list[OpenInvoice]:
-    """The bulk form of ``open_invoices``: one query for the receivables and their invoices (array
-    parameters, so batch size does not grow the statement), one for their open amounts."""
+    """The bulk form of ``open_invoices``: one query for the receivables, their invoices and their
+    open amounts (the ledger's maintained row per receivable), with array parameters so batch size
+    does not grow the statement."""
     sql = _OPEN_ROWS.format(where=where) + (f" LIMIT {int(limit)}" if limit else "")
     with connection.cursor() as cursor:
         cursor.execute(sql, [installation.pk, ReceivableStatus.OPEN.value, *params])
         rows = cursor.fetchall()
-    if not rows:
-        return []
-    amounts = ledger_selectors.receivables_open_amounts(installation=installation,
-                                                        receivable_refs=[f"rcv:{r[0]}" for r in rows],
-                                                        company_ids=[r[1] for r in rows])
-    result = []
-    for (pk, company_id, reference, currency, amount, due_date, order_number, number, discount,
-         deadline) in rows:
-        open_amount = amounts.get(f"rcv:{pk}")
-        if not open_amount or open_amount <= 0:
-            continue
-        result.append(OpenInvoice(
-            receivable_id=pk, company_id=company_id, number=number or reference, currency=currency,
-            open_amount=open_amount, invoice_amount=amount, due_date=due_date, order_number=order_number,
-            discount_amount=Decimal(discount) if discount and deadline else None,
-            discount_deadline=dt.date.fromisoformat(deadline) if discount and deadline else None))
-    return result
+    return [OpenInvoice(
+        receivable_id=pk, company_id=company_id, number=number or reference, currency=currency,
+        open_amount=open_amount, invoice_amount=amount, due_date=due_date, order_number=order_number,
+        discount_amount=Decimal(discount) if discount and deadline else None,
+        discount_deadline=dt.date.fromisoformat(deadline) if discount and deadline else None)
+        for (pk, company_id, reference, currency, amount, due_date, order_number, number, discount, deadline,
+             open_amount) in rows]
 
 
 def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, str, int]]

@@ -16,8 +16,9 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.ledger import verification
-from saleor_netterms.ledger.models import Account
-from saleor_netterms.ledger.selectors import account_balances, account_balances_recomputed
+from saleor_netterms.ledger.models import Account, ReceivableBalance
+from saleor_netterms.ledger.selectors import (account_balances, account_balances_recomputed, receivable_balance,
+                                              receivables_open, receivables_open_amounts)
 from saleor_netterms.ledger.verification import Mismatch, ledger_verify
 
 from .helpers import usd
@@ -125,6 +126,46 @@ def test_ledger_verify_reports_a_maintained_balance_that_disagrees_with_the_entr
     assert capsys.readouterr().out.splitlines() == [str(found[0])]
 
 
+def test_each_receivable_reference_keeps_its_open_amount_as_the_ledger_posts(company):
+    # given an invoice booked, partly paid, credited and paid off over another reference too
+    ledger.receivable_book(company=company, money=usd("300.00"), receivable_ref="rcv:1", idempotency_key="k1")
+    ledger.receivable_book(company=company, money=usd("80.00"), receivable_ref="rcv:2", idempotency_key="k2")
+    ledger.payment_apply(company=company, money=usd("150.00"), payment_ref="p1", idempotency_key="k3",
+                         allocations=[("rcv:1", usd("100.00")), ("rcv:2", usd("50.00"))])
+    ledger.credit_note_post(company=company, money=usd("30.00"), receivable_ref="rcv:1", idempotency_key="k4")
+
+    # then: one maintained row per reference, with the sums of its entries
+    rows = {(b.receivable_ref, b.currency, b.company_id): (b.debits, b.credits)
+            for b in ReceivableBalance.objects.order_by("receivable_ref")}
+    assert rows == {("rcv:1", "USD", company.pk): (Decimal("300.0000"), Decimal("130.0000")),
+                    ("rcv:2", "USD", company.pk): (Decimal("80.0000"), Decimal("50.0000"))}
+    assert receivables_open(company=company, currency="USD") == {"rcv:1": usd("170.00"), "rcv:2": usd("30.00")}
+    assert receivable_balance(company=company, currency="USD", receivable_ref="rcv:1") == usd("170.00")
+    assert receivables_open_amounts(installation=company.installation, receivable_refs=["rcv:1", "rcv:2", "rcv:9"]
+                                    ) == {"rcv:1": Decimal("170.0000"), "rcv:2": Decimal("30.0000")}
+    assert ledger_verify(installation_id=company.installation_id) == []
+
+
+def test_ledger_verify_reports_a_receivable_balance_changed_or_missing(company):
+    # given two references, one row altered behind the ledger's back and the other deleted
+    ledger.receivable_book(company=company, money=usd("300.00"), receivable_ref="rcv:1", idempotency_key="k1")
+    ledger.receivable_book(company=company, money=usd("80.00"), receivable_ref="rcv:2", idempotency_key="k2")
+    account = Account.objects.get(company=company, kind="receivable")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_receivablebalance SET credits = 5 WHERE receivable_ref = 'rcv:1'")
+        cursor.execute("DELETE FROM ledger_receivablebalance WHERE receivable_ref = 'rcv:2'")
+
+    # when
+    found = [m for m in ledger_verify(installation_id=company.installation_id)]
+
+    # then both are named, with the figures the entries give
+    assert found == [
+        Mismatch("receivable_balances", f"account {account.pk} receivable 'rcv:1'",
+                 "debits 300.0000 credits 0.0000", "debits 300.0000 credits 5.0000"),
+        Mismatch("receivable_balances", f"account {account.pk} receivable 'rcv:2'",
+                 "debits 80.0000 credits 0.0000", "no maintained row")]
+
+
 def test_ledger_verify_command_on_sound_books(company, capsys):
     # given
     ledger.hold_place(company=company, money=usd("50.00"), hold_ref="t1", idempotency_key="k1")
@@ -136,8 +177,8 @@ def test_ledger_verify_command_on_sound_books(company, capsys):
 
     # then
     out = capsys.readouterr().out
-    assert out.startswith("ledger_verify: 0 mismatches (7 checks: postings_balanced, entry_currencies, "
-                          "maintained_balances, trial_balances, references_not_overdrawn, "
+    assert out.startswith("ledger_verify: 0 mismatches (8 checks: postings_balanced, entry_currencies, "
+                          "maintained_balances, receivable_balances, trial_balances, references_not_overdrawn, "
                           "receivable_states, payment_allocations)")
 
 
