@@ -17,11 +17,13 @@ What it does (on a throwaway database ``netterms_bench_recon_<pid>``, dropped at
    an amount equal to one of its open invoices, 5 % nothing that matches.
 3. Parse + import (``statement_parse``, store the bank lines once per account, record every credit
    through ``payment_intake_many``) — lines/s for camt.053 and for MT940.
-4. Matching: ``services.incomings_propose`` over all N camt lines in batches of 5,000 (the rules'
-   bulk lookups + the pure decisions, nothing written) — seconds and lines/s; peak RSS of the
-   process (``ru_maxrss``).
+4. Matching, in a fresh process as a worker runs it: the queue read a batch of 5,000 at a time
+   (``selectors.pending_incoming_batches``) through ``services.incomings_propose`` (the rules'
+   bulk lookups + the pure decisions, nothing written) — seconds, lines/s, the process's own CPU
+   time and its peak RSS (VmHWM).
 5. Baseline: one SQL statement joining the lines' RF references to the invoices' printed
-   reference (``snapshot->'remittance'->>'payment_reference'``) and their ledger open amount.
+   reference (``snapshot->'remittance'->>'payment_reference'``) and their open amount (the
+   ledger's maintained row per receivable) — what a hand-written RF-only matcher would run.
 6. Applying: confirming the first A confident matches through ``payments.services.payment_record``
    (one ledger posting each, Saleor report in the outbox) — matches/s.
 Exit status 1 when a proposal is wrong (an RF or number line not matched to its own invoice).
@@ -388,20 +390,16 @@ def main() -> int:
 
         start = time.perf_counter()
         with connection.cursor() as cur:
-            cur.execute("""WITH refs AS MATERIALIZED (
-                             SELECT i.receivable_id, i.company_id, i.snapshot->'remittance'->>'payment_reference' AS ref
-                               FROM invoicing_invoice i WHERE i.installation_id = %s)
-                           SELECT count(*), sum(o.open) FROM reconciliation_incomingpayment ip
+            cur.execute("""SELECT count(*), sum(b.debits - b.credits)
+                             FROM reconciliation_incomingpayment ip
                              JOIN reconciliation_bankline bl ON bl.id = ip.bank_line_id
-                             JOIN refs ON refs.ref = ip.creditor_reference
-                             CROSS JOIN LATERAL (
-                               SELECT sum(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END) AS open
-                                 FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
-                                WHERE a.company_id = refs.company_id AND a.kind = 'receivable'
-                                  AND e.receivable_ref = 'rcv:' || refs.receivable_id) o
-                           WHERE ip.installation_id = %s AND ip.creditor_reference <> ''
-                             AND bl.bank_account_id = (SELECT id FROM reconciliation_bankaccount WHERE iban = %s)""",
-                        [installation.pk, installation.pk, MERCHANT_IBAN])
+                             JOIN invoicing_invoice i ON i.installation_id = ip.installation_id
+                                  AND i.snapshot->'remittance'->>'payment_reference' = ip.creditor_reference
+                             JOIN ledger_receivablebalance b ON b.installation_id = i.installation_id
+                                  AND b.receivable_ref = 'rcv:' || i.receivable_id
+                            WHERE ip.installation_id = %s AND ip.creditor_reference <> ''
+                              AND bl.bank_account_id = (SELECT id FROM reconciliation_bankaccount WHERE iban = %s)""",
+                        [installation.pk, MERCHANT_IBAN])
             joined, _ = cur.fetchone()
         join_s = time.perf_counter() - start
 
