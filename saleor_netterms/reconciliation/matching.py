@@ -22,10 +22,13 @@ left over after the last invoice goes to the company's credit balance.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterable
 
 SUBSET_POOL = 20
 SUBSET_MAX_ITEMS = 6
@@ -119,6 +122,72 @@ ORDER_TEXT = re.compile(r"(?:\bORDER|\bBESTELLUNG|\bAUFTRAG|\bCOMMANDE|\bORDERNU
 def text_compact(text: str) -> str:
     """Upper case, only A–Z and 0–9: how invoice numbers are compared."""
     return re.sub(r"[^A-Z0-9]", "", (text or "").upper())
+
+
+# Legal forms and filler words a payer's bank may write or leave out ("ACME INDUSTRIAL SUPPLY"
+# for "Acme Industrial Supply GmbH", "MUELLER & SOEHNE KG" for "Müller und Söhne KG").
+_LEGAL_FORMS = frozenset("""
+    AG GMBH MBH KG OHG UG KGAA EK EV SE GBR CO COKG AND UND ET THE DER DIE DAS
+    LTD LIMITED LLC LLP LP INC INCORPORATED CORP CORPORATION PLC PTY COMPANY
+    SA SAS SARL SASU SRL SPA SNC SL SLU BV BVBA NV VOF OY OYJ AB ASA AS APS SP ZOO SPZOO KFT SRO AS
+""".split())
+_TRANSLITERATE = str.maketrans({"ß": "SS", "Ä": "AE", "Ö": "OE", "Ü": "UE", "ä": "AE", "ö": "OE", "ü": "UE",
+                                "Æ": "AE", "æ": "AE", "Ø": "O", "ø": "O", "Å": "A", "å": "A", "&": " AND ",
+                                "+": " AND "})
+NAME_PREFIX_MIN = 10   # a bank cuts names at 35 or 70 characters: a key this long may be a cut one
+
+
+def name_key(name: str) -> str:
+    """A payer's or company's name as compared: transliterated (ü → UE, ß → SS, accents dropped),
+    upper case, legal forms and filler words left out, only A–Z and 0–9. "Müller & Söhne GmbH &
+    Co. KG" and "MUELLER UND SOEHNE" give the same key."""
+    text = unicodedata.normalize("NFKD", (name or "").translate(_TRANSLITERATE))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
+    words = [w for w in re.split(r"[^A-Z0-9]+", text.replace(".", "")) if w]
+    kept = [w for w in words if w not in _LEGAL_FORMS]
+    return "".join(kept or words)
+
+
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """Companies by ``name_key`` of their legal name, for finding the payer of a transfer by name
+    (a suggestion, never a confident match on its own)."""
+
+    keys: tuple[str, ...]                 # sorted
+    companies: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def build(cls, names: Iterable[tuple[int, str]]) -> "NameIndex":
+        by_key: dict[str, list[int]] = {}
+        for company_id, legal_name in names:
+            key = name_key(legal_name)
+            if key:
+                by_key.setdefault(key, []).append(company_id)
+        keys = tuple(sorted(by_key))
+        return cls(keys=keys, companies=tuple(tuple(by_key[k]) for k in keys))
+
+    def find(self, payer_name: str) -> list[int]:
+        """The companies the name means: the same key; else, for a long enough key, the one company
+        whose key it starts (the bank cut the name) or that starts it (the payer added a city or
+        department) — nothing when that is ambiguous."""
+        key = name_key(payer_name)
+        if not key:
+            return []
+        i = bisect.bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return list(self.companies[i])
+        if len(key) < NAME_PREFIX_MIN:
+            return []
+        cut = [j for j in range(i, min(i + 2, len(self.keys))) if self.keys[j].startswith(key)]
+        if len(cut) == 1:
+            return list(self.companies[cut[0]])
+        if cut:
+            return []
+        for length in range(len(key) - 1, NAME_PREFIX_MIN - 1, -1):   # the longest company key it starts with
+            k = bisect.bisect_left(self.keys, key[:length])
+            if k < len(self.keys) and self.keys[k] == key[:length]:
+                return list(self.companies[k])
+        return []
 
 
 def rf_references_in(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from saleor_netterms.invoicing.models import (Invoice, InvoiceKind, InvoiceSerie
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
-from .matching import NumberPattern, OpenInvoice, number_pattern, text_compact
+from .matching import NameIndex, NumberPattern, OpenInvoice, name_key, number_pattern, text_compact
 from .models import (BankAccount, BankLine, IncomingPayment, IncomingStatus, MatchOrigin, PayerIdentity, PayerKind,
                      PaymentTolerance, Statement, StatementFile)
 
@@ -150,30 +150,56 @@ def number_patterns(*, installation) -> list[NumberPattern]:
             for s in InvoiceSeries.objects.filter(installation=installation, kind=InvoiceKind.INVOICE)]
 
 
+_NAME_INDEXES: dict[int, tuple[tuple, NameIndex]] = {}
+
+
+def company_name_index(*, installation) -> NameIndex:
+    """The installation's companies by ``matching.name_key`` of their legal names, built once per
+    process and rebuilt when a company is added or saved (its count or latest update changes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(updated_at) FROM companies_company WHERE installation_id = %s",
+                       [installation.pk])
+        stamp = tuple(cursor.fetchone())
+        cached = _NAME_INDEXES.get(installation.pk)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        cursor.execute("SELECT id, legal_name FROM companies_company WHERE installation_id = %s ORDER BY id",
+                       [installation.pk])
+        index = NameIndex.build(cursor.fetchall())
+    _NAME_INDEXES[installation.pk] = (stamp, index)
+    return index
+
+
 def payer_companies(*, installation, ibans: Iterable[str], names: Iterable[str]
                     ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """Companies learned for payer IBANs, and for payer names (learned, or the company's legal
-    name compared like ``matching.text_compact``), each most-confirmed first."""
-    ibans, keys = sorted(set(filter(None, ibans))), sorted({text_compact(n) for n in names if n} - {""})
+    """Companies for payer IBANs (learned from confirmed matches) and for payer names, each by the
+    name as the bank wrote it: learned names first (most-confirmed first), else the company whose
+    legal name it is (``matching.NameIndex``: legal forms, accents and a cut-off tail forgiven)."""
+    ibans = sorted(set(filter(None, ibans)))
+    names = sorted({n for n in names if n and name_key(n)})
+    keys = {n: {name_key(n), text_compact(n)} for n in names}   # text_compact: names learned before name_key
     by_iban: dict[str, list[int]] = {}
-    by_name: dict[str, list[int]] = {}
+    learned: dict[str, list[int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT kind, value, company_id FROM reconciliation_payeridentity
                 WHERE installation_id = %s AND ((kind = %s AND value = ANY(%s)) OR (kind = %s AND value = ANY(%s)))
                 ORDER BY confirmations DESC, id""",
-            [installation.pk, PayerKind.IBAN.value, ibans, PayerKind.NAME.value, keys])
+            [installation.pk, PayerKind.IBAN.value, ibans, PayerKind.NAME.value,
+             sorted(set().union(*keys.values())) if keys else []])
         for kind, value, company_id in cursor.fetchall():
-            (by_iban if kind == PayerKind.IBAN else by_name).setdefault(value, []).append(company_id)
-        missing = [k for k in keys if k not in by_name]
-        if missing:
-            cursor.execute(
-                """SELECT id, upper(regexp_replace(legal_name, '[^A-Za-z0-9]', '', 'g')) AS key
-                     FROM companies_company
-                    WHERE installation_id = %s AND upper(regexp_replace(legal_name, '[^A-Za-z0-9]', '', 'g')) = ANY(%s)
-                    ORDER BY id""", [installation.pk, missing])
-            for company_id, key in cursor.fetchall():
-                by_name.setdefault(key, []).append(company_id)
+            target = by_iban if kind == PayerKind.IBAN else learned
+            if company_id not in target.setdefault(value, []):
+                target[value].append(company_id)
+    by_name: dict[str, list[int]] = {}
+    index = None
+    for n in names:
+        found = [c for key in sorted(keys[n], key=lambda k: k != name_key(n)) for c in learned.get(key, [])]
+        if not found:
+            index = index or company_name_index(installation=installation)
+            found = index.find(n)
+        if found:
+            by_name[n] = list(dict.fromkeys(found))
     return by_iban, by_name
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from saleor_netterms.audit.services import audit_record
@@ -38,7 +39,7 @@ from saleor_netterms.receivables.models import Receivable
 
 from . import selectors
 from .matching import (Allocation, MatchInput, Proposal, Tolerance, document_positions_in, match_decide,
-                       order_numbers_in, rf_references_in, text_compact)
+                       name_key, order_numbers_in, rf_references_in)
 from .models import (BalanceCheck, BankAccount, BankLine, FileStatus, IncomingPayment, IncomingStatus, IntakeSource,
                      LineStatus, MatchOrigin, PayerIdentity, PayerKind, PaymentTolerance, Statement, StatementFile)
 from .statements import ParsedLine, ParsedStatement, StatementError, account_compact
@@ -444,7 +445,7 @@ def match_inputs(installation, incomings: list[IncomingPayment]) -> dict[int, Ma
         if inc.company_id:
             found.append((inc.company_id, "iban" if inc.origin == MatchOrigin.MANUAL else "given"))
         found += [(c, "iban") for c in by_iban.get(inc.payer_iban, [])[:1]]
-        found += [(c, "name") for c in by_name.get(text_compact(inc.payer_name), [])[:2]]
+        found += [(c, "name") for c in by_name.get(inc.payer_name, [])[:2]]
         inputs[inc.pk].payer_companies = list(dict.fromkeys(found))
         company_ids.update(c for c, _ in found)
     company_open = selectors.open_invoices_of_companies(installation=installation, company_ids=company_ids,
@@ -586,13 +587,13 @@ def _confirm(incoming: IncomingPayment, *, company_id: int, allocations: list[Al
 
 
 def _payer_learn(incoming: IncomingPayment, company: Company) -> None:
-    for kind, value in ((PayerKind.IBAN, incoming.payer_iban), (PayerKind.NAME, text_compact(incoming.payer_name))):
+    for kind, value in ((PayerKind.IBAN, incoming.payer_iban), (PayerKind.NAME, name_key(incoming.payer_name))):
         if not value:
             continue
         row, created = PayerIdentity.objects.get_or_create(installation=incoming.installation, kind=kind,
                                                            value=value[:140], company=company)
         if not created:
-            PayerIdentity.objects.filter(pk=row.pk).update(confirmations=row.confirmations + 1)
+            PayerIdentity.objects.filter(pk=row.pk).update(confirmations=F("confirmations") + 1)
 
 
 def _incoming_for_decision(*, installation, incoming_id: int) -> IncomingPayment:
