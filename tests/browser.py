@@ -135,8 +135,11 @@ def screenshot(tmp_path):
     folder = Path(os.environ.get("NETTERMS_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, *, full_page: bool | None = None) -> Path:
+        """Full-page by default; a page framing the app (the stand-in Dashboard) is taken as the
+        viewport shows it, since Chromium leaves an out-of-process iframe blank in full-page shots."""
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        framed = len(page.frames) > 1
+        page.screenshot(path=str(path), full_page=(not framed) if full_page is None else full_page)
         return path
     return take

@@ -324,6 +324,23 @@ def _has_invoice(receivable) -> bool:
         return False
 
 
+class OpenInvoiceType(graphene.ObjectType):
+    class Meta:
+        name = "ReconciliationOpenInvoice"
+        description = ("An open invoice a payment can be allocated to, oldest due first, with what paying it "
+                       "on the payment's date would close (its early-payment discount when still in time).")
+
+    receivable_id = graphene.ID(required=True)
+    invoice_number = graphene.String(required=True)
+    order_number = graphene.String(required=True)
+    due_date = graphene.Date(required=True)
+    invoice_amount = graphene.Field(MoneyType, required=True)
+    open_amount = graphene.Field(MoneyType, required=True)
+    due_on_payment = graphene.Field(MoneyType, required=True,
+                                    description="Open amount less the discount that can still be taken that day.")
+    discount_deadline = graphene.Date()
+
+
 class ReconciliationCountsType(graphene.ObjectType):
     class Meta:
         name = "ReconciliationCounts"
@@ -350,6 +367,29 @@ class Query(graphene.ObjectType):
     bank_statements = graphene.List(graphene.NonNull(StatementSummaryType), required=True,
                                     bank_account_id=graphene.ID(required=True))
     bank_statement = graphene.Field(StatementType, id=graphene.ID(required=True))
+    reconciliation_open_invoices = graphene.List(
+        graphene.NonNull(OpenInvoiceType), required=True, incoming_payment_id=graphene.ID(required=True),
+        company_id=graphene.ID(required=True),
+        description="The company's open invoices in the payment's currency, to allocate the payment to.")
+
+    @staticmethod
+    @coded
+    def resolve_reconciliation_open_invoices(root, info, incoming_payment_id, company_id):
+        installation = installation_of(info)
+        pk = pk_parse(incoming_payment_id)
+        incoming = recon_selectors.incoming_get(installation=installation, incoming_id=pk) if pk else None
+        if incoming is None:
+            raise not_found("incoming payment", field="incomingPaymentId")
+        company = _company(info, company_id)
+        invoices = recon_selectors.open_invoices_of_companies(
+            installation=installation, company_ids=[company.pk], currencies=[incoming.currency]).get(company.pk, [])
+        currency = incoming.currency
+        return [OpenInvoiceType(
+            receivable_id=inv.receivable_id, invoice_number=inv.number, order_number=inv.order_number,
+            due_date=inv.due_date, invoice_amount=money(inv.invoice_amount, currency),
+            open_amount=money(inv.open_amount, currency), due_on_payment=money(inv.due_on(incoming.received_on), currency),
+            discount_deadline=inv.discount_deadline if inv.discount_applies(incoming.received_on) else None)
+            for inv in invoices]
 
     @staticmethod
     def resolve_bank_accounts(root, info):

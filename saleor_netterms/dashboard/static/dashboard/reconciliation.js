@@ -32,6 +32,9 @@
   var ASSIGN = "mutation Assign($id: ID!, $c: ID!) { incomingPaymentAssignCompany(id: $id, companyId: $c) { errors { code field message } } }";
   var IGNORE = "mutation Ignore($id: ID!, $r: String!) { incomingPaymentIgnore(id: $id, reason: $r) { errors { code field message } } }";
   var UNMATCH = "mutation Unmatch($id: ID!, $r: String!) { incomingPaymentUnmatch(id: $id, reason: $r) { errors { code field message } } }";
+  var COMPANIES = "query Companies($s: String) { companies(search: $s, first: 10) { id legalName } }";
+  var OPEN_INVOICES = "query Open($id: ID!, $c: ID!) { reconciliationOpenInvoices(incomingPaymentId: $id, companyId: $c) {\n" +
+    "  receivableId invoiceNumber orderNumber dueDate discountDeadline openAmount { " + M + " } dueOnPayment { " + M + " } } }";
   var RUN = "mutation Run { reconcileRun { matched suggested unmatched } }";
   var STATEMENTS = "query S($a: ID!) { bankStatements(bankAccountId: $a) { id statementId toDate balanceCheck closingBalance { " + M + " } } }";
   var STATEMENT = "query S($id: ID!) { bankStatement(id: $id) { statementId format balanceCheck\n" +
@@ -135,29 +138,116 @@
     }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); return false; });
   }
 
+  var companiesBox = document.getElementById("d-companies");
+  var invoicesBody = document.getElementById("d-invoices");
+  var restEl = document.getElementById("d-rest");
+
+  function chosenCompany() {
+    var checked = companiesBox.querySelector("input:checked");
+    return checked ? checked.value : null;
+  }
+
+  function renderCompanies(list, selected) {
+    ui.clear(companiesBox);
+    if (!list.length) { companiesBox.appendChild(h("p", { class: "nt-muted" }, "No company of that name.")); return; }
+    list.forEach(function (c) {
+      var radio = h("input", { type: "radio", name: "companyId", id: "d-company-" + c.id, value: c.id,
+        checked: String(c.id) === String(selected) ? "checked" : null });
+      radio.addEventListener("change", function () { loadInvoices(c.id, []); });
+      companiesBox.appendChild(h("div", { class: "nt-choice" }, radio, h("label", { for: "d-company-" + c.id }, c.legalName)));
+    });
+  }
+
+  function restUpdate() {
+    if (!current) { return; }
+    var applied = Array.prototype.map.call(invoicesBody.querySelectorAll("input[data-receivable]"), function (i) {
+      return i.value.trim().replace(",", ".");
+    }).filter(Boolean);
+    var rest = ui.decimalSum([current.amount.amount, "-" + ui.decimalSum(applied)]);
+    var value = { amount: rest.replace("-", ""), currency: current.amount.currency };
+    if (ui.isNegative({ amount: rest })) {
+      restEl.textContent = ui.money(value) + " more than the payment: lower an amount.";
+    } else if (ui.isZero({ amount: rest })) {
+      restEl.textContent = "The whole payment is allocated.";
+    } else {
+      restEl.textContent = ui.money(value) + " goes to the company's credit balance.";
+    }
+  }
+
+  function loadInvoices(companyId, proposal) {
+    var proposed = {};
+    proposal.forEach(function (p) { proposed[String(p.receivableId)] = p; });
+    ui.tableMessage(invoicesBody, 6, "Loading…");
+    return NT.gql(OPEN_INVOICES, { id: current.id, c: companyId }).then(function (data) {
+      var rows = data.reconciliationOpenInvoices;
+      ui.clear(invoicesBody);
+      if (!rows.length) { ui.tableMessage(invoicesBody, 6, "The company has no open invoice in " + current.amount.currency + "; the payment would go to its credit balance."); }
+      rows.forEach(function (inv) {
+        var p = proposed[String(inv.receivableId)];
+        var amount = h("input", { type: "text", inputmode: "decimal", size: "10", "data-receivable": inv.receivableId,
+          "aria-label": "Amount applied to " + inv.invoiceNumber, value: p ? p.amount.amount : "" });
+        amount.addEventListener("input", restUpdate);
+        var close = h("select", { "aria-label": "Close the rest of " + inv.invoiceNumber + " as" },
+          h("option", { value: "" }, "Leave it open"), h("option", { value: "tolerance" }, "Write-off (tolerance)"),
+          inv.discountDeadline ? h("option", { value: "discount" }, "Early-payment discount") : null);
+        if (p && p.settlement) { close.value = p.settlement; }
+        invoicesBody.appendChild(h("tr", {}, h("td", {}, inv.invoiceNumber), h("td", {}, inv.orderNumber || "—"),
+          h("td", {}, ui.date(inv.dueDate)), h("td", { class: "nt-num" }, ui.moneyEl(inv.openAmount),
+            inv.discountDeadline ? h("div", { class: "nt-sub" }, ui.money(inv.dueOnPayment) + " until " + ui.date(inv.discountDeadline)) : null),
+          h("td", {}, amount), h("td", {}, close)));
+      });
+      restUpdate();
+    }).catch(function (error) { ui.tableMessage(invoicesBody, 6, ui.errorText(error), "error"); });
+  }
+
+  function findCompanies(selected) {
+    return NT.gql(COMPANIES, { s: decideForm.search.value.trim() || null }).then(function (data) {
+      renderCompanies(data.companies, selected);
+    }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); });
+  }
+
   function openDecide(row, opener) {
     current = row;
     decideForm.reset();
     document.getElementById("nt-decide-what").textContent = ui.money(row.amount) + " from " + (row.payerName || "an unknown payer") +
       " — " + (row.remittanceText || row.creditorReference || "no text");
+    ui.clear(companiesBox);
+    ui.tableMessage(invoicesBody, 6, "Choose the company first.");
+    restEl.textContent = "";
+    if (row.company) {
+      renderCompanies([row.company], row.company.id);
+      loadInvoices(row.company.id, row.proposal);
+    } else {
+      decideForm.search.value = row.payerName || "";
+      if (row.payerName) { findCompanies(null); }
+    }
     ui.openDialog(dialog, opener);
   }
 
-  function splitParse(text) {
-    return text.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).map(function (l) {
-      var parts = l.split(/\s+/);
-      return { receivableId: parts[0], amount: parts[1], settlement: parts[2] || null };
-    });
+  function allocations() {
+    return Array.prototype.map.call(invoicesBody.querySelectorAll("tr"), function (tr) {
+      var input = tr.querySelector("input[data-receivable]"), close = tr.querySelector("select");
+      if (!input || !input.value.trim()) { return null; }
+      return { receivableId: input.dataset.receivable, amount: input.value.trim().replace(",", "."), settlement: close.value || null };
+    }).filter(Boolean);
   }
+
+  decideForm.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target === decideForm.search) { event.preventDefault(); findCompanies(chosenCompany()); }
+  });
 
   decideForm.addEventListener("click", function (event) {
     var button = event.target.closest("[data-act]");
     if (!button || !current) { return; }
-    var f = decideForm, which = button.dataset.act, done;
+    var f = decideForm, which = button.dataset.act, done, company = chosenCompany();
+    if (which === "find") { findCompanies(company); return; }
+    if ((which === "split" || which === "assign") && !company) {
+      ui.banner(statusEl, "Choose the company that paid first.", "error"); return;
+    }
     if (which === "split") {
-      done = act(CONFIRM, { id: current.id, a: splitParse(f.split.value), c: f.companyId.value || null }, "incomingPaymentConfirm", "Confirmed.");
+      done = act(CONFIRM, { id: current.id, a: allocations(), c: company }, "incomingPaymentConfirm", "Confirmed.");
     } else if (which === "assign") {
-      done = act(ASSIGN, { id: current.id, c: f.companyId.value }, "incomingPaymentAssignCompany", "Company assigned.");
+      done = act(ASSIGN, { id: current.id, c: company }, "incomingPaymentAssignCompany", "Company assigned.");
     } else if (which === "ignore") {
       done = act(IGNORE, { id: current.id, r: f.reason.value }, "incomingPaymentIgnore", "Ignored.");
     } else {
