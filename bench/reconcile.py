@@ -390,16 +390,18 @@ def main() -> int:
 
         start = time.perf_counter()
         with connection.cursor() as cur:
-            cur.execute("""SELECT count(*), sum(b.debits - b.credits)
+            cur.execute("""WITH refs AS MATERIALIZED (
+                             SELECT i.receivable_id, i.snapshot->'remittance'->>'payment_reference' AS ref
+                               FROM invoicing_invoice i WHERE i.installation_id = %s)
+                           SELECT count(*), sum(b.debits - b.credits)
                              FROM reconciliation_incomingpayment ip
                              JOIN reconciliation_bankline bl ON bl.id = ip.bank_line_id
-                             JOIN invoicing_invoice i ON i.installation_id = ip.installation_id
-                                  AND i.snapshot->'remittance'->>'payment_reference' = ip.creditor_reference
-                             JOIN ledger_receivablebalance b ON b.installation_id = i.installation_id
-                                  AND b.receivable_ref = 'rcv:' || i.receivable_id
+                             JOIN refs ON refs.ref = ip.creditor_reference
+                             JOIN ledger_receivablebalance b ON b.installation_id = ip.installation_id
+                                  AND b.receivable_ref = 'rcv:' || refs.receivable_id
                             WHERE ip.installation_id = %s AND ip.creditor_reference <> ''
                               AND bl.bank_account_id = (SELECT id FROM reconciliation_bankaccount WHERE iban = %s)""",
-                        [installation.pk, MERCHANT_IBAN])
+                        [installation.pk, installation.pk, MERCHANT_IBAN])
             joined, _ = cur.fetchone()
         join_s = time.perf_counter() - start
 

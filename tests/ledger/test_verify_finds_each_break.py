@@ -1,4 +1,4 @@
-"""Each of ledger_verify's seven checks finds the figure it guards when that figure is broken
+"""Each of ledger_verify's checks finds the figure it guards when that figure is broken
 behind the services' back (raw SQL; the append-only and balance triggers are switched off for
 the break, as only someone with the database's superuser could do)."""
 import datetime as dt
@@ -45,6 +45,8 @@ BREAKS = {
                                          [_leg(c, "holds", "debit").pk]),
     "maintained_balances": lambda c: _break("UPDATE ledger_account SET debits = debits + 1 WHERE company_id = %s"
                                             " AND kind = 'receivable'", [c.pk]),
+    "receivable_balances": lambda c: _break("UPDATE ledger_receivablebalance SET credits = credits + 1"
+                                            " WHERE company_id = %s", [c.pk]),
     "trial_balances": lambda c: _break("UPDATE ledger_entry SET amount = amount + 1 WHERE id = %s",
                                        [_leg(c, "hold_control", "credit").pk]),
     "references_not_overdrawn": lambda c: _break("UPDATE ledger_entry SET hold_ref = 'tx:other' WHERE id = %s",

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('companies', '0003_account_hold'),
         ('installations', '0004_jwks_refetch_cooldown'),
-        ('ledger', '0004_maintained_balances_append_only'),
+        ('ledger', '0005_posting_effective_date_business_day'),
     ]
 
     operations = [
