@@ -86,9 +86,10 @@ def seed(*, companies: int, invoices: int) -> int:
         cur.execute("""
             INSERT INTO companies_company (installation_id, legal_name, tax_id, tax_id_country, billing_contact_name,
                 billing_contact_email, billing_contact_phone, erp_customer_number, status, status_reason,
-                default_terms_days, po_number_required, allowed_channels, credit_tier, created_at, updated_at)
+                default_terms_days, po_number_required, allowed_channels, credit_tier, promises_kept, promises_broken,
+                created_at, updated_at)
             SELECT %s, 'Bench Buyer ' || g, '', '', 'Accounts Payable', 'ap' || g || '@buyer.example', '', '',
-                   'active', '', 30, false, '[]'::jsonb, 'standard', now(), now()
+                   'active', '', 30, false, '[]'::jsonb, 'standard', 0, 0, now(), now()
             FROM generate_series(1, %s) g""", [inst, companies])
         cur.execute("SELECT min(id), max(id) FROM companies_company WHERE installation_id = %s", [inst])
         first, last = cur.fetchone()
