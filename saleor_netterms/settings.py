@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "saleor_netterms.collections",
     "saleor_netterms.buyer_access",
     "saleor_netterms.portal",
+    "saleor_netterms.receivables_reports",
 ]
 
 MIDDLEWARE = [

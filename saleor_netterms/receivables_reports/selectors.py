@@ -4,8 +4,9 @@ What is open on a receivable **as of** a date: what booked it (its amount; the r
 postings that created it count from its invoice date) plus every later movement on its
 reference in the receivable account (payments, credit notes, write-offs, adjustments, credit
 applied, reversals) whose posting is effective on or before that date. A payment received after
-the as-of date therefore does not count. From today on, only receivables whose (ledger-verified)
-status is open are read.
+the as-of date therefore does not count. From today on (on PostgreSQL) that is read from the
+open-receivables rollup the database keeps from the same entries (models.OpenReceivable; checked
+by ``ledger_verify``) instead of summing the ledger.
 
 Every figure is per currency: amounts of two currencies are never added. A dispute counts from
 the day it was opened until the day it was resolved; the disputed part of an open amount (at
@@ -29,7 +30,6 @@ from django.db import connection
 from saleor_netterms.core.business_time import business_day_start, business_today
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 from saleor_netterms.ledger.models import AccountKind, PostingKind
-from saleor_netterms.receivables.models import ReceivableStatus
 
 from . import formulas
 from .formulas import ZERO
@@ -97,14 +97,40 @@ def _scope_filter(scope: Scope, *, receivable: str = "r", company: str = "c", tx
     return " AND ".join(sql), params
 
 
-def _items_sql(scope: Scope, *, open_only: bool = True) -> tuple[str, dict]:
+def rollup_used(scope: Scope) -> bool:
+    """From today on, on PostgreSQL, what is open is read from the open-receivables rollup
+    (models.OpenReceivable, kept by the database and checked by ledger_verify)."""
+    return connection.vendor == "postgresql" and scope.as_of >= business_today(scope)
+
+
+def _items_sql(scope: Scope, *, with_channel: bool = False) -> tuple[str, dict]:
     """A ``WITH items AS (...)`` of every receivable with something open as of the date: its
     company, tier, channel, currency, dates, open amount and disputed part."""
     where, params = _scope_filter(scope)
     params.update(as_of=scope.as_of, as_of_end=_day_end(scope, scope.as_of), kind=AccountKind.RECEIVABLE.value,
-                  booking0=BOOKING_KINDS[0], booking1=BOOKING_KINDS[1], open=ReceivableStatus.OPEN.value)
-    status = " AND r.status = %(open)s" if scope.as_of >= business_today(scope) else ""
-    sql = f"""
+                  booking0=BOOKING_KINDS[0], booking1=BOOKING_KINDS[1])
+    disputed = """disputed AS (
+    SELECT d.receivable_id, SUM(d.amount) AS amount
+      FROM collections_dispute d
+     WHERE d.created_at < %(as_of_end)s AND (d.resolved_at IS NULL OR d.resolved_at >= %(as_of_end)s)
+     GROUP BY d.receivable_id
+)"""
+    if rollup_used(scope):
+        channel = with_channel or scope.channel is not None
+        joins = (" LEFT JOIN receivables_receivable rr ON rr.id = r.receivable_id"
+                 " LEFT JOIN checkout_nettermstransaction t ON t.id = rr.transaction_id") if channel else ""
+        raw = f"""raw AS (
+    SELECT r.receivable_id AS id, r.company_id, c.legal_name, c.credit_tier AS tier,
+           {"COALESCE(t.channel_slug, '')" if channel else "''"} AS channel, r.currency, r.issue_date, r.due_date,
+           r.open_amount, COALESCE(dd.amount, 0) AS disputed_claim
+      FROM receivables_reports_openreceivable r
+      JOIN companies_company c ON c.id = r.company_id{joins}
+      LEFT JOIN disputed dd ON dd.receivable_id = r.receivable_id
+     WHERE {where} AND r.issue_date <= %(as_of)s
+)"""
+        sql = f"WITH {disputed}, {raw}"
+    else:
+        sql = f"""
 WITH moved AS (
     SELECT e.receivable_ref AS ref,
            SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END) AS delta
@@ -114,25 +140,20 @@ WITH moved AS (
      WHERE a.installation_id = %(inst)s AND a.kind = %(kind)s
        AND p.kind NOT IN (%(booking0)s, %(booking1)s) AND p.effective_date <= %(as_of)s
      GROUP BY e.receivable_ref
-), disputed AS (
-    SELECT d.receivable_id, SUM(d.amount) AS amount
-      FROM collections_dispute d
-     WHERE d.created_at < %(as_of_end)s AND (d.resolved_at IS NULL OR d.resolved_at >= %(as_of_end)s)
-     GROUP BY d.receivable_id
-), raw AS (
+), {disputed}, raw AS (
     SELECT r.id, r.company_id, c.legal_name, c.credit_tier AS tier, COALESCE(t.channel_slug, '') AS channel,
-           r.currency, r.issue_date, r.due_date, r.reference, r.order_number,
+           r.currency, r.issue_date, r.due_date,
            r.amount + COALESCE(m.delta, 0) AS open_amount, COALESCE(dd.amount, 0) AS disputed_claim
       FROM receivables_receivable r
       JOIN companies_company c ON c.id = r.company_id
       LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id
       LEFT JOIN moved m ON m.ref = 'rcv:' || r.id
       LEFT JOIN disputed dd ON dd.receivable_id = r.id
-     WHERE {where} AND r.issue_date <= %(as_of)s{status}
-), items AS (
-    SELECT raw.*,
-           CASE WHEN disputed_claim > open_amount THEN open_amount ELSE disputed_claim END AS disputed
-      FROM raw WHERE open_amount {'> 0' if open_only else '<> 0'}
+     WHERE {where} AND r.issue_date <= %(as_of)s
+)"""
+    sql += """, items AS (
+    SELECT raw.*, CASE WHEN disputed_claim > open_amount THEN open_amount ELSE disputed_claim END AS disputed
+      FROM raw WHERE open_amount > 0
 )"""
     return sql, params
 
@@ -223,7 +244,7 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     buckets = formulas.buckets_make(bounds)
-    sql, params = _items_sql(scope)
+    sql, params = _items_sql(scope, with_channel=group_by == "channel")
     case = _bucket_case(scope, bounds, basis, params)
     key = _GROUP_KEYS[group_by]
     group = "currency" if key == "''" else f"{key}, currency"
@@ -317,10 +338,11 @@ def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = form
         page = " LIMIT %(limit)s OFFSET %(offset)s"
         params.update(limit=limit, offset=offset)
     rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
-        SELECT aged.id, aged.reference, i.id, COALESCE(i.number, ''), aged.order_number, aged.company_id, aged.legal_name,
+        SELECT aged.id, rr.reference, i.id, COALESCE(i.number, ''), rr.order_number, aged.company_id, aged.legal_name,
                aged.tier, aged.channel, aged.currency, aged.issue_date, aged.due_date, aged.open_amount,
                aged.disputed, aged.b
-          FROM aged LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
+          FROM aged JOIN receivables_receivable rr ON rr.id = aged.id
+          LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
          {'WHERE ' + ' AND '.join(where) if where else ''}
          ORDER BY aged.due_date, aged.id{page}""", params)
     return [OpenItem(receivable_id=r[0], reference=r[1], invoice_id=r[2], invoice_number=r[3], order_number=r[4],

@@ -55,6 +55,8 @@ BREAKS = {
                                           [c.pk]),
     "payment_allocations": lambda c: _break("UPDATE payments_payment SET unallocated_amount = 5 WHERE company_id = %s",
                                             [c.pk]),
+    "open_receivables": lambda c: _break("UPDATE receivables_reports_openreceivable SET open_amount = 1"
+                                         " WHERE company_id = %s", [c.pk]),
 }
 
 

@@ -9,7 +9,10 @@ from saleor_netterms.companies.services import account_hold_place
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.ledger.verification import ledger_verify
+from saleor_netterms.payments.services import payment_book
+from saleor_netterms.receivables.services import receivable_due_set
 from saleor_netterms.receivables_reports import selectors as s
+from saleor_netterms.receivables_reports.models import OpenReceivable
 
 from .conftest import AS_OF
 
@@ -180,3 +183,31 @@ def test_at_risk(hand_book):
     # Alpha: 15 days late in the last 90 days, nothing before; Beta 30
     assert [(c.company_name, c.detail) for c in risk.rising_lateness] == [
         ("Alpha Tools", "0.0 → 15.0 days late"), ("Beta Build", "0.0 → 30.0 days late")]
+
+
+def test_open_receivables_rollup_follows_the_ledger_and_ledger_verify_checks_it(hand_book):
+    # given: the book; today A1 800, A2 500, A3 300, B2 1200, E1 900, E2 400 are open (A4 and B1 paid)
+    rows = dict(OpenReceivable.objects.values_list("receivable_id", "open_amount"))
+    assert rows == {hand_book.r[k].pk: D(v) for k, v in
+                    (("A1", 800), ("A2", 500), ("A3", 300), ("B2", 1200), ("E1", 900), ("E2", 400))}
+    assert s.rollup_used(scope(hand_book, as_of=dt.date.today()))
+
+    # when: B2 is paid in full, A3's due date moves
+    payment_book(company=hand_book.beta, money=Money.of("1200", "USD"), received_on=dt.date.today(),
+                 reference="BANK-ROLLUP", allocations=[(hand_book.r["B2"], Money.of("1200", "USD"))])
+    receivable_due_set(receivable=hand_book.r["A3"], due_date=dt.date(2026, 8, 15))
+
+    # then: B2's row is gone, A3's follows; ageing as of today reads it; the ledger agrees
+    assert not OpenReceivable.objects.filter(receivable_id=hand_book.r["B2"].pk).exists()
+    assert OpenReceivable.objects.get(receivable_id=hand_book.r["A3"].pk).due_date == dt.date(2026, 8, 15)
+    assert row(s.ageing(scope(hand_book, as_of=dt.date.today())), "", "USD").total == D(1600)
+    assert ledger_verify() == []
+
+    # when: the rollup is tampered with
+    OpenReceivable.objects.filter(receivable_id=hand_book.r["A1"].pk).update(open_amount=D(1))
+
+    # then: ledger_verify names it
+    assert [str(m) for m in ledger_verify()] == [
+        f"[open_receivables] receivable {hand_book.r['A1'].pk} (open-receivables rollup): expected company "
+        f"{hand_book.alpha.pk} 800.0000 USD issued 2026-03-01 due 2026-03-31, found company {hand_book.alpha.pk} "
+        "1.0000 USD issued 2026-03-01 due 2026-03-31"]
