@@ -85,3 +85,24 @@ def test_receivables_page_charts_and_drill_down(live_server, fake_saleor, hand_b
         assert href.startswith(f"/app/companies/{hand_book.alpha.pk}?domain=shop.saleor.test")
     finally:
         harness.shutdown()
+
+
+def test_company_page_receivables_panel(live_server, fake_saleor, hand_book, page):
+    # given: the company page of Alpha Tools, today (A4 paid on 2026-07-05)
+    query = (f"?domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+    path = f"/app/companies/{hand_book.alpha.pk}"
+    harness = dashboard_harness(app_url=live_server.url + path + query, token=fake_saleor.dashboard_token(expires_in=600))
+    try:
+        # when
+        page.goto(f"http://127.0.0.1:{harness.server_port}/")
+        row = page.frame_locator("#app").locator("#r-company tr", has_text="USD")
+        row.wait_for()
+
+        # then: 1,600 open, 1,500 of it undisputed and overdue (all more than 90 days), 100 disputed;
+        # 53.89 days late on average ((200 × 15 + 700 × 65) ÷ 900); 1,600 of a 10,000 limit
+        assert row.inner_text().split("\t") == ["USD", "$1,600.00", "$1,500.00", "$1,500.00", "$100.00", "$0.00",
+                                                "53.89 days", "16.00 %"]
+        axe_assert_clean(page)
+    finally:
+        harness.shutdown()
