@@ -3,6 +3,9 @@ amounts worked out by hand in README "Receivables analytics")."""
 import datetime as dt
 from decimal import Decimal as D
 
+import pytest
+from django.db import connection
+
 from saleor_netterms.collections.models import PaymentPromise
 from saleor_netterms.collections.services import promise_make
 from saleor_netterms.companies.services import account_hold_place
@@ -185,6 +188,7 @@ def test_at_risk(hand_book):
         ("Alpha Tools", "0.0 → 15.0 days late"), ("Beta Build", "0.0 → 30.0 days late")]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rollup is kept by PostgreSQL triggers")
 def test_open_receivables_rollup_follows_the_ledger_and_ledger_verify_checks_it(hand_book):
     # given: the book; today A1 800, A2 500, A3 300, B2 1200, E1 900, E2 400 are open (A4 and B1 paid)
     rows = dict(OpenReceivable.objects.values_list("receivable_id", "open_amount"))
