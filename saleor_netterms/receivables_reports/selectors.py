@@ -213,9 +213,11 @@ def company_names(installation_id: int) -> dict[int, str]:
 
 
 def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
-    """(company_id, currency) → credit balance owed to the buyer as of the date (positive only)."""
+    """(company_id, currency) → credit balance owed to the buyer as of the date (positive only).
+    From today on: the ledger's maintained balances of the credit-balance accounts (one row per
+    company and currency, checked by ledger_verify's maintained_balances); before: the entries."""
     params = {"inst": scope.installation_id, "kind": AccountKind.CREDIT_BALANCE.value, "as_of": scope.as_of}
-    where = ["a.installation_id = %(inst)s", "a.kind = %(kind)s", "p.effective_date <= %(as_of)s"]
+    where = ["a.installation_id = %(inst)s", "a.kind = %(kind)s"]
     if scope.currency:
         where.append("a.currency = %(currency)s")
         params["currency"] = scope.currency
@@ -225,12 +227,18 @@ def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
     if scope.tier:
         where.append("c.credit_tier = %(tier)s")
         params["tier"] = scope.tier
-    rows = _rows(f"""
-        SELECT a.company_id, a.currency, SUM(CASE WHEN e.side = 'credit' THEN e.amount ELSE -e.amount END)
-          FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
-          JOIN ledger_posting p ON p.id = e.posting_id JOIN companies_company c ON c.id = a.company_id
-         WHERE {' AND '.join(where)}
-         GROUP BY a.company_id, a.currency""", params)
+    if scope.as_of >= timezone.localdate():
+        rows = _rows(f"""
+            SELECT a.company_id, a.currency, a.credits - a.debits
+              FROM ledger_account a JOIN companies_company c ON c.id = a.company_id
+             WHERE {' AND '.join(where)}""", params)
+    else:
+        rows = _rows(f"""
+            SELECT a.company_id, a.currency, SUM(CASE WHEN e.side = 'credit' THEN e.amount ELSE -e.amount END)
+              FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id
+              JOIN ledger_posting p ON p.id = e.posting_id JOIN companies_company c ON c.id = a.company_id
+             WHERE {' AND '.join(where)} AND p.effective_date <= %(as_of)s
+             GROUP BY a.company_id, a.currency""", params)
     return {(company_id, currency): _dec(total) for company_id, currency, total in rows if _dec(total) > 0}
 
 

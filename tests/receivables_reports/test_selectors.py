@@ -103,6 +103,7 @@ def test_ageing_today_reads_the_open_receivables(hand_book):
     today = dt.date.today()
     usd = row(s.ageing(scope(hand_book, as_of=today)), "", "USD")
     assert usd.total == D(2800) and usd.disputed == D(100)
+    assert usd.unapplied_credit == D(250)  # from the maintained credit-balance account
 
 
 def test_open_items_behind_a_bucket(hand_book):
