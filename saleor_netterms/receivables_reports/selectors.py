@@ -227,7 +227,7 @@ def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
     if scope.tier:
         where.append("c.credit_tier = %(tier)s")
         params["tier"] = scope.tier
-    if scope.as_of >= timezone.localdate():
+    if scope.as_of >= business_today(scope):
         rows = _rows(f"""
             SELECT a.company_id, a.currency, a.credits - a.debits
               FROM ledger_account a JOIN companies_company c ON c.id = a.company_id
