@@ -46,6 +46,8 @@ class SellerProfile(models.Model):
     logo = models.BinaryField(null=True, blank=True, editable=False)
     logo_content_type = models.CharField(max_length=32, blank=True)
     logo_sha256 = models.CharField(max_length=64, blank=True)
+    brand_color = models.CharField(max_length=7, blank=True,
+                                   help_text="#rrggbb: the buyer portal's accent (AA contrast on white).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

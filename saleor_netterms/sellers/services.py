@@ -293,3 +293,32 @@ def seller_logo_remove(*, installation) -> SellerProfile:
     profile.logo, profile.logo_content_type, profile.logo_sha256 = None, "", ""
     profile.save(update_fields=["logo", "logo_content_type", "logo_sha256", "updated_at"])
     return profile
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG 2.x relative luminance of "#rrggbb"."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_on_white(hex_color: str) -> float:
+    return 1.05 / (_luminance(hex_color) + 0.05)
+
+
+@transaction.atomic
+def seller_brand_color_set(*, installation, color: str) -> SellerProfile:
+    """The buyer portal's accent colour ("" for the default). It is the background of white button
+    text and the colour of links, so it must reach WCAG AA (4.5:1) against white."""
+    color = (color or "").strip().lower()
+    if color and not re.fullmatch(r"#[0-9a-f]{6}", color):
+        raise SellerProfileInvalid("brandColor", "A colour like #1f4fd1.")
+    if color and contrast_on_white(color) < 4.5:
+        raise SellerProfileInvalid("brandColor", f"{color} is too light: white text on it and links in it need a "
+                                                 f"contrast of 4.5:1 (it has {contrast_on_white(color):.1f}:1).")
+    profile = _profile(installation)
+    profile.brand_color = color
+    profile.save(update_fields=["brand_color", "updated_at"])
+    return profile

@@ -25,7 +25,8 @@ from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.services import invoice_issue_for_order
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.portal.web import SESSION_COOKIE
-from saleor_netterms.sellers.services import seller_bank_account_set, seller_profile_save
+from saleor_netterms.sellers.services import (seller_bank_account_set, seller_brand_color_set, seller_logo_set,
+                                              seller_profile_save)
 from tests.saleor_double import CUSTOMER_EMAIL, CUSTOMER_ID
 
 _SEQ = itertools.count(1)
@@ -36,6 +37,9 @@ SELLER = dict(legal_name="Muster Werkzeuge GmbH", trading_name="Muster Tools", s
               phone="+49 30 1234567", peppol_scheme="9930", peppol_id="DE136695976")
 SELLER_IBAN = "DE89370400440532013000"
 AP_EMAIL = "ap@acme.example"
+LOGO_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40">'
+            b'<rect width="40" height="40" rx="8" fill="#0b6e4f"/><text x="50" y="27" font-family="sans-serif" '
+            b'font-size="18" font-weight="700" fill="#1b1d22">Muster Tools</text></svg>')
 
 
 def invoice_make(company: Company, *, amount: str, issue_date: dt.date, currency: str = "EUR", po: str = "",
@@ -81,6 +85,8 @@ def world_build(installation) -> World:
     seller_profile_save(installation=installation, **SELLER)
     seller_bank_account_set(installation=installation, currency="EUR", iban=SELLER_IBAN, bic="COBADEFFXXX",
                             account_holder="Muster Werkzeuge GmbH")
+    seller_brand_color_set(installation=installation, color="#0b6e4f")     # the portal wears the merchant's colour
+    seller_logo_set(installation=installation, content=LOGO_SVG, content_type="image/svg+xml")
     acme = company_create(installation=installation, legal_name="Acme Industrial Supply",
                           billing_contact_email=AP_EMAIL, billing_contact_name="Accounts Payable")
     credit_limit_set(company=acme, amount=Money.of("50000", "EUR"))

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from babel.dates import format_date
 from django.test import Client
+from PIL import Image
 
 from saleor_netterms.approvals.models import ApprovalRequest
 from saleor_netterms.audit.models import AuditEntry
@@ -22,12 +23,24 @@ from saleor_netterms.companies.services import account_hold_place
 from saleor_netterms.invoicing.models import CombinedRemittance
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.portal.web import SESSION_COOKIE
+from saleor_netterms.sellers.selectors import seller_profile_get
+from saleor_netterms.sellers.services import SellerProfileInvalid, seller_brand_color_set, seller_logo_set
 from tests.portal.test_portal import customer_token
 from tests.saleor_double import CUSTOMER_ID
 
 from .conftest import AP_EMAIL, signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 40), (122, 31, 162)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()   # a logo (the seller profile accepts PNG and SVG)
 
 
 def link_path(message: OutboxMessage) -> str:
@@ -379,3 +392,30 @@ def test_in_production_the_session_cookie_is_secure(client, fake_saleor, world, 
     settings.SESSION_COOKIE_SECURE = True
     response = client.post("/portal/session", {"token": customer_token(fake_saleor), "saleorApiUrl": fake_saleor.api_url})
     assert response.cookies[SESSION_COOKIE]["secure"] is True
+
+
+def test_the_portal_wears_the_merchants_name_logo_and_colour(client, world):
+    # given: the seller profile's colour (AA on white) and logo
+    seller_brand_color_set(installation=world.installation, color="#7A1FA2")
+    seller_logo_set(installation=world.installation, content=PNG, content_type="image/png")
+    profile = seller_profile_get(installation=world.installation)
+    signed_in(client, world.acme, world.admin)
+
+    # when
+    page = client.get("/portal/").content.decode()
+    css = client.get(f"/portal/theme/{world.installation.pk}.css")
+    logo = client.get(f"/portal/logo/{world.installation.pk}/{profile.logo_sha256}")
+
+    # then
+    assert "<title>Overview · Muster Tools</title>" in page
+    assert f'href="/portal/theme/{world.installation.pk}.css"' in page
+    assert f'src="/portal/logo/{world.installation.pk}/{profile.logo_sha256}" alt="Muster Tools"' in page
+    assert css.content.decode() == ":root { --brand: #7a1fa2; }\n"
+    assert (logo.status_code, logo["Content-Type"], logo.content) == (200, "image/png", PNG)
+
+
+def test_a_brand_colour_too_light_for_white_text_is_refused(world):
+    with pytest.raises(SellerProfileInvalid) as refused:
+        seller_brand_color_set(installation=world.installation, color="#ffd400")
+    assert refused.value.field == "brandColor" and "contrast of 4.5:1" in refused.value.merchant_message
+    assert seller_profile_get(installation=world.installation).brand_color == "#0b6e4f"   # as it was

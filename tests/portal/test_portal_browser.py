@@ -80,7 +80,14 @@ def test_a_buyer_from_the_storefront_finds_pays_and_disputes_invoices(live_serve
         shop.shutdown()
     assert page.get_by_test_id("available-EUR").inner_text() == "47,620.00\xa0EUR"
     assert page.get_by_test_id("overdue-EUR").inner_text() == "1,200.00\xa0EUR"
+    assert page.evaluate("getComputedStyle(document.querySelector('.top')).borderBottomColor") == "rgb(11, 110, 79)"
     checked(page, screenshot, "overview")
+
+    # keyboard: the first Tab reaches "Skip to content", Enter moves focus to the page's content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
 
     # invoices: search by PO number, filter, the list
     page.get_by_role("link", name="Invoices", exact=True).click()
