@@ -20,6 +20,7 @@ from saleor_netterms.decisions import services as decision_services
 from saleor_netterms.decisions.models import RecommendationStatus as RecommendationStatusChoices
 from saleor_netterms.decisions.tiers import TIERS, policy_from_dict, policy_to_dict
 
+from . import selectors
 from .context import actor_of, installation_of
 from .errors import ApiInputError
 from .inputs import page_parse
@@ -129,6 +130,7 @@ class SimulationChangeType(graphene.ObjectType):
 
     decision_record_id = graphene.ID(required=True)
     company_id = graphene.ID(required=True)
+    company_name = graphene.String(required=True, description="The company's legal name.")
     old = graphene.String(required=True)
     new = graphene.String(required=True)
     reason = graphene.String(required=True, description="The proposed decision's primary reason code.")
@@ -227,6 +229,7 @@ class AuditEntryType(graphene.ObjectType):
     object_type = graphene.String(required=True)
     object_id = graphene.String(required=True)
     company_id = graphene.ID()
+    company_name = graphene.String(description="The legal name of the company concerned, if any.")
     before = graphene.JSONString()
     after = graphene.JSONString()
     reason = graphene.String(required=True)
@@ -234,6 +237,10 @@ class AuditEntryType(graphene.ObjectType):
     @staticmethod
     def resolve_id(root, info):
         return root.pk
+
+    @staticmethod
+    def resolve_company_name(root, info):
+        return root.company.legal_name if root.company_id else None
 
 
 def _effective(installation, tier: str, channel: str) -> dict:
@@ -277,8 +284,9 @@ class Query(graphene.ObjectType):
                                           company_id=graphene.ID(), status=graphene.Argument(RecommendationStatus),
                                           first=graphene.Int(), offset=graphene.Int())
     audit_entries = graphene.List(graphene.NonNull(AuditEntryType), required=True,
-                                  description="The audit trail, oldest first.", first=graphene.Int(),
-                                  offset=graphene.Int(), **_AUDIT_ARGS)
+                                  description="The audit trail, oldest first (newestFirst: newest first).",
+                                  first=graphene.Int(), offset=graphene.Int(),
+                                  newest_first=graphene.Boolean(default_value=False), **_AUDIT_ARGS)
     audit_export_csv = graphene.String(required=True, description=f"The audit trail as CSV (at most "
                                        f"{MAX_CSV_ROWS} rows, oldest first).", **_AUDIT_ARGS)
 
@@ -307,12 +315,15 @@ class Query(graphene.ObjectType):
         report = decision_services.policy_simulate(installation=installation, tier=_tier(tier),
                                                    channel_slug=channel or "", proposed=proposed,
                                                    days=_days(days), records=records)
+        names = selectors.company_names(installation=installation, ids={records[c.index].company_id
+                                                                        for c in report.changed})
         return PolicySimulationType(
             total=report.total, tightened=report.tightened, loosened=report.loosened,
             transitions=[TransitionType(old=str(old), new=str(new), count=n)
                          for (old, new), n in report.transitions.items()],
             changed=[SimulationChangeType(decision_record_id=records[c.index].pk,
-                                          company_id=records[c.index].company_id, old=str(c.old),
+                                          company_id=records[c.index].company_id,
+                                          company_name=names.get(records[c.index].company_id, ""), old=str(c.old),
                                           new=str(c.new), reason=str(c.primary.code),
                                           message=c.primary.merchant_message) for c in report.changed])
 
@@ -337,9 +348,12 @@ class Query(graphene.ObjectType):
     @staticmethod
     @coded
     def resolve_audit_entries(root, info, first=None, offset=None, object_type=None, object_id=None,
-                              company_id=None, since=None, until=None):
+                              company_id=None, since=None, until=None, newest_first=False):
         first, offset = page_parse(first, offset)
-        return list(_audit_entries(info, object_type, object_id, company_id, since, until)[offset:offset + first])
+        entries = _audit_entries(info, object_type, object_id, company_id, since, until).select_related("company")
+        if newest_first:
+            entries = entries.order_by("-id")
+        return list(entries[offset:offset + first])
 
     @staticmethod
     @coded

@@ -22,6 +22,7 @@ from saleor_netterms.companies.selectors import CreditSummary
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.installations.models import Installation
+from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.payments.models import Payment, PaymentAllocation
@@ -203,3 +204,40 @@ def failed_saleor_reports(*, installation) -> QuerySet[OutboxMessage]:
 def outbox_message_get(*, installation, message_id: int) -> OutboxMessage | None:
     return OutboxMessage.objects.filter(installation=installation, pk=message_id).first()
 
+
+
+# --- what the ledger's references are, in words --------------------------------------------------
+
+def _ref_ids(refs, prefix: str) -> set[int]:
+    return {int(r[len(prefix):]) for r in refs if r and r.startswith(prefix) and r[len(prefix):].isdigit()}
+
+
+def reference_labels(*, installation, refs) -> dict[str, str]:
+    """Readable names for ledger references ("tx:54" → "Order #1001", "rcv:15" → "Invoice
+    INV-2026-000015", "pay:3" → "Payment WIRE-0042"): one query per kind, only the installation's."""
+    refs = set(refs)
+    labels: dict[str, str] = {}
+    for tx in NetTermsTransaction.objects.filter(installation=installation, pk__in=_ref_ids(refs, "tx:")):
+        labels[tx.hold_ref] = (f"Order #{tx.order_number}" if tx.order_number
+                               else f"PO {tx.po_number}" if tx.po_number else "Checkout authorization")
+    receivables = Receivable.objects.filter(installation=installation, pk__in=_ref_ids(refs, "rcv:"))
+    numbers = dict(Invoice.objects.filter(installation=installation, receivable__in=receivables)
+                   .values_list("receivable_id", "number"))
+    for receivable in receivables:
+        labels[receivable.receivable_ref] = (
+            f"Invoice {numbers[receivable.pk]}" if receivable.pk in numbers
+            else f"Order #{receivable.order_number}" if receivable.order_number else "Receivable")
+    for payment in Payment.objects.filter(company__installation=installation, pk__in=_ref_ids(refs, "pay:")):
+        labels[payment.payment_ref] = f"Payment {payment.reference}"
+    return labels
+
+
+def invoice_numbers(receivables) -> dict[int, str]:
+    """{receivable id: the number of the invoice issued for it}."""
+    return dict(Invoice.objects.filter(receivable__in=[r.pk for r in receivables])
+                .values_list("receivable_id", "number"))
+
+
+def company_names(*, installation, ids) -> dict[int, str]:
+    return dict(Company.objects.filter(installation=installation, pk__in=[i for i in ids if i])
+                .values_list("pk", "legal_name"))

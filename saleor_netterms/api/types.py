@@ -14,6 +14,7 @@ from saleor_netterms.companies.models import MemberKind as MemberKindChoices
 from saleor_netterms.companies.models import MemberRole as MemberRoleChoices
 from saleor_netterms.core.business_time import business_today, time_zone_names
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.formatting import tax_id_text
 from saleor_netterms.core.money import InvalidMoney, Money
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import AccountKind as AccountKindChoices
@@ -24,6 +25,7 @@ from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoice
 from saleor_netterms.receivables.models import ReceivableStatus as ReceivableStatusChoices
 
 from . import selectors
+from .context import installation_of
 from .errors import query_error
 from .inputs import currency_parse, page_parse
 
@@ -167,6 +169,9 @@ class PostingType(graphene.ObjectType):
     hold_ref = graphene.String(required=True)
     receivable_ref = graphene.String(required=True)
     payment_ref = graphene.String(required=True)
+    references = graphene.List(graphene.NonNull(graphene.String), required=True,
+                               description='What the posting concerns, in words: "Order #1001", '
+                                           '"Invoice INV-2026-000015", "Payment WIRE-0042".')
     idempotency_key = graphene.String(required=True)
     effective_date = graphene.Date(required=True)
     created_at = graphene.DateTime(required=True)
@@ -184,6 +189,15 @@ class PostingType(graphene.ObjectType):
     def resolve_legs(root, info):
         return list(root.entries.all())
 
+    @staticmethod
+    def resolve_references(root, info):
+        labels = getattr(root, "reference_labels", None)
+        if labels is None:
+            labels = selectors.reference_labels(installation=root.company.installation,
+                                                refs=(root.hold_ref, root.receivable_ref, root.payment_ref))
+        named = [labels[ref] for ref in (root.receivable_ref, root.hold_ref, root.payment_ref) if labels.get(ref)]
+        return list(dict.fromkeys(named))  # a receivable not invoiced yet and its hold both read "Order #1001"
+
 
 class CompanyType(graphene.ObjectType):
     class Meta:
@@ -194,6 +208,7 @@ class CompanyType(graphene.ObjectType):
     legal_name = graphene.String(required=True)
     tax_id = graphene.String(required=True, description="Compact form, e.g. DE136695976.")
     tax_id_country = graphene.String(required=True)
+    tax_id_display = graphene.String(required=True, description='As its country writes it: "91-1144442" (US EIN).')
     billing_contact_name = graphene.String(required=True)
     billing_contact_email = graphene.String(required=True)
     billing_contact_phone = graphene.String(required=True)
@@ -249,7 +264,16 @@ class CompanyType(graphene.ObjectType):
     def resolve_ledger(root, info, currency=None, first=None, offset=None):
         first, offset = page_parse(first, offset)
         code = currency_parse(currency) if currency is not None else None
-        return list(ledger_selectors.postings_for_company(company=root, currency=code)[offset:offset + first])
+        postings = list(ledger_selectors.postings_for_company(company=root, currency=code)[offset:offset + first])
+        labels = selectors.reference_labels(installation=root.installation, refs={
+            ref for p in postings for ref in (p.hold_ref, p.receivable_ref, p.payment_ref)})
+        for posting in postings:
+            posting.reference_labels = labels
+        return postings
+
+    @staticmethod
+    def resolve_tax_id_display(root, info):
+        return tax_id_text(root.tax_id, root.tax_id_country)
 
     @staticmethod
     @coded
@@ -300,6 +324,7 @@ class ReceivableType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     reference = graphene.String(required=True, description="Invoice reference (pspReference of the capture).")
+    invoice_number = graphene.String(description="The number of the invoice issued for it (INV-2026-000015).")
     company = graphene.Field(CompanyType, required=True)
     order_id = graphene.String(required=True)
     order_number = graphene.String(required=True)
@@ -319,6 +344,11 @@ class ReceivableType(graphene.ObjectType):
     @staticmethod
     def resolve_reference(root, info):
         return root.receivable.reference
+
+    @staticmethod
+    def resolve_invoice_number(root, info):
+        invoice = getattr(root.receivable, "invoice", None) if hasattr(root.receivable, "invoice") else None
+        return invoice.number if invoice is not None else None
 
     @staticmethod
     def resolve_company(root, info):
@@ -593,6 +623,7 @@ class TrialBalanceRowType(graphene.ObjectType):
     account_id = graphene.ID(required=True)
     kind = enum_field(AccountKind, "kind")
     company_id = graphene.ID()
+    company_name = graphene.String(description="The company's legal name; null for the installation's own accounts.")
     debits = graphene.Field(MoneyType, required=True)
     credits = graphene.Field(MoneyType, required=True)
     balance = graphene.Field(MoneyType, required=True, description="Normal-signed balance of the account.")
@@ -609,6 +640,21 @@ class TrialBalanceType(graphene.ObjectType):
     credits = graphene.Field(MoneyType, required=True)
     difference = graphene.Field(MoneyType, required=True, description="Always zero in a sound ledger.")
     is_balanced = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_rows(root, info):
+        names = selectors.company_names(installation=installation_of(info), ids={r.company_id for r in root.rows})
+        return [_NamedRow(row, names.get(row.company_id)) for row in root.rows]
+
+
+class _NamedRow:
+    """A trial-balance row with its company's legal name."""
+
+    def __init__(self, row, company_name: str | None):
+        self._row, self.company_name = row, company_name
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
 
 
 class InstallationSettingsType(graphene.ObjectType):

@@ -79,6 +79,7 @@ def seller_warnings(*, installation: Installation) -> list[dict]:
     if recent.count:
         warnings.append({
             "code": "E_INVOICE_UNAVAILABLE", "href": f"/app/invoices/{recent.latest_id}",
-            "message": (f"{recent.count} invoice(s) of the last 30 days went out as PDF only: no e-invoice could "
+            "message": (f"{recent.count} {'invoice' if recent.count == 1 else 'invoices'} of the last 30 days went "
+                        f"out as PDF only: no e-invoice could "
                         f"be produced. Latest, {recent.latest_number}: {recent.latest_problem}")})
     return warnings

@@ -16,8 +16,8 @@ def seller_profile_problems(*, installation, currencies: tuple[str, ...] = ()) -
     profile = seller_profile_get(installation=installation)
     if profile is None:
         return [{"code": "SELLER_PROFILE_MISSING",
-                 "message": "No seller profile yet: invoices use the INVOICE_SELLER settings and may lack the seller "
-                            "details e-invoicing networks require. Fill in Seller profile."}]
+                 "message": "No seller profile yet: invoices show the fallback seller details from the app's "
+                            "configuration and may lack what e-invoicing networks require. Fill in Seller profile."}]
     problems = []
     accounts = {a.currency for a in profile.bank_accounts.all()}
     if not accounts:

@@ -77,8 +77,8 @@ def test_session_returns_status_channels_and_warnings(client, fake_saleor, insta
                     "at checkout and charge when the invoice is paid: set Default transaction "
                     "flow strategy to AUTHORIZATION in the channel's payment settings.")}, {
         "code": "SELLER_PROFILE_MISSING", "href": "/app/seller",
-        "message": ("No seller profile yet: invoices use the INVOICE_SELLER settings and may lack the seller "
-                    "details e-invoicing networks require. Fill in Seller profile.")}]
+        "message": ("No seller profile yet: invoices show the fallback seller details from the app's "
+                    "configuration and may lack what e-invoicing networks require. Fill in Seller profile.")}]
     assert session["user"] == {"id": "VXNlcjoyMQ==", "email": "admin@example.com"}
     assert [c.operation for c in fake_saleor.calls] == ["Channels"]
 

@@ -172,7 +172,7 @@ def test_the_overview_names_the_cause_of_missing_e_invoices_and_the_incomplete_p
     assert [(w["code"], w["href"]) for w in warnings] == [
         ("SELLER_PROFILE_MISSING", "/app/seller"), ("E_INVOICE_UNAVAILABLE", f"/app/invoices/{invoice.pk}")]
     assert warnings[1]["message"].startswith(
-        f"1 invoice(s) of the last 30 days went out as PDF only: no e-invoice could be produced. Latest, "
+        f"1 invoice of the last 30 days went out as PDF only: no e-invoice could be produced. Latest, "
         f"{invoice.number}: UBL rules: PEPPOL-EN16931-R020")
 
 

@@ -4,6 +4,8 @@
  *   Dashboard -> app: {type: "handshake", payload: {token, version, ...}}, {type: "tokenRefresh",
  *                     payload: {token}}, {type: "theme", payload: {theme}}
  *   app -> Dashboard: {type: "notifyReady", payload: {actionId}}
+ *   app -> Dashboard: {type: "redirect", payload: {to, newContext, actionId}} (actions.ts
+ *                     createRedirectAction: "to" is a Dashboard path such as /orders/<id>, or a URL)
  * Messages are accepted only from the Dashboard's origin (ancestorOrigins[0] / document.referrer,
  * remembered across in-app links), and only when that origin is one the server allows to frame the
  * app (<meta name="netterms-dashboard-origins">, the CSP frame-ancestors list).
@@ -112,6 +114,19 @@
     link.href = link.getAttribute("href") + window.location.search;
   });
 
+  // A Dashboard path (/orders/<id>) as a URL on the Dashboard's origin: the link's href for a new
+  // tab or a copied link. A plain click asks the Dashboard to navigate (redirect action).
+  function dashboardUrl(path) { return (dashboardOrigin || "") + "/dashboard" + path; }
+
+  function redirect(to, newContext) { return dispatch("redirect", { to: to, newContext: !!newContext }); }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-saleor-to]");
+    if (!link || event.button !== 0) { return; }
+    var newContext = event.metaKey || event.ctrlKey || event.shiftKey;
+    if (redirect(link.getAttribute("data-saleor-to"), newContext)) { event.preventDefault(); }
+  });
+
   applyTheme(state.theme);
   window.NetTerms = {
     state: state,
@@ -122,5 +137,7 @@
     notifyReady: function () { return dispatch("notifyReady", {}); },
     requestToken: requestToken,
     href: appHref,
+    redirect: redirect,
+    dashboardUrl: dashboardUrl,
   };
 })();

@@ -38,35 +38,35 @@
     var facts = ui.clear(document.getElementById("nt-request-facts"));
     [["Kind", ui.humanize(r.kind)], ["Amount", ui.moneyEl(r.amount)],
      ["Proposed limit", r.proposedLimit ? ui.moneyEl(r.proposedLimit) : "—"], ["Route", r.routeName],
-     ["Due", ui.dateTime(r.dueAt)], ["Requested", ui.dateTime(r.createdAt) + (r.createdBy ? " by " + r.createdBy : "")],
+     ["Due", ui.dateTime(r.dueAt)], ["Requested", ui.dateTime(r.createdAt) + (r.createdBy ? " by " + ui.actor(r.createdBy) : "")],
      ["Company", h("a", { class: "nt-link", href: NT.href("/app/companies/" + r.company.id) }, r.company.legalName)],
      ["PO number", r.transaction && r.transaction.poNumber || "—"],
     ].forEach(function (pair) { facts.appendChild(fact(pair[0], pair[1])); });
     if (r.decidedAt) { facts.appendChild(fact("Decided", ui.dateTime(r.decidedAt) + " by " + r.decidedBy + (r.decisionComment ? " — " + r.decisionComment : ""))); }
     var reasons = ui.clear(document.getElementById("nt-request-reasons"));
-    r.reasons.forEach(function (x) { reasons.appendChild(h("li", {}, x.merchantMessage, " ", h("code", {}, x.code))); });
+    r.reasons.forEach(function (x) { reasons.appendChild(h("li", { dataset: { code: x.code } }, ui.moneyInText(x.merchantMessage))); });
 
     var position = ui.clear(document.getElementById("nt-position"));
     position.appendChild(stat("Limit", ui.moneyEl(r.limit)));
     position.appendChild(stat("Exposure", ui.moneyEl(r.exposure)));
     position.appendChild(stat("Available", ui.moneyEl(r.available)));
-    position.appendChild(stat("Open receivables", [ui.moneyEl(r.openReceivables), h("div", { class: "nt-sub" }, r.openReceivablesCount + " invoice(s)")]));
+    position.appendChild(stat("Open receivables", [ui.moneyEl(r.openReceivables), h("div", { class: "nt-sub" }, ui.plural(r.openReceivablesCount, "invoice"))]));
     position.appendChild(stat("Overdue", [ui.moneyEl(r.overdueReceivables),
-      h("div", { class: "nt-sub" + (r.overdueReceivablesCount ? " nt-overdue" : "") }, r.overdueReceivablesCount + " invoice(s), up to " + r.maxDaysPastDue + " days")]));
+      h("div", { class: "nt-sub" + (r.overdueReceivablesCount ? " nt-overdue" : "") }, ui.plural(r.overdueReceivablesCount, "invoice") + ", up to " + ui.plural(r.maxDaysPastDue, "day"))]));
 
     var steps = ui.clear(document.getElementById("nt-steps"));
     r.steps.forEach(function (s) {
       var state = s.position < r.currentStep || r.status !== "PENDING" && s.position <= r.currentStep ? "done" : s.position === r.currentStep ? "current" : "next";
       steps.appendChild(h("li", { class: "nt-step is-" + state, "aria-current": state === "current" ? "step" : null },
         h("strong", {}, s.name), " ", h("span", { class: "nt-muted" }, "(" + (s.mode === "ALL" ? "all of" : "any of") + " " +
-          (s.approverEmails.length ? s.approverEmails.join(", ") : s.party === "buyer" ? "the company's approvers" : "staff with " + (s.requiredPermission || "access")) + ")"),
+          (s.approverEmails.length ? s.approverEmails.join(", ") : s.party === "buyer" ? "the company's approvers" : "staff with " + (s.requiredPermission ? "the " + ui.humanize(s.requiredPermission).toLowerCase() + " permission" : "access")) + ")"),
         s.deadlineHours ? h("div", { class: "nt-sub" }, "Within " + s.deadlineHours + " h, then " + ui.humanize(s.onDeadline).toLowerCase()) : null));
     });
     var actions = ui.clear(document.getElementById("nt-actions"));
     if (!r.actions.length) { actions.appendChild(h("li", { class: "nt-muted" }, "No decisions yet.")); }
     r.actions.forEach(function (a) {
       actions.appendChild(h("li", {}, ui.pill(a.decision === "APPROVE" ? "ACTIVE" : "DEAD", ui.humanize(a.decision)), " ",
-        a.actor, h("span", { class: "nt-muted" }, " · step " + (r.steps.map(function (s) { return s.position; }).indexOf(a.step) + 1) + " · " + ui.dateTime(a.createdAt) + (a.secondFactorVerified ? " · 2FA" : "")),
+        ui.actor(a.actor), h("span", { class: "nt-muted" }, " · step " + (r.steps.map(function (s) { return s.position; }).indexOf(a.step) + 1) + " · " + ui.dateTime(a.createdAt) + (a.secondFactorVerified ? " · 2FA" : "")),
         a.comment ? h("div", { class: "nt-sub" }, a.comment) : null));
     });
     document.getElementById("nt-decide").hidden = !(r.status === "PENDING" && r.canAct);

@@ -12,7 +12,7 @@
 
   var COMPANIES = "query Companies($search: String, $status: CompanyStatus, $first: Int, $offset: Int) {\n" +
     "  companies(search: $search, status: $status, first: $first, offset: $offset) {\n" +
-    "    id legalName erpCustomerNumber taxId status statusReason defaultTermsDays poNumberRequired\n" +
+    "    id legalName erpCustomerNumber taxId taxIdDisplay status statusReason defaultTermsDays poNumberRequired\n" +
     "    limits { amount currency }\n  }\n}";
 
   var COMPANY_CREATE = "mutation CompanyCreate($legalName: String!, $taxId: String, $taxIdCountry: String,\n" +
@@ -58,7 +58,7 @@
     companies.forEach(function (company, i) {
       var byCurrency = summaries["k" + i] || {};
       var positions = company.limits.map(function (limit, j) { return byCurrency["s" + j] || null; });
-      var sub = [company.erpCustomerNumber && "ERP " + company.erpCustomerNumber, company.taxId].filter(Boolean).join(" · ");
+      var sub = [company.erpCustomerNumber && "ERP " + company.erpCustomerNumber, company.taxIdDisplay].filter(Boolean).join(" · ");
       tbody.appendChild(h("tr", {},
         h("td", {},
           h("a", { class: "nt-link", href: NT.href("/app/companies/" + company.id) }, company.legalName),

@@ -12,7 +12,7 @@
   var M = "amount currency";
 
   var COMPANY = "query Company($id: ID!) {\n  company(id: $id) {\n" +
-    "    id legalName taxId taxIdCountry billingContactName billingContactEmail billingContactPhone\n" +
+    "    id legalName taxId taxIdCountry taxIdDisplay billingContactName billingContactEmail billingContactPhone\n" +
     "    erpCustomerNumber status statusReason statusChangedAt defaultTermsDays poNumberRequired\n" +
     "    allowedChannels createdAt creditTier limits { " + M + " }\n" +
     "    members { id kind value role domainVerified isActive createdAt spendingLimit { " + M + " } }\n  }\n}";
@@ -20,21 +20,21 @@
     "creditBalance { " + M + " } exposure { " + M + " } available { " + M + " }";
   var LEDGER = "query Ledger($id: ID!, $currency: String, $first: Int, $offset: Int) {\n  company(id: $id) {\n" +
     "    ledger(currency: $currency, first: $first, offset: $offset) {\n" +
-    "      id kind memo holdRef receivableRef paymentRef effectiveDate createdAt amount { " + M + " }\n" +
+    "      id kind memo references effectiveDate createdAt amount { " + M + " }\n" +
     "      legs { id accountKind side amount { " + M + " } }\n    }\n  }\n}";
   var TRANSACTIONS = "query Transactions($id: ID!, $status: TransactionStatus, $first: Int, $offset: Int) {\n" +
     "  company(id: $id) {\n    transactions(status: $status, first: $first, offset: $offset) {\n" +
-    "      id pspReference status poNumber termsDays channelSlug orderNumber createdAt\n" +
+    "      id pspReference status poNumber termsDays channelSlug orderId orderNumber createdAt\n" +
     "      amount { " + M + " } held { " + M + " } decisionOutcome decisionScore\n" +
     "      decisionReasons { code merchantMessage }\n    }\n  }\n}";
   var RECEIVABLES = "query Receivables($id: ID!, $status: ReceivableStatus, $first: Int, $offset: Int) {\n" +
     "  company(id: $id) {\n    receivables(status: $status, first: $first, offset: $offset) {\n" +
-    "      id reference orderNumber issueDate dueDate termsDays status daysPastDue\n" +
+    "      id reference invoiceNumber orderId orderNumber issueDate dueDate termsDays status daysPastDue\n" +
     "      amount { " + M + " } openAmount { " + M + " }\n    }\n  }\n}";
   var PAYMENTS = "query Payments($id: ID!, $first: Int, $offset: Int) {\n  company(id: $id) {\n" +
     "    payments(first: $first, offset: $offset) {\n" +
     "      id reference source receivedOn recordedBy memo amount { " + M + " } unallocatedAmount { " + M + " }\n" +
-    "      allocations { id amount { " + M + " } receivable { id reference orderNumber } }\n    }\n  }\n}";
+    "      allocations { id amount { " + M + " } receivable { id reference invoiceNumber orderNumber } }\n    }\n  }\n}";
   var STATUS_SET = "mutation StatusSet($id: ID!, $status: CompanyStatus!, $reason: String) {\n" +
     "  companyStatusSet(id: $id, status: $status, reason: $reason) { company { id } errors { code field message } }\n}";
   var LIMIT_SET = "mutation LimitSet($companyId: ID!, $amount: String!, $currency: String!) {\n" +
@@ -83,7 +83,7 @@
       company.statusReason ? company.statusReason + (company.statusChangedAt ? " · " + ui.dateTime(company.statusChangedAt) : "") : "";
     var contact = [company.billingContactName, company.billingContactEmail, company.billingContactPhone].filter(Boolean).join(" · ");
     var meta = [
-      ["Tax ID", company.taxId ? company.taxId + (company.taxIdCountry ? " (" + company.taxIdCountry + ")" : "") : "—"],
+      ["Tax ID", company.taxId ? company.taxIdDisplay + (company.taxIdCountry && company.taxIdDisplay.indexOf(company.taxIdCountry) !== 0 ? " (" + company.taxIdCountry + ")" : "") : "—"],
       ["ERP customer", company.erpCustomerNumber || "—"],
       ["Terms", "Net " + company.defaultTermsDays + (company.poNumberRequired ? " · PO number required" : "")],
       ["Credit tier", ui.humanize(company.creditTier)],
@@ -157,7 +157,8 @@
         "aria-label": "Remove " + member.value, onclick: function (e) { removeMember(member, e.currentTarget); } }, "Remove"));
       tbody.appendChild(h("tr", {},
         h("td", {}, ui.humanize(member.kind)),
-        h("td", {}, h("span", { class: "nt-break" }, member.value), domain ? [" ", domain] : null),
+        h("td", {}, member.kind === "SALEOR_USER_ID" ? ui.saleorLink("customer", member.value, "Saleor customer account")
+          : h("span", { class: "nt-break" }, member.value), domain ? [" ", domain] : null),
         h("td", {}, ui.humanize(member.role)),
         h("td", { class: "nt-num" }, member.spendingLimit ? ui.moneyEl(member.spendingLimit) : h("span", { class: "nt-muted" }, "—")),
         h("td", {}, ui.date(member.createdAt)),
@@ -213,13 +214,12 @@
       },
       render: function (tbody, postings) {
         postings.forEach(function (p) {
-          var refs = [p.receivableRef && "Invoice " + p.receivableRef, p.holdRef && "Hold " + p.holdRef,
-                      p.paymentRef && "Payment " + p.paymentRef].filter(Boolean).join(" · ");
+          var refs = p.references.join(" · ");
           tbody.appendChild(h("tr", { class: "nt-group-row" },
             h("td", {}, ui.date(p.effectiveDate)),
             h("td", {}, h("strong", {}, ui.humanize(p.kind)), " ", h("span", { class: "nt-num" }, ui.money(p.amount)),
-              p.memo ? h("div", { class: "nt-sub" }, p.memo) : null),
-            h("td", { class: "nt-break nt-mono" }, refs || "—"),
+              p.memo ? h("details", { class: "nt-sub nt-memo" }, h("summary", {}, "Ledger memo"), p.memo) : null),
+            h("td", {}, refs || "—"),
             h("td", {}), h("td", {})));
           p.legs.forEach(function (leg) {
             var debit = leg.side === "DEBIT";
@@ -243,18 +243,16 @@
       },
       render: function (tbody, rows) {
         rows.forEach(function (tx) {
-          var details = [tx.orderNumber && "Order #" + tx.orderNumber, tx.poNumber && (/^po/i.test(tx.poNumber) ? tx.poNumber : "PO " + tx.poNumber),
+          var details = [tx.poNumber && (/^po/i.test(tx.poNumber) ? tx.poNumber : "PO " + tx.poNumber),
                          tx.termsDays !== null && tx.termsDays !== undefined ? "Net " + tx.termsDays : null, tx.channelSlug].filter(Boolean).join(" · ");
           tbody.appendChild(h("tr", {},
             h("td", {}, ui.dateTime(tx.createdAt)),
-            h("td", {}, h("span", { class: "nt-mono" }, tx.pspReference), details ? h("div", { class: "nt-sub" }, details) : null),
+            h("td", {}, tx.orderNumber ? ui.saleorLink("order", tx.orderId, "Order #" + tx.orderNumber) : h("span", { class: "nt-muted" }, "No order yet (checkout)"),
+              details ? h("div", { class: "nt-sub" }, details) : null),
             h("td", {}, ui.pill(tx.status)),
             h("td", {},
-              h("div", {}, ui.pill(tx.decisionOutcome), tx.decisionScore !== null && tx.decisionScore !== undefined
-                ? h("span", { class: "nt-muted" }, " score " + ui.number(tx.decisionScore)) : null),
-              tx.decisionReasons.length ? h("ul", { class: "nt-reasons" }, tx.decisionReasons.map(function (r) {
-                return h("li", {}, r.merchantMessage, " ", h("code", {}, r.code));
-              })) : null),
+              h("div", {}, ui.pill(tx.decisionOutcome)), ui.score(tx.decisionScore),
+              tx.decisionReasons.length ? ui.reasons(tx.decisionReasons) : null),
             h("td", { class: "nt-num" }, ui.moneyEl(tx.amount)),
             h("td", { class: "nt-num" }, ui.isZero(tx.held) ? h("span", { class: "nt-muted" }, ui.money(tx.held)) : ui.moneyEl(tx.held))));
         });
@@ -272,8 +270,8 @@
         rows.forEach(function (r) {
           var overdue = r.daysPastDue > 0;
           tbody.appendChild(h("tr", { class: overdue ? "is-overdue" : "" },
-            h("td", { class: "nt-mono" }, r.reference),
-            h("td", {}, r.orderNumber ? "#" + r.orderNumber : "—"),
+            h("td", {}, r.invoiceNumber || h("span", { class: "nt-muted" }, "Not invoiced yet")),
+            h("td", {}, r.orderNumber ? ui.saleorLink("order", r.orderId, "#" + r.orderNumber) : "—"),
             h("td", {}, ui.date(r.issueDate)),
             h("td", {}, ui.date(r.dueDate), h("div", { class: "nt-sub" }, "Net " + r.termsDays)),
             h("td", { class: "nt-num" }, overdue ? h("span", { class: "nt-overdue" }, ui.number(r.daysPastDue), h("span", { class: "nt-visually-hidden" }, " days overdue")) : h("span", { class: "nt-muted" }, "—")),
@@ -296,8 +294,8 @@
             h("td", {}, ui.date(p.receivedOn), h("div", { class: "nt-sub" }, ui.humanize(p.source) + (p.recordedBy ? " · " + p.recordedBy : ""))),
             h("td", {}, h("span", { class: "nt-mono" }, p.reference), p.memo ? h("div", { class: "nt-sub" }, p.memo) : null),
             h("td", {}, p.allocations.length ? h("ul", { class: "nt-allocations" }, p.allocations.map(function (a) {
-              return h("li", {}, h("span", { class: "nt-mono" }, a.receivable.reference),
-                a.receivable.orderNumber ? h("span", { class: "nt-muted" }, " #" + a.receivable.orderNumber) : null,
+              return h("li", {}, h("span", {}, a.receivable.invoiceNumber || "Order #" + a.receivable.orderNumber),
+                a.receivable.invoiceNumber && a.receivable.orderNumber ? h("span", { class: "nt-muted" }, " #" + a.receivable.orderNumber) : null,
                 h("span", { class: "nt-grow" }), ui.moneyEl(a.amount));
             })) : h("span", { class: "nt-muted" }, "Nothing applied")),
             h("td", { class: "nt-num" }, ui.isZero(p.unallocatedAmount) ? h("span", { class: "nt-muted" }, ui.money(p.unallocatedAmount)) : ui.moneyEl(p.unallocatedAmount)),
@@ -497,8 +495,8 @@
       rows.forEach(function (r) {
         var id = "p-alloc-" + r.id;
         allocationRows.appendChild(h("tr", { class: r.daysPastDue > 0 ? "is-overdue" : "" },
-          h("td", {}, h("label", { for: id, class: "nt-mono" }, r.reference), r.orderNumber ? h("div", { class: "nt-sub" }, "Order #" + r.orderNumber) : null),
-          h("td", {}, ui.date(r.dueDate), r.daysPastDue > 0 ? h("div", { class: "nt-sub nt-overdue" }, r.daysPastDue + " days overdue") : null),
+          h("td", {}, h("label", { for: id }, r.invoiceNumber || "Order #" + r.orderNumber), r.invoiceNumber && r.orderNumber ? h("div", { class: "nt-sub" }, "Order #" + r.orderNumber) : null),
+          h("td", {}, ui.date(r.dueDate), r.daysPastDue > 0 ? h("div", { class: "nt-sub nt-overdue" }, ui.plural(r.daysPastDue, "day") + " overdue") : null),
           h("td", { class: "nt-num" }, ui.moneyEl(r.openAmount)),
           h("td", { class: "nt-num" }, h("input", { id: id, class: "nt-amount-input", inputmode: "decimal", placeholder: r.openAmount.amount,
             "data-receivable": r.id, "aria-describedby": "p-allocation-total", oninput: updateAllocationTotal }))));

@@ -28,8 +28,8 @@
   function render(session) {
     var inst = session.installation;
     setFields(document.getElementById("nt-installation"), {
-      saleorApiUrl: inst.saleorApiUrl, appId: inst.appId, status: inst.status,
-      installedAt: new Date(inst.installedAt).toLocaleString(), jwksKids: (inst.jwksKids || []).join(", "),
+      saleorApiUrl: inst.saleorApiUrl, status: NT.ui.humanize(inst.status),
+      installedAt: NT.ui.dateTime(inst.installedAt), jwksKids: (inst.jwksKids || []).join(", "),
     });
     setFields(document.getElementById("nt-webhooks"), session.webhooks24h);
 
@@ -66,7 +66,7 @@
       var td = cell(row, "");
       var pill = document.createElement("span");
       pill.className = "nt-pill" + (flow === "AUTHORIZATION" ? "" : " is-warning");
-      pill.textContent = flow;
+      pill.textContent = NT.ui.humanize(flow);
       td.appendChild(pill);
       cell(row, (channel.orderSettings || {}).allowUnpaidOrders ? "allowed" : "not allowed");
       body.appendChild(row);
@@ -107,7 +107,7 @@
     NT.gql(SETTINGS_UPDATE, { timeZone: tzSelect.value }).then(function (data) {
       var result = data.installationSettingsUpdate;
       if (result.errors.length) {
-        banner(result.errors[0].message + " (" + result.errors[0].code + ")", "error");
+        banner(result.errors[0].message, "error");
         return;
       }
       renderSettings(result.settings, false);
@@ -124,7 +124,7 @@
     }).then(function (result) {
       if (!result.ok) {
         var error = (result.body && result.body.error) || { message: "The app could not load." };
-        banner(error.message + (error.code ? " (" + error.code + ")" : ""), "error");
+        banner(NT.ui.errorText(error), "error");
         return;
       }
       render(result.body);

@@ -58,7 +58,7 @@
       ["Order", invoice.orderNumber ? "#" + invoice.orderNumber : null],
       ["PO number", invoice.poNumber],
       ["Delivered", invoice.deliveryDate ? ui.date(invoice.deliveryDate) : null],
-      ["Language", invoice.language],
+      ["Language", ui.language(invoice.language)],
       ["Note", invoice.note],
       ["Voided", invoice.voidedAt ? ui.dateTime(invoice.voidedAt) + (invoice.voidReason ? " · " + invoice.voidReason : "") : null],
     ]);

@@ -10,7 +10,7 @@
 
   var TRIAL_BALANCE = "query TrialBalance($currency: String!) {\n  trialBalance(currency: $currency) {\n" +
     "    currency isBalanced debits { " + M + " } credits { " + M + " } difference { " + M + " }\n" +
-    "    rows { accountId kind companyId debits { " + M + " } credits { " + M + " } balance { " + M + " } }\n  }\n}";
+    "    rows { accountId kind companyId companyName debits { " + M + " } credits { " + M + " } balance { " + M + " } }\n  }\n}";
 
   function load() {
     var currency = form.currency.value.trim().toUpperCase();
@@ -24,7 +24,7 @@
       tb.rows.forEach(function (row) {
         tbody.appendChild(h("tr", {},
           h("td", {}, ui.humanize(row.kind)),
-          h("td", {}, row.companyId ? h("a", { class: "nt-link", href: NT.href("/app/companies/" + row.companyId + "#ledger") }, "Company " + row.companyId) : h("span", { class: "nt-muted" }, "—")),
+          h("td", {}, row.companyId ? h("a", { class: "nt-link", href: NT.href("/app/companies/" + row.companyId + "#ledger") }, row.companyName || "Company account") : h("span", { class: "nt-muted" }, "—")),
           h("td", { class: "nt-num" }, ui.moneyEl(row.debits)),
           h("td", { class: "nt-num" }, ui.moneyEl(row.credits)),
           h("td", { class: "nt-num" }, ui.moneyEl(row.balance))));

@@ -17,7 +17,7 @@
   var SIMULATE = "query PolicySimulate($tier: CreditTier!, $channel: String, $policy: JSONString!, $days: Int) {\n" +
     "  policySimulate(tier: $tier, channel: $channel, policy: $policy, days: $days) {\n" +
     "    total tightened loosened transitions { old new count }\n" +
-    "    changed { decisionRecordId companyId old new reason message }\n  }\n}";
+    "    changed { decisionRecordId companyId companyName old new reason message }\n  }\n}";
   var SAVE = "mutation PolicySave($tier: CreditTier!, $channel: String, $policy: JSONString!, $underwriterThreshold: String,\n" +
     "    $baseVersion: Int, $reason: String) {\n" +
     "  policySave(tier: $tier, channel: $channel, policy: $policy, underwriterThreshold: $underwriterThreshold,\n" +
@@ -31,7 +31,8 @@
     "    id action status reasons approvalRequestId createdAt company { id legalName }\n" +
     "    currentLimit { " + M + " } proposedLimit { " + M + " }\n  }\n}";
   var AUDIT = "query AuditEntries($first: Int, $offset: Int) {\n" +
-    "  auditEntries(first: $first, offset: $offset) { id occurredAt actor action objectType objectId companyId before after reason }\n}";
+    "  auditEntries(first: $first, offset: $offset, newestFirst: true) {\n" +
+    "    id occurredAt actor action objectType objectId companyId companyName before after reason\n  }\n}";
   var AUDIT_CSV = "query AuditExportCsv { auditExportCsv }";
 
   var OUTCOMES = ["approve", "review", "decline"];
@@ -240,7 +241,7 @@
     simBox.classList.remove("is-stale");
     ui.clear(simBox);
     var summary = sim.total
-      ? ui.number(sim.total) + " decision(s) of the last " + days + " days replayed: " + ui.number(sim.tightened) + " stricter, " +
+      ? ui.plural(sim.total, "decision") + " of the last " + ui.plural(+days, "day") + " replayed: " + ui.number(sim.tightened) + " stricter, " +
         ui.number(sim.loosened) + " looser, " + ui.number(sim.total - sim.tightened - sim.loosened) + " unchanged."
       : "No stored decisions of this tier in the last " + days + " days: nothing to compare. Saving changes future orders only.";
     simBox.appendChild(h("p", { class: "nt-sim-summary" }, summary));
@@ -254,9 +255,9 @@
       h("tbody", {}, sim.changed.map(function (c) {
         return h("tr", {},
           h("td", { class: "nt-mono" }, "#" + c.decisionRecordId),
-          h("td", {}, h("a", { class: "nt-link", href: NT.href("/app/companies/" + c.companyId) + "#decisions" }, "Company " + c.companyId)),
+          h("td", {}, h("a", { class: "nt-link", href: NT.href("/app/companies/" + c.companyId) + "#decisions" }, c.companyName)),
           h("td", {}, ui.pill(c.old)), h("td", {}, ui.pill(c.new)),
-          h("td", {}, c.message, " ", h("code", { class: "nt-muted" }, c.reason)));
+          h("td", { dataset: { code: c.reason } }, c.message));
       })))));
   }
 
@@ -355,7 +356,7 @@
       if (typeof r !== "object" || r === null) { return h("li", {}, String(r)); }
       var details = Object.keys(r).filter(function (k) { return k !== "code"; })
         .map(function (k) { return ui.humanize(k).toLowerCase() + " " + (Array.isArray(r[k]) ? r[k].join(", ") : r[k]); }).join(" · ");
-      return h("li", {}, h("code", {}, r.code || "—"), details ? " " + details : "");
+      return h("li", { dataset: { code: r.code || "" } }, ui.humanize(r.code), details ? ": " + details : "");
     }));
   }
 
@@ -384,6 +385,13 @@
   recStatus.addEventListener("change", function () { recPager.reset(); loadRecommendations(); });
 
   // --- audit trail ------------------------------------------------------------------------------
+  // What an entry concerns: the company's name, else the object's own name, else its kind.
+  function objectLabel(e) {
+    if (e.companyName) { return e.companyName; }
+    var state = parseJson(e.after) || parseJson(e.before) || {};
+    var name = state && typeof state === "object" && (state.name || state.legal_name || state.number);
+    return ui.humanize(e.objectType) + (name ? " “" + name + "”" : "");
+  }
   var audit = document.getElementById("nt-audit");
   var pager = ui.pager(document.getElementById("nt-audit-pager"), PAGE_SIZE, function () { loadAudit(); });
   function loadAudit() {
@@ -392,9 +400,9 @@
       ui.clear(audit);
       if (!rows.length) { ui.tableMessage(audit, 6, "The audit trail is empty."); }
       rows.forEach(function (e) {
-        var object = e.objectType + " " + e.objectId;
+        var object = objectLabel(e);
         audit.appendChild(h("tr", {},
-          h("td", {}, ui.dateTime(e.occurredAt)), h("td", {}, e.actor), h("td", {}, h("code", {}, e.action)),
+          h("td", {}, ui.dateTime(e.occurredAt)), h("td", {}, ui.actor(e.actor)), h("td", { dataset: { code: e.action } }, ui.auditAction(e.action)),
           h("td", {}, e.companyId ? h("a", { class: "nt-link", href: NT.href("/app/companies/" + e.companyId) }, object) : object),
           h("td", {}, e.reason || "—"),
           h("td", {}, e.before || e.after ? h("details", {}, h("summary", {}, "Before / after"),

@@ -10,7 +10,7 @@
   var declining = null;
 
   var QUEUE = "query ReviewQueue {\n  reviewQueue {\n" +
-    "    transaction { id pspReference orderNumber poNumber createdAt decisionScore amount { " + M + " } }\n" +
+    "    transaction { id pspReference orderId orderNumber poNumber createdAt decisionScore amount { " + M + " } }\n" +
     "    company { id legalName status }\n" +
     "    limit { " + M + " } exposure { " + M + " } available { " + M + " }\n" +
     "    openReceivables { " + M + " } openReceivablesCount overdueReceivables { " + M + " }\n" +
@@ -22,7 +22,7 @@
 
   function label(item) {
     var tx = item.transaction;
-    return (tx.orderNumber ? "order #" + tx.orderNumber : tx.pspReference) + " of " + item.company.legalName;
+    return (tx.orderNumber ? "order #" + tx.orderNumber : tx.poNumber ? "order " + tx.poNumber : "the order") + " of " + item.company.legalName;
   }
 
   function render(items) {
@@ -35,7 +35,7 @@
       var overdue = ui.isZero(item.overdueReceivables)
         ? h("span", { class: "nt-muted" }, "None")
         : [ui.moneyEl(item.overdueReceivables, "div"),
-           h("div", { class: "nt-sub nt-overdue" }, item.overdueReceivablesCount + " invoice(s), up to " + item.maxDaysPastDue + " days")];
+           h("div", { class: "nt-sub nt-overdue" }, ui.plural(item.overdueReceivablesCount, "invoice") + ", up to " + ui.plural(item.maxDaysPastDue, "day"))];
       var approve = h("button", { type: "button", class: "nt-button is-small", "aria-label": "Approve " + label(item),
         onclick: function (e) { decide(item, e.currentTarget); } }, "Approve");
       var decline = h("button", { type: "button", class: "nt-button is-secondary is-small", "aria-label": "Decline " + label(item),
@@ -45,14 +45,12 @@
         " ", ui.pill(item.company.status),
         h("div", { class: "nt-sub" }, [tx.orderNumber && "Order #" + tx.orderNumber, tx.poNumber && (/^po/i.test(tx.poNumber) ? tx.poNumber : "PO " + tx.poNumber),
           ui.dateTime(tx.createdAt)].filter(Boolean).join(" · ")),
-        h("div", { class: "nt-sub nt-mono" }, tx.pspReference)));
-      row.appendChild(h("td", {}, h("ul", { class: "nt-reasons" }, item.reasons.map(function (r) {
-        return h("li", {}, r.merchantMessage, " ", h("code", {}, r.code));
-      })), tx.decisionScore !== null && tx.decisionScore !== undefined ? h("div", { class: "nt-sub" }, "Score " + ui.number(tx.decisionScore)) : null));
+        tx.orderId ? h("div", { class: "nt-sub" }, ui.saleorLink("order", tx.orderId, "Open order in Saleor")) : null));
+      row.appendChild(h("td", {}, ui.reasons(item.reasons), ui.score(tx.decisionScore)));
       row.appendChild(h("td", { class: "nt-num" }, ui.moneyEl(tx.amount)));
       row.appendChild(h("td", { class: "nt-num" }, ui.moneyEl(item.limit)));
       row.appendChild(h("td", { class: "nt-num" }, ui.moneyEl(item.exposure),
-        h("div", { class: "nt-sub" }, item.openReceivablesCount + " open invoice(s)")));
+        h("div", { class: "nt-sub" }, ui.plural(item.openReceivablesCount, "open invoice"))));
       row.appendChild(h("td", { class: "nt-num" }, ui.moneyEl(item.available)));
       row.appendChild(h("td", { class: "nt-num" }, overdue));
       row.appendChild(h("td", { class: "nt-actions" }, approve, decline));

@@ -18,20 +18,36 @@
   var SKIP = "mutation OutboxSkip($messageId: ID!, $reason: String!) {\n" +
     "  outboxSkip(messageId: $messageId, reason: $reason) { message { id status skippedBy skipReason } errors { code field message } }\n}";
 
-  function label(m) { return (m.eventType || m.kind) + " " + (m.pspReference || m.id); }
+  // What a report tells Saleor, in words.
+  var EVENTS = {
+    CHARGE_SUCCESS: "Charge succeeded", CHARGE_FAILURE: "Charge failed", CHARGE_REQUEST: "Charge requested",
+    REFUND_SUCCESS: "Refund succeeded", REFUND_FAILURE: "Refund failed", REFUND_REQUEST: "Refund requested",
+    CANCEL_SUCCESS: "Authorization released", CANCEL_FAILURE: "Release failed", CANCEL_REQUEST: "Release requested",
+    AUTHORIZATION_SUCCESS: "Authorized", AUTHORIZATION_FAILURE: "Authorization failed",
+    AUTHORIZATION_ADJUSTMENT: "Authorization adjusted", CHARGE_BACK: "Charge-back",
+  };
+  var KINDS = {
+    "saleor.transaction_event_report": "Transaction report", "saleor.invoice_create": "Attach invoice to the order",
+    "saleor.invoice_update": "Complete the requested invoice", "saleor.invoice_send_notification": "E-mail the invoice",
+    "saleor.invoice_delete": "Remove a duplicate invoice", "saleor.order_note_add": "Order note",
+  };
+  function what(m) { return m.eventType ? EVENTS[m.eventType] || ui.humanize(m.eventType) : KINDS[m.kind] || ui.humanize(m.kind.replace(/^saleor\./, "")); }
+  // Saleor's (or the transport's) error, without the leading codes: "INCORRECT_DETAILS: Amount …" -> "Amount …".
+  function errorMessage(text) { return text ? text.replace(/^(?:[A-Z][A-Z0-9_]+:\s*|[A-Z][A-Za-z]+:\s+)+/, "") : "—"; }
+  function label(m) { return what(m) + " " + (m.pspReference || m.id); }
 
   function row(m, blockedBehind) {
     return h("tr", { class: blockedBehind ? "is-blocked" : "" },
       h("td", {}, ui.dateTime(m.createdAt)),
       h("td", {}, blockedBehind ? h("span", { "aria-hidden": "true" }, "↳ ") : null,
-        h("strong", {}, m.eventType || m.kind), m.message ? h("div", { class: "nt-sub" }, m.message) : null),
+        h("strong", {}, what(m)), m.message ? h("div", { class: "nt-sub" }, m.message) : null),
       h("td", {}, h("span", { class: "nt-mono" }, m.pspReference || "—"),
         m.saleorTransactionId ? h("div", { class: "nt-sub nt-mono nt-break" }, m.saleorTransactionId) : null),
       h("td", { class: "nt-num" }, m.amount ? ui.moneyEl(m.amount) : "—"),
       h("td", { class: "nt-num" }, ui.number(m.attempts)),
       h("td", { class: (blockedBehind ? "nt-muted" : "nt-error-text") + " nt-break" }, blockedBehind
-        ? "Waits for the failed " + (blockedBehind.eventType || blockedBehind.kind) + " above (report " + blockedBehind.id + ")."
-        : (m.lastError || "—")),
+        ? "Waits for the failed report above (" + what(blockedBehind).toLowerCase() + ", report " + blockedBehind.id + ")."
+        : errorMessage(m.lastError)),
       h("td", {}, ui.pill(m.status)),
       h("td", { class: "nt-actions" }));
   }

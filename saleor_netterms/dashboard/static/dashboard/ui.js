@@ -1,5 +1,8 @@
 /*
  * NetTerms.ui: small DOM and formatting helpers shared by the pages (no framework, textContent only).
+ * Every page formats through these — money, dates, numbers, plurals, languages, reasons, audit
+ * actions and actors — so the same value reads the same on every page, in the Dashboard's locale.
+ * (Tax ids and postal addresses need national rules: the API sends them formatted, core/formatting.py.)
  *
  * Amounts arrive as exact decimal strings ("1250.00") with an ISO 4217 code and are formatted with
  * Intl.NumberFormat for the Dashboard's ?locale= — the string is handed to Intl as is (exact
@@ -116,6 +119,55 @@
     return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
   }
 
+  // plural(3, "invoice") -> "3 invoices"; plural(1, "entry", "entries") -> "1 entry" (Intl.PluralRules).
+  var pluralRules = new Intl.PluralRules(locale);
+  function plural(count, one, other) {
+    var word = pluralRules.select(count) === "one" ? one : (other || one + "s");
+    return number(count) + " " + word;
+  }
+
+  // "en_US" / "de" -> "English (United States)" / "German", in the merchant's language.
+  var languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames([locale], { type: "language" }) : null;
+  function language(tag) {
+    if (!tag) { return "—"; }
+    try { return languageNames ? languageNames.of(String(tag).replace(/_/g, "-")) : tag; } catch (e) { return tag; }
+  }
+
+  // Who did something, as a person reads it: staff e-mails as they are; "buyer:<Saleor id>" and
+  // the app's own jobs in words (the Saleor id stays out of the text).
+  function actor(value) {
+    if (!value) { return "—"; }
+    var text = String(value);
+    if (/^buyer:/.test(text)) { return "The buyer (storefront)"; }
+    if (/^erp(:|$)/.test(text)) { return "The ERP" + (text.indexOf(":") > 0 ? " (" + text.slice(text.indexOf(":") + 1) + ")" : ""); }
+    if (/^(system|app|scheduler|celery)(:|$)/.test(text)) { return "Net Terms (automatic)"; }
+    if (/^bank(:|$)/.test(text)) { return "Bank statement"; }
+    return text;
+  }
+
+  // An audit action ("credit_limit.set") as a sentence fragment ("Credit limit set").
+  var ACTIONS = {
+    "credit_limit.set": "Credit limit set", "company.created": "Company created", "company.updated": "Company details changed",
+    "company.status_set": "Account status changed", "member.added": "Member added", "member.removed": "Member removed",
+    "policy.saved": "Credit policy saved", "policy.reset": "Credit policy reset", "approval_route.created": "Approval route created",
+    "approval_route.updated": "Approval route changed", "approval_route.deleted": "Approval route deleted",
+    "outbox.skipped": "Saleor report skipped", "outbox.retried": "Saleor report retried",
+  };
+  function auditAction(code) {
+    if (!code) { return "—"; }
+    if (ACTIONS[code]) { return ACTIONS[code]; }
+    var text = String(code).replace(/[._]/g, " ").replace(/\s+/g, " ").trim().toLowerCase();
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  // The decision engine's 0..1000 risk score, explained (decisions/engine.py): it ranks, it does not decide.
+  function score(value) {
+    if (value === null || value === undefined) { return null; }
+    return h("div", { class: "nt-sub", title: "1000 minus penalties for limit utilisation (up to 350), overdue invoices (250), " +
+      "late payment history (250) and a young account (150). It ranks orders; the policy's rules decide." },
+      "Risk score " + number(value) + " of 1,000 (higher is safer)");
+  }
+
   // "ON_HOLD" -> "On hold"
   function humanize(value) {
     if (!value) { return "—"; }
@@ -132,6 +184,7 @@
       if (value === null || value === undefined || value === false) { return; }
       if (key === "text") { el.textContent = value; }
       else if (key === "class") { el.className = value; }
+      else if (key === "style") { el.style.cssText = value; }  // CSSOM: a style attribute would break the CSP
       else if (key.slice(0, 2) === "on" && typeof value === "function") { el.addEventListener(key.slice(2), value); }
       else if (key === "dataset") { Object.keys(value).forEach(function (k) { el.dataset[k] = value[k]; }); }
       else if (value === true) { el.setAttribute(key, ""); }
@@ -165,10 +218,35 @@
     return h("span", { class: "nt-pill is-" + (TONES[value] || "neutral") }, label || humanize(value));
   }
 
+  // The merchant message of an error; the code stays machine-side (a data-code for support).
   function errorText(error) {
     if (!error) { return ""; }
-    var code = error.code && error.code !== "UNKNOWN" ? " (" + error.code + ")" : "";
-    return (error.message || "Something went wrong.") + code;
+    return error.message || "Something went wrong.";
+  }
+
+  // Amounts the server wrote locale-neutrally into a sentence ("2,500.00 USD", the decision engine's
+  // reason texts) in the page's money format ("$2,500.00"): the digits stay a string (exact).
+  var TEXT_AMOUNT = /(-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?) ([A-Z]{3})\b/g;
+  function moneyInText(text) {
+    return String(text || "").replace(TEXT_AMOUNT, function (all, digits, currency) {
+      return moneyFormat(currency) ? money({ amount: digits.replace(/,/g, ""), currency: currency }) : all;
+    });
+  }
+
+  // Decision reasons [{code, merchantMessage}] as a list of sentences.
+  function reasons(list) {
+    if (!list || !list.length) { return h("span", { class: "nt-muted" }, "—"); }
+    return h("ul", { class: "nt-reasons" }, list.map(function (r) {
+      return h("li", { dataset: { code: r.code || "" } }, moneyInText(r.merchantMessage || r.message || humanize(r.code)));
+    }));
+  }
+
+  // A link that opens a Saleor order or customer in the Dashboard (app-bridge `redirect`).
+  function saleorLink(kind, id, text) {
+    if (!id) { return text ? h("span", {}, text) : null; }
+    var to = (kind === "customer" ? "/customers/" : "/orders/") + encodeURIComponent(id);
+    return h("a", { class: "nt-link nt-saleor-link", href: NT.dashboardUrl(to), "data-saleor-to": to, target: "_top",
+                    title: kind === "customer" ? "Open the customer in Saleor" : "Open the order in Saleor" }, text);
   }
 
   // A status line: kind is "", "info", "success", "warning" or "error".
@@ -245,6 +323,17 @@
     var closer = event.target.closest("[data-close-dialog]");
     if (closer) { event.preventDefault(); closeDialog(closer.closest("dialog")); }
   });
+
+  // --- the navigation's phone toggle (base.html): Esc closes it and returns focus ---------------
+  var navToggle = document.querySelector(".nt-nav-toggle");
+  if (navToggle) {
+    var header = navToggle.closest(".nt-header");
+    var setOpen = function (open) { header.classList.toggle("is-open", open); navToggle.setAttribute("aria-expanded", open ? "true" : "false"); };
+    navToggle.addEventListener("click", function () { setOpen(!header.classList.contains("is-open")); });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && header.classList.contains("is-open")) { setOpen(false); navToggle.focus(); }
+    });
+  }
 
   // --- tabs (WAI-ARIA: arrows/Home/End move between tabs, the hash remembers the tab) ----------
   function tabs(tablist, onSelect) {
@@ -325,7 +414,8 @@
     locale: locale, money: money, moneyEl: moneyEl, isNegative: isNegative, isZero: isZero,
     decimalSum: decimalSum, decimalCompare: decimalCompare, permille: permille,
     percentFromPermille: percentFromPermille, number: number, date: date, dateTime: dateTime,
-    today: today, humanize: humanize, h: h, clear: clear, pill: pill, errorText: errorText,
+    today: today, humanize: humanize, plural: plural, language: language, actor: actor, auditAction: auditAction,
+    reasons: reasons, moneyInText: moneyInText, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
     banner: banner, tableMessage: tableMessage, showFieldErrors: showFieldErrors,
     clearFieldErrors: clearFieldErrors, formError: formError, busy: busy, openDialog: openDialog,
     closeDialog: closeDialog, tabs: tabs, pager: pager, debounce: debounce, start: start,

@@ -1,0 +1,265 @@
+"""Every Dashboard page, seeded with a realistic book, in real Chromium (Playwright, tests/browser.py).
+
+The app runs in an iframe of a stand-in Dashboard served by Playwright itself on its own origin
+(a configured Dashboard origin, settings.DASHBOARD_ORIGINS), which answers the app's notifyReady with a handshake carrying a token minted by
+the Saleor double (tests/dashboard/harness.py). Each page is opened, left to load, and then:
+
+- its visible text is scanned for what a credit manager must never read: base64 Saleor ids, internal
+  references (``inv-<hex>``, ``tx:54``, ``rcv:15``), UPPER_SNAKE codes, ``company 1``, raw locales
+  (``en_US``), dotted audit actions (``credit_limit.set``) and ``invoice(s)`` plurals;
+- at 390 px nothing is wider than the viewport and the navigation is collapsed behind one button;
+- with NETTERMS_SCREENSHOTS set, a full-page screenshot lands there (docs/screenshots/ in README).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import os
+import re
+from html import escape as html_escape
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from saleor_netterms.core.money import Money
+from saleor_netterms.dashboard.views import NAV_LINKS
+from tests.browser import horizontal_overflow, requires_chromium
+from tests.dashboard.harness import html_server
+
+pytestmark = [pytest.mark.browser, requires_chromium]
+
+BUYER_USER_ID = "VXNlcjo2"
+
+# --- what must not be shown ----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z0-9+/]{8,}={0,2}")
+_GLOBAL_ID = re.compile(r"^[A-Z][A-Za-z]+:[\w-]+$")
+RAW = {
+    "internal reference": re.compile(r"\binv-[0-9a-f]{6,}|\b(?:tx|rcv|hold|pay|inv|company):\d+\b"),
+    "code": re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b"),
+    "company N": re.compile(r"\b[Cc]ompany \d+\b"),
+    "raw locale": re.compile(r"\b[a-z]{2}_[A-Z]{2}\b"),
+    "dotted action": re.compile(r"\b[a-z]+_[a-z_]+\.[a-z_]+\b|\b[a-z]+\.[a-z]+_[a-z_]+\b"),
+    "(s) plural": re.compile(r"\w\(s\)"),
+}
+
+
+def raw_findings(text: str) -> list[str]:
+    """What in ``text`` is an id or a code rather than something a person reads."""
+    found = [f"{kind}: {m.group(0)!r}" for kind, pattern in RAW.items() for m in pattern.finditer(text)]
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        try:
+            decoded = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if _GLOBAL_ID.match(decoded):
+            found.append(f"Saleor id: {token!r} ({decoded})")
+    return found
+
+
+def test_the_scanner_finds_each_kind_of_raw_id():
+    text = ("Hold tx:54 · rcv:15 · inv-ad849c12 · OVER_SPENDING_LIMIT · Company 1 · en_US · "
+            "credit_limit.set · buyer:VXNlcjo2 · 0 open invoice(s)")
+    kinds = sorted({f.split(":")[0] for f in raw_findings(text)})
+    assert kinds == ["(s) plural", "Saleor id", "code", "company N", "dotted action", "internal reference",
+                     "raw locale"]
+    assert raw_findings("INV-2026-000015 · Acme Industrial Supply · $1,200.00 · ap@acme.example · Net 30") == []
+
+
+# --- the book --------------------------------------------------------------------------------------
+
+def _authorize(installation, *, tx: str, amount: str, currency: str = "USD", po: str = "", user=BUYER_USER_ID):
+    from saleor_netterms.checkout.models import NetTermsTransaction
+    from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
+    from saleor_netterms.workflows.checkout import checkout_authorize
+
+    checkout_authorize(installation=installation, request=AuthorizationRequest(
+        transaction_id=tx, money=Money.of(amount, currency), buyer=Buyer(user_id=user),
+        channel_slug="default-channel", po_number=po))
+    return NetTermsTransaction.objects.get(installation=installation, saleor_transaction_id=tx)
+
+
+def _invoiced(installation, *, tx: str, number: str, net: str, tax: str, gross: str, lines: tuple,
+              days_ago: int = 0):
+    from saleor_netterms.checkout.requests import OrderSnapshot
+    from saleor_netterms.checkout.services import order_bind
+    from saleor_netterms.invoicing.services import invoice_issue_for_order
+
+    transaction = _authorize(installation, tx=tx, amount=gross, po=f"PO-{number}")
+    order_bind(installation=installation, order=OrderSnapshot(
+        order_id=base64.b64encode(f"Order:{number}".encode()).decode(), number=number, status="UNFULFILLED",
+        currency="USD", total_net=net, total_tax=tax, total_gross=gross, channel_slug="default-channel",
+        user_email="dana@acme.example", transaction_ids=(tx,), lines=lines,
+        billing_address={"firstName": "Dana", "lastName": "Ledger", "companyName": "Acme Industrial Supply",
+                         "streetAddress1": "350 Fifth Avenue", "city": "NEW YORK", "postalCode": "10118",
+                         "countryArea": "NY", "country": "US"}))
+    transaction.refresh_from_db()
+    return invoice_issue_for_order(transaction=transaction,
+                                   issue_date=timezone.localdate() - dt.timedelta(days=days_ago))
+
+
+@pytest.fixture
+def book(installation, company_factory, member_factory, settings, fake_saleor):
+    """Three companies, invoices (one overdue, one partly paid, one credited), a payment, an order over
+    the buyer's spending limit in review, a saved policy, an approval route and Net 30 terms."""
+    from saleor_netterms.approvals.services import approval_route_create
+    from saleor_netterms.checkout.requests import OrderLine
+    from saleor_netterms.companies.services import company_status_set
+    from saleor_netterms.decisions.services import policy_save
+    from saleor_netterms.decisions.tiers import STANDARD
+    from saleor_netterms.invoicing.services import credit_note_issue
+    from saleor_netterms.terms.services import payment_terms_create
+    from saleor_netterms.workflows.payments import payment_record
+
+    settings.DASHBOARD_ORIGINS = ["http://127.0.0.1:*"]
+    created = iter(range(1, 100))
+    fake_saleor.answer("InvoiceCreate", lambda v: {"data": {"invoiceCreate": {"invoice": {
+        "id": base64.b64encode(f"Invoice:{next(created)}".encode()).decode(), "number": v["number"], "url": v["url"],
+        "status": "SUCCESS"}, "errors": []}}})
+    payment_terms_create(installation=installation, name="Net 30", code="net-30",
+                         definition={"kind": "net", "days": 30}, channel_slug="default-channel",
+                         is_channel_default=True)
+    acme = company_factory(installation=installation, legal_name="Acme Industrial Supply",
+                           erp_customer_number="C-1001", tax_id="911144442", tax_id_country="US",
+                           billing_contact_name="Dana Ledger", billing_contact_email="accounts.payable@acme.example",
+                           default_terms_days=30, po_number_required=True, limit=Money.of("10000", "USD"))
+    member_factory(company=acme, value=BUYER_USER_ID, spending_limit=Money.of("2000", "USD"))
+    member_factory(company=acme, kind="email_domain", value="acme.example")
+    drills = _invoiced(installation, tx="VHJhbnNhY3Rpb25JdGVtOjE=", number="1001", net="1200.00", tax="0.00",
+                       gross="1200.00", days_ago=45,
+                       lines=(OrderLine("Cordless drill 18V", "DRL-18", 12, "100.00", "100.00", "0.0"),))
+    gloves = _invoiced(installation, tx="VHJhbnNhY3Rpb25JdGVtOjI=", number="1002", net="800.50", tax="0.00",
+                       gross="800.50", lines=(OrderLine("Safety gloves (box)", "GLV-9", 10, "80.05", "80.05", "0.0"),))
+    credit_note_issue(invoice=drills, reason="One drill arrived damaged", amount=Money.of("100.00", "USD"))
+    payment_record(company=acme, money=Money.of("500.00", "USD"), received_on=timezone.localdate(),
+                   reference="WIRE-2026-0042", allocations=[(gloves.receivable, Money.of("500.00", "USD"))],
+                   recorded_by="staff@example.com", memo=f"Part payment of {gloves.number}")
+    _authorize(installation, tx="VHJhbnNhY3Rpb25JdGVtOjM=", amount="2500.00", po="PO-4712")  # over the buyer's limit
+    bolt = company_factory(installation=installation, legal_name="Bolt & Nut GmbH", erp_customer_number="C-1002",
+                           tax_id="DE136695976", tax_id_country="DE", limit=Money.of("5000", "EUR"))
+    company_status_set(company=bolt, status="on_hold", reason="Cheque bounced")
+    company_factory(installation=installation, legal_name="Cobalt Tools Ltd", limit=None)
+    policy_save(installation=installation, tier="standard", channel_slug="", policy=STANDARD.policy,
+                actor="cfo@example.com", reason="Baseline for 2026")
+    approval_route_create(installation=installation, actor="cfo@example.com", name="Large limit raises",
+                          kind="limit_request", priority=10, currency="USD",
+                          min_amount=Money.of("50000", "USD").amount,
+                          steps=[{"name": "Credit manager", "approver_emails": ["credit@example.com"],
+                                  "deadline_hours": 24, "on_deadline": "escalate"}])
+    return {"acme": acme, "drills": drills, "gloves": gloves}
+
+
+def _pages(book) -> list[tuple[str, str]]:
+    """(name, path) of every page: each nav entry, and the detail pages reached from the lists."""
+    from saleor_netterms.approvals.models import ApprovalRequest
+
+    pages = [(key, href) for key, _label, href in NAV_LINKS]
+    pages.append(("company", f"/app/companies/{book['acme'].pk}"))
+    pages.append(("invoice", f"/app/invoices/{book['drills'].pk}"))
+    request = ApprovalRequest.objects.order_by("id").first()
+    if request is not None:
+        pages.append(("approval", f"/app/approvals/{request.pk}"))
+    return pages
+
+
+def _dashboard_html(app_src: str, token: str) -> str:
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Saleor Dashboard</title>
+<style>body{{margin:0}} iframe{{border:0;width:100%;height:1400px;display:block}}</style></head>
+<body><iframe id="app" title="Net Terms" src="{app_src}"></iframe>
+<script>
+const frame = document.getElementById("app"), appOrigin = new URL(frame.src).origin, token = {token!r};
+window.redirects = [];
+function handshake() {{
+  frame.contentWindow.postMessage({{type: "handshake", payload: {{token, version: 1, saleorVersion: "3.23.0",
+    dashboardVersion: "3.23.0"}}}}, appOrigin);
+}}
+window.addEventListener("message", (event) => {{
+  if (event.origin !== appOrigin || !event.data) return;
+  if (event.data.type === "notifyReady") handshake();
+  if (event.data.type === "redirect") window.redirects.push(event.data.payload);
+}});
+frame.addEventListener("load", handshake);
+</script></body></html>"""
+
+
+@pytest.fixture
+def dashboard(live_server, fake_saleor):
+    """A stand-in Dashboard on 127.0.0.1: GET /?app=<app path> frames that app page."""
+    token = fake_saleor.dashboard_token(expires_in=1800)
+    query = (f"domain=shop.saleor.test&saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F"
+             f"&id={fake_saleor.app_id}&theme=light&locale=en-US")
+
+    def render(request_path: str) -> str:
+        path = parse_qs(urlsplit(request_path).query).get("app", ["/app/"])[0]
+        joined = path + ("&" if "?" in path else "?") + query
+        return _dashboard_html(html_escape(live_server.url + joined), token)
+
+    server = html_server(render)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def open_in_dashboard(page, dashboard: str, path: str):
+    """Open an app page in the stand-in Dashboard; the app's frame once its data has loaded."""
+    page.goto(f"{dashboard}/?app={quote(path, safe='')}")
+    frame = page.frame_locator("#app")
+    frame.locator("#nt-main").wait_for()
+    app = page.locator("#app").element_handle().content_frame()
+    app.wait_for_load_state("networkidle")
+    app.wait_for_function("() => !document.body.innerText.includes('Loading…') && "
+                          "!document.body.innerText.includes('Connecting to the Saleor Dashboard')")
+    return app
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("NETTERMS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_every_page_shows_names_not_ids(page, dashboard, book):
+    # given: the book, and every page of the app
+    findings = {}
+    texts = {}
+
+    # when: each page is opened in the Dashboard
+    for name, path in _pages(book):
+        app = open_in_dashboard(page, dashboard, path)
+        texts[name] = app.locator("body").inner_text()
+        _shot(page, f"desktop-{name}")
+        if os.environ.get("NETTERMS_PAGE_TEXTS"):
+            Path(os.environ["NETTERMS_PAGE_TEXTS"], f"{name}.txt").write_text(texts[name])
+        if raw_findings(texts[name]):
+            findings[path] = raw_findings(texts[name])
+
+    # then: nothing on any page is an id or a code, and the names are there
+    assert findings == {}, "\n".join(f"{path}: {found}" for path, found in findings.items())
+    assert "Acme Industrial Supply" in texts["companies"] and "Acme Industrial Supply" in texts["ledger"]
+    assert book["drills"].number in texts["invoices"] and book["gloves"].number in texts["company"]
+    # the ledger tab names the invoice a posting concerns, the payment its reference; tax ids as written
+    assert f"Invoice {book['drills'].number} · Order #1001" in texts["company"]
+    assert "Payment WIRE-2026-0042" in texts["company"] and "91-1144442" in texts["company"]
+    assert "Acme Industrial Supply" in texts["policies"] and "Credit limit set" in texts["policies"]
+    assert "Risk score" in texts["reviews"] and "per-order spending limit of $2,000.00" in texts["reviews"]
+
+
+def test_every_page_fits_a_phone(phone_page, dashboard, book):
+    # given
+    wide = {}
+
+    # when: each page is opened at 390 px
+    for name, path in _pages(book):
+        app = open_in_dashboard(phone_page, dashboard, path)
+        nav_height = app.locator(".nt-header").bounding_box()["height"]
+        _shot(phone_page, f"phone-{name}")
+        overflow = horizontal_overflow(app)
+        if overflow or nav_height > 120:
+            wide[path] = {"overflow": overflow, "header height": nav_height}
+
+    # then: no page scrolls sideways and the navigation is one collapsed row
+    assert wide == {}, "\n".join(f"{path}: {found}" for path, found in wide.items())
