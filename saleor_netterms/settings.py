@@ -309,6 +309,7 @@ OUTBOX_DELIVERERS = {
     "saleor.order_note_add": "saleor_netterms.saleor_sync.reporting.order_note_add_deliver",
     "saleor.invoice_update": "saleor_netterms.saleor_sync.invoice_reporting.invoice_update_deliver",
     "saleor.invoice_create": "saleor_netterms.saleor_sync.invoice_reporting.invoice_create_deliver",
+    "saleor.invoice_delete": "saleor_netterms.saleor_sync.invoice_reporting.invoice_delete_deliver",
     "saleor.invoice_send_notification":
         "saleor_netterms.saleor_sync.invoice_reporting.invoice_send_notification_deliver",
     "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",

@@ -55,6 +55,7 @@ from saleor_netterms.core.money import Money, quantize
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.masters.selectors import erp_owns
+from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables import services as receivable_services
 from saleor_netterms.receivables.models import Receivable
@@ -449,7 +450,12 @@ def invoice_request_answer(*, installation, saleor_invoice_id: str, order) -> In
     """INVOICE_REQUESTED (staff pressed "Generate invoice"): reuse the order's issued invoice,
     else issue one; then queue `invoiceUpdate` (number + document URL) for Saleor's pending
     invoice. `order` is a checkout.requests.OrderSnapshot. The same Saleor invoice asked again
-    gets the same invoice and no new message."""
+    gets the same invoice and no new message.
+
+    When the order already shows the invoice in Saleor (our invoiceCreate at capture, or an earlier
+    request), completing the new pending record would put a second Saleor invoice with the same
+    number on the order: it is removed instead (`invoiceDelete`). When our invoiceCreate has not
+    been delivered yet, the pending record is adopted and the invoiceCreate is dropped at delivery."""
     link = SaleorInvoiceLink.objects.filter(installation=installation, saleor_invoice_id=saleor_invoice_id).first()
     if link is not None:
         return InvoicingResult("EXISTING", link.invoice)
@@ -473,13 +479,22 @@ def invoice_request_answer(*, installation, saleor_invoice_id: str, order) -> In
                 return InvoicingResult(exc.code)
         SaleorInvoiceLink.objects.create(installation=installation, saleor_invoice_id=saleor_invoice_id,
                                          invoice=invoice)
+        if not created and invoice.saleor_invoice_id and invoice.saleor_invoice_id != saleor_invoice_id:
+            outbox_enqueue(installation=installation, kind="saleor.invoice_delete",
+                           payload={"invoice_id": invoice.pk, "saleor_invoice_id": saleor_invoice_id},
+                           dedupe_key=f"invoice-delete:{saleor_invoice_id}", ordering_key=f"invoice:{invoice.pk}")
+            logger.info("duplicate saleor invoice removed", extra={
+                "invoice": invoice.pk, "attached": invoice.saleor_invoice_id, "duplicate": saleor_invoice_id})
+            return InvoicingResult("EXISTING", invoice)
         if not invoice.saleor_invoice_id:
             invoice.saleor_invoice_id = saleor_invoice_id
             invoice.save(update_fields=["saleor_invoice_id"])
         outbox_enqueue(installation=installation, kind="saleor.invoice_update",
                        payload={"invoice_id": invoice.pk, "saleor_invoice_id": saleor_invoice_id},
                        dedupe_key=f"invoice-update:{saleor_invoice_id}", ordering_key=f"invoice:{invoice.pk}")
-        if invoicing_settings_get(company=invoice.company).send_saleor_notification:
+        notified = OutboxMessage.objects.filter(installation=installation, kind="saleor.invoice_send_notification",
+                                                payload__invoice_id=invoice.pk).exists()  # at issue: once is enough
+        if invoicing_settings_get(company=invoice.company).send_saleor_notification and not notified:
             outbox_enqueue(installation=installation, kind="saleor.invoice_send_notification",
                            payload={"invoice_id": invoice.pk, "saleor_invoice_id": saleor_invoice_id},
                            dedupe_key=f"invoice-notify:{saleor_invoice_id}", ordering_key=f"invoice:{invoice.pk}")
@@ -791,6 +806,8 @@ def invoice_delete_answer(*, installation, saleor_invoice_id: str) -> InvoicingR
             .select_related("invoice").first())
     if link is None:
         return InvoicingResult("UNKNOWN_INVOICE")
+    if link.invoice.saleor_order_id and link.invoice.saleor_invoice_id not in ("", saleor_invoice_id):
+        return InvoicingResult("EXISTING", link.invoice)  # a duplicate record went; the order still shows it
     if link.invoice.is_void:
         return InvoicingResult("EXISTING", link.invoice)
     invoice, credit_note = invoice_void(invoice=link.invoice, reason="Deleted in Saleor")

@@ -89,12 +89,13 @@ def test_invoice_requested_twice_gives_one_invoice_with_the_same_number(client, 
     other["invoice"]["id"] = "SW52b2ljZToy"  # staff request it once more: a second Saleor invoice
     fake_saleor.deliver(client, "INVOICE_REQUESTED", other)
 
-    # then
+    # then: the first record is completed; the second would repeat the number on the order: removed
     invoice = Invoice.objects.get()
     assert sorted(SaleorInvoiceLink.objects.values_list("saleor_invoice_id", flat=True)) == [
         SALEOR_INVOICE, "SW52b2ljZToy"]
     assert [m.payload for m in OutboxMessage.objects.filter(kind="saleor.invoice_update").order_by("id")] == [
-        {"invoice_id": invoice.pk, "saleor_invoice_id": SALEOR_INVOICE},
+        {"invoice_id": invoice.pk, "saleor_invoice_id": SALEOR_INVOICE}]
+    assert [m.payload for m in OutboxMessage.objects.filter(kind="saleor.invoice_delete")] == [
         {"invoice_id": invoice.pk, "saleor_invoice_id": "SW52b2ljZToy"}]
 
 
