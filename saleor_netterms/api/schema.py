@@ -6,16 +6,17 @@ Used by the Dashboard pages, scripts and integrators. Authentication happens in 
 payments and reviews (api/queries.py, api/mutations.py), approvals (api/approvals.py), policies
 and audit (api/policies.py), invoices (api/invoicing.py), bank statements and the matching queue
 (api/reconciliation.py), the seller profile (api/sellers.py), ERP webhooks, keys, masters and
-accounting exports (api/erp.py), collections (api/collections.py), receivables analytics (api/receivables.py). The SDL is committed as
+accounting exports (api/erp.py), collections (api/collections.py), receivables analytics (api/receivables.py),
+the payment register (api/registers.py, on the shared list shape of api/lists.py). The SDL is committed as
 api/schema.graphql (``manage.py export_api_schema``)."""
 import graphene
 
 from . import (approvals, collections, erp, invoicing, mutations, policies, queries, receivables, reconciliation,
-               sellers)
+               registers, sellers)
 
 
 class Query(queries.Query, approvals.Query, policies.Query, invoicing.Query, reconciliation.Query, sellers.Query,
-            erp.Query, collections.Query, receivables.Query, graphene.ObjectType):
+            erp.Query, collections.Query, receivables.Query, registers.Query, graphene.ObjectType):
     pass
 
 

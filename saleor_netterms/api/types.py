@@ -422,6 +422,7 @@ class PaymentType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     reference = graphene.String(required=True)
+    company = graphene.Field(CompanyType, required=True)
     source = enum_field(PaymentSource, "source")
     amount = graphene.Field(MoneyType, required=True)
     unallocated_amount = graphene.Field(MoneyType, required=True,

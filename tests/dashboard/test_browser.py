@@ -364,7 +364,7 @@ def test_companies_and_company_detail_in_a_dashboard_iframe(live_server, fake_sa
         page.wait_for_frame_text("BANK-2025-0042", "Record payment")
         page.frame_eval("document.getElementById('nt-payment-open').click(), true")
         page.frame_eval("document.getElementById('p-mode-manual').click(), true")
-        page.wait_for_frame_text("Choose receivables", "Applied:")
+        page.wait_for_frame_text("To the invoices below", "Applied:")
         dialog_open = page.frame_eval("document.getElementById('nt-payment-dialog').open")
         page.screenshot(shots / "company-record-payment.png")
 

@@ -17,6 +17,7 @@ import binascii
 import datetime as dt
 import os
 import re
+from decimal import Decimal
 from html import escape as html_escape
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -245,6 +246,10 @@ def test_every_page_shows_names_not_ids(page, dashboard, book):
     assert f"Invoice {book['drills'].number} · Order #1001" in texts["company"]
     assert "Payment WIRE-2026-0042" in texts["company"] and "91-1144442" in texts["company"]
     assert "Acme Industrial Supply" in texts["policies"] and "Credit limit set" in texts["policies"]
+    # configuration gaps where they bite: no seller profile → a warning with a link on the invoice pages
+    for name in ("invoice", "invoices"):
+        assert "No seller profile yet" in texts[name] and "Open the seller profile" in texts[name], name
+    assert "Not configured — add a bank account" in texts["invoice"]
     assert "Risk score" in texts["reviews"] and "per-order spending limit of $2,000.00" in texts["reviews"]
 
 
@@ -263,3 +268,102 @@ def test_every_page_fits_a_phone(phone_page, dashboard, book):
 
     # then: no page scrolls sideways and the navigation is one collapsed row
     assert wide == {}, "\n".join(f"{path}: {found}" for path, found in wide.items())
+
+
+def test_payment_register_filters_sorts_exports_and_links_into_saleor(page, dashboard, book):
+    from saleor_netterms.companies.models import Company
+    from saleor_netterms.workflows.payments import payment_record
+
+    # given: a second payment, from the bank, in EUR, applied to nothing
+    bolt = Company.objects.get(legal_name="Bolt & Nut GmbH")
+    payment_record(company=bolt, money=Money.of("250.00", "EUR"), received_on=timezone.localdate() - dt.timedelta(days=3),
+                   reference="CAMT-77", source="bank", memo="Advance")
+
+    # when: the register opens
+    app = open_in_dashboard(page, dashboard, "/app/payments")
+    text = app.locator("body").inner_text()
+    rows = app.locator("#nt-register tr").all_inner_texts()
+
+    # then: newest first, company names, what each settled, unapplied cash, sources, the count
+    assert "(2 payments)" in text
+    assert rows[0].startswith(timezone.localdate().strftime("%b ").lstrip("0")) and "WIRE-2026-0042" in rows[0]
+    assert f"{book['gloves'].number}\n#1002" in rows[0] or f"{book['gloves'].number} #1002" in rows[0]
+    assert "Acme Industrial Supply" in rows[0] and "Staff" in rows[0]
+    assert "Bolt & Nut GmbH" in rows[1] and "Bank statement" in rows[1] and "Nothing applied" in rows[1]
+    assert "€250.00" in rows[1]
+
+    # when: sorted by amount, ascending
+    app.click("#nt-register-head th[data-sort=AMOUNT] button")
+    app.click("#nt-register-head th[data-sort=AMOUNT] button")
+    app.wait_for_function("() => document.querySelector('#nt-register tr').innerText.includes('CAMT-77')")
+    sort_state = app.get_attribute("#nt-register-head th[data-sort=AMOUNT]", "aria-sort")
+
+    # when: searched by the invoice number the payment settled, and by source
+    app.fill("#r-search", book["gloves"].number)
+    app.wait_for_function("() => document.getElementById('nt-register-count').textContent === '(1 payment)'")
+    searched = app.locator("#nt-register tr").all_inner_texts()
+    app.fill("#r-search", "")
+    app.select_option("#r-source", "BANK")
+    app.wait_for_function("() => document.querySelector('#nt-register tr').innerText.includes('CAMT-77') && "
+                          "document.getElementById('nt-register-count').textContent === '(1 payment)'")
+
+    # when: exported
+    with page.expect_download() as download:
+        app.click("#nt-register-csv")
+    csv_text = Path(download.value.path()).read_text()
+
+    # then
+    assert sort_state == "ascending"
+    assert len(searched) == 1 and "WIRE-2026-0042" in searched[0]
+    assert csv_text.splitlines() == [
+        "Received,Company,Reference,Source,Recorded by,Amount,Currency,Applied to,Unapplied,Memo",
+        f"{(timezone.localdate() - dt.timedelta(days=3)).isoformat()},Bolt & Nut GmbH,CAMT-77,Bank statement,,250.00,EUR,,"
+        f"250.00,Advance"]
+
+    # when: the order number of a settled invoice is clicked (no filter: the staff payment is back)
+    app.select_option("#r-source", "")
+    app.wait_for_function("() => document.getElementById('nt-register-count').textContent === '(2 payments)'")
+    app.click("#nt-register a[data-saleor-to]")
+
+    # then: the Dashboard is asked to open the order (app-bridge redirect), the app stays put
+    redirects = page.evaluate("window.redirects")
+    assert [(r["to"], r["newContext"]) for r in redirects] == [("/orders/" + quote(_order_id("1002"), safe=""), False)]
+    assert app.url.split("?")[0].endswith("/app/payments")
+
+
+def _order_id(number: str) -> str:
+    return base64.b64encode(f"Order:{number}".encode()).decode()
+
+
+def test_payment_dialog_allocates_exactly_what_staff_chose(page, dashboard, book):
+    from saleor_netterms.payments.models import Payment
+
+    # given: the Payments page's "Record payment" → the company → its payment form
+    app = open_in_dashboard(page, dashboard, "/app/payments")
+    app.click("#nt-record-open")
+    app.click("#nt-find-results a:has-text('Acme Industrial Supply')")
+    app.wait_for_function("() => document.getElementById('nt-payment-dialog') && document.getElementById('nt-payment-dialog').open"
+                          " && document.querySelectorAll('#p-allocation-rows input[data-receivable]').length === 2")
+    currencies = app.eval_on_selector("#p-currency", "s => Array.from(s.options).map(o => o.value)")
+    prefilled = app.input_value("#p-amount")
+    rows = {app.eval_on_selector(f"label[for='{i.get_attribute('id')}']", "l => l.textContent"): i.input_value()
+            for i in app.locator("#p-allocation-rows input[data-receivable]").all()}
+
+    # when: the buyer's wire pays only INV…02 (its memo names it): the other invoice's amount is cleared
+    drills_input = app.locator(f"#p-alloc-{book['drills'].receivable_id}")
+    drills_input.fill("")
+    app.fill("#p-amount", "300.50")
+    app.fill("#p-reference", "WIRE-2026-0043")
+    app.fill("#p-memo", f"Rest of {book['gloves'].number}")
+    app.click("#nt-payment-form button[type=submit]")
+    app.wait_for_function("() => !document.getElementById('nt-payment-dialog').open")
+
+    # then: the form showed the company's currencies and open invoices, pre-filled; the money went
+    # to exactly the invoice staff chose
+    assert currencies == ["USD"]
+    assert prefilled == "1400.50"  # 1,100.00 open on INV…01 + 300.50 on INV…02
+    assert rows == {book["drills"].number: "1100.00", book["gloves"].number: "300.50"}
+    payment = Payment.objects.get(reference="WIRE-2026-0043")
+    assert [(a.receivable_id, a.amount) for a in payment.allocations.all()] == [
+        (book["gloves"].receivable_id, Decimal("300.50"))]
+    assert payment.unallocated_amount == 0

@@ -486,12 +486,20 @@
         : " · more than the payment by " + ui.money({ amount: rest.slice(1), currency: currency }));
   }
 
-  function loadOpenReceivables() {
-    ui.tableMessage(allocationRows, 4, "Loading open receivables…");
+  // The company's open invoices in the payment's currency, oldest due first, each pre-filled with its
+  // open amount; the amount is pre-filled with their sum (staff change either; the total says what is left).
+  var openRows = [];
+  function loadOpenReceivables(prefill) {
+    ui.tableMessage(allocationRows, 4, "Loading open invoices…");
+    var wanted = paymentForm.currency.value;
     NT.gql(RECEIVABLES, { id: companyId, status: "OPEN", first: 100, offset: 0 }).then(function (data) {
-      var rows = data.company.receivables;
+      openRows = data.company.receivables;
+      var rows = openRows.filter(function (r) { return !wanted || r.openAmount.currency === wanted; });
       ui.clear(allocationRows);
-      if (!rows.length) { ui.tableMessage(allocationRows, 4, "No open receivables: the payment goes to the credit balance."); }
+      if (!rows.length) { ui.tableMessage(allocationRows, 4, "No open invoices in " + (wanted || "this currency") + ": the payment goes to the credit balance."); }
+      if (prefill && rows.length && !paymentForm.amount.value.trim()) {
+        paymentForm.amount.value = ui.decimalSum(rows.map(function (r) { return r.openAmount.amount; }));
+      }
       rows.forEach(function (r) {
         var id = "p-alloc-" + r.id;
         allocationRows.appendChild(h("tr", { class: r.daysPastDue > 0 ? "is-overdue" : "" },
@@ -499,7 +507,8 @@
           h("td", {}, ui.date(r.dueDate), r.daysPastDue > 0 ? h("div", { class: "nt-sub nt-overdue" }, ui.plural(r.daysPastDue, "day") + " overdue") : null),
           h("td", { class: "nt-num" }, ui.moneyEl(r.openAmount)),
           h("td", { class: "nt-num" }, h("input", { id: id, class: "nt-amount-input", inputmode: "decimal", placeholder: r.openAmount.amount,
-            "data-receivable": r.id, "aria-describedby": "p-allocation-total", oninput: updateAllocationTotal }))));
+            value: prefill ? r.openAmount.amount : null, "data-receivable": r.id, "aria-describedby": "p-allocation-total",
+            oninput: updateAllocationTotal }))));
       });
       updateAllocationTotal();
     }).catch(function (error) { ui.tableMessage(allocationRows, 4, "Could not load: " + ui.errorText(error), "error"); });
@@ -508,18 +517,22 @@
   paymentForm.addEventListener("change", function (event) {
     if (event.target.name === "mode") {
       allocationBox.hidden = paymentForm.mode.value !== "manual";
-      if (!allocationBox.hidden) { loadOpenReceivables(); }
+      if (!allocationBox.hidden) { loadOpenReceivables(false); }
     }
+    if (event.target.name === "currency" && !allocationBox.hidden) { paymentForm.amount.value = ""; loadOpenReceivables(true); }
   });
   paymentForm.amount.addEventListener("input", function () { if (!allocationBox.hidden) { updateAllocationTotal(); } });
 
-  document.getElementById("nt-payment-open").addEventListener("click", function (e) {
+  function openPaymentDialog(opener) {
     paymentForm.reset();
-    allocationBox.hidden = true;
-    paymentForm.currency.value = currencies()[0] || "";
+    allocationBox.hidden = false;
+    var select = ui.clear(paymentForm.currency);
+    (currencies().length ? currencies() : ["USD"]).forEach(function (c) { select.appendChild(h("option", { value: c }, c)); });
     paymentForm.receivedOn.value = ui.today();
-    ui.openDialog(paymentDialog, e.currentTarget);
-  });
+    ui.openDialog(paymentDialog, opener);
+    loadOpenReceivables(true);
+  }
+  document.getElementById("nt-payment-open").addEventListener("click", function (e) { openPaymentDialog(e.currentTarget); });
   paymentForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var manual = paymentForm.mode.value === "manual";
@@ -622,7 +635,7 @@
     mutate(requestForm, requestDialog, LIMIT_REQUEST, variables, "limitRequestCreate", { companyId: null }, function (result) {
       var req = result.request;
       flash("Limit request for " + ui.money({ amount: variables.amount, currency: variables.currency }) + " sent for approval (" +
-        req.routeName + ", " + req.steps.length + " step(s)). The limit changes when it is approved. ", "success");
+        req.routeName + ", " + ui.plural(req.steps.length, "step") + "). The limit changes when it is approved. ", "success");
       statusEl.appendChild(h("a", { class: "nt-link", href: NT.href("/app/approvals/" + req.id) }, "Open approval request #" + req.id));
     });
   });
@@ -635,10 +648,14 @@
     loadCompany().then(function (found) {
       if (!found) { return; }
       if (statusEl.textContent === "Loading…") { flash("", ""); }
+      // "Record payment" on the Payments page links here with #record-payment: the tab and its form
+      var recordPayment = window.location.hash === "#record-payment";
+      if (recordPayment) { window.history.replaceState(null, "", window.location.pathname + window.location.search + "#payments"); }
       tabs = ui.tabs(document.getElementById("nt-tabs"), function (name) {
         current = name;
         if (!panels[name].loaded) { panels[name].loaded = true; loadPanel(name); }
       });
+      if (recordPayment) { openPaymentDialog(document.getElementById("nt-payment-open")); }
     }).catch(function (error) { flash("The credit account could not be loaded: " + ui.errorText(error), "error"); });
   });
 })();

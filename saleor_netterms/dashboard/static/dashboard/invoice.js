@@ -121,7 +121,8 @@
     var r = invoice.remittance;
     meta(document.getElementById("nt-remittance"), [
       ["Payment reference", h("span", { class: "nt-mono", id: "nt-rf" }, r.paymentReference || "—")],
-      ["Account holder", r.accountHolder], ["IBAN", r.iban ? h("span", { class: "nt-mono" }, r.iban) : "Not configured"],
+      ["Account holder", r.accountHolder], ["IBAN", r.iban ? h("span", { class: "nt-mono" }, r.iban)
+        : h("span", { class: "nt-warn-text" }, "Not configured — ", h("a", { class: "nt-link", href: NT.href("/app/seller") }, "add a bank account"))],
       ["BIC", r.bic], ["Bank", r.bankName],
       ["SEPA QR code", r.epcQrPayload ? "On the PDF (EPC069-12)" : "None (EUR only)"],
     ]);
@@ -169,5 +170,5 @@
   function done(message) { ui.banner(statusEl, message, "success"); return load(); }
 
   if (!invoiceId) { ui.banner(statusEl, "No invoice id in the address.", "error"); return; }
-  ui.start(statusEl, load);
+  ui.start(statusEl, function () { load(); ui.configGaps(); });
 })();

@@ -67,5 +67,5 @@
   filters.status.addEventListener("change", refilter);
   filters.kind.addEventListener("change", refilter);
 
-  ui.start(statusEl, load);
+  ui.start(statusEl, function () { load(); ui.configGaps(); });
 })();

@@ -380,11 +380,14 @@
     return {
       reset: function () { offset = 0; },
       get offset() { return offset; },
-      update: function (count) {
+      // count: rows on this page; total (optional): rows matching in all (the API's totalCount).
+      update: function (count, total) {
+        var known = typeof total === "number";
         prev.disabled = offset === 0;
-        next.disabled = count < pageSize;
-        label.textContent = count ? (offset + 1) + "–" + (offset + count) : (offset ? "No more rows" : "");
-        container.hidden = offset === 0 && count < pageSize;
+        next.disabled = known ? offset + count >= total : count < pageSize;
+        label.textContent = count ? number(offset + 1) + "–" + number(offset + count) + (known ? " of " + number(total) : "")
+          : (offset ? "No more rows" : "");
+        container.hidden = known ? total <= pageSize && offset === 0 : offset === 0 && count < pageSize;
       },
     };
   }
@@ -396,6 +399,59 @@
       clearTimeout(timer);
       timer = setTimeout(function () { fn.apply(null, args); }, ms);
     };
+  }
+
+  // What the seller profile still lacks (no profile, no bank account…), as warnings linking to the
+  // profile, on the pages whose documents it shows up on (invoices).
+  var SELLER_PROBLEMS = "query SellerProblems {\n  sellerProfile { complete problems { code message } }\n}";
+  function configGaps() {
+    var box = document.getElementById("nt-config-gaps");
+    if (!box) { return Promise.resolve([]); }
+    return NT.gql(SELLER_PROBLEMS).then(function (data) {
+      var problems = data.sellerProfile.problems || [];
+      clear(box).hidden = !problems.length;
+      problems.forEach(function (p) {
+        box.appendChild(h("div", { class: "nt-banner is-warning", role: "status", dataset: { code: p.code } }, p.message, " ",
+          h("a", { class: "nt-link", href: NT.href("/app/seller") }, "Open the seller profile")));
+      });
+      return problems;
+    }, function () { return []; });
+  }
+
+  // Save text as a file (the lists' "Export CSV"): a Blob URL on a temporary link.
+  function download(text, filename, type) {
+    var url = URL.createObjectURL(new Blob([text], { type: type || "text/csv;charset=utf-8" }));
+    var link = h("a", { href: url, download: filename, hidden: true });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  // Sortable column headers: <th data-sort="AMOUNT"> get a button; clicking sorts by it, again reverses.
+  // aria-sort tells assistive technology the current order. onChange(sort) gets "AMOUNT" / "-AMOUNT".
+  function sortable(thead, initial, onChange) {
+    var current = initial;
+    var headers = Array.prototype.slice.call(thead.querySelectorAll("th[data-sort]"));
+    function paint() {
+      headers.forEach(function (th) {
+        var key = th.dataset.sort, on = current.replace("-", "") === key;
+        th.setAttribute("aria-sort", on ? (current.charAt(0) === "-" ? "descending" : "ascending") : "none");
+        th.querySelector(".nt-sort-mark").textContent = on ? (current.charAt(0) === "-" ? " ↓" : " ↑") : "";
+      });
+    }
+    headers.forEach(function (th) {
+      var button = h("button", { type: "button", class: "nt-sort" }, th.textContent, h("span", { class: "nt-sort-mark", "aria-hidden": "true" }));
+      clear(th).appendChild(button);
+      button.addEventListener("click", function () {
+        var key = th.dataset.sort;
+        current = current === "-" + key ? key : "-" + key;
+        paint();
+        onChange(current);
+      });
+    });
+    paint();
+    return { get value() { return current; } };
   }
 
   // Start a page: outside the Dashboard say so; inside, run once the first token arrived.
@@ -415,7 +471,7 @@
     decimalSum: decimalSum, decimalCompare: decimalCompare, permille: permille,
     percentFromPermille: percentFromPermille, number: number, date: date, dateTime: dateTime,
     today: today, humanize: humanize, plural: plural, language: language, actor: actor, auditAction: auditAction,
-    reasons: reasons, moneyInText: moneyInText, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
+    reasons: reasons, moneyInText: moneyInText, configGaps: configGaps, download: download, sortable: sortable, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
     banner: banner, tableMessage: tableMessage, showFieldErrors: showFieldErrors,
     clearFieldErrors: clearFieldErrors, formError: formError, busy: busy, openDialog: openDialog,
     closeDialog: closeDialog, tabs: tabs, pager: pager, debounce: debounce, start: start,
