@@ -81,14 +81,16 @@
     ui.clear(document.getElementById("nt-company-status")).appendChild(ui.pill(company.status));
     document.getElementById("nt-company-status-reason").textContent =
       company.statusReason ? company.statusReason + (company.statusChangedAt ? " · " + ui.dateTime(company.statusChangedAt) : "") : "";
-    var contact = [company.billingContactName, company.billingContactEmail, company.billingContactPhone].filter(Boolean).join(" · ");
+    // one line each: an e-mail address wraps only at its own punctuation, never mid-word
+    var contact = [company.billingContactName, company.billingContactEmail, company.billingContactPhone].filter(Boolean)
+      .map(function (line) { return h("div", { class: "nt-contact-line" }, line); });
     var meta = [
       ["Tax ID", company.taxId ? company.taxIdDisplay + (company.taxIdCountry && company.taxIdDisplay.indexOf(company.taxIdCountry) !== 0 ? " (" + company.taxIdCountry + ")" : "") : "—"],
       ["ERP customer", company.erpCustomerNumber || "—"],
       ["Terms", "Net " + company.defaultTermsDays + (company.poNumberRequired ? " · PO number required" : "")],
       ["Credit tier", ui.humanize(company.creditTier)],
       ["Channels", company.allowedChannels.length ? company.allowedChannels.join(", ") : "All channels"],
-      ["Billing contact", contact || "—"],
+      ["Billing contact", contact.length ? contact : "—"],
       ["Customer since", ui.date(company.createdAt)],
     ];
     var dl = ui.clear(document.getElementById("nt-company-meta"));
