@@ -367,3 +367,30 @@ def test_payment_dialog_allocates_exactly_what_staff_chose(page, dashboard, book
     assert [(a.receivable_id, a.amount) for a in payment.allocations.all()] == [
         (book["gloves"].receivable_id, Decimal("300.50"))]
     assert payment.unallocated_amount == 0
+
+
+def test_review_queue_shows_how_long_an_order_waits_and_confirms_the_decision(page, dashboard, book, fake_saleor):
+    from saleor_netterms.checkout.models import NetTermsTransaction
+
+    # given: the order over the buyer's spending limit waits in review
+    app = open_in_dashboard(page, dashboard, "/app/reviews")
+    waiting = app.locator("#nt-queue .nt-waiting").inner_text()
+
+    # when: Approve, then Cancel in the confirmation
+    app.click("#nt-queue button:has-text('Approve')")
+    asked = app.locator("#nt-confirm-text").inner_text()
+    app.click("#nt-confirm-dialog button[value=cancel]")
+    still = NetTermsTransaction.objects.get(saleor_transaction_id="VHJhbnNhY3Rpb25JdGVtOjM=").status
+
+    # when: Approve, and confirm
+    app.click("#nt-queue button:has-text('Approve')")
+    app.click("#nt-confirm-ok")
+    app.wait_for_function("() => document.getElementById('nt-status').textContent.startsWith('Approved') && "
+                          "document.getElementById('nt-queue').innerText.includes('Nothing waiting')")
+
+    # then: the age is shown; nothing happened until confirmed; then one decision, the queue is empty
+    assert waiting.startswith("Waiting since ") and ("(just now)" in waiting or "minute" in waiting), waiting
+    assert "Approve order PO-4712 of Acme Industrial Supply ($2,500.00)?" in asked
+    assert still == "in_review"
+    assert NetTermsTransaction.objects.get(saleor_transaction_id="VHJhbnNhY3Rpb25JdGVtOjM=").status == "authorized"
+    assert "Nothing waiting" in app.locator("#nt-queue").inner_text()

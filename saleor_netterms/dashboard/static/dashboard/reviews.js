@@ -43,8 +43,9 @@
       row.appendChild(h("td", {},
         h("a", { class: "nt-link", href: NT.href("/app/companies/" + item.company.id + "#transactions") }, item.company.legalName),
         " ", ui.pill(item.company.status),
-        h("div", { class: "nt-sub" }, [tx.orderNumber && "Order #" + tx.orderNumber, tx.poNumber && (/^po/i.test(tx.poNumber) ? tx.poNumber : "PO " + tx.poNumber),
-          ui.dateTime(tx.createdAt)].filter(Boolean).join(" · ")),
+        h("div", { class: "nt-sub" }, [tx.orderNumber && "Order #" + tx.orderNumber, tx.poNumber && (/^po/i.test(tx.poNumber) ? tx.poNumber : "PO " + tx.poNumber)]
+          .filter(Boolean).join(" · ")),
+        h("div", { class: "nt-sub nt-waiting" }, ui.waitingSince(tx.createdAt)),
         tx.orderId ? h("div", { class: "nt-sub" }, ui.saleorLink("order", tx.orderId, "Open order in Saleor")) : null));
       row.appendChild(h("td", {}, ui.reasons(item.reasons), ui.score(tx.decisionScore)));
       row.appendChild(h("td", { class: "nt-num" }, ui.moneyEl(tx.amount)));
@@ -66,6 +67,13 @@
   }
 
   function decide(item, button) {
+    ui.confirmAction({ title: "Approve net terms", confirm: "Approve",
+      text: "Approve " + label(item) + " (" + ui.money(item.transaction.amount) + ")? Saleor is told the payment is " +
+            "authorized and the order can be fulfilled; the amount stays on the company's credit." }, button)
+      .then(function (confirmed) { if (confirmed) { approve(item, button); } });
+  }
+
+  function approve(item, button) {
     button.disabled = true;
     NT.gql(APPROVE, { transactionId: item.transaction.id }).then(function (data) {
       var result = data.reviewApprove;

@@ -168,6 +168,45 @@
       "Risk score " + number(value) + " of 1,000 (higher is safer)");
   }
 
+  // How long something has waited: "Waiting since Dec 2, 5:33 AM (3 hours)" (Intl.RelativeTimeFormat).
+  var relative = new Intl.RelativeTimeFormat(locale, { numeric: "always", style: "long" });
+  function waitingSince(iso, now) {
+    var then = new Date(iso), seconds = ((now || Date.now()) - then.getTime()) / 1000;
+    if (isNaN(seconds)) { return ""; }
+    var units = [["day", 86400], ["hour", 3600], ["minute", 60]];
+    var age = "just now";
+    for (var i = 0; i < units.length; i++) {
+      if (seconds >= units[i][1]) { age = relative.format(-Math.floor(seconds / units[i][1]), units[i][0]).replace(/ ago$/, ""); break; }
+    }
+    return "Waiting since " + dateTime(iso) + " (" + age + ")";
+  }
+
+  // A confirmation before a decision that tells Saleor something: resolves true on "confirm".
+  var confirmDialog = null;
+  function confirmAction(options, opener) {
+    if (!confirmDialog) {
+      confirmDialog = h("dialog", { class: "nt-dialog", id: "nt-confirm-dialog", "aria-labelledby": "nt-confirm-title" },
+        h("form", { method: "dialog" }, h("h2", { id: "nt-confirm-title" }), h("p", { class: "nt-muted", id: "nt-confirm-text" }),
+          h("div", { class: "nt-dialog-actions" },
+            h("button", { type: "submit", value: "cancel", class: "nt-button is-secondary" }, "Cancel"),
+            h("button", { type: "submit", value: "confirm", class: "nt-button", id: "nt-confirm-ok" }))));
+      document.body.appendChild(confirmDialog);
+    }
+    document.getElementById("nt-confirm-title").textContent = options.title;
+    document.getElementById("nt-confirm-text").textContent = options.text;
+    document.getElementById("nt-confirm-ok").textContent = options.confirm || "Confirm";
+    return new Promise(function (resolve) {
+      confirmDialog.addEventListener("close", function onClose() {
+        confirmDialog.removeEventListener("close", onClose);
+        if (opener && typeof opener.focus === "function") { opener.focus(); }
+        resolve(confirmDialog.returnValue === "confirm");
+      });
+      confirmDialog.returnValue = "";
+      confirmDialog.showModal();
+      document.getElementById("nt-confirm-ok").focus();
+    });
+  }
+
   // "ON_HOLD" -> "On hold"
   function humanize(value) {
     if (!value) { return "—"; }
@@ -471,7 +510,7 @@
     decimalSum: decimalSum, decimalCompare: decimalCompare, permille: permille,
     percentFromPermille: percentFromPermille, number: number, date: date, dateTime: dateTime,
     today: today, humanize: humanize, plural: plural, language: language, actor: actor, auditAction: auditAction,
-    reasons: reasons, moneyInText: moneyInText, configGaps: configGaps, download: download, sortable: sortable, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
+    reasons: reasons, moneyInText: moneyInText, waitingSince: waitingSince, confirmAction: confirmAction, configGaps: configGaps, download: download, sortable: sortable, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
     banner: banner, tableMessage: tableMessage, showFieldErrors: showFieldErrors,
     clearFieldErrors: clearFieldErrors, formError: formError, busy: busy, openDialog: openDialog,
     closeDialog: closeDialog, tabs: tabs, pager: pager, debounce: debounce, start: start,
