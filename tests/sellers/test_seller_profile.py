@@ -192,8 +192,9 @@ def _api(fields: dict) -> dict:
 def test_the_api_warns_until_complete_and_saves_validated_fields(gql):
     # given nothing saved
     assert gql(STATUS)["sellerProfile"] == {"complete": False, "profile": None, "problems": [
-        {"code": "SELLER_PROFILE_MISSING", "message": "No seller profile yet: invoices use the INVOICE_SELLER "
-         "settings and may lack the seller details e-invoicing networks require. Fill in Seller profile."}]}
+        {"code": "SELLER_PROFILE_MISSING", "message": "No seller profile yet: invoices show the fallback seller "
+         "details from the app's configuration and may lack what e-invoicing networks require. Fill in Seller "
+         "profile."}]}
 
     # when: a refused save, then a good one, then the EUR account
     refused = gql(PROFILE_UPDATE, {"input": _api({**GERMAN, "vat_id": "DE123"})})["sellerProfileUpdate"]
