@@ -25,8 +25,22 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from django.utils import timezone
 
+from saleor_netterms.approvals.models import ApprovalRequest
+from saleor_netterms.approvals.services import approval_route_create
+from saleor_netterms.checkout.models import NetTermsTransaction
+from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, OrderLine, OrderSnapshot
+from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.companies.models import Company
+from saleor_netterms.companies.services import company_status_set
 from saleor_netterms.core.money import Money
 from saleor_netterms.dashboard.views import NAV_LINKS
+from saleor_netterms.decisions.services import policy_save
+from saleor_netterms.decisions.tiers import STANDARD
+from saleor_netterms.invoicing.services import credit_note_issue, invoice_issue_for_order
+from saleor_netterms.payments.models import Payment
+from saleor_netterms.terms.services import payment_terms_create
+from saleor_netterms.workflows.checkout import checkout_authorize
+from saleor_netterms.workflows.payments import payment_record
 from tests.browser import horizontal_overflow, requires_chromium
 from tests.dashboard.harness import html_server
 
@@ -74,9 +88,6 @@ def test_the_scanner_finds_each_kind_of_raw_id():
 # --- the book --------------------------------------------------------------------------------------
 
 def _authorize(installation, *, tx: str, amount: str, currency: str = "USD", po: str = "", user=BUYER_USER_ID):
-    from saleor_netterms.checkout.models import NetTermsTransaction
-    from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-    from saleor_netterms.workflows.checkout import checkout_authorize
 
     checkout_authorize(installation=installation, request=AuthorizationRequest(
         transaction_id=tx, money=Money.of(amount, currency), buyer=Buyer(user_id=user),
@@ -86,9 +97,6 @@ def _authorize(installation, *, tx: str, amount: str, currency: str = "USD", po:
 
 def _invoiced(installation, *, tx: str, number: str, net: str, tax: str, gross: str, lines: tuple,
               days_ago: int = 0):
-    from saleor_netterms.checkout.requests import OrderSnapshot
-    from saleor_netterms.checkout.services import order_bind
-    from saleor_netterms.invoicing.services import invoice_issue_for_order
 
     transaction = _authorize(installation, tx=tx, amount=gross, po=f"PO-{number}")
     order_bind(installation=installation, order=OrderSnapshot(
@@ -107,14 +115,6 @@ def _invoiced(installation, *, tx: str, number: str, net: str, tax: str, gross: 
 def book(installation, company_factory, member_factory, settings, fake_saleor):
     """Three companies, invoices (one overdue, one partly paid, one credited), a payment, an order over
     the buyer's spending limit in review, a saved policy, an approval route and Net 30 terms."""
-    from saleor_netterms.approvals.services import approval_route_create
-    from saleor_netterms.checkout.requests import OrderLine
-    from saleor_netterms.companies.services import company_status_set
-    from saleor_netterms.decisions.services import policy_save
-    from saleor_netterms.decisions.tiers import STANDARD
-    from saleor_netterms.invoicing.services import credit_note_issue
-    from saleor_netterms.terms.services import payment_terms_create
-    from saleor_netterms.workflows.payments import payment_record
 
     settings.DASHBOARD_ORIGINS = ["http://127.0.0.1:*"]
     created = iter(range(1, 100))
@@ -156,7 +156,6 @@ def book(installation, company_factory, member_factory, settings, fake_saleor):
 
 def _pages(book) -> list[tuple[str, str]]:
     """(name, path) of every page: each nav entry, and the detail pages reached from the lists."""
-    from saleor_netterms.approvals.models import ApprovalRequest
 
     pages = [(key, href) for key, _label, href in NAV_LINKS]
     pages.append(("company", f"/app/companies/{book['acme'].pk}"))
@@ -271,8 +270,6 @@ def test_every_page_fits_a_phone(phone_page, dashboard, book):
 
 
 def test_payment_register_filters_sorts_exports_and_links_into_saleor(page, dashboard, book):
-    from saleor_netterms.companies.models import Company
-    from saleor_netterms.workflows.payments import payment_record
 
     # given: a second payment, from the bank, in EUR, applied to nothing
     bolt = Company.objects.get(legal_name="Bolt & Nut GmbH")
@@ -336,7 +333,6 @@ def _order_id(number: str) -> str:
 
 
 def test_payment_dialog_allocates_exactly_what_staff_chose(page, dashboard, book):
-    from saleor_netterms.payments.models import Payment
 
     # given: the Payments page's "Record payment" → the company → its payment form
     app = open_in_dashboard(page, dashboard, "/app/payments")
@@ -370,7 +366,6 @@ def test_payment_dialog_allocates_exactly_what_staff_chose(page, dashboard, book
 
 
 def test_review_queue_shows_how_long_an_order_waits_and_confirms_the_decision(page, dashboard, book, fake_saleor):
-    from saleor_netterms.checkout.models import NetTermsTransaction
 
     # given: the order over the buyer's spending limit waits in review
     app = open_in_dashboard(page, dashboard, "/app/reviews")
