@@ -9,12 +9,17 @@ from typing import Callable
 
 
 def html_server(render: Callable[[str], str]) -> ThreadingHTTPServer:
-    """Serve ``render(request path)`` as HTML on 127.0.0.1 (a free port) until ``shutdown()``."""
+    """Serve ``render(request path)`` as HTML on 127.0.0.1 (a free port) until ``shutdown()``; an
+    empty page is a 404, and the browser's favicon request a 204 (no 404 on the console)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server API
+            if self.path.split("?")[0] == "/favicon.ico":
+                self.send_response(204)
+                self.end_headers()
+                return
             body = render(self.path).encode()
-            self.send_response(200)
+            self.send_response(200 if body else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

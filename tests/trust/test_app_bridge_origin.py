@@ -6,14 +6,14 @@ same handshake from the Dashboard itself is accepted and the page loads. A forei
 frames the app directly is refused by CSP frame-ancestors."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from saleor_netterms.core.money import Money
 from saleor_netterms.installations.selectors import dashboard_frame_origins_forget
 from tests.browser import requires_chromium
+from tests.dashboard.harness import html_server
 
 pytestmark = [pytest.mark.browser, requires_chromium]
 
@@ -21,27 +21,7 @@ FOREIGN_PAGE = "<!doctype html><html lang='en'><head><title>Another app</title><
 
 
 def _serve(pages: dict[str, str]) -> ThreadingHTTPServer:
-    """An HTTP server on 127.0.0.1 (its own port: its own origin) serving `pages` by path."""
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API
-            path = self.path.split("?")[0]
-            if path == "/favicon.ico":  # the browser asks; nothing to serve, and no 404 on the console
-                self.send_response(204)
-                self.end_headers()
-                return
-            body = pages.get(path, "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return html_server(lambda path: pages.get(path.split("?")[0], ""))
 
 
 def _origin(server: ThreadingHTTPServer) -> str:
