@@ -308,6 +308,19 @@ def match_phase(args) -> int:
         import cProfile
         profiler = cProfile.Profile()
         profiler.enable()
+    sql_times: dict[str, list[float]] = {}
+
+    def sql_timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_times.setdefault((lambda q: q[:60] + " … " + q[-70:])(" ".join(sql.split())), []).append(time.perf_counter() - started)
+
+    from django.db import connection
+    timing = connection.execute_wrapper(sql_timer) if os.environ.get("BENCH_PROFILE") == "sql" else None
+    if timing is not None:
+        timing.__enter__()
     cpu_start = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     with open(args.out, "w") as out:
@@ -317,6 +330,10 @@ def match_phase(args) -> int:
             lines += len(batch)
     seconds = time.perf_counter() - start
     cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+    if timing is not None:
+        timing.__exit__(None, None, None)
+        for sql, times in sorted(sql_times.items(), key=lambda kv: -sum(kv[1])):
+            print(f"{sum(times):8.3f} s {len(times):5d}x  {sql}", file=sys.stderr)
     if profiler is not None:
         import pstats
         profiler.disable()
@@ -376,7 +393,7 @@ def main() -> int:
         child = subprocess.run([sys.executable, __file__, "--phase", "match", "--database-url", f"{server}/{database}",
                                 "--installation", str(installation.pk), "--out", str(proposals_path)],
                                capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        if child.returncode != 0 or os.environ.get("BENCH_PROFILE") == "match":
+        if child.returncode != 0 or os.environ.get("BENCH_PROFILE") in ("match", "sql"):
             print(child.stdout, child.stderr)
         if child.returncode != 0:
             return 1

@@ -62,9 +62,31 @@ def creditor_reference_compact(value: str) -> str:
     return "".join((value or "").split()).upper()
 
 
+# Letters as ISO 7064 reads them (A=10 … Z=35), for the check below.
+_MOD97_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
+_RF_SHAPE = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
+
+
+def _mod97_check(compact: str) -> bool:
+    """ISO 7064 mod 97-10 over the reference with "RF" and its check digits moved to the end —
+    the same check python-stdnum's ``iso11649.validate`` makes (the tests hold the two equal over
+    random input), computed with one integer conversion instead of a generator per character:
+    reconciliation runs it on every RF-looking token of every bank line (about a quarter of the
+    matching CPU at 100,000 lines when it went through stdnum)."""
+    return int((compact[4:] + compact[:4]).translate(_MOD97_LETTERS)) % 97 == 1
+
+
 def creditor_reference_valid(value: str) -> bool:
-    """A syntactically valid ISO 11649 reference: RF, check digits verified (python-stdnum),
-    body of A–Z / ASCII 0–9 only."""
+    """A syntactically valid ISO 11649 reference: RF, two check digits, a body of 1–21 characters
+    A–Z / ASCII 0–9, check digits verified."""
+    compact = creditor_reference_compact(value)
+    if not compact.isascii() or not _RF_SHAPE.fullmatch(compact):
+        return False
+    return _mod97_check(compact)
+
+
+def creditor_reference_valid_stdnum(value: str) -> bool:
+    """The same verdict through python-stdnum (the reference the fast check is tested against)."""
     compact = creditor_reference_compact(value)
     if not compact.isascii() or not _ASCII_ALNUM.fullmatch(compact):
         return False

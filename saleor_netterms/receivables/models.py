@@ -43,7 +43,16 @@ class Receivable(models.Model):
             models.UniqueConstraint(fields=["installation", "capture_key"],
                                     name="receivable_unique_capture_key"),
         ]
-        indexes = [models.Index(fields=["company", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["company", "status", "due_date"]),
+            # Bank reconciliation looks open receivables up by the Saleor order number a payer wrote
+            # and, for the amount-only suggestion, by exact amount: partial indexes over the open
+            # ones, so a batch of bank lines is an index probe per value, not a scan of the book.
+            models.Index(fields=["installation", "order_number"], name="receivable_open_order_idx",
+                         condition=models.Q(status="open") & ~models.Q(order_number="")),
+            models.Index(fields=["installation", "currency", "amount"], name="receivable_open_amount_idx",
+                         condition=models.Q(status="open")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.currency} due {self.due_date}"

@@ -119,9 +119,14 @@ ORDER_TEXT = re.compile(r"(?:\bORDER|\bBESTELLUNG|\bAUFTRAG|\bCOMMANDE|\bORDERNU
                         r"\W{0,3}#?\s*([0-9]{1,12})\b|#\s?([0-9]{2,12})\b")
 
 
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_NOT_ALNUM_RUN = re.compile(r"[^A-Z0-9]+")
+_RF_GROUP_SPACE = re.compile(r"(?<=[A-Z0-9]) (?=[A-Z0-9]{4}\b)")
+
+
 def text_compact(text: str) -> str:
     """Upper case, only A–Z and 0–9: how invoice numbers are compared."""
-    return re.sub(r"[^A-Z0-9]", "", (text or "").upper())
+    return _NOT_ALNUM.sub("", (text or "").upper())
 
 
 # Legal forms and filler words a payer's bank may write or leave out ("ACME INDUSTRIAL SUPPLY"
@@ -143,7 +148,7 @@ def name_key(name: str) -> str:
     Co. KG" and "MUELLER UND SOEHNE" give the same key."""
     text = unicodedata.normalize("NFKD", (name or "").translate(_TRANSLITERATE))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).upper()
-    words = [w for w in re.split(r"[^A-Z0-9]+", text.replace(".", "")) if w]
+    words = [w for w in _NOT_ALNUM_RUN.split(text.replace(".", "")) if w]
     kept = [w for w in words if w not in _LEGAL_FORMS]
     return "".join(kept or words)
 
@@ -193,7 +198,9 @@ class NameIndex:
 def rf_references_in(text: str) -> list[str]:
     """RF references written in free text, spaces allowed within ("RF18 5390 0754 7034")."""
     upper = (text or "").upper()
-    found = RF_TEXT.findall(re.sub(r"(?<=[A-Z0-9]) (?=[A-Z0-9]{4}\b)", "", upper))
+    if "RF" not in upper.replace(" ", ""):
+        return []
+    found = RF_TEXT.findall(_RF_GROUP_SPACE.sub("", upper))
     return list(dict.fromkeys(found))
 
 

@@ -108,7 +108,7 @@ def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str])
     if not numbers:
         return {}
     result: dict[str, list[OpenInvoice]] = {}
-    for inv in _open_invoices_sql(installation=installation, where="r.order_number = ANY(%s)", params=[numbers]):
+    for inv in _open_invoices_sql(installation=installation, where="r.order_number <> '' AND r.order_number = ANY(%s)", params=[numbers]):
         result.setdefault(inv.order_number, []).append(inv)
     return result
 
@@ -231,6 +231,13 @@ def queue(*, installation, statuses: Iterable[str] = QUEUE_STATUSES, limit: int 
                 .order_by("status", "-received_on", "-id")[:limit])
 
 
+# What the rules read of a record (services.match_inputs / incomings_propose); applying a proposal
+# re-reads the row under its lock, so the batch carries only these (no JSON or timestamps to load
+# for 5,000 rows at a time).
+_MATCH_FIELDS = ("id", "installation_id", "amount", "currency", "received_on", "creditor_reference",
+                 "remittance_text", "payer_name", "payer_iban", "company_id", "status", "origin")
+
+
 def pending_incoming_batches(*, installation, batch_size: int) -> Iterator[list[IncomingPayment]]:
     """The records automatic matching may decide on (unmatched or suggested, never a person's),
     ``batch_size`` at a time in id order (keyset pagination: each batch one indexed query)."""
@@ -238,7 +245,7 @@ def pending_incoming_batches(*, installation, batch_size: int) -> Iterator[list[
     while True:
         batch = list(IncomingPayment.objects.filter(
             installation=installation, status__in=list(QUEUE_STATUSES), pk__gt=after)
-            .exclude(origin=MatchOrigin.MANUAL).order_by("pk")[:batch_size])
+            .exclude(origin=MatchOrigin.MANUAL).only(*_MATCH_FIELDS).order_by("pk")[:batch_size])
         if not batch:
             return
         yield batch

@@ -10,11 +10,13 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum import iso11649
 
 from saleor_netterms.invoicing.creditor_reference import (CreditorReferenceError, InvoicePosition,
                                                           creditor_reference_for, creditor_reference_parse,
-                                                          creditor_reference_valid)
+                                                          creditor_reference_valid, creditor_reference_valid_stdnum)
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind, InvoiceSeries, SeriesReset
 from saleor_netterms.invoicing.numbering import number_take
 from tests.fixtures_credit import installation_make
@@ -142,3 +144,32 @@ def test_an_issued_invoice_prints_the_reference_of_its_position(acme, held_order
     assert reference == creditor_reference_for(series_id=invoice.series_id, period=invoice.period,
                                                sequence=invoice.sequence)
     assert creditor_reference_parse(reference) == InvoicePosition(invoice.series_id, invoice.period, 1)
+
+
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(check=st.text(alphabet="0123456789", min_size=2, max_size=2),
+       body=st.text(alphabet=_ALNUM, min_size=1, max_size=21), spaced=st.booleans())
+def test_the_fast_check_digit_verification_agrees_with_python_stdnum(check, body, spaced):
+    # given: references of ISO 11649's shape, about 1 in 97 of them with the right check digits
+    reference = "RF" + check + body
+    written = " ".join(reference[i:i + 4] for i in range(0, len(reference), 4)) if spaced else reference
+
+    # then: the one-integer mod 97 check gives python-stdnum's verdict
+    assert creditor_reference_valid(written) is creditor_reference_valid_stdnum(written) is iso11649.is_valid(written)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(max_size=30))
+def test_the_fast_check_never_accepts_what_python_stdnum_refuses(text):
+    assert not creditor_reference_valid(text) or iso11649.is_valid(text)
+
+
+def test_every_reference_we_make_passes_both_checks():
+    for series_id, period, sequence in [(1, "", 1), (3, "2026", 42), (999, "20261231", 10**6), (12, "2026", 7)]:
+        reference = creditor_reference_for(series_id=series_id, period=period, sequence=sequence)
+        assert creditor_reference_valid(reference) and creditor_reference_valid_stdnum(reference)
+        wrong = reference[:2] + f"{(int(reference[2:4]) + 1) % 100:02d}" + reference[4:]
+        assert not creditor_reference_valid(wrong) and not creditor_reference_valid_stdnum(wrong)
