@@ -6,8 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from saleor_netterms.core.money import json_loads_exact
+from saleor_netterms.checkout.models import NetTermsTransaction
+from saleor_netterms.core.money import Money, json_loads_exact
+from saleor_netterms.installations.models import Installation
+from saleor_netterms.ledger.models import Posting
+from saleor_netterms.saleor_webhooks.models import DeliveryOutcome, WebhookDelivery
 from saleor_netterms.saleor_webhooks.errors import InvalidSignature
 from saleor_netterms.saleor_webhooks.verification import signature_verify
 from tests.conftest import CAPTURES_DIR
@@ -118,17 +123,16 @@ def test_capture_amount_is_exact_decimal():
 
 
 @pytest.mark.django_db
-def test_capture_delivered_to_the_app_verifies_end_to_end(client, handler, captured_jwks):
-    # given: an installation as the capture Saleor would have registered it
-    from saleor_netterms.installations.models import Installation
-
+def test_capture_delivered_to_the_app_verifies_end_to_end(client, captured_jwks, company_factory, member_factory):
+    # given: an installation as the capture Saleor would have registered it, and the capture's
+    # customer (User VXNlcjo2) a member of a company with credit
     inst = Installation(saleor_api_url="http://127.0.0.1:8800/graphql/", saleor_domain="127.0.0.1:8800",
-                        app_id="QXBwOjI4", jwks=captured_jwks)
+                        app_id="QXBwOjI4", jwks=captured_jwks, jwks_fetched_at=timezone.now())
     inst.set_token("capture-token-000000000000000")
-    from django.utils import timezone
-
-    inst.jwks_fetched_at = timezone.now()
     inst.save()
+    company = company_factory(installation=inst, legal_name="Acme Industrial Supply",
+                              limit=Money.of("1000.00", "USD"))
+    member_factory(company=company, kind="saleor_user_id", value="VXNlcjo2")
     body, _, _ = _load(RAW / "transaction_initialize_session__1.json")
     record = json.loads((RAW / "transaction_initialize_session__1.json").read_text())
     headers = {k: v for k, v in record["headers"]
@@ -138,7 +142,12 @@ def test_capture_delivered_to_the_app_verifies_end_to_end(client, handler, captu
     response = client.post("/api/webhooks/transaction-initialize-session", data=body,
                            content_type="application/json", headers=headers)
 
-    # then
+    # then: Saleor's own bytes, verified, decided and held: 180.00 on PO-4711
     assert response.status_code == 200
-    assert len(handler.runs) == 1
-    assert handler.runs[0]["payload"]["data"] == {"poNumber": "PO-4711"}
+    assert (response.json()["result"], response.json()["amount"]) == ("AUTHORIZATION_SUCCESS", "180.00")
+    tx = NetTermsTransaction.objects.get()
+    assert (tx.installation_id, tx.company_id, tx.po_number, tx.amount, tx.saleor_transaction_id) == (
+        inst.pk, company.pk, "PO-4711", Decimal("180.0000"),
+        "VHJhbnNhY3Rpb25JdGVtOjc2N2I4ZDc4LTNlZmYtNGI3ZS05MzNhLWZkZDZjMWQ0MzUwMg==")
+    assert list(Posting.objects.values_list("kind", "amount", "currency")) == [("hold", Decimal("180.0000"), "USD")]
+    assert WebhookDelivery.objects.get().outcome == DeliveryOutcome.PROCESSED

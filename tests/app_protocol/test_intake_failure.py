@@ -5,6 +5,7 @@ The failure is real: another PostgreSQL connection holds an exclusive lock on th
 and the app's connection gives up waiting after 300 ms (lock_timeout)."""
 import hashlib
 import logging
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -13,6 +14,7 @@ from django.db import connection
 from saleor_netterms.companies.services import company_create, credit_limit_set, member_add
 from saleor_netterms.core.money import Money
 from saleor_netterms.saleor_webhooks.models import WebhookDelivery, WebhookDispatch, WebhookIntakeFailure
+from tests.app_protocol.conftest import NOTHING, Effects, effects, postings
 from tests.fixtures_credit import postgres_only
 from tests.fixtures_saleor import dashboard_headers
 from tests.saleor_double import default_channel, saleor_body
@@ -58,6 +60,7 @@ def test_a_delivery_the_database_refuses_to_record_is_logged_counted_and_answere
         "processed and Saleor may retry it.")}}
     assert WebhookDelivery.objects.count() == 0
     assert WebhookDispatch.objects.count() == 0
+    assert effects() == NOTHING
     failure = WebhookIntakeFailure.objects.get()
     assert (failure.installation_id, failure.saleor_api_url, failure.event, failure.body_sha256,
             failure.error_code) == (installation.pk, "https://shop.saleor.test/graphql/",
@@ -81,3 +84,5 @@ def test_a_delivery_the_database_refuses_to_record_is_logged_counted_and_answere
     assert again.content == retried.content
     assert WebhookDispatch.objects.count() == 1
     assert sorted(WebhookDelivery.objects.values_list("outcome", flat=True)) == ["duplicate", "processed"]
+    assert postings() == [("hold", Decimal("180.0000"), "USD")]
+    assert effects() == Effects(decisions=1, decision_audit=1, transactions=1, postings=1, entries=2, outbox=0)
