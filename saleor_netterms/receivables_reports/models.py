@@ -1,13 +1,16 @@
 """The open-receivables rollup: what is open on each receivable now, one narrow row per open one.
 
-Kept by PostgreSQL itself (migration 0001): a statement trigger on ``ledger_entry`` adds every
-batch of entries on receivable accounts to the row of its receivable (created from the
-receivable's company, currency and dates on its first entry, deleted when nothing is left open),
-and a row trigger on ``receivables_receivable`` follows a moved due or invoice date. Every writer
-of the ledger is covered because the database keeps it, not a service. Nothing in Python writes
-it. ``manage.py ledger_verify`` recomputes it from the entries (``verification``). Ageing, the
-invoices behind it and the cash forecast as of today read it instead of summing the ledger; on
-SQLite (``make run``) there is no trigger and they sum the ledger."""
+One writer for the open amount: the ledger's ``ReceivableBalance`` (one row per receivable
+reference, written by the posting statement) is the open amount; this table only follows it. A row
+trigger on ``ledger_receivablebalance`` (migration 0002) copies each changed balance here, with the
+receivable's company, currency and dates (created on its first entry, deleted when nothing is left
+open), and a row trigger on ``receivables_receivable`` (0001) follows a moved due or invoice date.
+Nothing in Python writes it. ``manage.py ledger_verify`` recomputes it from the entries
+(``verification``). Ageing, the invoices behind it and the cash forecast as of today read it instead
+of summing the ledger; on SQLite (``make run``) there is no trigger and they sum the ledger.
+
+The month and lateness rollups next to it (``CompanyMonth``, ``CompanyLateness``) are described in
+their own docstrings."""
 from django.db import models
 
 
