@@ -256,7 +256,8 @@ class Query(graphene.ObjectType):
         graphene.NonNull(ApprovalRequestType), required=True,
         description=("PENDING (default): requests whose current step the signed-in staff member may act on "
                      "and has not yet acted on, oldest first. Another status: the installation's requests in it."),
-        kind=graphene.Argument(ApprovalKind), status=graphene.Argument(ApprovalStatus))
+        kind=graphene.Argument(ApprovalKind), status=graphene.Argument(ApprovalStatus),
+        deprecation_reason="Use decisionQueue: every order and request in one list.")
     approval_request = graphene.Field(ApprovalRequestType, id=graphene.ID(required=True),
                                       description="An approval request of this installation, or null.")
     approval_routes = graphene.List(graphene.NonNull(ApprovalRouteType), required=True,

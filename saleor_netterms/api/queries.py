@@ -32,7 +32,8 @@ class Query(graphene.ObjectType):
         external_reference=graphene.String(), customer_type_slug=graphene.String(),
         description="The member a signed-in Saleor customer resolves to (as at checkout), or null.")
     review_queue = graphene.List(graphene.NonNull(ReviewItemType), required=True,
-                                 description="Transactions in credit review, oldest first.")
+                                 description="Transactions in credit review, oldest first.",
+                                 deprecation_reason="Use decisionQueue: every order and request in one list.")
     failed_saleor_reports = graphene.List(
         graphene.NonNull(OutboxMessageType), required=True,
         description=("Reports to Saleor that gave up (dead), oldest first, each with the later reports of "

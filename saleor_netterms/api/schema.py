@@ -12,16 +12,18 @@ api/schema.graphql (``manage.py export_api_schema``)."""
 import graphene
 
 from . import (approvals, collections, erp, invoicing, mutations, policies, queries, receivables, reconciliation,
-               registers, sellers)
+               registers, reviews, sellers)
 
 
 class Query(queries.Query, approvals.Query, policies.Query, invoicing.Query, reconciliation.Query, sellers.Query,
-            erp.Query, collections.Query, receivables.Query, registers.Query, graphene.ObjectType):
+            erp.Query, collections.Query, receivables.Query, registers.Query, reviews.Query,
+            graphene.ObjectType):
     pass
 
 
 class Mutation(mutations.Mutation, approvals.Mutation, policies.Mutation, invoicing.Mutation,
-               reconciliation.Mutation, sellers.Mutation, erp.Mutation, collections.Mutation, graphene.ObjectType):
+               reconciliation.Mutation, sellers.Mutation, erp.Mutation, collections.Mutation,
+               reviews.Mutation, graphene.ObjectType):
     pass
 
 

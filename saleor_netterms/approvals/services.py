@@ -158,7 +158,7 @@ def _staff_step_notify(req: ApprovalRequest, *, now: datetime) -> int:
             body=(f"{req.get_kind_display()} {what} needs your decision at step "
                   f"\"{(req.step or {}).get('name', '')}\".\n\nApprove or decline it here (single use, valid "
                   f"until {expires_at:%Y-%m-%d %H:%M} UTC):\n{approval_link_url(link)}\n\n"
-                  f"Or open Apps → Net Terms → Approvals in the Saleor Dashboard (request {req.pk}).\n"),
+                  f"Or open Apps → Net Terms → Reviews and approvals in the Saleor Dashboard (request {req.pk}).\n"),
             dedupe_key=f"approval-link:{link.pk}")
     return len(emails)
 

@@ -5,7 +5,7 @@ browser gets the Dashboard token by the app-bridge handshake and reads everythin
 GraphQL API (/graphql/) with it (static/dashboard/api.js)."""
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 
 from saleor_netterms.installations.selectors import dashboard_frame_origins
@@ -22,12 +22,11 @@ from .services import dashboard_session_build
 NAV_LINKS = (
     ("home", "Overview", "/app/"),
     ("companies", "Credit accounts", "/app/companies"),
-    ("reviews", "Credit review", "/app/reviews"),
+    ("reviews", "Reviews and approvals", "/app/reviews"),
     ("payments", "Payments", "/app/payments"),
     ("reconciliation", "Bank reconciliation", "/app/reconciliation"),
     ("ledger", "Ledger", "/app/ledger"),
     ("sync", "Saleor sync", "/app/sync"),
-    ("approvals", "Approvals", "/app/approvals"),
     ("approval-routes", "Approval routes", "/app/approval-routes"),
     ("policies", "Policies", "/app/policies"),
     ("invoices", "Invoices", "/app/invoices"),
@@ -47,6 +46,14 @@ def page(request: HttpRequest, *, template: str, active: str, **url_ids) -> Http
         "theme": theme, "nav_links": NAV_LINKS, "active": active, "version": __version__,
         # the configured Dashboard origins; the page's own Saleor origin is added by app-bridge.js
         "frame_origins": " ".join(dashboard_frame_origins())})
+
+
+@require_GET
+def approvals_moved(request: HttpRequest) -> HttpResponse:
+    """The approvals list is part of the one review queue now (/app/reviews); old links and
+    e-mails land there, with their query (the Dashboard's saleorApiUrl, theme, locale)."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect("/app/reviews" + (f"?{query}" if query else ""))
 
 
 @require_GET

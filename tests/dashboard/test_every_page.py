@@ -26,7 +26,7 @@ import pytest
 from django.utils import timezone
 
 from saleor_netterms.approvals.models import ApprovalRequest
-from saleor_netterms.approvals.services import approval_route_create
+from saleor_netterms.approvals.services import approval_route_create, limit_request_open
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, OrderLine, OrderSnapshot
 from saleor_netterms.checkout.services import order_bind
@@ -389,3 +389,47 @@ def test_review_queue_shows_how_long_an_order_waits_and_confirms_the_decision(pa
     assert still == "in_review"
     assert NetTermsTransaction.objects.get(saleor_transaction_id="VHJhbnNhY3Rpb25JdGVtOjM=").status == "authorized"
     assert "Nothing waiting" in app.locator("#nt-queue").inner_text()
+
+
+def test_one_queue_for_orders_and_limit_requests_whichever_workflow(page, dashboard, book):
+
+    # given: besides the order in review (its credit review workflow), a limit request of Acme
+    limit = limit_request_open(company=book["acme"], proposed=Money.of("20000", "USD"),
+                               requested_by="buyer:ceo@acme.example", reason="Seasonal stock")
+    order_requests = ApprovalRequest.objects.filter(transaction__isnull=False).count()
+
+    # when: an old link to the approvals list is opened
+    app = open_in_dashboard(page, dashboard, "/app/approvals")
+    rows = app.locator("#nt-queue tr").all_inner_texts()
+    nav = app.locator(".nt-nav").inner_text()
+    count = app.locator("#nt-queue-count").inner_text()
+
+    # then: one queue, each decision once, the longest waiting first, with its workflow's step
+    assert app.url.split("?")[0].endswith("/app/reviews")
+    assert count == "(2 decisions)" and len(rows) == 2 and order_requests == 1
+    assert rows[0].startswith("Order PO-4712") and "Credit review · Default · Step 1 of 1: Credit review" in rows[0]
+    assert rows[1].startswith("Requested limit $20,000.00") and "Credit limit request" in rows[1]
+    assert "Seasonal stock" in rows[1] and "Waiting since" in rows[1]
+    assert "Reviews and approvals" in nav and "Approvals\n" not in nav + "\n" and "Credit review" not in nav
+
+    # when: the limit request is declined without, then with a reason
+    app.click("#decision-r%d button:has-text('Decline')" % limit.pk)
+    app.click("#nt-decline-form button[type=submit]")
+    refused = app.locator("#nt-decline-form").inner_text()
+    app.fill("#d-reason", "Not before the audited accounts")
+    app.click("#nt-decline-form button[type=submit]")
+    app.wait_for_function("() => document.getElementById('nt-status').textContent.startsWith('Declined') && "
+                          "document.getElementById('nt-queue-count').textContent === '(1 decision)'")
+
+    # then: refused first, then declined once through the approval workflow; the order still waits
+    assert "Say why it is declined." in refused
+    limit.refresh_from_db()
+    assert (limit.status, limit.decision_comment) == ("declined", "Not before the audited accounts")
+    assert "PO-4712" in app.locator("#nt-queue").inner_text()
+
+    # when: the declined requests
+    app.select_option("#q-show", "DECLINED")
+    app.wait_for_function("() => document.getElementById('nt-queue').innerText.includes('Declined')")
+
+    # then
+    assert "Requested limit $20,000.00" in app.locator("#nt-queue").inner_text()

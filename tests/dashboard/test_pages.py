@@ -13,9 +13,9 @@ from saleor_netterms.core.money import Money
 STATIC = Path(dashboard.__file__).parent / "static" / "dashboard"
 QUERY = "?saleorApiUrl=https%3A%2F%2Fshop.saleor.test%2Fgraphql%2F&id=QXBwOjI4&theme=light&locale=de"
 
-NAV = [("Overview", "/app/"), ("Credit accounts", "/app/companies"), ("Credit review", "/app/reviews"),
+NAV = [("Overview", "/app/"), ("Credit accounts", "/app/companies"), ("Reviews and approvals", "/app/reviews"),
        ("Payments", "/app/payments"), ("Bank reconciliation", "/app/reconciliation"), ("Ledger", "/app/ledger"), ("Saleor sync", "/app/sync"),
-       ("Approvals", "/app/approvals"), ("Approval routes", "/app/approval-routes"), ("Policies", "/app/policies"),
+       ("Approval routes", "/app/approval-routes"), ("Policies", "/app/policies"),
        ("Invoices", "/app/invoices"), ("Collections", "/app/collections"), ("Payment terms", "/app/terms"),
        ("Seller profile", "/app/seller"), ("ERP", "/app/erp")]
 
@@ -23,12 +23,11 @@ PAGES = [
     ("/app/", "home.js", "Overview"),
     ("/app/companies", "companies.js", "Credit accounts"),
     ("/app/companies/42", "company.js", "Credit accounts"),
-    ("/app/reviews", "reviews.js", "Credit review"),
+    ("/app/reviews", "reviews.js", "Reviews and approvals"),
     ("/app/payments", "payments.js", "Payments"),
     ("/app/ledger", "ledger.js", "Ledger"),
     ("/app/sync", "sync.js", "Saleor sync"),
-    ("/app/approvals", "approvals.js", "Approvals"),
-    ("/app/approvals/7", "approval.js", "Approvals"),
+    ("/app/approvals/7", "approval.js", "Reviews and approvals"),
     ("/app/policies", "policies.js", "Policies"),
     ("/app/approval-routes", "approval_routes.js", "Approval routes"),
     ("/app/invoices", "invoices.js", "Invoices"),
@@ -57,6 +56,17 @@ def test_page_renders_its_script_and_the_nav(client, path, script, active):
         assert re.search(rf'href="{re.escape(href)}" data-keep-query>{label}</a>', html), label
     assert re.search(rf'is-active" aria-current="page" href="[^"]+" data-keep-query>{active}</a>', html)
     assert '<a class="nt-skip" href="#nt-main">' in html
+
+
+def test_the_approvals_list_is_the_one_review_queue_now(client):
+    # when: an old link (bookmarks, e-mails) to the approvals list
+    response = client.get("/app/approvals" + QUERY)
+    html = client.get("/app/reviews" + QUERY).content.decode()
+
+    # then: it lands on the review queue with its query; the nav has one entry for both
+    assert response.status_code == 302
+    assert response["Location"] == "/app/reviews" + QUERY
+    assert 'data-keep-query>Approvals</a>' not in html and 'data-keep-query>Credit review</a>' not in html
 
 
 @pytest.mark.parametrize("path", ["/app/companies/abc", "/app/companies/", "/app/companies/1/x", "/app/approvals/x"])
@@ -142,8 +152,8 @@ def document_errors(script: str, expected: int) -> list[str]:
 
 
 @pytest.mark.parametrize("script, expected", [
-    ("home.js", 2), ("companies.js", 2), ("company.js", 15), ("reviews.js", 3), ("sync.js", 3), ("ledger.js", 1),
-    ("payments.js", 3), ("reconciliation.js", 12), ("approvals.js", 1), ("approval.js", 4), ("policies.js", 8),
+    ("home.js", 2), ("companies.js", 2), ("company.js", 15), ("reviews.js", 2), ("sync.js", 3), ("ledger.js", 1),
+    ("payments.js", 3), ("reconciliation.js", 12), ("approval.js", 4), ("policies.js", 8),
     ("approval_routes.js", 3), ("seller.js", 6),
     ("erp.js", 15),
     ("collections.js", 9),

@@ -32,7 +32,7 @@ def _labelled_controls(html: str) -> list[str]:
     ("/app/policies", "policies.js", "Policies"),
     ("/app/approval-routes", "approval_routes.js", "Approval routes"),
     ("/app/companies/42", "company.js", "Credit accounts"),
-    ("/app/approvals/7", "approval.js", "Approvals"),
+    ("/app/approvals/7", "approval.js", "Reviews and approvals"),
 ])
 def test_pages_render_their_script_nav_and_labelled_controls(client, path, script, active):
     # when
