@@ -24,5 +24,6 @@ def _eager_celery(settings):
 
 
 # Fixture modules owned by their areas: the Saleor test double and the credit factories; the CI rule for browser tests.
-pytest_plugins = ["tests.fixtures_saleor", "tests.fixtures_credit", "tests.ci_browser", "tests.browser"]
+pytest_plugins = ["tests.fixtures_saleor", "tests.fixtures_credit", "tests.ci_browser", "tests.browser",
+                  "tests.network_guard"]
 
