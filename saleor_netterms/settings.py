@@ -80,6 +80,10 @@ SALEOR_JWKS_TTL = int(_env("SALEOR_JWKS_TTL", "3600"))
 REQUEST_MAX_BYTES = {
     "/api/webhooks/": int(_env("WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024))),
     "/api/register": int(_env("REGISTER_MAX_BODY_BYTES", str(16 * 1024))),
+    # Bank statements (a month's camt.053 of a busy account is megabytes): the Dashboard's upload
+    # and the ERP API's, not the GraphQL API (whose base64 `statementUpload` stays under its cap).
+    "/graphql/statements": int(_env("STATEMENT_MAX_BODY_BYTES", str(20 * 1024 * 1024))),
+    "/erp/v1/bank-statements": int(_env("STATEMENT_MAX_BODY_BYTES", str(20 * 1024 * 1024))),
     "/graphql/": int(_env("API_MAX_BODY_BYTES", str(256 * 1024))),
     "/portal/": int(_env("PORTAL_MAX_BODY_BYTES", str(16 * 1024))),
     # ERP invoices may carry their PDF (base64: 4/3 of ERP_INVOICE_PDF_MAX_BYTES, plus the fields);

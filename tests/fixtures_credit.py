@@ -46,6 +46,23 @@ def credit_installation(db):
     return installation_make(saleor_api_url="https://shop.example.com/graphql/")
 
 
+def invoice_create_answer(variables: dict) -> dict:
+    """Saleor's answer to InvoiceCreate: the invoice attached to the order, echoing number and URL."""
+    return {"data": {"invoiceCreate": {"invoice": {
+        "id": f"SW52b2ljZTo{variables['orderId']}", "number": variables["number"], "url": variables["url"],
+        "status": "SUCCESS"}, "errors": []}}}
+
+
+@pytest.fixture
+def credit_saleor(credit_installation, fake_saleor_factory):
+    """The credit installation's Saleor, as the double (its token "x", its JWKS for Dashboard tokens):
+    for tests whose work reaches Saleor after commit (an issued invoice is attached to its order)."""
+    saleor = fake_saleor_factory(api_url=credit_installation.saleor_api_url, app_id=credit_installation.app_id,
+                                 app_token="x")
+    saleor.answer("InvoiceCreate", invoice_create_answer)
+    return saleor
+
+
 @dataclass(frozen=True)
 class LedgerCounts:
     postings: int

@@ -20,11 +20,15 @@ object, a missing required key — is one coded 400 MALFORMED_PAYLOAD naming the
     order.text("id", required=True); order.items("lines"); line.integer("quantity")
 
 `null` and an absent key read the same: an empty object, no items, "" (or the `required` refusal).
+
+Uploaded files (bank statements) are read by `upload_read(request)`: the raw body, or the `file`
+part of a multipart form.
 """
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -219,3 +223,46 @@ class JsonNode:
             return datetime.fromisoformat(value).date()
         except ValueError:
             self._refuse(f"{self.path}.{key}" if self.path else key, "is not an ISO 8601 date or time")
+
+
+# --- file uploads ------------------------------------------------------------------------------
+
+class UploadMissing(BadRequest):
+    code = "FILE_REQUIRED"
+    merchant_message = ("Send the file as the request body (any content type but multipart), or as the "
+                        "`file` part of a multipart/form-data body.")
+
+
+@dataclass(frozen=True)
+class Upload:
+    content: bytes
+    filename: str
+
+
+def upload_read(request, *, field: str = "file") -> Upload:
+    """The uploaded file of a request: the raw body with its name in ``?filename=`` (what a bank
+    connector or ``curl --data-binary @file`` sends), or the ``file`` part of a multipart form (what
+    ``curl -F file=@…`` and browsers send; its own name wins). The body's size is capped before this
+    runs (core.middleware.RequestSizeLimitMiddleware). The name is cut to 255 characters and may not
+    carry NUL or control characters."""
+    content_type = (request.META.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    filename = request.GET.get("filename", "")
+    if content_type == "multipart/form-data":
+        try:
+            part = request.FILES.get(field)
+        except Exception as exc:  # noqa: BLE001 - django's MultiPartParserError and friends: a broken form
+            raise MalformedPayload(f"multipart body unreadable: {exc}",
+                                   merchant_message="The multipart/form-data body could not be read.") from exc
+        if part is None:
+            raise UploadMissing(f"no {field!r} part in the multipart body")
+        content, filename = part.read(), part.name or filename
+    else:
+        content = request.body
+    if not content:
+        raise UploadMissing("empty upload")
+    filename = (filename or "upload").strip()[:255]
+    text_check(filename, field="filename")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in filename):
+        raise InvalidText(f"control character in filename {filename!r}",
+                          merchant_message="The file name contains a control character.")
+    return Upload(content=content, filename=filename)

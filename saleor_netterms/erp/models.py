@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-SCOPES = ("companies:write", "limits:write", "payments:write", "invoices:write", "events:read")
+SCOPES = ("companies:write", "limits:write", "payments:write", "invoices:write", "statements:write",
+          "events:read")
 
 
 class ErpApiKey(models.Model):

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.inbound import upload_read
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.erp import services as erp
 from saleor_netterms.erp.documents import erp_invoice_pdf_info
@@ -24,6 +25,8 @@ from saleor_netterms.erp.errors import erp_error
 from saleor_netterms.integration_events import selectors as event_selectors
 from saleor_netterms.integration_events.services import event_envelope, jsonable
 from saleor_netterms.masters.selectors import masters_get
+from saleor_netterms.reconciliation import selectors as recon_selectors
+from saleor_netterms.reconciliation import services as recon_services
 
 from . import schemas as s
 
@@ -301,6 +304,51 @@ def open_items_put(request, customer_number: str, currency: str, payload: s.Open
                  for i in payload.items]
         return 200, erp.erp_open_items_push(company=company, currency=code, items=items, actor=key.actor)
     return _write(request, "invoices:write", run)
+
+
+STATEMENT_BODY = {
+    "parameters": [{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                    "description": "Optional here: the file's content is its idempotency key (the same bytes again "
+                                   "answer the first import with replayed true)."}],
+    "requestBody": {"required": True, "description": (
+        "The statement file as the body (camt.052/053/054 of any version, MT940, or CSV with the bank account's saved "
+        "column mapping), or the `file` part of a multipart/form-data body. At most 20 MiB."),
+        "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}},
+                    "text/plain": {"schema": {"type": "string", "format": "binary"}},
+                    "text/csv": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@api.post("/bank-statements", response={200: s.StatementImportOut, 201: s.StatementImportOut, **WRITE_ERRORS},
+          tags=["payments"], openapi_extra=STATEMENT_BODY,
+          summary="A bank statement file to import and reconcile (statements:write)")
+def bank_statement_post(request, filename: str = Query("", max_length=255),
+                        bankAccountIban: str = Query("", max_length=34,
+                                                     description="Required for CSV: the account it belongs to."),
+                        acceptBalanceGap: bool = Query(False, description=(
+                            "Import although the opening balance does not continue the previous closing balance."))):
+    """Recorded (hash, size, key) before it is read; every booked entry stored once per account, even
+    from overlapping files; credits matched against open invoices. A broken or foreign file answers
+    a coded 400 naming the line or element, and writes nothing but the file's record."""
+    key = _key(request, "statements:write")
+    account = None
+    if bankAccountIban:
+        account = recon_selectors.bank_account_for(installation=key.installation,
+                                                   iban="".join(bankAccountIban.split()).upper())
+        if account is None:
+            raise erp_error("BANK_ACCOUNT_NOT_FOUND", f"No bank account with the IBAN {bankAccountIban}.", 404)
+    upload = upload_read(request)
+    try:
+        result = recon_services.statement_import(
+            installation=key.installation, content=upload.content, filename=filename or upload.filename,
+            uploaded_by=key.actor, bank_account=account, accept_balance_gap=acceptBalanceGap)
+    except recon_services.StatementImportError as exc:
+        body = {"code": exc.code, "message": exc.merchant_message, "line": exc.line, "element": exc.element or None,
+                "fileId": exc.file.pk}
+        return _rate_headers(JsonResponse(body, status=exc.http_status), getattr(request, "erp_rate", None))
+    return _render(200 if result.replayed else 201, result.as_answer(), result.replayed, request)
 
 
 @api.get("/events", response={200: s.EventsOut, **ERRORS}, tags=["events"],

@@ -59,6 +59,9 @@ class Error(BaseModel):
     message: str
     errors: list[FieldError] | None = Field(None, description=(
         "With INVALID_REQUEST: each field that does not match the schema (at most 20)."))
+    line: int | None = Field(None, description="With a refused bank statement: the line of the file, where known.")
+    element: str | None = Field(None, description="With a refused bank statement: the XML element or MT940 tag.")
+    fileId: int | None = Field(None, description="With a refused bank statement: its file record (kept, refused).")
 
 
 class BillingContact(Body):
@@ -139,6 +142,24 @@ class PaymentOut(BaseModel):
     paymentId: int | None
     duplicateOf: int | None
     allocations: list[dict]
+
+
+class StatementFileOut(BaseModel):
+    id: int
+    filename: str
+    status: str = Field(description="imported (a refused file answers 4xx).")
+    sha256: str = Field(description="The file's SHA-256: the same content again is the same import.")
+
+
+class StatementImportOut(BaseModel):
+    file: StatementFileOut
+    replayed: bool = Field(description="True when this content was imported before: nothing new was written.")
+    linesNew: int = Field(description="Bank entries stored by this file.")
+    linesKnown: int = Field(description="Entries already imported from an overlapping file (camt.052 then .053).")
+    matched: int
+    suggested: int
+    unmatched: int
+    duplicates: int = Field(description="Credits already recorded from another source (the ERP, staff).")
 
 
 class CreditNoteIn(Body):

@@ -207,6 +207,13 @@ def tolerance_for(*, installation, currency: str) -> PaymentTolerance | None:
     return PaymentTolerance.objects.filter(installation=installation, currency=currency).first()
 
 
+def bank_account_get(*, installation, bank_account_id: int | None) -> BankAccount | None:
+    """The installation's bank account of that id; None for another installation's or none."""
+    if not bank_account_id:
+        return None
+    return BankAccount.objects.filter(installation=installation, pk=bank_account_id).first()
+
+
 def bank_account_for(*, installation, iban: str) -> BankAccount | None:
     return BankAccount.objects.filter(installation=installation, iban=iban).first()
 

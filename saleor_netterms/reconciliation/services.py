@@ -750,6 +750,14 @@ class ImportResult:
     lines_known: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
+    def as_answer(self) -> dict:
+        """What the import did, as both upload endpoints answer it (the Dashboard's, the ERP API's)."""
+        return {"file": {"id": self.file.pk, "filename": self.file.filename, "status": self.file.status,
+                         "sha256": self.file.sha256},
+                "replayed": self.replayed, "linesNew": self.lines_new, "linesKnown": self.lines_known,
+                "matched": self.counts.get("matched", 0), "suggested": self.counts.get("suggested", 0),
+                "unmatched": self.counts.get("unmatched", 0), "duplicates": self.counts.get("duplicate", 0)}
+
 
 def _entry_key(line: ParsedLine, occurrence: int) -> str:
     if line.bank_reference and line.bank_reference.upper() not in ("NONREF", "NOTPROVIDED"):

@@ -280,8 +280,8 @@ def _run_in_thread(installation, start, now):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_message_once(credit_installation, company_factory):
-    # given: 5 overdue companies
+def test_two_workers_at_once_send_each_message_once(credit_installation, credit_saleor, company_factory):
+    # given: 5 overdue companies (their invoices attached to the Saleor orders after commit)
     dunning_policy_save(installation=credit_installation, name="Std", levels=STANDARD_LEVELS, actor="staff",
                         is_default=True)
     companies = [company_factory(installation=credit_installation, legal_name=f"Buyer {i}",

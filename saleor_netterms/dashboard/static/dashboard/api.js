@@ -87,6 +87,46 @@
     }).then(unwrap);
   }
 
+  // NetTerms.upload(path, file, params) -> Promise of the JSON answer: a file sent as the request
+  // body (e.g. a bank statement to /graphql/statements, larger than the GraphQL API's body cap),
+  // with the same token handling and the same ApiError on refusals ({"error": {"code", "message"}}).
+  function sendFile(path, file, params) {
+    var query = new URLSearchParams(params || {}).toString();
+    return NT.fetch(path + (query ? "?" + query : ""), {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", "accept": "application/json" },
+      body: file,
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+        return { status: response.status, ok: response.ok, body: body };
+      });
+    }, function () {
+      throw new ApiError("APP_UNREACHABLE", "The app's server could not be reached. Check your connection and try again.");
+    });
+  }
+
+  function upload(path, file, params) {
+    return freshToken().then(function () { return sendFile(path, file, params); }).then(function (result) {
+      var code = result.body && result.body.error && result.body.error.code;
+      if (result.status === 401 && REFRESH_CODES[code]) {
+        return NT.requestToken(8000).then(function () { return sendFile(path, file, params); }, function () { return result; });
+      }
+      return result;
+    }).then(function (result) {
+      var body = result.body;
+      if (body && body.error) { throw new ApiError(body.error.code, body.error.message, body.error.field); }
+      if (!result.ok || !body) {
+        var tooLarge = result.status === 413;
+        throw new ApiError(tooLarge ? "PAYLOAD_TOO_LARGE" : "HTTP_" + result.status, tooLarge ? "The file is too large."
+          : "The app answered with an unexpected error (HTTP " + result.status + ").");
+      }
+      return body;
+    });
+  }
+
   NT.ApiError = ApiError;
   NT.gql = gql;
+  NT.upload = upload;
 })();

@@ -23,9 +23,6 @@
     "    proposal { receivableId invoiceNumber amount { " + M + " } settlement settlementAmount { " + M + " } } }\n" +
     "  statementFiles(first: 20) { id filename receivedAt format version status errorCode errorMessage\n" +
     "    periodFrom periodTo linesNew linesKnown warnings bankAccount { id } }\n}";
-  var UPLOAD = "mutation Upload($c: String!, $f: String!, $a: ID, $g: Boolean) {\n" +
-    "  statementUpload(contentBase64: $c, filename: $f, bankAccountId: $a, acceptBalanceGap: $g) {\n" +
-    "    replayed linesNew linesKnown matched suggested unmatched duplicates errors { code field message } } }";
   var CONFIRM = "mutation Confirm($id: ID!, $a: [AllocationSplitInput!], $c: ID) {\n" +
     "  incomingPaymentConfirm(id: $id, allocations: $a, companyId: $c) { errors { code field message } } }";
   var BULK = "mutation Bulk($ids: [ID!]!) { incomingPaymentsConfirm(ids: $ids) { confirmed refused { id code message } } }";
@@ -278,25 +275,21 @@
     event.preventDefault();
     var file = upload.file.files[0];
     if (!file) { return; }
-    var reader = new FileReader();
-    reader.onload = function () {
-      var b64 = String(reader.result).split(",")[1] || "";
-      ui.busy(upload, true);
-      NT.gql(UPLOAD, { c: b64, f: file.name, a: upload.bankAccountId.value || null, g: upload.acceptBalanceGap.checked })
-        .then(function (data) {
-          var r = data.statementUpload, out = document.getElementById("nt-upload-result");
-          if (r.errors.length) { out.textContent = ""; ui.banner(statusEl, r.errors.map(ui.errorText).join("; "), "error"); }
-          else {
-            out.textContent = (r.replayed ? "Already imported. " : "") + r.linesNew + " new entries (" + r.linesKnown +
-              " already known): " + r.matched + " matched, " + r.suggested + " suggested, " + r.unmatched + " unmatched, " +
-              r.duplicates + " counted from another source.";
-            ui.banner(statusEl, "Statement imported.", "success");
-          }
-          return load();
-        }).catch(function (error) { ui.banner(statusEl, ui.errorText(error), "error"); })
-        .then(function () { ui.busy(upload, false); });
-    };
-    reader.readAsDataURL(file);
+    var params = { filename: file.name };
+    if (upload.bankAccountId.value) { params.bankAccountId = upload.bankAccountId.value; }
+    if (upload.acceptBalanceGap.checked) { params.acceptBalanceGap = "true"; }
+    ui.busy(upload, true);
+    // The file itself (not base64 in GraphQL): a month's camt.053 is larger than the GraphQL API takes.
+    NT.upload("/graphql/statements", file, params).then(function (r) {
+      var out = document.getElementById("nt-upload-result");
+      out.textContent = (r.replayed ? "Already imported. " : "") + r.linesNew + " new entries (" + r.linesKnown +
+        " already known): " + r.matched + " matched, " + r.suggested + " suggested, " + r.unmatched + " unmatched, " +
+        r.duplicates + " counted from another source.";
+      ui.banner(statusEl, "Statement imported.", "success");
+    }, function (error) {
+      document.getElementById("nt-upload-result").textContent = "";
+      ui.banner(statusEl, ui.errorText(error), "error");
+    }).then(load).then(function () { ui.busy(upload, false); }, function () { ui.busy(upload, false); });
   });
 
   ui.start(statusEl, load);
