@@ -14,6 +14,9 @@ import pytest
 from django.db import connection
 
 from saleor_netterms.core.money import Money
+from saleor_netterms.companies.services import company_create, credit_limit_set, member_add
+from saleor_netterms.installations.models import Installation
+from saleor_netterms.ledger.models import Account, Entry, Posting
 
 _SEQ = itertools.count(1)
 
@@ -30,8 +33,6 @@ def postgres_only(fn):
 
 def installation_make(*, saleor_api_url: str | None = None, app_id: str = "QXBwOjE="):
     """Create and return a saved Installation (a unique API URL unless one is given)."""
-    from saleor_netterms.installations.models import Installation
-
     installation = Installation(
         saleor_api_url=saleor_api_url or f"https://shop{next(_SEQ)}.example.com/graphql/",
         app_id=app_id,
@@ -72,8 +73,6 @@ class LedgerCounts:
 
 def ledger_counts() -> LedgerCounts:
     """Row counts of the ledger tables (assert them unchanged after a refusal)."""
-    from saleor_netterms.ledger.models import Account, Entry, Posting
-
     return LedgerCounts(Posting.objects.count(), Entry.objects.count(), Account.objects.count())
 
 
@@ -83,8 +82,6 @@ def company_factory(credit_installation) -> Callable:
 
     ``limit=None`` creates no credit limit. Goes through ``company_create``/``credit_limit_set``.
     """
-    from saleor_netterms.companies.services import company_create, credit_limit_set
-
     def make(*, installation=None, limit: Money | None = Money.of("10000", "USD"), **fields):
         fields.setdefault("legal_name", f"Acme Supplies {next(_SEQ)} Ltd")
         company = company_create(installation=installation or credit_installation, **fields)
@@ -104,8 +101,6 @@ def company(company_factory):
 @pytest.fixture
 def member_factory(company_factory) -> Callable:
     """``member_factory(company=None, kind="saleor_user_id", value=None, **member_fields)``."""
-    from saleor_netterms.companies.services import member_add
-
     def make(*, company=None, kind: str = "saleor_user_id", value: str | None = None, **fields):
         if value is None:
             value = {

@@ -61,6 +61,7 @@ import responses
 
 from tests.saleor_double import (DEFAULT_API_URL, FakeSaleor, default_channel,  # noqa: F401
                                  transaction_event_report_answer)
+from saleor_netterms.installations.services import installation_register
 
 
 @pytest.fixture
@@ -94,8 +95,6 @@ def saleor_payload(fake_saleor):
 @pytest.fixture
 def installation(db, fake_saleor, settings):
     """An active Installation registered against the fake through the real service."""
-    from saleor_netterms.installations.services import installation_register
-
     settings.ALLOWED_SALEOR_API_URLS = [r"https://[a-z0-9.-]+\.saleor\.test/graphql/"]
     inst = installation_register(saleor_api_url=fake_saleor.api_url, auth_token=fake_saleor.app_token,
                                  saleor_domain=fake_saleor.domain, schema_version="3.24")

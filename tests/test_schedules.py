@@ -4,6 +4,8 @@ from importlib import import_module
 from django.conf import settings
 
 from saleor_netterms.celery import app
+from saleor_netterms.outbox import tasks as outbox_tasks
+from saleor_netterms.outbox.services import LEASE
 
 
 def test_every_beat_entry_names_a_registered_task():
@@ -31,8 +33,6 @@ def test_every_outbox_deliverer_is_importable():
 
 def test_every_task_has_a_time_limit_and_the_outbox_lease_outlasts_a_delivery():
     # given
-    from saleor_netterms.outbox import tasks as outbox_tasks
-    from saleor_netterms.outbox.services import LEASE
 
     app.loader.import_default_modules()
     ours = {name: task for name, task in app.tasks.items() if name.startswith("saleor_netterms.")}

@@ -10,6 +10,7 @@ import pytest
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.installations.services import installation_time_zone_set
 from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.decisions.selectors import payment_history
 from tests.api.conftest import invoice
 
 RECEIVABLES = """query ($id: ID!) { company(id: $id) { receivables { reference issueDate dueDate daysPastDue } } }"""
@@ -61,8 +62,6 @@ def test_days_past_due_count_the_merchants_calendar_days(gql, credit_installatio
 
 @pytest.mark.django_db
 def test_the_credit_decision_sees_overdue_days_in_the_merchants_zone(credit_installation, buyer):
-    from saleor_netterms.decisions.selectors import payment_history
-
     # given: a receivable due two merchant days ago
     zone, local_today = _zone_on_another_day()
     installation_time_zone_set(installation=credit_installation, time_zone=zone)

@@ -19,6 +19,7 @@ from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.terms.models import PaymentTermsTemplate
 from saleor_netterms.terms.services import payment_terms_create
+from saleor_netterms.checkout.requests import OrderLine
 from tests.api.conftest import STAFF_EMAIL, usd
 from tests.fixtures_credit import ledger_counts
 from tests.invoicing.conftest import held_order, order_snapshot  # noqa: F401 - held_order is a fixture
@@ -265,7 +266,6 @@ def test_invoice_detail_reads_lines_taxes_schedule_and_remittance_from_the_snaps
     payment_terms_create(installation=acme.installation, name="2/10 Net 45", code="2-10-net-45",
                          definition={"kind": "net", "days": 45, "discount": {"percent": "2", "days": 10}})
     invoicing_settings_set(company=acme, terms_template=PaymentTermsTemplate.objects.get(), language="de_DE")
-    from saleor_netterms.checkout.requests import OrderLine
 
     tx = held_order(company=acme, amount="238.00", order=order_snapshot(
         order_id="T3JkZXI6OTk=", transaction_id="tx-detail", number="99",

@@ -9,6 +9,8 @@ from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.outbox.models import OutboxMessage, OutboxStatus
 from saleor_netterms.payments.models import Payment, PaymentAllocation
 from saleor_netterms.workflows.payments import payment_record
+from saleor_netterms.approvals.models import ApprovalRequest
+from saleor_netterms.approvals.services import approval_route_create
 from tests.api.conftest import STAFF_EMAIL, authorize, dead_report, invoice, usd
 from tests.fixtures_credit import ledger_counts
 
@@ -344,8 +346,6 @@ def test_outbox_retry_refusals(gql, credit_installation, other_installation):
 @pytest.mark.django_db
 def test_review_approve_goes_through_the_approval_workflow_and_its_approvers(gql, credit_installation, buyer):
     # given: a route that only the finance lead may approve
-    from saleor_netterms.approvals.models import ApprovalRequest
-    from saleor_netterms.approvals.services import approval_route_create
 
     approval_route_create(installation=credit_installation, actor="admin@merchant.example", name="Finance only",
                           steps=[{"name": "Finance", "mode": "any", "approver_emails": ["finance@merchant.example"]}])

@@ -4,6 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from saleor_netterms.api.management.commands.export_api_schema import SCHEMA_FILE, schema_sdl
+from saleor_netterms import __version__
+from saleor_netterms.api.management.commands import export_api_schema
+from saleor_netterms.api.views import DashboardGraphQLView
 from tests.fixtures_saleor import dashboard_headers
 
 
@@ -15,7 +18,6 @@ def test_graphql_answers_an_authenticated_dashboard_request(client, fake_saleor,
 
     # then
     assert response.status_code == 200
-    from saleor_netterms import __version__
 
     assert response.json() == {"data": {"appVersion": __version__}}
 
@@ -25,8 +27,6 @@ def test_graphql_puts_the_principal_on_the_context(fake_saleor, installation):
     # given: a resolver that reads info.context.dashboard_principal
     import graphene
     from django.test import RequestFactory
-
-    from saleor_netterms.api.views import DashboardGraphQLView
 
     class Query(graphene.ObjectType):
         who = graphene.String()
@@ -87,7 +87,6 @@ def test_committed_api_schema_is_up_to_date():
 
 def test_stale_schema_check_fails_with_a_clear_message(monkeypatch, tmp_path, capsys):
     # given
-    from saleor_netterms.api.management.commands import export_api_schema
 
     stale = tmp_path / "schema.graphql"
     stale.write_text("type Query {\n  old: String\n}\n")
@@ -104,7 +103,6 @@ def test_stale_schema_check_fails_with_a_clear_message(monkeypatch, tmp_path, ca
 
 def test_export_writes_the_sdl(monkeypatch, tmp_path):
     # given
-    from saleor_netterms.api.management.commands import export_api_schema
 
     target = tmp_path / "schema.graphql"
     monkeypatch.setattr(export_api_schema, "SCHEMA_FILE", target)

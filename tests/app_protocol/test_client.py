@@ -8,6 +8,7 @@ from saleor_netterms.installations.saleor import saleor_execute
 from saleor_netterms.saleor_api.errors import (DocumentNotFound, SaleorApiError, SaleorGraphQLError,
                                                SaleorPermissionDenied, SaleorTransportError,
                                                SaleorUnauthorized)
+from saleor_netterms.saleor_api.documents import document_get
 from tests.saleor_double import transaction_event_report_answer
 
 REPORT_VARIABLES = {"id": "VHJhbnNhY3Rpb25JdGVtOjE=", "type": "CHARGE_SUCCESS",
@@ -230,7 +231,6 @@ def test_graphql_errors_become_coded_exceptions(fake_saleor, installation):
 def test_unknown_document_is_a_coded_error():
     # when
     with pytest.raises(DocumentNotFound):
-        from saleor_netterms.saleor_api.documents import document_get
         document_get("../../etc/passwd")
 
 

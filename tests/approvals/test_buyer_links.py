@@ -14,6 +14,7 @@ from saleor_netterms.checkout.models import TransactionStatus
 from saleor_netterms.companies.services import member_add
 from saleor_netterms.decisions.engine import CreditPolicy
 from saleor_netterms.outbox.models import OutboxMessage
+from saleor_netterms.core.money import Money
 from tests.approvals.conftest import authorize, request_for
 
 APPROVER = "lena.approver@acme.example"
@@ -151,7 +152,6 @@ def test_a_tampered_link_is_forbidden_and_writes_nothing(client, credit_installa
 @pytest.mark.django_db
 def test_the_ordering_member_never_approves_their_own_order(credit_installation, company_factory, policy):
     # given: the only approver of the company is the buyer themself
-    from saleor_netterms.core.money import Money
 
     company = company_factory(installation=credit_installation, limit=Money.of("5000", "USD"))
     member_add(company=company, kind="saleor_user_id", value="VXNlcjo5", role="approver",

@@ -5,6 +5,7 @@ import pytest
 from saleor_netterms.approvals.models import ApprovalAction, ApprovalLink, ApprovalRequest
 from saleor_netterms.approvals.services import limit_request_open
 from saleor_netterms.outbox.models import OutboxMessage
+from saleor_netterms.approvals.services import approval_route_create
 from tests.approvals.conftest import CREDIT_MANAGER, FINANCE, authorize, request_for, usd
 from tests.approvals.test_buyer_links import link_path
 from tests.approvals.test_routes_and_acting import with_history
@@ -53,7 +54,6 @@ def test_a_limit_raise_that_needs_the_authenticator_cannot_be_approved_by_link(c
                                                                                standard_routes, settings):
     # given
     settings.APPROVALS_TOTP_LIMIT_THRESHOLD = usd("50000").amount
-    from saleor_netterms.approvals.services import approval_route_create
     from tests.approvals.conftest import staff_step
     approval_route_create(installation=credit_installation, actor="admin@merchant.example", name="Limits",
                           kind="limit_request", steps=[staff_step("Finance", FINANCE)])

@@ -17,6 +17,7 @@ from saleor_netterms.core.money import Money
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.installations.models import Installation
 from tests.conftest import CAPTURES_DIR
 
 pytestmark = pytest.mark.skipif(not CAPTURES_DIR.exists(), reason=f"no captures at {CAPTURES_DIR}")
@@ -41,8 +42,6 @@ def usd(amount: str) -> Money:
 
 @pytest.fixture
 def captured_installation(db):
-    from saleor_netterms.installations.models import Installation
-
     installation = Installation(saleor_api_url="http://127.0.0.1:8800/graphql/", saleor_domain="127.0.0.1:8800",
                                 app_id="QXBwOjI4", jwks=json.loads((CAPTURES_DIR / "jwks.json").read_text()),
                                 jwks_fetched_at=timezone.now())

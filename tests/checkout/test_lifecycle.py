@@ -19,6 +19,7 @@ from saleor_netterms.payments.models import Payment
 from saleor_netterms.payments.services import PaymentError
 from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.approvals.models import ApprovalRequest
 from tests.fixtures_credit import ledger_counts
 
 USER_ID = "VXNlcjo2"
@@ -403,7 +404,6 @@ def test_an_overlong_payment_reference_is_refused(credit_installation, company):
 @pytest.mark.django_db
 def test_order_cancelled_in_review_cancels_its_approval_request(credit_installation, company_factory, member_factory):
     # given
-    from saleor_netterms.approvals.models import ApprovalRequest
 
     company = company_factory(installation=credit_installation)
     member_factory(company=company, value="VXNlcjo3", spending_limit=usd("100"))

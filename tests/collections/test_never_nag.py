@@ -23,6 +23,9 @@ from saleor_netterms.ledger.models import Posting
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.collections.services import kept_promises
+from saleor_netterms.reconciliation.models import IncomingPayment
+from saleor_netterms.reconciliation.services import payment_intake
 from tests.fixtures_credit import postgres_only
 
 from .conftest import STANDARD_LEVELS, at, invoice_make, usd
@@ -305,8 +308,6 @@ def test_two_workers_at_once_send_each_message_once(credit_installation, credit_
 @pytest.mark.django_db
 def test_a_bank_line_waiting_in_reconciliation_skips_the_company(acme, standard_policy):
     # given: overdue; the ERP reports a payment of this company that nobody confirmed yet
-    from saleor_netterms.reconciliation.models import IncomingPayment
-    from saleor_netterms.reconciliation.services import payment_intake
 
     invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
     result = payment_intake(installation=acme.installation, source="bank", source_reference="ACSV-77",
@@ -346,8 +347,6 @@ def test_the_dry_run_command_prints_the_plan_and_writes_nothing(acme, credit_ins
 
 @pytest.mark.django_db
 def test_a_kept_promise_is_recorded_and_counted_for_the_payment_history(acme, standard_policy):
-    from saleor_netterms.collections.services import kept_promises, promise_make
-
     # given: overdue at level 2, a promise of 400.00 by 2026-02-15, paid on the 14th
     invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
     collections_run(installation=acme.installation, now=at("2026-02-05"))

@@ -31,6 +31,24 @@ import pytest
 from django.utils import timezone
 
 from saleor_netterms.core.money import Money
+from saleor_netterms.approvals.services import approval_route_create
+from saleor_netterms.audit.models import AuditEntry
+from saleor_netterms.checkout.models import NetTermsTransaction
+from saleor_netterms.checkout.requests import (AuthorizationRequest, Buyer, OrderLine,
+                                               OrderSnapshot, TransactionActionRequest)
+from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.companies.services import company_status_set
+from saleor_netterms.decisions.services import policy_save
+from saleor_netterms.decisions.tiers import STANDARD
+from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
+from saleor_netterms.invoicing.services import (credit_note_issue, invoice_issue_for_order,
+                                                invoice_void)
+from saleor_netterms.outbox.models import OutboxMessage
+from saleor_netterms.outbox.services import outbox_deliver_due, outbox_enqueue
+from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.terms.services import payment_terms_create
+from saleor_netterms.workflows.checkout import checkout_authorize, transaction_capture
+from saleor_netterms.workflows.payments import payment_record
 from tests.dashboard.harness import html_server
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -226,10 +244,6 @@ frame.addEventListener("load", handshake);
 # --- seeded credit accounts ---------------------------------------------------------------------
 
 def _authorize(installation, *, tx: str, amount: str, po: str = ""):
-    from saleor_netterms.checkout.models import NetTermsTransaction
-    from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
-    from saleor_netterms.workflows.checkout import checkout_authorize
-
     checkout_authorize(installation=installation, request=AuthorizationRequest(
         transaction_id=tx, money=Money.of(amount, "USD"), buyer=Buyer(user_id=BUYER_USER_ID),
         channel_slug="default-channel", po_number=po))
@@ -237,11 +251,6 @@ def _authorize(installation, *, tx: str, amount: str, po: str = ""):
 
 
 def _invoice(installation, *, tx: str, amount: str, order_number: str, days_ago: int = 0):
-    from saleor_netterms.checkout.requests import OrderSnapshot, TransactionActionRequest
-    from saleor_netterms.checkout.services import order_bind
-    from saleor_netterms.workflows.checkout import transaction_capture
-    from saleor_netterms.receivables.models import Receivable
-
     _authorize(installation, tx=tx, amount=amount, po=f"PO-{order_number}")
     order_bind(installation=installation, order=OrderSnapshot(
         order_id=f"T3JkZXI6{order_number}", number=order_number, status="UNFULFILLED", currency="USD",
@@ -266,9 +275,6 @@ def _dashboard_may_frame_the_app(settings):
 
 @pytest.fixture
 def seeded(installation, company_factory, member_factory):
-    from saleor_netterms.companies.services import company_status_set
-    from saleor_netterms.workflows.payments import payment_record
-
     acme = company_factory(installation=installation, legal_name="Acme Industrial Supply",
                            erp_customer_number="C-1001", tax_id="136695976", tax_id_country="DE",
                            billing_contact_name="Dana Ledger", billing_contact_email="ap@acme.example",
@@ -395,10 +401,6 @@ def test_companies_and_company_detail_in_a_dashboard_iframe(live_server, fake_sa
 
 def test_policy_editor_simulation_and_approval_routes_in_a_dashboard_iframe(live_server, fake_saleor, seeded, chrome,
                                                                            shots):
-    from saleor_netterms.approvals.services import approval_route_create
-    from saleor_netterms.decisions.services import policy_save
-    from saleor_netterms.decisions.tiers import STANDARD
-
     # given: a saved Standard policy, a two-step route, and the seeded company's stored decisions
     installation = seeded.installation
     policy_save(installation=installation, tier="standard", channel_slug="", policy=STANDARD.policy,
@@ -468,10 +470,6 @@ def _invoiced_order(installation, *, tx: str, order_number: str, lines: tuple, n
                     days_ago: int = 0):
     """Authorize and bind a confirmed order with lines, then invoice it (as at confirmation),
     issued ``days_ago`` days ago: its due date follows from the channel's terms."""
-    from saleor_netterms.checkout.requests import OrderSnapshot
-    from saleor_netterms.checkout.services import order_bind
-    from saleor_netterms.invoicing.services import invoice_issue_for_order
-
     transaction = _authorize(installation, tx=tx, amount=gross, po=f"PO-{order_number}")
     order_bind(installation=installation, order=OrderSnapshot(
         order_id=f"T3JkZXI6{order_number}", number=order_number, status="UNFULFILLED", currency="USD",
@@ -486,12 +484,6 @@ def _invoiced_order(installation, *, tx: str, order_number: str, lines: tuple, n
 def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_server, fake_saleor, installation,
                                                                          company_factory, member_factory, chrome,
                                                                          shots):
-    from saleor_netterms.checkout.requests import OrderLine
-    from saleor_netterms.invoicing.creditor_reference import creditor_reference_for
-    from saleor_netterms.invoicing.services import credit_note_issue, invoice_void
-    from saleor_netterms.workflows.payments import payment_record
-    from saleor_netterms.terms.services import payment_terms_create
-
     # given: "2/10 Net 30" as the channel's terms; three invoices — one overdue with a credit note,
     # one partly paid, one voided
     payment_terms_create(installation=installation, name="2/10 Net 30", code="2-10-net-30",
@@ -610,9 +602,6 @@ def test_invoices_invoice_detail_and_payment_terms_in_a_dashboard_iframe(live_se
 
 def test_saleor_sync_shows_a_blocked_chain_and_its_cause_and_skips_it_in_a_dashboard_iframe(
         live_server, fake_saleor, installation, chrome, shots):
-    from saleor_netterms.audit.models import AuditEntry
-    from saleor_netterms.outbox.models import OutboxMessage
-    from saleor_netterms.outbox.services import outbox_deliver_due, outbox_enqueue
     from tests.saleor_double import transaction_event_report_answer
 
     # given: Saleor refuses a CHARGE_SUCCESS; the CHARGE_REQUEST for the rest waits behind it

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from .test_pages import NAV, QUERY, _documents, document_errors
+from saleor_netterms.decisions.engine import CreditPolicy
 
 
 def _html(client, path: str) -> str:
@@ -49,8 +50,6 @@ def test_pages_render_their_script_nav_and_labelled_controls(client, path, scrip
 def test_policy_editor_has_a_field_with_help_for_every_policy_rule(client):
     # given: the fields of decisions.engine.CreditPolicy and the save arguments
     from dataclasses import fields
-
-    from saleor_netterms.decisions.engine import CreditPolicy
 
     inputs = {f.name: f.name for f in fields(CreditPolicy)} | {"review_late_share_above": "review_late_share_pct",
                                                                "underwriterThreshold": "underwriterThreshold"}

@@ -8,6 +8,7 @@ from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.companies.models import Company
 from saleor_netterms.erp.models import ErpApiKey, IdempotencyRecord
 from saleor_netterms.erp.services import api_key_revoke
+from saleor_netterms.erp.models import SCOPES
 
 ACME = {"legalName": "Acme Industrial Supply", "billingContact": {"email": "ap@acme.example"}, "defaultTermsDays": 45}
 
@@ -72,7 +73,6 @@ def test_a_revoked_key_is_refused(erp, erp_key):
 ])
 def test_a_key_without_the_scope_is_refused_and_nothing_written(erp, erp_key, method, path, body, scope):
     # given: a key with every scope but this one
-    from saleor_netterms.erp.models import SCOPES
     raw = erp_key(scopes=[s for s in SCOPES if s != scope])
 
     # when

@@ -11,6 +11,7 @@ from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStat
 from saleor_netterms.checkout.requests import OrderLine, OrderSnapshot
 from saleor_netterms.core.money import Money
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.checkout.services import order_bind
 
 _SEQ = itertools.count(1)
 USER_ID = "VXNlcjo2"
@@ -45,8 +46,6 @@ def acme(company_factory, member_factory, credit_installation):
 def held_order():
     """held_order(company=, amount="180.00", order=OrderSnapshot | None, transaction_id=None, terms_days=30)
     → an AUTHORIZED NetTermsTransaction with `amount` on hold, its order bound."""
-    from saleor_netterms.checkout.services import order_bind
-
     def make(*, company, amount: str = "180.00", order: OrderSnapshot | None = None,
              transaction_id: str | None = None, terms_days: int = 30, po_number: str = "PO-4711"):
         n = next(_SEQ)

@@ -19,6 +19,8 @@ from saleor_netterms.invoicing.creditor_reference import (CreditorReferenceError
                                                           creditor_reference_valid, creditor_reference_valid_stdnum)
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind, InvoiceSeries, SeriesReset
 from saleor_netterms.invoicing.numbering import number_take
+from saleor_netterms.checkout.requests import TransactionActionRequest
+from saleor_netterms.workflows.checkout import transaction_capture
 from tests.fixtures_credit import installation_make
 
 from .conftest import usd
@@ -130,8 +132,6 @@ def test_non_ascii_or_spaced_number_formats_are_refused_when_saved(credit_instal
 @pytest.mark.django_db
 def test_an_issued_invoice_prints_the_reference_of_its_position(acme, held_order):
     # given
-    from saleor_netterms.checkout.requests import TransactionActionRequest
-    from saleor_netterms.workflows.checkout import transaction_capture
     tx = held_order(company=acme, amount="180.00")
 
     # when

@@ -10,6 +10,16 @@ from saleor_netterms.invoicing.documents.facturx import facturx_xml_check
 from saleor_netterms.invoicing.documents.links import document_url
 from saleor_netterms.invoicing.documents.ubl import ubl_rules_check, ubl_xsd_check
 from saleor_netterms.invoicing.services import invoice_issue_for_order
+from saleor_netterms.checkout.requests import TransactionActionRequest
+from saleor_netterms.companies.selectors import credit_summary
+from saleor_netterms.core.money import Money
+from saleor_netterms.dashboard.services import seller_warnings
+from saleor_netterms.invoicing.models import Invoice
+from saleor_netterms.invoicing.notifications import invoice_email_build
+from saleor_netterms.invoicing.snapshot import snapshot_from_dict
+from saleor_netterms.outbox.models import OutboxMessage
+from saleor_netterms.outbox.services import outbox_deliver
+from saleor_netterms.workflows.checkout import transaction_refund
 
 SELLER = {"name": "Muster Werkzeuge GmbH", "street": "Hauptstraße 1", "city": "Berlin", "postal_code": "10115",
           "country": "DE", "tax_id": "DE136695976", "email": "billing@muster.example"}
@@ -87,9 +97,6 @@ def test_the_buyers_email_carries_the_real_factur_x_pdf_and_ubl(settings, invoic
     # given
     from django.core import mail
 
-    from saleor_netterms.outbox.models import OutboxMessage
-    from saleor_netterms.outbox.services import outbox_deliver
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     message = OutboxMessage.objects.get(kind="email.invoice")
 
@@ -112,11 +119,6 @@ def test_the_buyers_email_carries_the_real_factur_x_pdf_and_ubl(settings, invoic
 @pytest.mark.django_db
 def test_a_saleor_refund_of_an_invoiced_order_issues_a_numbered_credit_note_once(acme, held_order):
     # given
-    from saleor_netterms.checkout.requests import TransactionActionRequest
-    from saleor_netterms.workflows.checkout import transaction_refund
-    from saleor_netterms.companies.selectors import credit_summary
-    from saleor_netterms.core.money import Money
-    from saleor_netterms.invoicing.models import Invoice
 
     tx = held_order(company=acme, amount="180.00")
     invoice = invoice_issue_for_order(transaction=tx)
@@ -160,7 +162,6 @@ def test_links_of_an_invoice_without_e_invoice_data_never_answer_500(client, set
 @pytest.mark.django_db
 def test_the_overview_names_the_cause_of_missing_e_invoices_and_the_incomplete_profile(settings, acme, held_order):
     # given
-    from saleor_netterms.dashboard.services import seller_warnings
 
     settings.INVOICE_SELLER = {"name": "Netterms Demo GmbH", "country": "DE"}
     invoice = invoice_issue_for_order(transaction=held_order(company=acme, amount="180.00"))
@@ -180,9 +181,6 @@ def test_the_overview_names_the_cause_of_missing_e_invoices_and_the_incomplete_p
 def test_the_buyers_email_is_written_in_the_companys_language(settings, invoice):
     # given a German-speaking buyer
     from django.core import mail
-
-    from saleor_netterms.invoicing.notifications import invoice_email_build
-    from saleor_netterms.invoicing.snapshot import snapshot_from_dict
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     snapshot = snapshot_from_dict(invoice.snapshot)

@@ -18,6 +18,7 @@ from saleor_netterms.invoicing.snapshot import snapshot_check, snapshot_from_dic
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.terms.services import payment_terms_create
+from saleor_netterms.invoicing.services import OrderNotInvoiceable
 from tests.fixtures_credit import ledger_counts
 
 from .conftest import order_snapshot, usd
@@ -160,7 +161,6 @@ def test_unconfirmed_order_is_not_invoiced_and_nothing_is_written(acme, held_ord
     before = (ledger_counts(), Invoice.objects.count(), OutboxMessage.objects.count())
 
     # when
-    from saleor_netterms.invoicing.services import OrderNotInvoiceable
     with pytest.raises(OrderNotInvoiceable):
         invoice_issue_for_order(transaction=tx)
 

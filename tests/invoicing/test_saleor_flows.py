@@ -11,6 +11,7 @@ from saleor_netterms.invoicing.models import Invoice, InvoicingPolicy, SaleorInv
 from saleor_netterms.invoicing.services import invoicing_settings_set
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.outbox.services import outbox_deliver
+from saleor_netterms.invoicing.services import invoice_issue_for_order
 
 from .conftest import USER_ID, order_snapshot, usd
 
@@ -171,7 +172,6 @@ def test_an_invoice_without_e_invoice_data_still_reaches_the_buyer_as_pdf_and_sa
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.INVOICE_SELLER = {"name": "Netterms Demo GmbH", "country": "DE"}
     invoicing_settings_set(company=acme, policy=InvoicingPolicy.AT_CONFIRMATION)
-    from saleor_netterms.invoicing.services import invoice_issue_for_order
     invoice = invoice_issue_for_order(transaction=held_order(company=acme))
 
     # when

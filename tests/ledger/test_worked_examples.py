@@ -21,6 +21,8 @@ from saleor_netterms.ledger.services import (
     receivable_from_hold,
     write_off_post,
 )
+from saleor_netterms.companies.services import credit_limit_set
+from saleor_netterms.core.money import Money
 
 from .helpers import merchant_balances, usd
 
@@ -199,8 +201,6 @@ def test_adjustments_in_all_four_directions(company):
 
 def test_currencies_are_separate_books(company_factory):
     # given a company with limits in USD and EUR
-    from saleor_netterms.companies.services import credit_limit_set
-    from saleor_netterms.core.money import Money
 
     company = company_factory()
     credit_limit_set(company=company, amount=Money.of("5000", "EUR"))

@@ -16,6 +16,7 @@ from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.models import DecisionRecord
 from saleor_netterms.decisions.snapshots import snapshot_to_dict
 from saleor_netterms.decisions.tiers import policy_to_dict
+from saleor_netterms.decisions.engine import CreditPolicy
 
 BUYER_USER_ID = "VXNlcjo2"
 CHANNEL = "default-channel"
@@ -51,8 +52,6 @@ def snapshot(**fields) -> CreditSnapshot:
 
 def record_seed(*, installation, company, snap: CreditSnapshot, tier: str = "standard", channel: str = CHANNEL,
                 tx: str, days_ago: int = 0, outcome: str = "approve") -> DecisionRecord:
-    from saleor_netterms.decisions.engine import CreditPolicy
-
     record = DecisionRecord.objects.create(
         installation=installation, company=company, saleor_transaction_id=tx, channel_slug=channel, tier=tier,
         currency=snap.currency, amount=snap.order_amount, snapshot=snapshot_to_dict(snap),

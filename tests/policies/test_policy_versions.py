@@ -13,6 +13,7 @@ from saleor_netterms.decisions.models import CreditPolicyVersion
 from saleor_netterms.decisions.selectors import policy_for, policy_resolve
 from saleor_netterms.decisions.services import company_tier_set, policy_reset, policy_save
 from saleor_netterms.decisions.tiers import PREMIUM, STANDARD, STARTER, policy_to_dict
+from saleor_netterms.decisions.tiers import policy_from_dict
 from tests.fixtures_credit import postgres_only
 
 from .conftest import usd
@@ -253,7 +254,6 @@ def test_credit_limit_set_is_audited_with_before_and_after(company_factory):
 @pytest.mark.django_db
 def test_an_invalid_policy_document_is_refused():
     # when / then
-    from saleor_netterms.decisions.tiers import policy_from_dict
 
     with pytest.raises(InvalidPolicy) as refused:
         policy_from_dict({"tolerance_over_limit_pct": 5})

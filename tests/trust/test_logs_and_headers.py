@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from saleor_netterms.installations.selectors import dashboard_frame_origins_forget
+from saleor_netterms import gunicorn_conf
+from saleor_netterms.installations.services import installation_mark_removed
 
 TOKEN = "eyJpbnYiOjF9.c2lnbmF0dXJlLXRoYXQtaXMtYS1jcmVkZW50aWFs"
 
@@ -49,7 +51,6 @@ def test_a_document_link_leaves_no_token_in_any_log_line(client, json_lines):
 
 def test_gunicorns_access_log_is_json_and_redacted():
     # given gunicorn's logging as configured for production
-    from saleor_netterms import gunicorn_conf
 
     stream = io.StringIO()
     logging.config.dictConfig(gunicorn_conf.logconfig_dict)
@@ -95,7 +96,6 @@ def test_every_response_names_who_may_frame_it(client, installation, settings):
 @pytest.mark.django_db
 def test_a_removed_installation_may_no_longer_frame_the_app(client, installation):
     # given
-    from saleor_netterms.installations.services import installation_mark_removed
 
     installation_mark_removed(installation=installation, reason="test")
 
