@@ -329,6 +329,8 @@ OUTBOX_DELIVERERS = {
 # a request and PORTAL_SESSION_MAX_HOURS after sign-in, whatever the activity.
 PORTAL_SESSION_IDLE_MINUTES = int(_env("PORTAL_SESSION_IDLE_MINUTES", "30"))
 PORTAL_SESSION_MAX_HOURS = int(_env("PORTAL_SESSION_MAX_HOURS", "8"))
+# Rows per page of the portal's growing lists (invoices, orders); each page says how many in all.
+PORTAL_PAGE_SIZE = int(_env("PORTAL_PAGE_SIZE", "50"))
 # The portal's forms are the only CSRF-protected views (Django's csrf_protect per view): a refused
 # form is a coded page (CSRF_FAILED) in the portal's language.
 CSRF_FAILURE_VIEW = "saleor_netterms.portal.web.csrf_failure"

@@ -262,14 +262,16 @@ def receivables_open_amounts(*, installation, receivable_refs: Iterable[str]) ->
         return dict(cursor.fetchall())
 
 
-def receivables_open_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None
-                          ) -> dict[tuple[int, str], Decimal]:
+def receivables_open_bulk(*, installation_id: int, company_ids: Iterable[int] | None = None,
+                          receivable_refs: Iterable[str] | None = None) -> dict[tuple[int, str], Decimal]:
     """(company_id, receivable_ref) → open amount (non-zero only) for the companies of an
     installation — every currency, one grouped query (the collections run reads a whole book at
-    once instead of one query per company)."""
+    once instead of one query per company; a page of invoices reads only its own references)."""
     qs = ReceivableBalance.objects.filter(installation_id=installation_id).exclude(debits=F("credits"))
     if company_ids is not None:
         qs = qs.filter(company_id__in=list(company_ids))
+    if receivable_refs is not None:
+        qs = qs.filter(receivable_ref__in=list(receivable_refs))
     rows = qs.order_by().values_list("company_id", "receivable_ref", "debits", "credits")
     return {(company_id, ref): debits - credits for company_id, ref, debits, credits in rows}
 

@@ -63,3 +63,14 @@ def currency(data, name: str, allowed: list[str]) -> str:
         raise InvalidForm(f"currency {value!r} not in {allowed}", code="INVALID_CURRENCY",
                           buyer_message=_("Choose one of your account's currencies."))
     return value
+
+
+def page_number(data, name: str = "page") -> int:
+    """The page of a list (1 when absent); not a positive whole number → a coded 400."""
+    value = (data.get(name) or "").strip()
+    if not value:
+        return 1
+    if not value.isdigit() or not 0 < int(value) < 1_000_000:
+        raise InvalidForm(f"bad page {value[:20]!r}", code="INVALID_PAGE",
+                          buyer_message=_("Choose a page number from the list."))
+    return int(value)

@@ -11,6 +11,7 @@ import io
 import re
 
 import segno
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,15 +162,23 @@ def _invoice_filters(request: HttpRequest) -> dict:
             "date_from": forms.date(request.GET, "from"), "date_to": forms.date(request.GET, "to")}
 
 
+def _without_page(request: HttpRequest) -> str:
+    """The list's query string without its page (the filters the pager and the export keep)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_GET
 @portal_page("view")
 def invoices(request: HttpRequest, user: PortalUser) -> HttpResponse:
     filters = _invoice_filters(request)
-    rows = selectors.invoice_rows(company=user.company, **filters)
+    page = selectors.invoice_page(company=user.company, page=forms.page_number(request.GET),
+                                  size=settings.PORTAL_PAGE_SIZE, **filters)
     return page_render(request, "portal/invoices.html", {
-        "rows": rows, "filters": filters, "statuses": selectors.INVOICE_STATUSES, "nav": "invoices",
-        "title": _("Invoices"), "can_remit": allowed(user.role, "remit"),
-        "query_string": request.GET.urlencode()})
+        "page": page, "rows": page.rows, "filters": filters, "statuses": selectors.INVOICE_STATUSES,
+        "nav": "invoices", "title": _("Invoices"), "can_remit": allowed(user.role, "remit"),
+        "query_string": _without_page(request), "page_query": _without_page(request)})
 
 
 @require_GET
@@ -372,8 +381,10 @@ def approval_act(request: HttpRequest, user: PortalUser, request_id: int) -> Htt
 @require_GET
 @portal_page("view")
 def orders(request: HttpRequest, user: PortalUser) -> HttpResponse:
-    rows = selectors.order_rows(company=user.company)
-    return page_render(request, "portal/orders.html", {"rows": rows, "nav": "orders", "title": _("Orders on terms")})
+    page = selectors.order_page(company=user.company, page=forms.page_number(request.GET),
+                                size=settings.PORTAL_PAGE_SIZE)
+    return page_render(request, "portal/orders.html", {"page": page, "rows": page.rows, "nav": "orders",
+                                                       "title": _("Orders on terms"), "page_query": ""})
 
 
 # --- company admin ----------------------------------------------------------------------------

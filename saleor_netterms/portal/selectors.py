@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from saleor_netterms.approvals.models import ApprovalKind, ApprovalRequest
 from saleor_netterms.checkout.models import NetTermsTransaction
@@ -22,6 +22,37 @@ from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 
 ZERO = Decimal(0)
 INVOICE_STATUSES = ("open", "overdue", "disputed", "paid", "credited")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list that grows with the history: its rows, its number (from 1) and the
+    total count, so the page can say "page 2 of 7 · 312 invoices" and link its neighbours."""
+    rows: list
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.size - 1) // self.size, 1)
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def _page_slice(qs: QuerySet, page: int, size: int) -> tuple[list, int, int]:
+    """The rows of page ``page`` (past the last page: the last page) and the total count."""
+    total = qs.count()
+    last = max((total + size - 1) // size, 1)
+    number = min(max(page, 1), last)
+    return list(qs[(number - 1) * size:number * size]), number, total
 
 
 @dataclass(frozen=True)
@@ -57,9 +88,11 @@ class InvoiceRow:
     payments: list[PaymentAllocation] = field(default_factory=list)
 
 
-def _open_amounts(company: Company) -> dict[str, Decimal]:
+def _open_amounts(company: Company, receivable_ids: list[int] | None = None) -> dict[str, Decimal]:
+    refs = [f"rcv:{pk}" for pk in receivable_ids] if receivable_ids is not None else None
     return {ref: amount for (_, ref), amount in
-            receivables_open_bulk(installation_id=company.installation_id, company_ids=[company.pk]).items()}
+            receivables_open_bulk(installation_id=company.installation_id, company_ids=[company.pk],
+                                  receivable_refs=refs).items()}
 
 
 def currencies_of(company: Company) -> list[str]:
@@ -95,11 +128,10 @@ def _invoice_qs(company: Company) -> QuerySet[Invoice]:
             .select_related("receivable", "transaction").defer("snapshot"))
 
 
-def invoice_rows(*, company: Company, status: str = "", query: str = "", date_from: dt.date | None = None,
-                 date_to: dt.date | None = None, today: dt.date | None = None, limit: int = 500) -> list[InvoiceRow]:
-    """The company's invoices, newest first, filtered by status (INVOICE_STATUSES), a search
-    over invoice, order and PO numbers, and the issue date."""
-    today = today or business_today(company.installation)
+def _invoices_filtered(company: Company, *, status: str, query: str, date_from: dt.date | None,
+                       date_to: dt.date | None, today: dt.date) -> QuerySet[Invoice]:
+    """Every filter in SQL (the status too: "disputed" is an open invoice with an open dispute,
+    "open" one neither overdue nor disputed), so a page and its count come from the database."""
     qs = _invoice_qs(company)
     if query:
         qs = qs.filter(Q(number__icontains=query) | Q(receivable__order_number__icontains=query)
@@ -112,20 +144,46 @@ def invoice_rows(*, company: Company, status: str = "", query: str = "", date_fr
         qs = qs.filter(receivable__status=status)
     elif status in ("open", "overdue", "disputed"):
         qs = qs.filter(receivable__status=ReceivableStatus.OPEN)
-    if status == "overdue":
-        qs = qs.filter(receivable__due_date__lt=today)
-    invoices = list(qs.order_by("-issue_date", "-id")[:limit])
-    open_amounts = _open_amounts(company)
+        disputed = Exists(Dispute.objects.filter(company=company, receivable_id=OuterRef("receivable_id"),
+                                                 status=DisputeStatus.OPEN))
+        if status == "disputed":
+            qs = qs.filter(disputed)
+        else:
+            qs = qs.filter(~disputed)
+            qs = qs.filter(receivable__due_date__lt=today) if status == "overdue" else qs.filter(
+                receivable__due_date__gte=today)
+    return qs.order_by("-issue_date", "-id")
+
+
+def _invoice_rows_of(company: Company, invoices: list[Invoice], today: dt.date) -> list[InvoiceRow]:
+    receivable_ids = [invoice.receivable_id for invoice in invoices]
+    open_amounts = _open_amounts(company, receivable_ids)
     disputed: dict[int, Decimal] = {}
     for receivable_id, amount in Dispute.objects.filter(
-            company=company, status=DisputeStatus.OPEN).values_list("receivable_id", "amount"):
+            company=company, status=DisputeStatus.OPEN, receivable_id__in=receivable_ids).values_list(
+            "receivable_id", "amount"):
         disputed[receivable_id] = disputed.get(receivable_id, ZERO) + amount
-    rows = [_row(invoice, open_amounts, disputed, today) for invoice in invoices]
-    if status == "disputed":
-        rows = [r for r in rows if r.disputed]
-    elif status == "open":
-        rows = [r for r in rows if r.status == "open"]
-    return rows
+    return [_row(invoice, open_amounts, disputed, today) for invoice in invoices]
+
+
+def invoice_rows(*, company: Company, status: str = "", query: str = "", date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, today: dt.date | None = None, limit: int = 500) -> list[InvoiceRow]:
+    """The company's invoices, newest first, filtered by status (INVOICE_STATUSES), a search
+    over invoice, order and PO numbers, and the issue date (the CSV export: up to ``limit``)."""
+    today = today or business_today(company.installation)
+    qs = _invoices_filtered(company, status=status, query=query, date_from=date_from, date_to=date_to, today=today)
+    return _invoice_rows_of(company, list(qs[:limit]), today)
+
+
+def invoice_page(*, company: Company, page: int = 1, size: int = PAGE_SIZE, status: str = "", query: str = "",
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 today: dt.date | None = None) -> Page:
+    """One page of the filtered invoice list with the total count (four queries whatever the
+    history: count, page, its open amounts, its disputes)."""
+    today = today or business_today(company.installation)
+    qs = _invoices_filtered(company, status=status, query=query, date_from=date_from, date_to=date_to, today=today)
+    invoices, number, total = _page_slice(qs, page, size)
+    return Page(rows=_invoice_rows_of(company, invoices, today), number=number, size=size, total=total)
 
 
 def _row(invoice: Invoice, open_amounts: dict[str, Decimal], disputed: dict[int, Decimal], today: dt.date) -> InvoiceRow:
@@ -216,9 +274,7 @@ class OrderRow:
 ORDER_STATUS = {"in_review": "in_review", "authorized": "approved", "declined": "declined", "canceled": "canceled"}
 
 
-def order_rows(*, company: Company, limit: int = 200) -> list[OrderRow]:
-    """Orders on terms with where they stand: in review, approved (credit held), invoiced, paid."""
-    txs = list(NetTermsTransaction.objects.filter(company=company).order_by("-created_at", "-id")[:limit])
+def _order_rows_of(company: Company, txs: list[NetTermsTransaction]) -> list[OrderRow]:
     invoices = {i.transaction_id: i for i in Invoice.objects.filter(
         company=company, kind=InvoiceKind.INVOICE, transaction_id__in=[t.pk for t in txs]).select_related("receivable")
         .defer("snapshot").order_by("id")}
@@ -231,6 +287,16 @@ def order_rows(*, company: Company, limit: int = 200) -> list[OrderRow]:
             status = ORDER_STATUS.get(tx.status, "invoiced" if tx.status == "captured" else tx.status)
         rows.append(OrderRow(transaction=tx, status=status, invoice=invoice, reasons=reason_texts(tx.decision_reasons)))
     return rows
+
+
+def _orders_qs(company: Company) -> QuerySet[NetTermsTransaction]:
+    return NetTermsTransaction.objects.filter(company=company).order_by("-created_at", "-id")
+
+
+def order_page(*, company: Company, page: int = 1, size: int = PAGE_SIZE) -> Page:
+    """One page of the orders on terms with the total count (three queries whatever the history)."""
+    txs, number, total = _page_slice(_orders_qs(company), page, size)
+    return Page(rows=_order_rows_of(company, txs), number=number, size=size, total=total)
 
 
 def reason_texts(reasons) -> list[str]:

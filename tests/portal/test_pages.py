@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 from babel.dates import format_date
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from saleor_netterms.approvals.models import ApprovalRequest
@@ -237,6 +239,62 @@ def test_invoices_are_searched_by_invoice_order_and_po_number_and_filtered(clien
     assert client.get("/portal/invoices?from=31.12.2026").status_code == 400
 
 
+def test_the_invoice_list_comes_in_pages_with_the_total_and_keeps_its_filters(client, world, settings):
+    # given: two invoices a page, three invoices
+    settings.PORTAL_PAGE_SIZE = 2
+    signed_in(client, world.acme, world.admin)
+    first, second, third = world.acme_invoices
+    numbers = lambda response: re.findall(r'href="/portal/invoices/(INV-[0-9-]+)"', response.content.decode())  # noqa: E731
+    # when / then: page 1 has the newest two and links page 2; page 2 the oldest and links back
+    one = client.get("/portal/invoices")
+    assert numbers(one) == [third.number, second.number]
+    assert "Page 1 of 2 · 3 in all" in one.content.decode()
+    assert 'rel="next" href="?page=2"' in one.content.decode() and 'rel="prev"' not in one.content.decode()
+    two = client.get("/portal/invoices?page=2")
+    assert numbers(two) == [first.number]
+    assert 'rel="prev" href="?page=1"' in two.content.decode() and 'rel="next"' not in two.content.decode()
+    # the filters travel with the pager; past the last page shows the last page
+    filtered = client.get("/portal/invoices?from=2000-01-01&page=1").content.decode()
+    assert 'rel="next" href="?from=2000-01-01&amp;page=2"' in filtered
+    assert numbers(client.get("/portal/invoices?page=99")) == [first.number]
+    # one filter that fits a page: no pager
+    assert "in all" not in client.get("/portal/invoices?status=overdue").content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5", "9999999"])
+def test_a_bad_page_number_is_a_coded_400(client, world, page):
+    signed_in(client, world.acme, world.admin)
+    for path in ("/portal/invoices", "/portal/orders"):
+        response = client.get(path, {"page": page})
+        assert response.status_code == 400 and "INVALID_PAGE" in response.content.decode()
+
+
+def test_open_and_disputed_are_filtered_in_the_database_before_the_page_is_cut(client, world, settings):
+    # given: one invoice a page; the newest of the two open invoices disputed
+    settings.PORTAL_PAGE_SIZE = 1
+    signed_in(client, world.acme, world.admin)
+    first, second, third = world.acme_invoices
+    client.post(f"/portal/invoices/{third.number}/dispute", {"reason": "PRICING", "note": "wrong price"})
+    numbers = lambda response: re.findall(r'href="/portal/invoices/(INV-[0-9-]+)"', response.content.decode())  # noqa: E731
+    # then: "open" leaves out the disputed and the overdue invoice, whatever page size
+    open_page = client.get("/portal/invoices?status=open")
+    assert numbers(open_page) == [second.number] and "in all" not in open_page.content.decode()
+    assert numbers(client.get("/portal/invoices?status=disputed")) == [third.number]
+    assert numbers(client.get("/portal/invoices?status=overdue")) == [first.number]
+
+
+def test_a_page_of_invoices_costs_the_same_queries_whatever_the_page(client, world, settings):
+    settings.PORTAL_PAGE_SIZE = 1
+    signed_in(client, world.acme, world.admin)
+    client.get("/portal/invoices")
+    counts = []
+    for page in ("1", "3"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/portal/invoices", {"page": page})
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1] == 7
+
+
 def test_the_invoice_list_exports_as_csv(client, world):
     signed_in(client, world.acme, world.admin)
     first = world.acme_invoices[0]
@@ -386,6 +444,18 @@ def test_orders_on_terms_show_their_status_and_invoice(client, world):
     page = client.get("/portal/orders").content.decode()
     assert page.count('class="badge invoiced"') == 3 and 'class="badge in_review"' in page
     assert world.acme_invoices[0].number in page
+
+
+def test_orders_on_terms_come_in_pages(client, world, settings):
+    settings.PORTAL_PAGE_SIZE = 3
+    signed_in(client, world.acme, world.admin)
+    one = client.get("/portal/orders").content.decode()
+    two = client.get("/portal/orders?page=2").content.decode()
+    # newest first: the order waiting for approval, then the invoices newest to oldest
+    assert 'class="badge in_review"' in one and one.count('class="badge invoiced"') == 2
+    assert "Page 1 of 2 · 4 in all" in one and 'rel="next" href="?page=2"' in one
+    assert two.count('class="badge invoiced"') == 1 and world.acme_invoices[0].number in two
+    assert "Page 2 of 2 · 4 in all" in two
 
 
 def test_in_production_the_session_cookie_is_secure(client, fake_saleor, world, settings):
