@@ -317,13 +317,14 @@ OUTBOX_DELIVERERS = {
     "saleor.invoice_send_notification":
         "saleor_netterms.saleor_sync.invoice_reporting.invoice_send_notification_deliver",
     "email.invoice": "saleor_netterms.invoicing.notifications.invoice_email_deliver",
-    "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
-    "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
+    "email.approval_link": "saleor_netterms.outbox.email.email_deliver",
+    "email.approval_outcome": "saleor_netterms.outbox.email.email_deliver",
     "erp.webhook": "saleor_netterms.erp_webhooks.delivery.erp_webhook_deliver",
     "saleor.erp_invoice_create": "saleor_netterms.saleor_sync.erp_invoice_reporting.erp_invoice_create_deliver",
     "email.erp_webhook_disabled": "saleor_netterms.erp_webhooks.notifications.endpoint_disabled_email_deliver",
     "email.dunning": "saleor_netterms.collections.notifications.dunning_email_deliver",
-    "email.portal_sign_in": "saleor_netterms.buyer_access.notifications.portal_email_deliver",
+    "email.portal_sign_in": "saleor_netterms.outbox.email.email_deliver",
+    "email.merchant_notice": "saleor_netterms.outbox.email.email_deliver",
 }
 # The buyer portal (portal/, buyer_access/): sessions end after PORTAL_SESSION_IDLE_MINUTES without
 # a request and PORTAL_SESSION_MAX_HOURS after sign-in, whatever the activity.

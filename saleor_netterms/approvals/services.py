@@ -42,6 +42,7 @@ from saleor_netterms.companies.events import credit_limit_change_approved_publis
 from saleor_netterms.companies.services import company_lock, credit_limit_set
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.masters.selectors import erp_owns
+from saleor_netterms.outbox.email import email_enqueue
 
 from . import selectors
 from .errors import (ApprovalAlreadyActed, ApprovalNotAllowed, ApprovalNotPending, ApprovalSameApprover,
@@ -50,7 +51,7 @@ from .errors import (ApprovalAlreadyActed, ApprovalNotAllowed, ApprovalNotPendin
                      SecondFactorRequired)
 from .models import (LIMIT_KINDS, ActionDecision, ApprovalAction, ApprovalKind, ApprovalLink, ApprovalRequest,
                      ApprovalRoute, ApprovalStep, OnDeadline, RequestStatus, StepMode)
-from .notifications import LINK_KIND, OUTCOME_KIND, approval_email_enqueue
+from .notifications import LINK_KIND, OUTCOME_KIND
 from .routing import DEFAULT_STEP, step_complete, step_may_act
 from .totp import totp_failure_record, totp_verify
 
@@ -152,7 +153,7 @@ def _staff_step_notify(req: ApprovalRequest, *, now: datetime) -> int:
         link = ApprovalLink.objects.create(installation=req.installation, request=req, step=req.current_step,
                                            member=None, email=email, nonce=secrets.token_urlsafe(24),
                                            expires_at=expires_at)
-        approval_email_enqueue(
+        email_enqueue(
             installation=req.installation, kind=LINK_KIND, to=email,
             subject=f"Approval needed ({req.get_kind_display()}): {what}",
             body=(f"{req.get_kind_display()} {what} needs your decision at step "
@@ -230,7 +231,7 @@ def _link_issue(req: ApprovalRequest, *, member, now: datetime, expires_at: date
     url = approval_link_url(link)
     tx = req.transaction
     order = f"order {tx.order_number}" if tx.order_number else f"order {tx.psp_reference}"
-    approval_email_enqueue(
+    email_enqueue(
         installation=req.installation, kind=LINK_KIND, to=link.email,
         subject=f"Approval needed: {req.money} on net terms for {req.company.legal_name}",
         body=(f"A purchase of {req.money} on net terms ({order}) is above the buyer's spending limit "
@@ -466,7 +467,7 @@ def _finish_decline(req: ApprovalRequest, *, actor: str, reason: str, now: datet
     to = _buyer_email(tx)
     if to:
         order = f"order {tx.order_number}" if tx.order_number else "your order"
-        approval_email_enqueue(
+        email_enqueue(
             installation=req.installation, kind=OUTCOME_KIND, to=to,
             subject=f"Net terms not approved for {order}",
             body=(f"We are sorry: payment on net terms for {order} ({req.money}) was not approved.\n"

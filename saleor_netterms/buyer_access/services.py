@@ -32,11 +32,12 @@ from saleor_netterms.companies.services import member_add, member_remove, member
 from saleor_netterms.companies.validators import email_normalize
 from saleor_netterms.core.errors import PermissionDenied
 from saleor_netterms.core.money import Money
+from saleor_netterms.outbox.email import email_enqueue
 
 from .errors import (InvalidSignInEmail, PortalSessionExpired, PortalSignInRequired, SignInLinkInvalid,
                      SignInRateLimited)
 from .models import PortalRole, PortalSession, SignInLink, SignInMethod
-from .notifications import portal_email_enqueue
+from .notifications import SIGN_IN_KIND
 
 
 def _setting(name: str, default: int) -> int:
@@ -196,8 +197,8 @@ def sign_in_link_request(*, installation, email: str, client_address: str = "",
         for company, member in identities:
             link, token = _link_issue(company=company, member=member, email=email, client_hash=client_hash,
                                       purpose="sign_in", ttl=LINK_TTL, now=now)
-            portal_email_enqueue(
-                installation=installation, to=email,
+            email_enqueue(
+                installation=installation, kind=SIGN_IN_KIND, to=email,
                 subject=_("Your sign-in link for %(company)s") % {"company": company.legal_name},
                 body=_("Use this link to sign in to the account of %(company)s. It works once and "
                        "expires in %(minutes)d minutes:\n\n%(url)s\n\nIf you did not ask for it, ignore "
@@ -257,8 +258,8 @@ def member_invite(*, admin: PortalUser, email: str, role: str, spending_limit: M
                      object_type="member", object_id=member.pk, company=company, after=_member_state(member))
         link, token = _link_issue(company=company, member=member, email=member.value, client_hash="",
                                   purpose="invite", ttl=INVITE_TTL, now=now)
-        portal_email_enqueue(
-            installation=company.installation, to=member.value,
+        email_enqueue(
+            installation=company.installation, kind=SIGN_IN_KIND, to=member.value,
             subject=_("You were invited to the account of %(company)s") % {"company": company.legal_name},
             body=_("%(admin)s invited you to %(company)s's net-terms account (role: %(role)s). Sign in with "
                    "this link (it works once, for 3 days; later ask for a new one on the sign-in page):\n\n"

@@ -35,9 +35,11 @@ from saleor_netterms.invoicing import services as invoicing_services
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.outbox.email import email_enqueue
 from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
 from saleor_netterms.receivables.services import receivable_book, receivable_status_refresh
+from saleor_netterms.sellers.selectors import seller_profile_get
 from saleor_netterms.terms.engine import (
     InvalidTerms,
     NetDays,
@@ -86,6 +88,7 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 EMAIL_KIND = "email.dunning"
+MERCHANT_NOTICE_KIND = "email.merchant_notice"
 _ZERO = Decimal(0)
 
 
@@ -759,8 +762,9 @@ def _resolve(ctx: _Ctx, *, thanks: bool) -> None:
 # --- promises ------------------------------------------------------------------------------------------
 
 def promise_make(*, company: Company, amount: Money, promised_date: dt.date, made_by: str, note: str = "",
-                 today: dt.date | None = None) -> PaymentPromise:
-    """A promise to pay (staff or buyer): the ladder pauses until its date."""
+                 today: dt.date | None = None, notify_merchant: bool = False) -> PaymentPromise:
+    """A promise to pay (staff or buyer): the ladder pauses until its date. A buyer's promise
+    (``notify_merchant``) is e-mailed to the merchant's staff in the same transaction."""
     today = today or business_today(company.installation)
     if not amount.is_positive():
         raise collections_error("PROMISE_AMOUNT_INVALID", "A promise needs an amount above zero.")
@@ -779,6 +783,16 @@ def promise_make(*, company: Company, amount: Money, promised_date: dt.date, mad
         audit_record(installation=company.installation, actor=made_by, action="collections.promise",
                      object_type="payment_promise", object_id=promise.pk, company=company,
                      after={"amount": amount.as_string(), "currency": amount.currency, "date": promised_date.isoformat()})
+        if notify_merchant:
+            merchant_notice_enqueue(
+                company=company, dedupe_key=f"merchant-notice:promise:{promise.pk}",
+                subject=f"Promise to pay: {company.legal_name}, {amount.as_string()} {amount.currency} "
+                        f"by {promised_date.isoformat()}",
+                body=(f"{company.legal_name} promised in the portal to pay {amount.as_string()} {amount.currency} "
+                      f"by {promised_date.isoformat()}.\nMade by: {made_by}\n"
+                      + (f"Note: {note[:500]}\n" if note else "")
+                      + "\nReminders to this company pause until that date. The promise is in the Dashboard: "
+                        "Apps → Net terms → Collections.\n"))
     return promise
 
 
@@ -812,9 +826,11 @@ def kept_promises(*, company: Company) -> int:
 # --- disputes -----------------------------------------------------------------------------------------
 
 def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, opened_by: str,
-                 amount: Money | None = None, line_position: int | None = None, note: str = "") -> Dispute:
+                 amount: Money | None = None, line_position: int | None = None, note: str = "",
+                 notify_merchant: bool = False) -> Dispute:
     """Dispute (part of) an invoice or one of its lines. The disputed amount leaves dunning, holds
-    and late fees at once (a hold it alone caused is lifted) but stays in ageing."""
+    and late fees at once (a hold it alone caused is lifted) but stays in ageing. A buyer's
+    dispute (``notify_merchant``) is e-mailed to the merchant's staff in the same transaction."""
     if reason_code not in DisputeReason.values:
         raise collections_error("DISPUTE_REASON_INVALID", f"Reason must be one of {', '.join(DisputeReason.values)}.")
     if receivable.company_id != company.pk:
@@ -847,7 +863,18 @@ def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, 
                      object_type="dispute", object_id=dispute.pk, company=company,
                      after={"receivable": receivable.reference, "amount": amount.as_string(), "reason": reason_code,
                             "line": line_position})
-        dispute_opened_publish(dispute, invoice_number=_invoice_number(receivable))
+        invoice_number = _invoice_number(receivable)
+        dispute_opened_publish(dispute, invoice_number=invoice_number)
+        if notify_merchant:
+            where = f", line {line_position}" if line_position is not None else ""
+            merchant_notice_enqueue(
+                company=company, dedupe_key=f"merchant-notice:dispute:{dispute.pk}",
+                subject=f"Dispute: {company.legal_name}, invoice {invoice_number}",
+                body=(f"{company.legal_name} disputes {amount.as_string()} {amount.currency} of invoice "
+                      f"{invoice_number}{where} in the portal.\nReason: {DisputeReason(reason_code).label} "
+                      f"({reason_code})\nOpened by: {opened_by}\n" + (f"Note: {note[:1000]}\n" if note else "")
+                      + "\nThe disputed amount is out of reminders, holds and late fees until the dispute is "
+                        "resolved. It is in the Dashboard: Apps → Net terms → Collections.\n"))
         for hold in holds_to_lift(company=company):
             lifted, _ = company_services.account_hold_lift(hold=hold, lifted_by=opened_by,
                                                            reason=f"The overdue balance is disputed ({reason_code})")
@@ -914,6 +941,28 @@ def dispute_resolve(*, dispute: Dispute, resolution: str, actor: str, note: str 
         dispute_resolved_publish(dispute, invoice_number=_invoice_number(dispute.receivable), resolution=resolution,
                                  credit_note_number=credit_note.number if credit is not None else None)
     return dispute
+
+
+def merchant_staff_email(*, company: Company) -> str:
+    """Who hears of the company's promises and disputes: the staff address of its dunning policy
+    (assigned, else the matching default), else the seller profile's e-mail, else nobody."""
+    state = CompanyDunning.objects.filter(company=company).first()
+    loaded = policy_for_company(company=company, state=state, policies=policies_load(installation=company.installation))
+    if loaded is not None and loaded.policy.staff_email:
+        return loaded.policy.staff_email
+    profile = seller_profile_get(installation=company.installation)
+    return profile.email if profile is not None else ""
+
+
+def merchant_notice_enqueue(*, company: Company, subject: str, body: str, dedupe_key: str):
+    """One e-mail to the merchant's staff in the caller's transaction (sent after commit), or
+    nothing, logged, when the merchant has no address for it."""
+    to = merchant_staff_email(company=company)
+    if not to:
+        logger.warning("merchant notice without a recipient", extra={"company_id": company.pk, "key": dedupe_key})
+        return None
+    return email_enqueue(installation=company.installation, kind=MERCHANT_NOTICE_KIND, to=to, subject=subject,
+                         body=body, dedupe_key=dedupe_key)
 
 
 def _invoice_number(receivable: Receivable) -> str:

@@ -247,7 +247,7 @@ def dispute(request: HttpRequest, user: PortalUser, number: str) -> HttpResponse
     collections_services.dispute_open(
         company=user.company, receivable=row.invoice.receivable, reason_code=forms.text(request.POST, "reason", limit=16),
         opened_by=user.actor, amount=amount, line_position=int(line) if line else None,
-        note=forms.text(request.POST, "note"))
+        note=forms.text(request.POST, "note"), notify_merchant=True)
     return HttpResponseRedirect(reverse("portal-invoice", args=[row.invoice.number]) + "?disputed=1")
 
 
@@ -314,7 +314,7 @@ def promise(request: HttpRequest, user: PortalUser) -> HttpResponse:
             collections_services.promise_make(
                 company=user.company, amount=forms.money(request.POST, "amount", currency),
                 promised_date=forms.date(request.POST, "date", required=True), made_by=user.actor,
-                note=forms.text(request.POST, "note", limit=500))
+                note=forms.text(request.POST, "note", limit=500), notify_merchant=True)
         except NetTermsError as error:
             context.update(error_code=error.code, error_message=buyer_text(error), form=request.POST)
             return page_render(request, "portal/promise.html", context, status=error.http_status)

@@ -148,7 +148,7 @@ def promise_view(request: HttpRequest) -> JsonResponse:
             raise BadRequest(f"bad promise: {exc}", code="INVALID_PROMISE", buyer_message=f"Send {example}.") from exc
         promise = collections_services.promise_make(
             company=buyer.member.company, amount=amount, promised_date=promised,
-            made_by=f"buyer:{buyer.email or buyer.user_id}", note=str(body.get("note") or "")[:500])
+            made_by=f"buyer:{buyer.email or buyer.user_id}", note=str(body.get("note") or "")[:500], notify_merchant=True)
     except NetTermsError as error:
         return _error(error)
     return JsonResponse({"promise": promise.pk, "status": promise.status, "amount": amount.as_string(),
@@ -184,7 +184,7 @@ def dispute_view(request: HttpRequest) -> JsonResponse:
         dispute = collections_services.dispute_open(
             company=company, receivable=invoice.receivable, reason_code=str(body.get("reason") or ""),
             opened_by=f"buyer:{buyer.email or buyer.user_id}", amount=amount, line_position=line,
-            note=str(body.get("note") or "")[:1000])
+            note=str(body.get("note") or "")[:1000], notify_merchant=True)
     except NetTermsError as error:
         return _error(error)
     return JsonResponse({"dispute": dispute.pk, "status": dispute.status, "invoice": invoice.number,

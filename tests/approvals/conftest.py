@@ -34,8 +34,8 @@ def usd(amount: str) -> Money:
 def _approvals_settings(settings):
     settings.OUTBOX_DELIVERERS = {
         **settings.OUTBOX_DELIVERERS,
-        "email.approval_link": "saleor_netterms.approvals.notifications.approval_email_deliver",
-        "email.approval_outcome": "saleor_netterms.approvals.notifications.approval_email_deliver",
+        "email.approval_link": "saleor_netterms.outbox.email.email_deliver",
+        "email.approval_outcome": "saleor_netterms.outbox.email.email_deliver",
     }
     settings.ROOT_URLCONF = "tests.approvals.urls"
     settings.APP_PUBLIC_URL = "https://netterms.example.com"

@@ -20,13 +20,16 @@ from saleor_netterms.approvals.models import ApprovalRequest
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.buyer_access.models import PortalSession, SignInLink
 from saleor_netterms.collections.models import Dispute, PaymentPromise
+from saleor_netterms.collections.services import dunning_policy_save, promise_make
 from saleor_netterms.companies.models import Member
 from saleor_netterms.companies.services import account_hold_place
+from saleor_netterms.core.money import Money
 from saleor_netterms.invoicing.models import CombinedRemittance
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.portal.web import SESSION_COOKIE
 from saleor_netterms.sellers.selectors import seller_profile_get
 from saleor_netterms.sellers.services import SellerProfileInvalid, seller_brand_color_set, seller_logo_set
+from tests.collections.conftest import STANDARD_LEVELS
 from tests.portal.test_portal import customer_token
 from tests.saleor_double import CUSTOMER_ID
 
@@ -381,6 +384,51 @@ def test_a_line_of_an_invoice_is_disputed(client, world):
     assert bad.status_code == 400 and Dispute.objects.count() == 1
     page = client.get("/portal/invoices?status=disputed").content.decode()
     assert invoice.number in page
+
+
+def test_the_merchant_is_emailed_a_promise_made_in_the_portal_once(client, world):
+    # given: no dunning policy, so the seller profile's address hears of it
+    signed_in(client, world.acme, None, email=AP_EMAIL)
+    date = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    # when: the promise is sent twice (a double click)
+    client.post("/portal/promise", {"currency": "EUR", "amount": "1200,00", "date": date, "note": "Friday"})
+    client.post("/portal/promise", {"currency": "EUR", "amount": "1200,00", "date": date, "note": "Friday"})
+    # then: one e-mail to the merchant, saying who promised what by when
+    notice = OutboxMessage.objects.get(kind="email.merchant_notice")
+    assert notice.payload == {
+        "to": "billing@muster.example",
+        "subject": f"Promise to pay: Acme Industrial Supply, 1200.00 EUR by {date}",
+        "body": (f"Acme Industrial Supply promised in the portal to pay 1200.00 EUR by {date}.\n"
+                 f"Made by: buyer:{AP_EMAIL}\nNote: Friday\n\nReminders to this company pause until that date. "
+                 "The promise is in the Dashboard: Apps → Net terms → Collections.\n")}
+
+
+def test_the_merchant_is_emailed_a_dispute_at_the_dunning_policys_staff_address(client, world):
+    # given: the installation's default ladder names the staff who hear of promises and disputes
+    dunning_policy_save(installation=world.installation, name="Standard", levels=STANDARD_LEVELS[:2], actor="staff",
+                        is_default=True, staff_email="collections@muster.example")
+    signed_in(client, world.acme, world.buyer)
+    invoice = world.acme_invoices[0]
+    # when
+    client.post(f"/portal/invoices/{invoice.number}/dispute",
+                {"reason": "DAMAGED", "line": "1", "amount": "", "note": "Broken on arrival"})
+    refused = client.post(f"/portal/invoices/{invoice.number}/dispute", {"reason": "BORED"})
+    # then: one e-mail for the dispute, none for the refused one
+    assert refused.status_code == 400
+    notice = OutboxMessage.objects.get(kind="email.merchant_notice")
+    assert notice.payload == {
+        "to": "collections@muster.example",
+        "subject": f"Dispute: Acme Industrial Supply, invoice {invoice.number}",
+        "body": (f"Acme Industrial Supply disputes 1200.00 EUR of invoice {invoice.number}, line 1 in the portal.\n"
+                 "Reason: Goods damaged or defective (DAMAGED)\nOpened by: buyer:buyer@acme.example\n"
+                 "Note: Broken on arrival\n\nThe disputed amount is out of reminders, holds and late fees until "
+                 "the dispute is resolved. It is in the Dashboard: Apps → Net terms → Collections.\n")}
+
+
+def test_a_promise_made_by_staff_sends_the_merchant_no_email(world):
+    promise_make(company=world.acme, amount=Money.of("100.00", "EUR"), made_by="staff:petra@muster.example",
+                 promised_date=dt.date.today() + dt.timedelta(days=3))
+    assert not OutboxMessage.objects.filter(kind="email.merchant_notice").exists()
 
 
 def test_a_limit_increase_is_requested_and_listed(client, world):
