@@ -44,7 +44,7 @@ from .permissions import allowed
 from .web import (SESSION_COOKIE, SHOP_COOKIE, RoleForbidden, buyer_text, cookie_set, error_page, page_render, portal_page,
                   safe_next, theme, with_language)
 
-INVOICE_NUMBER = re.compile(r"[A-Za-z0-9._-]{1,64}")
+INVOICE_NUMBER = re.compile(r"[^\x00-\x1f\x7f]{1,64}")   # any printable number (with "/"); the lookup decides
 DOCUMENT_FORMATS = ("pdf", "facturx", "ubl")
 
 

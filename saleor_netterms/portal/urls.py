@@ -1,6 +1,6 @@
 """The buyer portal: the JSON endpoints for headless storefronts (credit, limit-requests,
 statement, promises, disputes: views.py) and the server-rendered pages (pages.py)."""
-from django.urls import path
+from django.urls import path, re_path
 
 from . import pages, views
 
@@ -19,9 +19,12 @@ urlpatterns = [
     path("", pages.overview, name="portal-overview"),
     path("invoices", pages.invoices, name="portal-invoices"),
     path("invoices.csv", pages.invoices_csv, name="portal-invoices-csv"),
-    path("invoices/<str:number>", pages.invoice_detail, name="portal-invoice"),
-    path("invoices/<str:number>/dispute", pages.dispute, name="portal-dispute"),
-    path("invoices/<str:number>/<str:fmt>", pages.invoice_document, name="portal-invoice-document"),
+    # Invoice numbers may contain "/" (RE/2026/0042): the actions are matched first by their last
+    # segment, anything else after invoices/ is a number.
+    path("invoices/<path:number>/dispute", pages.dispute, name="portal-dispute"),
+    re_path(r"^invoices/(?P<number>.+)/(?P<fmt>pdf|facturx|ubl)$", pages.invoice_document,
+            name="portal-invoice-document"),
+    path("invoices/<path:number>", pages.invoice_detail, name="portal-invoice"),
     path("remittances", pages.remittance_create, name="portal-remittance-create"),
     path("remittances/<int:remittance_id>", pages.remittance_detail, name="portal-remittance"),
     path("statements", pages.statements, name="portal-statements"),

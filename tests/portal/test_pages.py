@@ -24,7 +24,7 @@ from saleor_netterms.collections.services import dunning_policy_save, promise_ma
 from saleor_netterms.companies.models import Member
 from saleor_netterms.companies.services import account_hold_place
 from saleor_netterms.core.money import Money
-from saleor_netterms.invoicing.models import CombinedRemittance
+from saleor_netterms.invoicing.models import CombinedRemittance, InvoiceSeries
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.portal.web import SESSION_COOKIE
 from saleor_netterms.sellers.selectors import seller_profile_get
@@ -33,7 +33,7 @@ from tests.collections.conftest import STANDARD_LEVELS
 from tests.portal.test_portal import customer_token
 from tests.saleor_double import CUSTOMER_ID
 
-from .conftest import AP_EMAIL, signed_in
+from .conftest import AP_EMAIL, invoice_make, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -327,6 +327,28 @@ def test_the_invoice_page_has_downloads_and_payment_instructions(client, world):
     if ubl.status_code == 200:
         assert b"<cbc:ID>" + invoice.number.encode() + b"</cbc:ID>" in ubl.content
     assert client.get(f"/portal/invoices/{invoice.number}/docx").status_code == 404
+
+
+def test_an_invoice_number_with_slashes_opens_downloads_and_is_disputed(client, world):
+    # given: the merchant numbers invoices "RE/2026/0001"
+    InvoiceSeries.objects.create(installation=world.installation, kind="invoice", channel_slug="default-channel",
+                                 format="RE/{year}/{seq:04}")
+    invoice = invoice_make(world.acme, amount="240.00", issue_date=dt.date.today() - dt.timedelta(days=1))
+    assert invoice.number == f"RE/{dt.date.today().year}/0001"
+    signed_in(client, world.acme, world.admin)
+    # when / then: the list links it, and its page, documents and dispute form answer
+    assert f'href="/portal/invoices/{invoice.number}"' in client.get("/portal/invoices").content.decode()
+    page = client.get(f"/portal/invoices/{invoice.number}")
+    assert page.status_code == 200 and f'action="/portal/invoices/{invoice.number}/dispute"' in page.content.decode()
+    pdf = client.get(f"/portal/invoices/{invoice.number}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "/" not in pdf["Content-Disposition"].split("filename=")[1]
+    disputed = client.post(f"/portal/invoices/{invoice.number}/dispute", {"reason": "PRICING"})
+    assert disputed.status_code == 302 and Dispute.objects.get().receivable_id == invoice.receivable_id
+    # another format or a number that does not exist: coded 404
+    assert client.get(f"/portal/invoices/{invoice.number}/docx").status_code == 404
+    missing = client.get("/portal/invoices/RE/1999/0001")
+    assert missing.status_code == 404 and "UNKNOWN_INVOICE" in missing.content.decode()
 
 
 def test_a_combined_remittance_gives_one_reference_for_the_selected_invoices(client, world):
