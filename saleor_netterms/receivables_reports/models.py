@@ -26,3 +26,60 @@ class OpenReceivable(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["installation_id", "currency", "due_date"], name="reports_open_due_idx")]
+
+
+class CompanyMonth(models.Model):
+    """One company's receivables in one currency and one calendar month (of business dates), kept by
+    PostgreSQL (migration 0003) from the ledger's events: a row trigger on ``receivables_receivable``
+    (a receivable booked; its amount or dates changed) and a statement trigger on ``ledger_entry``
+    (every movement on a receivable's reference in the receivable account after its booking:
+    payments, credit notes, write-offs, adjustments, credit applied, reversals).
+
+    - ``sales``: credit sales, the amounts of the receivables invoiced (issue date) in the month;
+    - ``moved``: the movements effective in the month (debits − credits; payments are negative);
+    - ``current_end``: open at the month's last day on the receivables invoiced by then and not yet
+      due on it (due on or after it).
+
+    The receivables at a month's end are the running sum of ``sales + moved`` up to it. DSO
+    (count-back and simple), best possible DSO and CEI of the months before the as-of date's read
+    these rows (``selectors.monthly``); ``ledger_verify`` (``company_months``) recomputes them."""
+    installation_id = models.BigIntegerField()
+    company_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="The month's first day.")
+    sales = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    moved = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    current_end = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company_id", "currency", "month"],
+                                               name="reports_company_month_unique")]
+        indexes = [models.Index(fields=["installation_id", "currency", "month"], name="reports_month_idx")]
+
+
+class CompanyLateness(models.Model):
+    """How late one company paid in one currency, per calendar month of the payments' received
+    dates, kept by PostgreSQL (migration 0003): a statement trigger on
+    ``payments_paymentallocation`` adds each applied amount, a row trigger on ``payments_payment``
+    takes a reversed payment out (and follows a changed received date), one on
+    ``receivables_receivable`` follows a moved due date.
+
+    - ``paid``: the amounts applied (allocations of payments not reversed);
+    - ``late_amount_days``: Σ amount × max(0, received on − due on);
+    - ``payments``: how many allocations.
+
+    Average days late over a window of months is Σ late_amount_days ÷ Σ paid
+    (``formulas.days_late_average``'s amount-weighted mean); ``selectors.days_late`` and the cash
+    forecast read it; ``ledger_verify`` (``company_lateness``) recomputes it."""
+    installation_id = models.BigIntegerField()
+    company_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="The month's first day.")
+    paid = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    late_amount_days = models.DecimalField(max_digits=30, decimal_places=4, default=0)
+    payments = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company_id", "currency", "month"],
+                                               name="reports_company_lateness_unique")]
+        indexes = [models.Index(fields=["installation_id", "currency", "month"], name="reports_lateness_idx")]

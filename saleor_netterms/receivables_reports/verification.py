@@ -1,6 +1,15 @@
-"""ledger_verify's check of the open-receivables rollup (registered by ReceivablesReportsConfig.ready):
-every row recomputed from the entries on its receivable's reference in the receivable account,
-and every receivable with something open has its row (PostgreSQL; SQLite keeps no rollup)."""
+"""ledger_verify's checks of the reports' rollups (registered by ReceivablesReportsConfig.ready),
+each against a full recomputation from the book (PostgreSQL; SQLite keeps no rollup):
+
+- ``open_receivables``: every row recomputed from the entries on its receivable's reference in
+  the receivable account, and every receivable with something open has its row;
+- ``company_months``: per company, currency and month, the credit sales (receivables by invoice
+  date), the movements after booking (entries by effective date) and what was open and not yet due
+  at the month's end, recomputed from the receivables and the entries;
+- ``company_lateness``: per company, currency and month of receipt, the amounts applied by
+  payments not reversed, Σ amount × days late and their count, recomputed from the allocations.
+
+A row of zeros is the same as no row."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -45,5 +54,87 @@ def _show(row) -> str:
     return f"company {company_id} {amount:.4f} {currency} issued {issued} due {due}"
 
 
+MONTHS_RECOMPUTED = r"""
+WITH r AS (SELECT id, installation_id, company_id, currency, amount, issue_date, due_date
+             FROM receivables_receivable {where_r}),
+mv AS (SELECT substr(e.receivable_ref, 5)::bigint AS rid, p.effective_date AS eff,
+              CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END AS delta
+         FROM ledger_entry e JOIN ledger_account a ON a.id = e.account_id JOIN ledger_posting p ON p.id = e.posting_id
+        WHERE a.kind = 'receivable' AND e.receivable_ref ~ '^rcv:[0-9]{{1,18}}$'
+          AND p.kind NOT IN ('receivable', 'fee') {where_a}),
+month_ends AS (SELECT g::date AS month, (g + interval '1 month' - interval '1 day')::date AS last
+                 FROM generate_series((SELECT date_trunc('month', MIN(issue_date)::timestamp) FROM r),
+                                      (SELECT date_trunc('month', MAX(due_date)::timestamp) FROM r),
+                                      interval '1 month') g),
+-- open at a month end on a receivable invoiced by then and not yet due: its amount plus its
+-- movements effective by then (each counted at every such month end from its own date on)
+x AS (SELECT r.company_id, r.currency, date_trunc('month', r.issue_date::timestamp)::date AS month,
+             r.amount AS sales, 0::numeric AS moved, 0::numeric AS current_end FROM r
+      UNION ALL
+      SELECT r.company_id, r.currency, date_trunc('month', mv.eff::timestamp)::date, 0, mv.delta, 0
+        FROM mv JOIN r ON r.id = mv.rid
+      UNION ALL
+      SELECT r.company_id, r.currency, me.month, 0, 0, r.amount
+        FROM r JOIN month_ends me ON me.last BETWEEN r.issue_date AND r.due_date
+      UNION ALL
+      SELECT r.company_id, r.currency, me.month, 0, 0, mv.delta
+        FROM mv JOIN r ON r.id = mv.rid JOIN month_ends me ON me.last BETWEEN GREATEST(r.issue_date, mv.eff) AND r.due_date)
+SELECT company_id, currency, month, SUM(sales), SUM(moved), SUM(current_end) FROM x GROUP BY 1, 2, 3"""
+MONTHS_KEPT = """SELECT company_id, currency, month, sales, moved, current_end
+                   FROM receivables_reports_companymonth {where}"""
+
+LATENESS_RECOMPUTED = r"""
+SELECT r.company_id, r.currency, date_trunc('month', p.received_on::timestamp)::date, SUM(pa.amount),
+       SUM(pa.amount * GREATEST(p.received_on - r.due_date, 0)), COUNT(*)
+  FROM payments_paymentallocation pa JOIN payments_payment p ON p.id = pa.payment_id
+  JOIN receivables_receivable r ON r.id = pa.receivable_id
+ WHERE p.reversed_at IS NULL {where}
+ GROUP BY 1, 2, 3"""
+LATENESS_KEPT = """SELECT company_id, currency, month, paid, late_amount_days, payments
+                     FROM receivables_reports_companylateness {where}"""
+
+
+def _compare(check: str, what: str, names: tuple[str, ...], expected_sql: str, kept_sql: str,
+             installation_id: int | None) -> Iterable[Mismatch]:
+    with connection.cursor() as cursor:
+        cursor.execute(expected_sql, [installation_id] * expected_sql.count("%s"))
+        expected = {row[:3]: row[3:] for row in cursor.fetchall()}
+        cursor.execute(kept_sql, [installation_id] * kept_sql.count("%s"))
+        kept = {row[:3]: row[3:] for row in cursor.fetchall()}
+    for key in sorted(set(expected) | set(kept)):
+        want, have = expected.get(key), kept.get(key)
+        zero = (0,) * len(names)
+        if tuple(want or zero) != tuple(have or zero):
+            company_id, currency, month = key
+            show = lambda values: ("no row" if values is None else ", ".join(  # noqa: E731
+                f"{name} {value}" for name, value in zip(names, values)))
+            yield Mismatch(check, f"company {company_id} {currency} {month:%Y-%m} ({what})", show(want), show(have))
+
+
+def company_months(installation_id: int | None) -> Iterable[Mismatch]:
+    if connection.vendor != "postgresql":
+        return
+    one = installation_id is not None
+    yield from _compare(
+        "company_months", "month rollup", ("sales", "moved", "current at month end"),
+        MONTHS_RECOMPUTED.format(where_r="WHERE installation_id = %s" if one else "",
+                                 where_a="AND a.installation_id = %s" if one else ""),
+        MONTHS_KEPT.format(where="WHERE installation_id = %s" if one else ""),
+        installation_id)
+
+
+def company_lateness(installation_id: int | None) -> Iterable[Mismatch]:
+    if connection.vendor != "postgresql":
+        return
+    one = installation_id is not None
+    yield from _compare(
+        "company_lateness", "lateness rollup", ("paid", "amount × days late", "payments"),
+        LATENESS_RECOMPUTED.format(where="AND r.installation_id = %s" if one else ""),
+        LATENESS_KEPT.format(where="WHERE installation_id = %s" if one else ""),
+        installation_id)
+
+
 def verification_register() -> None:
     check_register("open_receivables", open_receivables)
+    check_register("company_months", company_months)
+    check_register("company_lateness", company_lateness)

@@ -57,6 +57,10 @@ BREAKS = {
                                             [c.pk]),
     "open_receivables": lambda c: _break("UPDATE receivables_reports_openreceivable SET open_amount = 1"
                                          " WHERE company_id = %s", [c.pk]),
+    "company_months": lambda c: _break("UPDATE receivables_reports_companymonth SET sales = sales + 1"
+                                       " WHERE company_id = %s", [c.pk]),
+    "company_lateness": lambda c: _break("UPDATE receivables_reports_companylateness SET paid = paid + 1"
+                                         " WHERE company_id = %s", [c.pk]),
 }
 
 
