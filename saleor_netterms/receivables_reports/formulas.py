@@ -20,8 +20,8 @@ Amounts are ``Decimal`` in one currency: a caller never passes amounts of two cu
   Investopedia ("Collection Effectiveness Index (CEI)") and by Oracle Advanced Collections with
   N = 1: ``(beginning receivables + credit sales − ending total receivables) ÷ (beginning
   receivables + credit sales − ending current receivables) × 100``.
-- **Average days late** (``days_late_average``): the amount-weighted mean of
-  ``max(0, paid on − due on)`` over the payments applied to a company's receivables.
+- **Average days late** (``days_late_average``, ``days_late_from_sums``): the amount-weighted mean
+  of ``max(0, paid on − due on)`` over the payments applied to a company's receivables.
 - **Credit utilisation** (``utilisation``): exposure (owed + on hold) ÷ credit limit, in percent;
   ``utilisation_histogram`` counts them in 10-point bins (the last one: 100 % and over).
 - **Cash forecast** (``expected_date``, ``instalments_open``, ``forecast_weeks``): an open amount
@@ -149,6 +149,12 @@ def days_late_average(payments: Iterable[tuple[Decimal, int]]) -> Decimal | None
         weight += amount
         total += amount * max(days, 0)
     return None if weight <= 0 else total / weight
+
+
+def days_late_from_sums(*, late_amount_days: Decimal, paid: Decimal) -> Decimal | None:
+    """``days_late_average`` from its two sums (Σ amount × max(0, days late) and Σ amount), as the
+    lateness rollup keeps them: the same figure exactly."""
+    return None if paid <= 0 else late_amount_days / paid
 
 
 def lateness_rising(*, recent: Decimal | None, prior: Decimal | None, threshold_days: Decimal) -> bool:

@@ -39,8 +39,8 @@ GROUPINGS = ("total", "currency", "company", "channel", "tier")
 BASES = ("due", "invoice")
 NEAR_LIMIT_PERCENT = Decimal(80)
 RISING_LATENESS_DAYS = Decimal(5)
-LATENESS_WINDOW_DAYS = 90
-DAYS_LATE_HISTORY_DAYS = 365
+LATENESS_WINDOW_MONTHS = 3  # rising lateness: the last 3 calendar months against the 3 before
+DAYS_LATE_HISTORY_MONTHS = 12  # average days late: the last 12 calendar months (the newest up to the as-of date)
 BROKEN_PROMISE_DAYS = 90
 
 
@@ -436,39 +436,128 @@ def receivables_current(scope: Scope) -> dict[str, Decimal]:
         f"{sql} SELECT currency, SUM(open_amount) FROM items WHERE due_date >= %(as_of)s GROUP BY currency", params)}
 
 
+def month_rollup_used(scope: Scope) -> bool:
+    """On PostgreSQL, without a channel filter (the rollups are per company, not per channel), the
+    months before the as-of date's are read from the month and lateness rollups (models.CompanyMonth,
+    models.CompanyLateness; kept by the database, checked by ledger_verify) and only the as-of
+    date's own month from the book."""
+    return connection.vendor == "postgresql" and scope.channel is None
+
+
+def _month_first(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _months_back(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _rollup_filter(scope: Scope, alias: str, params: dict) -> tuple[str, str]:
+    """``(join, where)`` of a rollup table's rows in the scope (currency, company, tier)."""
+    where, join = [f"{alias}.installation_id = %(inst)s"], ""
+    params["inst"] = scope.installation_id
+    if scope.currency:
+        where.append(f"{alias}.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.company_id is not None:
+        where.append(f"{alias}.company_id = %(company)s")
+        params["company"] = scope.company_id
+    if scope.tier:
+        join = f" JOIN companies_company c ON c.id = {alias}.company_id"
+        where.append("c.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    return join, " AND ".join(where)
+
+
+def _months_from_rollup(scope: Scope) -> tuple[dict, dict, dict]:
+    """Currency → month → (sales, movements, current at the month's end): the months before the
+    as-of date's from the month rollup, the as-of date's own month (up to the date) from the book
+    (its receivables by invoice date, its postings by effective date, what is current on the date)."""
+    month = _month_first(scope.as_of)
+    params: dict = {"month": month, "as_of": scope.as_of}
+    join, where = _rollup_filter(scope, "m", params)
+    sales: dict = defaultdict(dict)
+    moved: dict = defaultdict(dict)
+    current: dict = defaultdict(dict)
+    for currency, first, s_, m_, c_ in _rows(f"""
+            SELECT m.currency, m.month, SUM(m.sales), SUM(m.moved), SUM(m.current_end)
+              FROM receivables_reports_companymonth m{join}
+             WHERE {where} AND m.month < %(month)s GROUP BY m.currency, m.month""", params):
+        first = _date(first)
+        sales[currency][first], moved[currency][first], current[currency][first] = _dec(s_), _dec(m_), _dec(c_)
+    join, where = _rollup_filter(scope, "r", params)
+    for currency, total in _rows(f"""
+            SELECT r.currency, SUM(r.amount) FROM receivables_receivable r{join}
+             WHERE {where} AND r.issue_date >= %(month)s AND r.issue_date <= %(as_of)s GROUP BY r.currency""", params):
+        sales[currency][month] = _dec(total)
+    join, where = _rollup_filter(scope, "a", params)
+    for currency, total in _rows(f"""
+            SELECT a.currency, SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END)
+              FROM ledger_posting p JOIN ledger_entry e ON e.posting_id = p.id
+              JOIN ledger_account a ON a.id = e.account_id{join}
+             WHERE p.installation_id = %(inst)s AND p.effective_date >= %(month)s AND p.effective_date <= %(as_of)s
+               AND p.kind NOT IN ('receivable', 'fee', 'hold', 'hold_release') AND {where}
+               AND a.kind = 'receivable' AND e.receivable_ref LIKE 'rcv:%%'
+             GROUP BY a.currency""", params):
+        moved[currency][month] = _dec(total)
+    for currency, total in receivables_current(scope).items():
+        current[currency][month] = total
+    return sales, moved, current
+
+
+def _months_from_book(scope: Scope, periods: list[tuple[dt.date, dt.date]]) -> tuple[dict, dict, dict]:
+    """The same as ``_months_from_rollup``, summed from the book (SQLite, or a channel filter)."""
+    def by_month(daily):
+        result: dict = defaultdict(lambda: defaultdict(Decimal))
+        for currency, days in daily.items():
+            for day, amount in days.items():
+                result[currency][_month_first(day)] += amount
+        return result
+    sales, moved = by_month(_booked_by_day(scope)), by_month(_moved_by_day(scope))
+    current: dict = defaultdict(dict)
+    for first, last in periods:
+        for currency, total in receivables_current(scope.on(last)).items():
+            current[currency][first] = total
+    return sales, moved, current
+
+
 def monthly(scope: Scope, *, months: int = 24) -> dict[str, list[MonthFigures]]:
     """Currency → the ``months`` months ending with the as-of date's, oldest first: credit sales
     (receivables booked, by invoice date), receivables at the month's end (all and current),
     DSO count-back (through the months of the series and the ones before it), simple DSO,
     best possible DSO and CEI."""
     periods = formulas.month_ends(scope.as_of, months)
-    booked, moved = _booked_by_day(scope), _moved_by_day(scope)
-    current = {last: receivables_current(scope.on(last)) for _, last in periods}
+    sales, moved, current = (_months_from_rollup(scope) if month_rollup_used(scope)
+                             else _months_from_book(scope, periods))
     result: dict[str, list[MonthFigures]] = {}
-    for currency in sorted(set(booked) | set(moved)):
-        b, m = booked.get(currency, {}), moved.get(currency, {})
+    currencies = {cur for cur, values in sales.items() if any(values.values())}
+    currencies |= {cur for cur, values in moved.items() if any(values.values())}
+    for currency in sorted(currencies):
+        b, m, c = sales.get(currency, {}), moved.get(currency, {}), current.get(currency, {})
         figures, history = [], []
         start = periods[0][0]
         balance = (sum((v for d, v in b.items() if d < start), ZERO) + sum((v for d, v in m.items() if d < start), ZERO))
         # count-back may reach before the series: the months before it, from the book's first sale
-        first_sale = min(b) if b else start
+        booked = [d for d, v in b.items() if v]
+        first_sale = min(booked) if booked else start
         for first, last in formulas.month_ends(start - dt.timedelta(days=1), _months_between(first_sale, start)):
-            history.append(formulas.Period(sum((v for d, v in b.items() if first <= d <= last), ZERO),
-                                           (last - first).days + 1))
+            history.append(formulas.Period(b.get(first, ZERO), (last - first).days + 1))
         for first, last in periods:
-            sales = sum((v for d, v in b.items() if first <= d <= last), ZERO)
+            month_sales = b.get(first, ZERO)
             beginning = balance
-            balance += sales + sum((v for d, v in m.items() if first <= d <= last), ZERO)
+            balance += month_sales + m.get(first, ZERO)
             days = (last - first).days + 1
-            history.append(formulas.Period(sales, days))
-            current_end = current[last].get(currency, ZERO)
+            history.append(formulas.Period(month_sales, days))
+            current_end = c.get(first, ZERO)
             figures.append(MonthFigures(
-                currency=currency, month=f"{first:%Y-%m}", first=first, last=last, sales=sales,
+                currency=currency, month=f"{first:%Y-%m}", first=first, last=last, sales=month_sales,
                 receivables_end=balance, current_end=current_end,
                 dso_count_back=formulas.dso_count_back(balance, reversed(history)),
-                dso_simple=formulas.dso_simple(balance, sales, days),
-                dso_best_possible=formulas.dso_best_possible(current_end, sales, days),
-                cei=formulas.cei(beginning=beginning, sales=sales, ending_total=balance, ending_current=current_end)))
+                dso_simple=formulas.dso_simple(balance, month_sales, days),
+                dso_best_possible=formulas.dso_best_possible(current_end, month_sales, days),
+                cei=formulas.cei(beginning=beginning, sales=month_sales, ending_total=balance,
+                                 ending_current=current_end)))
         result[currency] = figures
     return result
 
@@ -480,19 +569,62 @@ def _months_between(first: dt.date, start: dt.date) -> int:
 # ---------------------------------------------------------------- lateness, utilisation, risk
 
 
-def days_late(scope: Scope, *, since: dt.date | None = None) -> dict[tuple[int, str], Decimal]:
+def _lateness_window(scope: Scope, months: int, before: int) -> tuple[dt.date, dt.date, bool]:
+    """``(first month, first month after the window, whether the window's newest month is the
+    as-of date's own)``: ``months`` calendar months ending ``before`` months before the as-of
+    date's month."""
+    stop = _months_back(_month_first(scope.as_of), before - 1)
+    return _months_back(stop, months), stop, before == 0
+
+
+def _lateness_sql(scope: Scope, months: int, before: int) -> tuple[str, dict]:
+    """``lateness AS (company_id, currency, paid, late)``: per company and currency, the amounts
+    applied by payments received in the window and not reversed by the as-of date, and Σ amount ×
+    days late. Whole months before the as-of date's from the lateness rollup; the as-of date's own
+    month (up to the date) from the payments; payments reversed after the as-of date put back."""
+    first, stop, partial = _lateness_window(scope, months, before)
+    rollup_stop = _months_back(stop, 1) if partial else stop
+    params: dict = {"l_first": first, "l_stop": rollup_stop, "as_of": scope.as_of,
+                    "as_of_end": _day_end(scope, scope.as_of)}
+    join, where = _rollup_filter(scope, "l", params)
+    parts = [f"""SELECT l.company_id, l.currency, l.paid, l.late_amount_days AS late
+                   FROM receivables_reports_companylateness l{join}
+                  WHERE {where} AND l.month >= %(l_first)s AND l.month < %(l_stop)s"""]
+    join, where = _rollup_filter(scope, "r", params)
+    book = f"""SELECT r.company_id, r.currency, pa.amount, pa.amount * GREATEST(p.received_on - r.due_date, 0)
+                 FROM payments_payment p JOIN payments_paymentallocation pa ON pa.payment_id = p.id
+                 JOIN receivables_receivable r ON r.id = pa.receivable_id{join}
+                WHERE p.installation_id = %(inst)s AND {where} AND {{when}}"""
+    if partial:
+        parts.append(book.format(when="p.received_on >= %(l_stop)s AND p.received_on <= %(as_of)s"
+                                      " AND (p.reversed_at IS NULL OR p.reversed_at >= %(as_of_end)s)"))
+    parts.append(book.format(when="p.reversed_at >= %(as_of_end)s AND p.received_on >= %(l_first)s"
+                                  " AND p.received_on < %(l_stop)s"))
+    sql = ("lateness AS (SELECT company_id, currency, SUM(paid) AS paid, SUM(late) AS late FROM ("
+           + " UNION ALL ".join(parts) + ") x GROUP BY company_id, currency)")
+    return sql, params
+
+
+def days_late(scope: Scope, *, months: int = DAYS_LATE_HISTORY_MONTHS, before: int = 0) -> dict[tuple[int, str], Decimal]:
     """(company_id, currency) → average days late (``formulas.days_late_average``) of the payments
-    received in (since, as_of] (default: the last 365 days) and not reversed by the as-of date."""
-    since = since or scope.as_of - dt.timedelta(days=DAYS_LATE_HISTORY_DAYS)
+    received in ``months`` calendar months ending ``before`` months before the as-of date's month
+    (default: the last 12, the newest counted up to the as-of date) and not reversed by the as-of date."""
+    if month_rollup_used(scope):
+        sql, params = _lateness_sql(scope, months, before)
+        return {(company_id, currency): formulas.days_late_from_sums(late_amount_days=_dec(late), paid=_dec(paid))
+                for company_id, currency, paid, late in _rows(
+                    f"WITH {sql} SELECT company_id, currency, paid, late FROM lateness WHERE paid > 0", params)}
+    first, stop, _ = _lateness_window(scope, months, before)
     where, params = _scope_filter(scope)
-    params.update(since=since, as_of=scope.as_of, as_of_end=_day_end(scope, scope.as_of))
+    params.update(first=first, last=min(scope.as_of, stop - dt.timedelta(days=1)),
+                  as_of_end=_day_end(scope, scope.as_of))
     rows = _rows(f"""
         SELECT r.company_id, r.currency, pa.amount, p.received_on, r.due_date
           FROM payments_paymentallocation pa JOIN payments_payment p ON p.id = pa.payment_id
           JOIN receivables_receivable r ON r.id = pa.receivable_id
           JOIN companies_company c ON c.id = r.company_id
           LEFT JOIN checkout_nettermstransaction t ON t.id = r.transaction_id
-         WHERE {where} AND p.received_on > %(since)s AND p.received_on <= %(as_of)s
+         WHERE {where} AND p.received_on >= %(first)s AND p.received_on <= %(last)s
            AND (p.reversed_at IS NULL OR p.reversed_at >= %(as_of_end)s)""", params)
     payments: dict[tuple[int, str], list[tuple[Decimal, int]]] = defaultdict(list)
     for company_id, currency, amount, received_on, due_date in rows:
@@ -567,8 +699,8 @@ class AtRisk:
 def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
     """Where risk is building: the share and the companies of receivables more than 90 days past
     due (undisputed), companies on hold (status or a hold in force), promises broken in the last
-    90 days, and companies whose average lateness over the last 90 days is at least 5 days above
-    the 90 days before."""
+    90 days, and companies whose average lateness over the last 3 calendar months (the newest up to
+    the as-of date) is at least 5 days above the 3 months before."""
     table = ageing_by_company or ageing(scope, group_by="company")
     over = [r for r in table.rows if r.buckets and r.buckets[-1] > 0]
     totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -611,9 +743,8 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
          WHERE c.installation_id = %(inst)s AND pp.status = 'broken'
            AND pp.resolved_on > %(since)s AND pp.resolved_on <= %(as_of)s{extra}
          ORDER BY pp.resolved_on DESC, pp.id DESC""", params)
-    recent = days_late(scope, since=scope.as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS))
-    prior = days_late(scope.on(scope.as_of - dt.timedelta(days=LATENESS_WINDOW_DAYS)),
-                      since=scope.as_of - dt.timedelta(days=2 * LATENESS_WINDOW_DAYS))
+    recent = days_late(scope, months=LATENESS_WINDOW_MONTHS)
+    prior = days_late(scope, months=LATENESS_WINDOW_MONTHS, before=LATENESS_WINDOW_MONTHS)
     names = {r[0]: r[1] for r in holds}
     rising = [CompanyRisk(cid, names.get(cid, ""), currency, open_by_company.get((cid, currency), ZERO),
                           f"{formulas.rounded(prior.get((cid, currency)) or ZERO, '0.1')} → "
@@ -653,7 +784,54 @@ def _schedules(installation_id: int, receivable_ids: set[int]) -> dict[int, list
 def cash_forecast(scope: Scope, *, weeks: int = formulas.FORECAST_WEEKS) -> dict[str, formulas.Forecast]:
     """Currency → expected receipts by week for ``weeks`` weeks from the as-of date: each open,
     undisputed amount on its due date (an instalment invoice: on each open instalment's) plus the
-    company's average days late in that currency over the last 365 days."""
+    company's average days late in that currency over the last 12 calendar months (``days_late``).
+
+    On PostgreSQL without a channel filter: one SQL statement over the open-receivables and
+    lateness rollups (``formulas.instalments_open`` and ``formulas.expected_date`` written in SQL:
+    the latest instalments first, the rest on the earliest, lateness rounded half up); otherwise
+    the open items and the lateness are read and combined here."""
+    if not month_rollup_used(scope):
+        return _cash_forecast_book(scope, weeks=weeks)
+    items, params = _items_sql(scope)
+    lateness, late_params = _lateness_sql(scope, DAYS_LATE_HISTORY_MONTHS, 0)
+    params.update(late_params, invoice_kind=InvoiceKind.INVOICE.value, weeks=weeks)
+    rows = _rows(f"""{items}, {lateness},
+open_part AS (SELECT id, company_id, currency, due_date, open_amount - disputed AS amount
+                FROM items WHERE open_amount - disputed > 0),
+schedule AS (SELECT inv.receivable_id AS id, (part->>'due_date')::date AS due, (part->>'amount')::numeric AS amt
+               FROM invoicing_invoice inv, jsonb_array_elements(inv.snapshot->'schedule') part
+              WHERE inv.installation_id = %(inst)s AND inv.kind = %(invoice_kind)s AND inv.receivable_id IS NOT NULL
+                AND jsonb_array_length(inv.snapshot->'schedule') > 1
+                AND inv.receivable_id IN (SELECT id FROM open_part)),
+parts AS (SELECT o.id, o.company_id, o.currency, o.amount AS open_amount, s.due, s.amt,
+                 SUM(s.amt) OVER (PARTITION BY o.id ORDER BY s.due DESC, s.amt DESC ROWS UNBOUNDED PRECEDING) AS upto,
+                 SUM(s.amt) OVER (PARTITION BY o.id) AS scheduled,
+                 ROW_NUMBER() OVER (PARTITION BY o.id ORDER BY s.due, s.amt) AS earliest
+            FROM open_part o JOIN schedule s ON s.id = o.id),
+expected AS (SELECT company_id, currency, due_date AS due, amount FROM open_part
+              WHERE id NOT IN (SELECT id FROM schedule)
+             UNION ALL
+             SELECT company_id, currency, due,
+                    LEAST(amt, open_amount - (upto - amt))
+                    + CASE WHEN earliest = 1 AND open_amount > scheduled THEN open_amount - scheduled ELSE 0 END
+               FROM parts WHERE open_amount - (upto - amt) > 0),
+dated AS (SELECT e.currency, e.amount,
+                 e.due + COALESCE(round(l.late / NULLIF(l.paid, 0))::int, 0) - %(as_of)s::date AS offset_days
+            FROM expected e LEFT JOIN lateness l ON l.company_id = e.company_id AND l.currency = e.currency)
+SELECT currency, CASE WHEN offset_days < 0 THEN -1 WHEN offset_days >= 7 * %(weeks)s THEN %(weeks)s
+                      ELSE offset_days / 7 END AS week, SUM(amount)
+  FROM dated GROUP BY 1, 2""", params)
+    sums: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for currency, week, amount in rows:
+        sums[currency][week] = _dec(amount)
+    return {currency: formulas.Forecast(as_of=scope.as_of, overdue=by_week.get(-1, ZERO),
+                                        weeks=tuple(by_week.get(i, ZERO) for i in range(weeks)),
+                                        later=by_week.get(weeks, ZERO))
+            for currency, by_week in sorted(sums.items())}
+
+
+def _cash_forecast_book(scope: Scope, *, weeks: int) -> dict[str, formulas.Forecast]:
+    """``cash_forecast`` from the open items and the payments (SQLite, or a channel filter)."""
     items = open_items(scope)
     lateness = days_late(scope)
     schedules = _schedules(scope.installation_id, {i.receivable_id for i in items})
