@@ -10,6 +10,7 @@ from saleor_netterms.collections.models import PaymentPromise
 from saleor_netterms.collections.services import promise_make
 from saleor_netterms.companies.services import account_hold_place
 from saleor_netterms.core.money import Money
+from saleor_netterms.invoicing.models import Invoice, InvoiceKind, InvoiceSeries
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.ledger.verification import ledger_verify
 from saleor_netterms.payments.services import payment_book
@@ -148,6 +149,51 @@ def test_cash_forecast(hand_book):
     assert sum(usd.weeks) == D(1500) and usd.later == 0
     eur = forecast["EUR"]  # no payment history: due dates as they are
     assert (eur.overdue, eur.weeks[0]) == (D(400), D(900))
+
+
+def _instalment_invoice(book, receivable, parts, n):
+    series = InvoiceSeries.objects.get_or_create(installation=book.installation, kind=InvoiceKind.INVOICE,
+                                                 channel_slug="", defaults={"format": "REP-{year}-{seq}"})[0]
+    return Invoice.objects.create(
+        installation=book.installation, company=receivable.company, kind=InvoiceKind.INVOICE, series=series,
+        number=f"REP-{n}", sequence=n, issue_date=receivable.issue_date, currency=receivable.currency,
+        total_gross=receivable.amount, amount_due=receivable.amount, due_date=receivable.due_date,
+        receivable=receivable, issue_key=f"rep-instalments:{n}",
+        snapshot={"schedule": [{"due_date": due, "amount": amount} for due, amount in parts]})
+
+
+def test_cash_forecast_instalments_latest_first_the_rest_on_the_earliest(hand_book):
+    # given: B2 (1200 open) in three instalments of 1400 in all: the open 1200 is the latest two and
+    # 400 of the first; A3 (300 open) in two of 250 in all: both, and the 50 more on the earliest
+    _instalment_invoice(hand_book, hand_book.r["B2"], [("2026-05-25", "600"), ("2026-06-09", "400"),
+                                                       ("2026-06-24", "400")], 1)
+    _instalment_invoice(hand_book, hand_book.r["A3"], [("2026-07-15", "100"), ("2026-08-15", "150")], 2)
+
+    # when
+    usd = s.cash_forecast(scope(hand_book))["USD"]
+
+    # then: Beta 30 days late: 06-23 (before the as-of date) 400, 07-09 (week 1) 400, 07-24 (week 3)
+    # 400; Alpha 15 days late: 07-30 (week 4) 100 + 50, 08-30 (week 8) 150; A1 800, A2 400, A4 700 overdue
+    assert usd.overdue == D(1900) + D(400)
+    assert (usd.weeks[1], usd.weeks[3], usd.weeks[4], usd.weeks[8]) == (D(400), D(400), D(150), D(150))
+    assert sum(usd.weeks) == D(1100) and usd.later == 0
+    # the one SQL over the rollups and the open items combined in Python agree
+    assert s.cash_forecast(scope(hand_book)) == s._cash_forecast_book(scope(hand_book), weeks=12)
+
+
+def test_days_late_windows_are_calendar_months(hand_book):
+    # the last 12 calendar months, the newest up to the as-of date: on 07-03 the payment of 07-05
+    # does not count yet, on 07-31 it does
+    assert s.days_late(scope(hand_book, as_of=dt.date(2026, 7, 3)))[(hand_book.alpha.pk, "USD")] == D(15)
+    assert s.days_late(scope(hand_book, as_of=dt.date(2026, 7, 31)))[(hand_book.alpha.pk, "USD")].quantize(
+        D("0.01")) == D("53.89")
+    # three months ending three months before June (January–March): nothing was paid then; April–June
+    assert s.days_late(scope(hand_book), months=3, before=3) == {}
+    assert s.days_late(scope(hand_book), months=3) == {(hand_book.alpha.pk, "USD"): D(15),
+                                                        (hand_book.beta.pk, "USD"): D(30)}
+    # a year on, April 2026 has left the window (May 2026 – April 2027); June's stays
+    assert s.days_late(scope(hand_book, as_of=dt.date(2027, 4, 30))) == {(hand_book.beta.pk, "USD"): D(30),
+                                                                         (hand_book.alpha.pk, "USD"): D(65)}
 
 
 def test_utilisation_near_limit_and_histogram(hand_book):
