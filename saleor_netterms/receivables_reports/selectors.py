@@ -527,9 +527,12 @@ def monthly(scope: Scope, *, months: int = 24) -> dict[str, list[MonthFigures]]:
     (receivables booked, by invoice date), receivables at the month's end (all and current),
     DSO count-back (through the months of the series and the ones before it), simple DSO,
     best possible DSO and CEI."""
+    return _monthly(scope, months=months, from_rollup=month_rollup_used(scope))
+
+
+def _monthly(scope: Scope, *, months: int, from_rollup: bool) -> dict[str, list[MonthFigures]]:
     periods = formulas.month_ends(scope.as_of, months)
-    sales, moved, current = (_months_from_rollup(scope) if month_rollup_used(scope)
-                             else _months_from_book(scope, periods))
+    sales, moved, current = _months_from_rollup(scope) if from_rollup else _months_from_book(scope, periods)
     result: dict[str, list[MonthFigures]] = {}
     currencies = {cur for cur, values in sales.items() if any(values.values())}
     currencies |= {cur for cur, values in moved.items() if any(values.values())}
@@ -609,7 +612,11 @@ def days_late(scope: Scope, *, months: int = DAYS_LATE_HISTORY_MONTHS, before: i
     """(company_id, currency) → average days late (``formulas.days_late_average``) of the payments
     received in ``months`` calendar months ending ``before`` months before the as-of date's month
     (default: the last 12, the newest counted up to the as-of date) and not reversed by the as-of date."""
-    if month_rollup_used(scope):
+    return _days_late(scope, months=months, before=before, from_rollup=month_rollup_used(scope))
+
+
+def _days_late(scope: Scope, *, months: int, before: int, from_rollup: bool) -> dict[tuple[int, str], Decimal]:
+    if from_rollup:
         sql, params = _lateness_sql(scope, months, before)
         return {(company_id, currency): formulas.days_late_from_sums(late_amount_days=_dec(late), paid=_dec(paid))
                 for company_id, currency, paid, late in _rows(
