@@ -430,10 +430,14 @@ def _moved_by_day(scope: Scope) -> dict[str, dict[dt.date, Decimal]]:
 
 
 def receivables_current(scope: Scope) -> dict[str, Decimal]:
-    """Currency → open as of the date and not yet due (due on or after it)."""
+    """Currency → open as of the date and not yet due (due on or after it), disputed or not: the
+    amounts plus the movements by then, like the receivables at a month's end (a receivable that
+    received more by then than it was invoiced, e.g. a payment dated back after another was
+    reversed, counts below zero here, as it does in the receivables at the month's end, so that the
+    month rollup can keep it by adding)."""
     sql, params = _items_sql(scope)
     return {currency: _dec(total) for currency, total in _rows(
-        f"{sql} SELECT currency, SUM(open_amount) FROM items WHERE due_date >= %(as_of)s GROUP BY currency", params)}
+        f"{sql} SELECT currency, SUM(open_amount) FROM raw WHERE due_date >= %(as_of)s GROUP BY currency", params)}
 
 
 def month_rollup_used(scope: Scope) -> bool:

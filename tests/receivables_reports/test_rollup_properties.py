@@ -7,7 +7,7 @@ import itertools
 from decimal import Decimal
 
 from django.db import connection, transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 import pytest
 
@@ -33,6 +33,7 @@ step = st.tuples(
     st.integers(min_value=0, max_value=50),  # picks a receivable, a payment, terms
 )
 TERMS = (0, 15, 30, 45, 60, 90)
+ROLLUP_CHECKS = {"open_receivables", "company_months", "company_lateness"}
 
 
 def _usd(cents: int) -> Money:
@@ -66,7 +67,9 @@ def _run(company, steps) -> None:
             payment_reverse(payment=payments[pick % len(payments)], reason="returned", actor="prop")
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# no shrinking: each example is a few hundred statements, shrinking one takes many minutes
+@settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=14))
 def test_random_books_keep_the_rollups_equal_to_a_recomputation(company_factory, credit_installation, steps):
     with transaction.atomic():
@@ -77,11 +80,15 @@ def test_random_books_keep_the_rollups_equal_to_a_recomputation(company_factory,
         _run(company, steps)
 
         # then: ledger_verify recomputes every rollup and finds nothing
-        assert ledger_verify(installation_id=credit_installation.pk) == []
+        assert [m for m in ledger_verify(installation_id=credit_installation.pk) if m.check in ROLLUP_CHECKS] == []
         # and every figure read from the rollups is the one summed from the book
         for as_of in (dt.date(2026, 4, 15), dt.date(2026, 8, 31), dt.date.today()):
             scope = s.Scope(installation_id=credit_installation.pk, as_of=as_of)
-            assert s.monthly(scope, months=12) == s._monthly(scope, months=12, from_rollup=False)
+            rollup, summed = s.monthly(scope, months=12), s._monthly(scope, months=12, from_rollup=False)
+            assert rollup.keys() == summed.keys(), (steps, as_of)
+            for currency in rollup:
+                for mine, theirs in zip(rollup[currency], summed[currency]):
+                    assert mine == theirs, (steps, as_of, mine, theirs)
             for months, before in ((12, 0), (3, 0), (3, 3)):
                 assert (s.days_late(scope, months=months, before=before)
                         == s._days_late(scope, months=months, before=before, from_rollup=False))
