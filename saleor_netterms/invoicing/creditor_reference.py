@@ -18,15 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stdnum import iso11649
-from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.iso7064 import mod_97_10
 
 from saleor_netterms.core.errors import NetTermsError
 
 MAX_BODY = 21
 _BODY = re.compile(r"(?P<series>[0-9]+)(?:Y(?P<period>[0-9]{1,8}))?N(?P<sequence>[0-9]+)")
-_ASCII_ALNUM = re.compile(r"[A-Z0-9]+")
 
 
 class CreditorReferenceError(NetTermsError):
@@ -64,7 +61,9 @@ def creditor_reference_compact(value: str) -> str:
 
 # Letters as ISO 7064 reads them (A=10 … Z=35), for the check below.
 _MOD97_LETTERS = str.maketrans({chr(c): str(c - 55) for c in range(ord("A"), ord("Z") + 1)})
-_RF_SHAPE = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
+# ISO 11649's shape: RF, two check digits, a body of 1–21 characters (reconciliation finds references
+# in bank text with it too).
+RF_SHAPE = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
 
 
 def _mod97_check(compact: str) -> bool:
@@ -80,21 +79,9 @@ def creditor_reference_valid(value: str) -> bool:
     """A syntactically valid ISO 11649 reference: RF, two check digits, a body of 1–21 characters
     A–Z / ASCII 0–9, check digits verified."""
     compact = creditor_reference_compact(value)
-    if not compact.isascii() or not _RF_SHAPE.fullmatch(compact):
+    if not compact.isascii() or not RF_SHAPE.fullmatch(compact):
         return False
     return _mod97_check(compact)
-
-
-def creditor_reference_valid_stdnum(value: str) -> bool:
-    """The same verdict through python-stdnum (the reference the fast check is tested against)."""
-    compact = creditor_reference_compact(value)
-    if not compact.isascii() or not _ASCII_ALNUM.fullmatch(compact):
-        return False
-    try:
-        iso11649.validate(compact)
-    except StdnumValidationError:
-        return False
-    return True
 
 
 def creditor_reference_parse(value: str) -> InvoicePosition | None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
+from saleor_netterms.invoicing.creditor_reference import RF_SHAPE
+
 SUBSET_POOL = 20
 SUBSET_MAX_ITEMS = 6
 SUBSET_BUDGET = 50_000
@@ -114,7 +116,7 @@ class MatchInput:
 
 # --- what the text says -----------------------------------------------------------------------
 
-RF_TEXT = re.compile(r"RF[0-9]{2}[A-Z0-9]{1,21}")
+RF_TEXT = RF_SHAPE  # found anywhere in the text (findall), not only as the whole of it
 ORDER_TEXT = re.compile(r"(?:\bORDER|\bBESTELLUNG|\bAUFTRAG|\bCOMMANDE|\bORDERNUMMER)\W{0,3}(?:NO|NR|NUMBER|NUMMER)?"
                         r"\W{0,3}#?\s*([0-9]{1,12})\b|#\s?([0-9]{2,12})\b")
 

@@ -16,7 +16,7 @@ from stdnum import iso11649
 
 from saleor_netterms.invoicing.creditor_reference import (CreditorReferenceError, InvoicePosition,
                                                           creditor_reference_for, creditor_reference_parse,
-                                                          creditor_reference_valid, creditor_reference_valid_stdnum)
+                                                          creditor_reference_valid)
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind, InvoiceSeries, SeriesReset
 from saleor_netterms.invoicing.numbering import number_take
 from saleor_netterms.checkout.requests import TransactionActionRequest
@@ -147,6 +147,12 @@ def test_an_issued_invoice_prints_the_reference_of_its_position(acme, held_order
 
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def creditor_reference_valid_stdnum(value: str) -> bool:
+    """python-stdnum's verdict (what the fast check is held equal to)."""
+    compact = "".join(value.split()).upper()
+    return compact.isascii() and compact.isalnum() and iso11649.is_valid(compact)
 
 
 @settings(max_examples=3000, deadline=None)
