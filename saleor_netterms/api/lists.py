@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 import graphene
+from django.db.models import F
 
 from .errors import ApiInputError
 from .inputs import page_parse
@@ -26,16 +27,19 @@ class ListPage:
 
 
 def sorted_by(qs, *, sort: str | None, sorts: dict[str, tuple[str, ...]], default: str):
-    """``qs`` ordered by the named sort ("AMOUNT", or "-AMOUNT" for descending); an unknown name is a
-    coded 400 naming the allowed ones."""
+    """``qs`` ordered by the named sort ("AMOUNT", or "-AMOUNT" for descending), rows without a value
+    (no limit, nothing overdue) last either way; an unknown name is a coded 400 naming the allowed ones."""
     name = sort or default
     key = name.lstrip("-")
     if key not in sorts:
         raise ApiInputError("INVALID_SORT", f"sort must be one of {', '.join(sorted(sorts))} (prefix - for "
                                             f"descending).", field="sort")
-    ordering = sorts[key]
-    if name.startswith("-"):
-        ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+    descending = name.startswith("-")
+    ordering = []
+    for field in sorts[key]:
+        flipped = field.startswith("-") != descending
+        column = F(field.lstrip("-"))
+        ordering.append(column.desc(nulls_last=True) if flipped else column.asc(nulls_last=True))
     return qs.order_by(*ordering)
 
 

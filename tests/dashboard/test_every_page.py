@@ -433,3 +433,47 @@ def test_one_queue_for_orders_and_limit_requests_whichever_workflow(page, dashbo
 
     # then
     assert "Requested limit $20,000.00" in app.locator("#nt-queue").inner_text()
+
+
+def test_credit_accounts_sort_filter_count_and_export(page, dashboard, book):
+
+    # given: the book (Acme: $1,100.00 overdue for 15 days, $3,900.50 exposure; Bolt on hold; Cobalt no limit)
+    app = open_in_dashboard(page, dashboard, "/app/companies")
+    rows = app.locator("#nt-companies tr").all_inner_texts()
+    count = app.locator("#nt-companies-count").inner_text()
+
+    # then: newest first, utilisation, overdue and the oldest overdue invoice, the count
+    assert count == "(3 accounts)"
+    assert [r.split("\n")[0] for r in rows] == ["Cobalt Tools Ltd", "Bolt & Nut GmbH", "Acme Industrial Supply"]
+    acme = rows[2]
+    assert "$3,900.50" in acme and "$6,099.50" in acme and "39%" in acme
+    assert "$1,100.00" in acme and "1 invoice" in acme and "15 days" in acme
+    assert "No limit" in rows[0] and "€5,000.00" in rows[1] and "On hold" in rows[1]
+
+    # when: sorted by utilisation, highest first (the company without a limit last)
+    app.click("#nt-companies-head th[data-sort=UTILISATION] button")
+    app.wait_for_function("() => document.querySelector('#nt-companies tr').innerText.startsWith('Acme')")
+    by_utilisation = [r.split("\n")[0] for r in app.locator("#nt-companies tr").all_inner_texts()]
+    sort_state = app.get_attribute("#nt-companies-head th[data-sort=UTILISATION]", "aria-sort")
+
+    # when: only overdue accounts, then one currency
+    app.check("#c-overdue")
+    app.wait_for_function("() => document.getElementById('nt-companies-count').textContent === '(1 account)'")
+    overdue_rows = app.locator("#nt-companies tr").all_inner_texts()
+    with page.expect_download() as download:
+        app.click("#nt-companies-csv")
+    csv_text = Path(download.value.path()).read_text()
+    app.uncheck("#c-overdue")
+    app.fill("#c-currency", "eur")
+    app.wait_for_function("() => document.getElementById('nt-companies-count').textContent === '(1 account)' && "
+                          "document.querySelector('#nt-companies tr').innerText.startsWith('Bolt')")
+
+    # then
+    assert by_utilisation == ["Acme Industrial Supply", "Bolt & Nut GmbH", "Cobalt Tools Ltd"]
+    assert sort_state == "descending"
+    assert len(overdue_rows) == 1 and overdue_rows[0].startswith("Acme Industrial Supply")
+    due = (timezone.localdate() - dt.timedelta(days=15)).isoformat()
+    assert csv_text.splitlines() == [
+        "Company,ERP customer number,Status,Terms (days),Currency,Limit,Exposure,Available,Utilisation %,Overdue,"
+        "Overdue invoices,Oldest overdue due,Days past due",
+        f"Acme Industrial Supply,C-1001,Active,30,USD,10000.00,3900.50,6099.50,39.0,1100.00,1,{due},15"]
