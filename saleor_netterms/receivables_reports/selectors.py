@@ -23,7 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from django.db import connection
 
@@ -643,8 +643,8 @@ def _days_late(scope: Scope, *, months: int, before: int, from_rollup: bool) -> 
     return {key: formulas.days_late_average(values) for key, values in payments.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Utilisation:
+class Utilisation(NamedTuple):
+    """One company's use of its limit in one currency: a tuple (built at C speed, 50,000 at a time)."""
     company_id: int
     company_name: str
     tier: str
@@ -681,11 +681,17 @@ def utilisation(scope: Scope) -> list[Utilisation]:
           LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
           LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
          WHERE {' AND '.join(where)}""", params)
-    result = [Utilisation(company_id=r[0], company_name=r[1], tier=r[2], currency=r[3], limit=_dec(r[4]),
-                          owed=_dec(r[5]), on_hold=_dec(r[6]),
-                          percent=formulas.utilisation(exposure=_dec(r[5]) + _dec(r[6]), limit=_dec(r[4])))
-              for r in rows]
-    return sorted(result, key=lambda u: (u.percent is None, -(u.percent or ZERO), u.company_id))
+    if connection.vendor != "postgresql":  # SQLite hands back floats and strings
+        rows = [(*r[:4], _dec(r[4]), _dec(r[5]), _dec(r[6])) for r in rows]
+    percent = formulas.utilisation
+    result = [Utilisation(cid, name, tier, currency, owed, held, limit, percent(exposure=owed + held, limit=limit))
+              for cid, name, tier, currency, limit, owed, held in rows]
+    result.sort(key=_utilisation_order)
+    return result
+
+
+def _utilisation_order(u: Utilisation) -> tuple:
+    return (u.percent is None, -(u.percent or ZERO), u.company_id)
 
 
 @dataclass(frozen=True, slots=True)
