@@ -91,9 +91,10 @@ def seed(*, companies: int, open_count: int, settled: int) -> int:
         cur.execute("""
             INSERT INTO companies_company (installation_id, legal_name, tax_id, tax_id_country, billing_contact_name,
                 billing_contact_email, billing_contact_phone, erp_customer_number, status, status_reason,
-                default_terms_days, po_number_required, allowed_channels, credit_tier, created_at, updated_at)
+                default_terms_days, po_number_required, allowed_channels, credit_tier, promises_kept, promises_broken,
+                created_at, updated_at)
             SELECT %s, 'Bench Buyer ' || g, '', '', '', '', '', '', CASE WHEN g %% 97 = 0 THEN 'on_hold' ELSE 'active' END,
-                   '', 30, false, '[]'::jsonb, (ARRAY['starter', 'standard', 'premium'])[1 + g %% 3], now(), now()
+                   '', 30, false, '[]'::jsonb, (ARRAY['starter', 'standard', 'premium'])[1 + g %% 3], 0, 0, now(), now()
             FROM generate_series(1, %s) g""", [inst, companies])
         cur.execute("SELECT min(id) FROM companies_company WHERE installation_id = %s", [inst])
         first = cur.fetchone()[0]
