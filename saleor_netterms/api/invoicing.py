@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import graphene
 from babel import Locale, UnknownLocaleError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.companies import selectors as company_selectors
@@ -50,6 +50,8 @@ MAX_LANGUAGE = 16
 InvoiceKind = _enum("InvoiceKind", InvoiceKindChoices, "An invoice or a credit note.")
 InvoiceStatus = _enum("InvoiceStatus", InvoiceStatusChoices,
                       "issued: in force; void: cancelled (keeps its number; reversed by a credit note).")
+InvoiceAction = graphene.Enum("InvoiceAction", [("CREDIT_NOTE", "credit_note"), ("VOID", "void")],
+                              description="What staff may still do with an invoice.")
 InvoicingPolicy = _enum("InvoicingPolicy", InvoicingPolicyChoices, "When a company's orders are invoiced.")
 
 # Which argument a terms-template refusal concerns (InvalidTermsTemplate.reason → argument).
@@ -86,6 +88,18 @@ def invoices_search(*, installation, company=None, status: str | None = None, ki
 
 def invoice_get(*, installation, invoice_id: int) -> Invoice | None:
     return _invoices_scoped(installation).filter(pk=invoice_id).first()
+
+
+def invoice_actions(invoice: Invoice) -> list[str]:
+    """The row actions that apply: none for a credit note or a void invoice; no credit note once
+    credit notes cover the whole invoice (``nt_credited`` when the register annotated it)."""
+    if invoice.kind != InvoiceKindChoices.INVOICE or invoice.status != InvoiceStatusChoices.ISSUED:
+        return []
+    credited = getattr(invoice, "nt_credited", None)
+    if credited is None:
+        credited = (Invoice.objects.filter(credited_invoice=invoice, status=InvoiceStatusChoices.ISSUED)
+                    .aggregate(total=Sum("total_gross"))["total"]) or Decimal(0)
+    return (["credit_note"] if credited < invoice.total_gross else []) + ["void"]
 
 
 def _open_amounts_attach(invoices: list[Invoice]) -> list[Invoice]:
@@ -277,6 +291,9 @@ class InvoiceType(graphene.ObjectType):
         "report it; \"\" when both were. The buyer got the PDF either way."))
     voided_at = graphene.DateTime()
     void_reason = graphene.String(required=True)
+    actions = graphene.List(graphene.NonNull(InvoiceAction), required=True, description=(
+        "What applies now: CREDIT_NOTE while an issued invoice is not fully credited, VOID while it is "
+        "issued; none for a credit note or a void invoice."))
     created_at = graphene.DateTime(required=True)
     terms_label = graphene.String(required=True, description="E.g. \"Net 30\", \"2/10 Net 30\".")
     language = graphene.String(required=True)
@@ -290,6 +307,10 @@ class InvoiceType(graphene.ObjectType):
     schedule = graphene.List(graphene.NonNull(InvoiceSchedulePartType), required=True)
     discount = graphene.Field(InvoiceDiscountType, description="Early-payment discount, if the terms offer one.")
     remittance = graphene.Field(InvoiceRemittanceType, required=True)
+
+    @staticmethod
+    def resolve_actions(root, info):
+        return invoice_actions(root)
 
     @staticmethod
     def resolve_id(root, info):

@@ -1,5 +1,5 @@
 """The registers: the credit accounts (one row per company and currency with utilisation and what is
-overdue) and the payment register: every payment of the installation, newest first — date, company, amount,
+overdue), the invoices (open amounts, applicable actions, totals) and the payment register: every payment of the installation, newest first — date, company, amount,
 reference, where it came from (staff, bank statement, ERP), what it settled and what stayed unapplied —
 searchable, filterable, sortable, a page with its total count, and the same selection as CSV."""
 from __future__ import annotations
@@ -16,6 +16,9 @@ from django.db.models.functions import Coalesce
 from saleor_netterms.companies.models import Company
 from saleor_netterms.core.business_time import business_day_range, business_today
 from saleor_netterms.core.money import Money
+from saleor_netterms.invoicing.models import Invoice
+from saleor_netterms.invoicing.models import InvoiceKind as InvoiceKindChoices
+from saleor_netterms.invoicing.models import InvoiceStatus as InvoiceStatusChoices
 from saleor_netterms.ledger.models import Account, AccountKind
 from saleor_netterms.masters.models import ErpOpenItem
 from saleor_netterms.masters.selectors import erp_owns
@@ -24,6 +27,8 @@ from saleor_netterms.receivables_reports.models import OpenReceivable
 
 from .context import installation_of
 from .inputs import currency_parse
+from .selectors import ReceivableRow, days_past_due
+from .invoicing import InvoiceKind, InvoiceStatus, InvoiceType
 from .lists import ListPage, csv_text, list_page, page_type, sorted_by
 from .types import CompanyStatus, CompanyType, MoneyType, PaymentSource, PaymentType, coded, enum_value
 
@@ -273,5 +278,147 @@ class CreditAccountsQuery(graphene.ObjectType):
                          "Days past due"], rows)
 
 
-class Query(PaymentsQuery, CreditAccountsQuery):
+# --- the invoice register -------------------------------------------------------------------------
+# Every invoice and credit note, newest issued first, with what is still open (the open-receivables
+# rollup, so "open" and "overdue" sort and filter in SQL), the actions that apply, and the totals of
+# the whole selection per currency (invoiced, credited, open).
+
+INVOICE_SORTS = {"ISSUED": ("issue_date", "id"), "DUE": ("due_date", "id"), "NUMBER": ("number", "id"),
+                 "COMPANY": ("company__legal_name", "id"), "TOTAL": ("total_gross", "id"), "OPEN": ("nt_open", "id")}
+
+
+def invoices_filtered(info, *, search=None, status=None, kind=None, currency=None, channel=None, company_id=None,
+                      issued_from=None, issued_until=None, overdue_only=None, sort=None):
+    installation = installation_of(info)
+    today = business_today(installation)
+    qs = (Invoice.objects.filter(installation=installation, company__installation=installation)
+          .select_related("company", "credited_invoice", "receivable", "series"))
+    term = (search or "").strip()
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(company__legal_name__icontains=term)
+                       | Q(receivable__order_number=term.lstrip("#")) | Q(transaction__po_number__icontains=term))
+    if status is not None:
+        qs = qs.filter(status=enum_value(status))
+    if kind is not None:
+        qs = qs.filter(kind=enum_value(kind))
+    if currency:
+        qs = qs.filter(currency=currency_parse(currency))
+    if channel:
+        qs = qs.filter(series__channel_slug=channel.strip())
+    if company_id:
+        qs = qs.filter(company_id=company_id)
+    if issued_from:
+        qs = qs.filter(issue_date__gte=issued_from)
+    if issued_until:
+        qs = qs.filter(issue_date__lte=issued_until)
+    credited = (Invoice.objects.filter(credited_invoice=OuterRef("pk"), status=InvoiceStatusChoices.ISSUED)
+                .order_by().values("credited_invoice").annotate(s=Sum("total_gross")).values("s")[:1])
+    open_amount = Subquery(OpenReceivable.objects.filter(receivable_id=OuterRef("receivable_id"))
+                           .values("open_amount")[:1], output_field=_AMOUNT)
+    qs = qs.annotate(
+        nt_open=Case(When(receivable_id__isnull=True, then=Value(None, output_field=_AMOUNT)),
+                     default=Coalesce(open_amount, Value(Decimal(0)), output_field=_AMOUNT), output_field=_AMOUNT),
+        nt_credited=Coalesce(Subquery(credited, output_field=_AMOUNT), Value(Decimal(0)), output_field=_AMOUNT))
+    if overdue_only:
+        qs = qs.filter(nt_open__gt=0, due_date__lt=today)
+    return sorted_by(qs, sort=sort, sorts=INVOICE_SORTS, default="-ISSUED"), today
+
+
+def _invoice_open_attach(invoices, today):
+    """The page's open amounts from the rollup (what invoicing's resolvers read as ``_nt_open_row``)."""
+    for invoice in invoices:
+        row = None
+        if invoice.receivable_id:
+            open_amount = Money.of(invoice.nt_open or 0, invoice.currency)
+            row = ReceivableRow(invoice.receivable, open_amount, days_past_due(
+                due_date=invoice.receivable.due_date, open_amount=open_amount, today=today))
+        invoice._nt_open_row, invoice._nt_open_ready = row, True
+    return invoices
+
+
+class InvoiceTotalType(graphene.ObjectType):
+    class Meta:
+        name = "InvoiceTotal"
+        description = "The selection's totals in one currency."
+
+    currency = graphene.String(required=True)
+    invoiced = graphene.Field(MoneyType, required=True, description="Invoices' gross totals (void ones included).")
+    credited = graphene.Field(MoneyType, required=True, description="Credit notes' gross totals.")
+    open = graphene.Field(MoneyType, required=True, description="Still owed on the invoices.")
+    invoice_count = graphene.Int(required=True)
+    credit_note_count = graphene.Int(required=True)
+
+
+class InvoiceRegisterPageType(graphene.ObjectType):
+    class Meta:
+        name = "InvoiceRegisterPage"
+        description = "A page of invoices and credit notes, how many match in all, and their totals."
+
+    items = graphene.List(graphene.NonNull(InvoiceType), required=True)
+    total_count = graphene.Int(required=True, description="Rows matching the filter, on every page.")
+    totals = graphene.List(graphene.NonNull(InvoiceTotalType), required=True,
+                           description="Per currency, over every matching row (not only this page).")
+
+
+def _invoice_totals(qs) -> list[dict]:
+    rows = (qs.order_by().values("currency").annotate(
+        invoiced=Coalesce(Sum("total_gross", filter=Q(kind=InvoiceKindChoices.INVOICE)), Value(Decimal(0)),
+                          output_field=_AMOUNT),
+        credited=Coalesce(Sum("total_gross", filter=Q(kind=InvoiceKindChoices.CREDIT_NOTE)), Value(Decimal(0)),
+                          output_field=_AMOUNT),
+        open=Coalesce(Sum("nt_open"), Value(Decimal(0)), output_field=_AMOUNT),
+        invoice_count=Count("id", filter=Q(kind=InvoiceKindChoices.INVOICE)),
+        credit_note_count=Count("id", filter=Q(kind=InvoiceKindChoices.CREDIT_NOTE))).order_by("currency"))
+    return [{"currency": r["currency"], "invoiced": Money.of(r["invoiced"], r["currency"]),
+             "credited": Money.of(r["credited"], r["currency"]), "open": Money.of(r["open"], r["currency"]),
+             "invoice_count": r["invoice_count"], "credit_note_count": r["credit_note_count"]} for r in rows]
+
+
+_INVOICE_FILTERS = dict(
+    search=graphene.String(description="Number, company name, order number or PO number."),
+    status=graphene.Argument(InvoiceStatus), kind=graphene.Argument(InvoiceKind), currency=graphene.String(),
+    channel=graphene.String(description="The Saleor channel of the invoice's series."), company_id=graphene.ID(),
+    issued_from=graphene.Date(), issued_until=graphene.Date(description="Inclusive."),
+    overdue_only=graphene.Boolean(description="Invoices past their due date with something still open."))
+
+INVOICE_KIND_LABELS = {"invoice": "Invoice", "credit_note": "Credit note"}
+
+
+class InvoicesQuery(graphene.ObjectType):
+    invoice_register = graphene.Field(
+        InvoiceRegisterPageType, required=True,
+        description=("Every invoice and credit note, newest issued first (sort: " + ", ".join(INVOICE_SORTS)
+                     + "; prefix - for descending), with the selection's totals."),
+        first=graphene.Int(), offset=graphene.Int(), sort=graphene.String(), **_INVOICE_FILTERS)
+    invoice_register_csv = graphene.String(required=True, description="The same selection as CSV (at most "
+                                                                     "10,000 rows).",
+                                           sort=graphene.String(), **_INVOICE_FILTERS)
+
+    @staticmethod
+    @coded
+    def resolve_invoice_register(root, info, first=None, offset=None, **filters):
+        qs, today = invoices_filtered(info, **filters)
+        page = list_page(qs, first=first, offset=offset)
+        return {"items": _invoice_open_attach(page.items, today), "total_count": page.total_count,
+                "totals": _invoice_totals(qs)}
+
+    @staticmethod
+    @coded
+    def resolve_invoice_register_csv(root, info, **filters):
+        qs, today = invoices_filtered(info, **filters)
+
+        def row(invoice):
+            open_amount = "" if invoice.nt_open is None else _amount(invoice.nt_open, invoice.currency)
+            order = invoice.receivable.order_number if invoice.receivable_id else ""
+            return [invoice.number, INVOICE_KIND_LABELS.get(invoice.kind, invoice.kind),
+                    invoice.get_status_display(), invoice.company.legal_name, invoice.issue_date.isoformat(),
+                    invoice.due_date.isoformat() if invoice.due_date else "", invoice.currency,
+                    _amount(invoice.total_gross, invoice.currency), open_amount, order,
+                    invoice.credited_invoice.number if invoice.credited_invoice_id else ""]
+
+        return csv_text(["Number", "Kind", "Status", "Company", "Issued", "Due", "Currency", "Total", "Open",
+                         "Order", "Credits invoice"], (row(i) for i in qs.iterator(chunk_size=500)))
+
+
+class Query(PaymentsQuery, CreditAccountsQuery, InvoicesQuery):
     pass

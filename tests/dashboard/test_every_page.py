@@ -36,6 +36,7 @@ from saleor_netterms.core.money import Money
 from saleor_netterms.dashboard.views import NAV_LINKS
 from saleor_netterms.decisions.services import policy_save
 from saleor_netterms.decisions.tiers import STANDARD
+from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.invoicing.services import credit_note_issue, invoice_issue_for_order
 from saleor_netterms.payments.models import Payment
 from saleor_netterms.terms.services import payment_terms_create
@@ -477,3 +478,43 @@ def test_credit_accounts_sort_filter_count_and_export(page, dashboard, book):
         "Company,ERP customer number,Status,Terms (days),Currency,Limit,Exposure,Available,Utilisation %,Overdue,"
         "Overdue invoices,Oldest overdue due,Days past due",
         f"Acme Industrial Supply,C-1001,Active,30,USD,10000.00,3900.50,6099.50,39.0,1100.00,1,{due},15"]
+
+
+def test_invoices_totals_actions_that_apply_sort_filter_and_export(page, dashboard, book):
+
+    # given: INV…1 (drills, $1,200.00, $100.00 credited, overdue), INV…2 (gloves, $800.50, $500.00 paid), the credit note
+    drills, gloves = book["drills"], book["gloves"]
+    credit_note = Invoice.objects.get(kind="credit_note")
+    app = open_in_dashboard(page, dashboard, "/app/invoices")
+    count = app.locator("#nt-invoices-count").inner_text()
+    totals = app.locator("#nt-invoice-totals").inner_text()
+    buttons = {number: app.locator(f"#nt-invoices tr:has(a:text-is('{number}')) button").all_inner_texts()
+               for number in (drills.number, gloves.number, credit_note.number)}
+
+    # then: the count, the totals of the selection, only the actions that apply
+    assert count == "(3 documents)"
+    assert "Invoiced (2 invoices)\n$2,000.50" in totals and "Credited (1 credit note)\n$100.00" in totals
+    assert "Open\n$1,400.50" in totals
+    assert buttons == {drills.number: ["Credit note", "Void"], gloves.number: ["Credit note", "Void"],
+                       credit_note.number: []}
+
+    # when: sorted by what is open, most first (the credit note, with nothing open, last)
+    app.click("#nt-invoices-head th[data-sort=OPEN] button")
+    app.wait_for_function("(n) => document.querySelector('#nt-invoices tr').innerText.startsWith(n)", arg=drills.number)
+    by_open = [r.split("\n")[0] for r in app.locator("#nt-invoices tr").all_inner_texts()]
+
+    # when: only what is overdue, exported
+    app.check("#f-overdue")
+    app.wait_for_function("() => document.getElementById('nt-invoices-count').textContent === '(1 document)'")
+    overdue_totals = app.locator("#nt-invoice-totals").inner_text()
+    with page.expect_download() as download:
+        app.click("#nt-invoices-csv")
+    csv_text = Path(download.value.path()).read_text()
+
+    # then
+    assert by_open == [drills.number, gloves.number, credit_note.number]
+    assert "Open\n$1,100.00" in overdue_totals
+    assert csv_text.splitlines() == [
+        "Number,Kind,Status,Company,Issued,Due,Currency,Total,Open,Order,Credits invoice",
+        f"{drills.number},Invoice,Issued,Acme Industrial Supply,{drills.issue_date.isoformat()},"
+        f"{drills.due_date.isoformat()},USD,1200.00,1100.00,1001,"]

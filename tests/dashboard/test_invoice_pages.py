@@ -78,7 +78,7 @@ def test_the_company_page_has_an_invoicing_tab_with_its_panel(client):
 
 
 @pytest.mark.parametrize("script, expected", [
-    ("invoicing.js", 2), ("invoices.js", 1), ("invoice.js", 1), ("terms.js", 3), ("company_invoicing.js", 2),
+    ("invoicing.js", 2), ("invoices.js", 2), ("invoice.js", 1), ("terms.js", 3), ("company_invoicing.js", 2),
 ])
 def test_invoice_page_documents_validate_against_the_app_schema(script, expected):
     # when

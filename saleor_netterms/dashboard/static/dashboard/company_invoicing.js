@@ -17,7 +17,7 @@
     "    company { defaultTermsDays }\n  }\n" +
     "  paymentTermsTemplates { code name label channelSlug isChannelDefault }\n" +
     "  invoices(companyId: $companyId, first: $first, offset: $offset) {\n" +
-    "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidReason\n" +
+    "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidReason actions\n" +
     "    totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
     "    company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl }\n  }\n}";
   var SETTINGS_SET = "mutation InvoicingSettingsSet($companyId: ID!, $policy: InvoicingPolicy, $termsTemplateCode: String,\n" +

@@ -13,7 +13,7 @@
     "address { street street2 city postalCode countryArea country }";
 
   var INVOICE = "query Invoice($id: ID!) {\n  invoice(id: $id) {\n" +
-    "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidedAt voidReason\n" +
+    "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidedAt voidReason actions\n" +
     "    termsLabel language note deliveryDate createdAt\n" +
     "    totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
     "    company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl } einvoiceProblem\n" +

@@ -1,5 +1,6 @@
-/* Invoices: every invoice and credit note of the installation, filtered by number, status and
- * kind; overdue ones highlighted; documents, credit note and void from the row. */
+/* Invoices: the invoice register (api invoiceRegister) — every invoice and credit note, newest issued first,
+ * sortable, filtered (number/company/order/PO, status, kind, currency, issue dates, overdue), counted, with
+ * the selection's totals and CSV; overdue ones highlighted; documents and only the actions that apply. */
 (function () {
   "use strict";
   var NT = window.NetTerms, ui = NT.ui, h = ui.h, inv = NT.invoicing;
@@ -11,16 +12,50 @@
   var filters = document.getElementById("nt-filters");
   var loadSeq = 0;
 
-  var INVOICES = "query Invoices($status: InvoiceStatus, $kind: InvoiceKind, $search: String, $first: Int, $offset: Int) {\n" +
-    "  invoices(status: $status, kind: $kind, search: $search, first: $first, offset: $offset) {\n" +
-    "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidReason\n" +
-    "    totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
-    "    company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl }\n  }\n}";
+  var count = document.getElementById("nt-invoices-count");
+  var totalsEl = document.getElementById("nt-invoice-totals");
+  var FILTER_ARGS = "$search: String, $status: InvoiceStatus, $kind: InvoiceKind, $currency: String, $issuedFrom: Date, " +
+    "$issuedUntil: Date, $overdueOnly: Boolean, $sort: String";
+  var FILTER_VARS = "search: $search, status: $status, kind: $kind, currency: $currency, issuedFrom: $issuedFrom, " +
+    "issuedUntil: $issuedUntil, overdueOnly: $overdueOnly, sort: $sort";
+  var INVOICES = "query InvoiceRegister(" + FILTER_ARGS + ", $first: Int, $offset: Int) {\n" +
+    "  invoiceRegister(" + FILTER_VARS + ", first: $first, offset: $offset) {\n    totalCount\n" +
+    "    totals { currency invoiced { " + M + " } credited { " + M + " } open { " + M + " } invoiceCount creditNoteCount }\n" +
+    "    items { id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidReason actions\n" +
+    "      totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
+    "      company { id legalName } creditedInvoice { id number } documents { pdf facturx ubl } }\n  }\n}";
+  var INVOICES_CSV = "query InvoiceRegisterCsv(" + FILTER_ARGS + ") {\n  invoiceRegisterCsv(" + FILTER_VARS + ")\n}";
 
-  function render(rows) {
+  function variables() {
+    var currency = filters.currency.value.trim().toUpperCase();
+    return { search: filters.search.value.trim() || null, status: filters.status.value || null, kind: filters.kind.value || null,
+             currency: currency || null, issuedFrom: filters.issuedFrom.value || null, issuedUntil: filters.issuedUntil.value || null,
+             overdueOnly: filters.overdueOnly.checked || null, sort: sort.value };
+  }
+  function filtered() {
+    var v = variables();
+    return !!(v.search || v.status || v.kind || v.currency || v.issuedFrom || v.issuedUntil || v.overdueOnly);
+  }
+
+  function renderTotals(totals) {
+    ui.clear(totalsEl);
+    totals.forEach(function (t) {
+      totalsEl.appendChild(h("div", { class: "nt-invoice-total", dataset: { currency: t.currency } },
+        h("dt", {}, "Invoiced (" + ui.plural(t.invoiceCount, "invoice") + ")"), h("dd", {}, ui.moneyEl(t.invoiced))));
+      totalsEl.appendChild(h("div", {}, h("dt", {}, "Credited (" + ui.plural(t.creditNoteCount, "credit note") + ")"),
+        h("dd", {}, ui.moneyEl(t.credited))));
+      totalsEl.appendChild(h("div", {}, h("dt", {}, "Open"), h("dd", {}, ui.moneyEl(t.open))));
+    });
+    totalsEl.hidden = !totals.length;
+  }
+
+  function render(page) {
+    var rows = page.items;
     ui.clear(tbody);
+    count.textContent = "(" + ui.plural(page.totalCount, "document") + ")";
+    renderTotals(page.totals);
     if (!rows.length) {
-      ui.tableMessage(tbody, COLS, filters.search.value || filters.status.value || filters.kind.value
+      ui.tableMessage(tbody, COLS, pager.offset ? "No more invoices." : filtered()
         ? "No invoice matches these filters." : "No invoices yet. They are issued when orders on net terms are captured, confirmed or shipped (per company policy).");
       return;
     }
@@ -45,27 +80,37 @@
   function done(message) { ui.banner(statusEl, message, "success"); return load(); }
 
   var pager = ui.pager(document.getElementById("nt-pager"), PAGE_SIZE, function () { load(); });
+  var sort = ui.sortable(document.getElementById("nt-invoices-head"), "-ISSUED", function () { pager.reset(); load(); });
 
   function load() {
     var seq = ++loadSeq;
     tbody.setAttribute("aria-busy", "true");
-    var variables = { search: filters.search.value.trim() || null, status: filters.status.value || null,
-                      kind: filters.kind.value || null, first: PAGE_SIZE, offset: pager.offset };
-    return NT.gql(INVOICES, variables).then(function (data) {
+    var vars = Object.assign(variables(), { first: PAGE_SIZE, offset: pager.offset });
+    return NT.gql(INVOICES, vars).then(function (data) {
       if (seq !== loadSeq) { return; }
-      render(data.invoices);
-      pager.update(data.invoices.length);
+      render(data.invoiceRegister);
+      pager.update(data.invoiceRegister.items.length, data.invoiceRegister.totalCount);
     }).catch(function (error) {
       if (seq !== loadSeq) { return; }
+      if (error.field === "currency") { ui.showFieldErrors(filters, [{ code: error.code, field: "currency", message: error.message }]); }
       ui.tableMessage(tbody, COLS, "Invoices could not be loaded: " + ui.errorText(error), "error");
     }).then(function () { tbody.removeAttribute("aria-busy"); });
   }
 
-  function refilter() { pager.reset(); load(); }
+  var refilter = ui.debounce(function () { ui.clearFieldErrors(filters); pager.reset(); load(); }, 300);
   filters.addEventListener("submit", function (event) { event.preventDefault(); refilter(); });
-  filters.search.addEventListener("input", ui.debounce(refilter, 300));
-  filters.status.addEventListener("change", refilter);
-  filters.kind.addEventListener("change", refilter);
+  filters.addEventListener("input", refilter);
+  filters.addEventListener("change", refilter);
+
+  var csvButton = document.getElementById("nt-invoices-csv");
+  csvButton.addEventListener("click", function () {
+    csvButton.disabled = true;
+    NT.gql(INVOICES_CSV, variables()).then(function (data) {
+      ui.download(data.invoiceRegisterCsv, "netterms-invoices-" + ui.today() + ".csv");
+      ui.banner(statusEl, "Invoices exported (the current filter, at most 10,000 rows).", "success");
+    }).catch(function (error) { ui.banner(statusEl, "The invoices could not be exported: " + ui.errorText(error), "error"); })
+      .then(function () { csvButton.disabled = false; });
+  });
 
   ui.start(statusEl, function () { load(); ui.configGaps(); });
 })();

@@ -50,7 +50,13 @@
     }));
   }
 
-  function canChange(inv) { return inv.kind === "INVOICE" && inv.status === "ISSUED"; }
+  // The API says which actions apply (Invoice.actions: none for a credit note or a void invoice, no
+  // credit note once the invoice is fully credited); without it, an issued invoice may be changed.
+  function allows(inv, action) {
+    if (inv.actions) { return inv.actions.indexOf(action) >= 0; }
+    return inv.kind === "INVOICE" && inv.status === "ISSUED";
+  }
+  function canChange(inv) { return allows(inv, "CREDIT_NOTE") || allows(inv, "VOID"); }
 
   // --- dialogs -----------------------------------------------------------------------------------
   var creditDialog = document.getElementById("nt-credit-dialog");
@@ -127,16 +133,16 @@
     });
   }
 
-  // Buttons for a row or a header: "Credit note" and "Void" while the invoice is issued.
+  // Buttons for a row or a header: only the actions that apply ("Credit note", "Void").
   function actionButtons(inv, done, small) {
     if (!canChange(inv)) { return null; }
     var cls = "nt-button is-secondary" + (small ? " is-small" : "");
     return [
-      h("button", { type: "button", class: cls, "aria-label": small ? "Issue a credit note for " + inv.number : null,
-        onclick: function (e) { openCreditNote(inv, e.currentTarget, done); } }, "Credit note"),
-      h("button", { type: "button", class: cls, "aria-label": small ? "Void " + inv.number : null,
-        onclick: function (e) { openVoid(inv, e.currentTarget, done); } }, "Void"),
-    ];
+      allows(inv, "CREDIT_NOTE") ? h("button", { type: "button", class: cls, "aria-label": small ? "Issue a credit note for " + inv.number : null,
+        onclick: function (e) { openCreditNote(inv, e.currentTarget, done); } }, "Credit note") : null,
+      allows(inv, "VOID") ? h("button", { type: "button", class: cls, "aria-label": small ? "Void " + inv.number : null,
+        onclick: function (e) { openVoid(inv, e.currentTarget, done); } }, "Void") : null,
+    ].filter(Boolean);
   }
 
   NT.invoicing = {
