@@ -128,3 +128,14 @@ def test_refusals_are_coded(hand_book, other_installation):
 def test_another_installation_sees_nothing(hand_book, other_installation):
     result = run(hand_book, AGEING, {"asOf": "2026-06-30"}, installation=other_installation)
     assert result.errors is None and result.data["receivablesAgeing"]["rows"] == []
+
+
+def test_per_company_dso_count_back(hand_book):
+    # Alpha as of 06-30: 2,300 open (A1 800, A2 500, A3 300, A4 700); back through June's 300 (30 days),
+    # May's 500 (31), April's 700 (30) leaves 800 of March's 1,000 → 30 + 31 + 30 + 31 × 0.8 = 115.80
+    body = data(hand_book, """query($companyId: ID) {
+      receivablesMonthly(asOf: "2026-06-30", months: 1, companyId: $companyId) {
+        currency months { month receivablesEnd { amount } dsoCountBack } } }""",
+                {"companyId": str(hand_book.alpha.pk)})["receivablesMonthly"]
+    assert body == [{"currency": "USD", "months": [
+        {"month": "2026-06", "receivablesEnd": {"amount": "2300.00"}, "dsoCountBack": "115.80"}]}]
