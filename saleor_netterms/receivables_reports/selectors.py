@@ -103,9 +103,10 @@ def rollup_used(scope: Scope) -> bool:
     return connection.vendor == "postgresql" and scope.as_of >= business_today(scope)
 
 
-def _items_sql(scope: Scope, *, with_channel: bool = False) -> tuple[str, dict]:
+def _items_sql(scope: Scope, *, with_channel: bool = False, with_company: bool = True) -> tuple[str, dict]:
     """A ``WITH items AS (...)`` of every receivable with something open as of the date: its
-    company, tier, channel, currency, dates, open amount and disputed part."""
+    company, tier, channel, currency, dates, open amount and disputed part (from the rollup without
+    ``with_company`` and a tier filter: the company's name and tier are left empty, unjoined)."""
     where, params = _scope_filter(scope)
     params.update(as_of=scope.as_of, as_of_end=_day_end(scope, scope.as_of), kind=AccountKind.RECEIVABLE.value,
                   booking0=BOOKING_KINDS[0], booking1=BOOKING_KINDS[1])
@@ -119,12 +120,13 @@ def _items_sql(scope: Scope, *, with_channel: bool = False) -> tuple[str, dict]:
         channel = with_channel or scope.channel is not None
         joins = (" LEFT JOIN receivables_receivable rr ON rr.id = r.receivable_id"
                  " LEFT JOIN checkout_nettermstransaction t ON t.id = rr.transaction_id") if channel else ""
+        company = with_company or bool(scope.tier)
         raw = f"""raw AS (
-    SELECT r.receivable_id AS id, r.company_id, c.legal_name, c.credit_tier AS tier,
+    SELECT r.receivable_id AS id, r.company_id, {"c.legal_name, c.credit_tier" if company else "'' AS legal_name, ''"} AS tier,
            {"COALESCE(t.channel_slug, '')" if channel else "''"} AS channel, r.currency, r.issue_date, r.due_date,
            r.open_amount, COALESCE(dd.amount, 0) AS disputed_claim
       FROM receivables_reports_openreceivable r
-      JOIN companies_company c ON c.id = r.company_id{joins}
+      {"JOIN companies_company c ON c.id = r.company_id" if company else ""}{joins}
       LEFT JOIN disputed dd ON dd.receivable_id = r.receivable_id
      WHERE {where} AND r.issue_date <= %(as_of)s
 )"""
@@ -173,10 +175,9 @@ def _bucket_case(scope: Scope, bounds: Sequence[int], basis: str, params: dict) 
 # ---------------------------------------------------------------- ageing
 
 
-@dataclass(frozen=True, slots=True)
-class AgeingRow:
-    """One row of an ageing table, in one currency. ``buckets`` hold the undisputed open amounts;
-    ``disputed`` the disputed part; ``total`` = sum of buckets + disputed; ``unapplied_credit``
+class AgeingRow(NamedTuple):
+    """One row of an ageing table, in one currency (a tuple: built at C speed, one per company).
+    ``buckets`` hold the undisputed open amounts; ``disputed`` the disputed part; ``total`` = sum of buckets + disputed; ``unapplied_credit``
     the credit balance owed to the buyer (None where a row has no company of its own: channel)."""
     key: str
     label: str
@@ -252,7 +253,7 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     buckets = formulas.buckets_make(bounds)
-    sql, params = _items_sql(scope, with_channel=group_by == "channel")
+    sql, params = _items_sql(scope, with_channel=group_by == "channel", with_company=group_by in ("company", "tier"))
     case = _bucket_case(scope, bounds, basis, params)
     key = _GROUP_KEYS[group_by]
     group = "currency" if key == "''" else f"{key}, currency"
@@ -435,7 +436,7 @@ def receivables_current(scope: Scope) -> dict[str, Decimal]:
     received more by then than it was invoiced, e.g. a payment dated back after another was
     reversed, counts below zero here, as it does in the receivables at the month's end, so that the
     month rollup can keep it by adding)."""
-    sql, params = _items_sql(scope)
+    sql, params = _items_sql(scope, with_company=False)
     return {currency: _dec(total) for currency, total in _rows(
         f"{sql} SELECT currency, SUM(open_amount) FROM raw WHERE due_date >= %(as_of)s GROUP BY currency", params)}
 
@@ -588,8 +589,13 @@ def _lateness_sql(scope: Scope, months: int, before: int) -> tuple[str, dict]:
     """``lateness AS (company_id, currency, paid, late)``: per company and currency, the amounts
     applied by payments received in the window and not reversed by the as-of date, and Σ amount ×
     days late. Whole months before the as-of date's from the lateness rollup; the as-of date's own
-    month (up to the date) from the payments; payments reversed after the as-of date put back."""
+    month (up to the date) from the payments when any payment of that month was received after the
+    date, else from its rollup row too; payments reversed after the as-of date put back."""
     first, stop, partial = _lateness_window(scope, months, before)
+    if partial and not _rows("""SELECT EXISTS (SELECT 1 FROM payments_payment WHERE installation_id = %(inst)s
+                                   AND received_on > %(as_of)s AND received_on < %(stop)s)""",
+                             {"inst": scope.installation_id, "as_of": scope.as_of, "stop": stop})[0][0]:
+        partial = False  # nothing received after the date in its month: the month's rollup row is the date's
     rollup_stop = _months_back(stop, 1) if partial else stop
     params: dict = {"l_first": first, "l_stop": rollup_stop, "as_of": scope.as_of,
                     "as_of_end": _day_end(scope, scope.as_of)}
@@ -809,7 +815,7 @@ def cash_forecast(scope: Scope, *, weeks: int = formulas.FORECAST_WEEKS) -> dict
     the open items and the lateness are read and combined here."""
     if not month_rollup_used(scope):
         return _cash_forecast_book(scope, weeks=weeks)
-    items, params = _items_sql(scope)
+    items, params = _items_sql(scope, with_company=False)
     lateness, late_params = _lateness_sql(scope, DAYS_LATE_HISTORY_MONTHS, 0)
     params.update(late_params, invoice_kind=InvoiceKind.INVOICE.value, weeks=weeks)
     rows = _rows(f"""{items}, {lateness},
