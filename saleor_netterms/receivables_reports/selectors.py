@@ -475,22 +475,10 @@ def _rollup_filter(scope: Scope, alias: str, params: dict) -> tuple[str, str]:
     return join, " AND ".join(where)
 
 
-def _months_from_rollup(scope: Scope) -> tuple[dict, dict, dict]:
-    """Currency → month → (sales, movements, current at the month's end): the months before the
-    as-of date's from the month rollup, the as-of date's own month (up to the date) from the book
-    (its receivables by invoice date, its postings by effective date, what is current on the date)."""
-    month = _month_first(scope.as_of)
-    params: dict = {"month": month, "as_of": scope.as_of}
-    join, where = _rollup_filter(scope, "m", params)
-    sales: dict = defaultdict(dict)
-    moved: dict = defaultdict(dict)
-    current: dict = defaultdict(dict)
-    for currency, first, s_, m_, c_ in _rows(f"""
-            SELECT m.currency, m.month, SUM(m.sales), SUM(m.moved), SUM(m.current_end)
-              FROM receivables_reports_companymonth m{join}
-             WHERE {where} AND m.month < %(month)s GROUP BY m.currency, m.month""", params):
-        first = _date(first)
-        sales[currency][first], moved[currency][first], current[currency][first] = _dec(s_), _dec(m_), _dec(c_)
+def _month_so_far(scope: Scope, params: dict, sales: dict, moved: dict) -> None:
+    """The as-of date's month up to the date, from the book: its receivables by invoice date, its
+    postings by effective date."""
+    month = params["month"]
     join, where = _rollup_filter(scope, "r", params)
     for currency, total in _rows(f"""
             SELECT r.currency, SUM(r.amount) FROM receivables_receivable r{join}
@@ -506,6 +494,35 @@ def _months_from_rollup(scope: Scope) -> tuple[dict, dict, dict]:
                AND a.kind = 'receivable' AND e.receivable_ref LIKE 'rcv:%%'
              GROUP BY a.currency""", params):
         moved[currency][month] = _dec(total)
+
+
+def _months_from_rollup(scope: Scope) -> tuple[dict, dict, dict]:
+    """Currency → month → (sales, movements, current at the month's end): the months before the
+    as-of date's from the month rollup, the as-of date's own month (up to the date) from the book
+    (its receivables by invoice date, its postings by effective date, what is current on the date)."""
+    month = _month_first(scope.as_of)
+    params: dict = {"month": month, "as_of": scope.as_of, "next": _months_back(month, -1),
+                    "inst": scope.installation_id}
+    # nothing in the as-of date's month dated after it (invoiced, or effective): its rollup row is the date's
+    whole = not _rows("""SELECT EXISTS (SELECT 1 FROM receivables_receivable WHERE installation_id = %(inst)s
+                                          AND issue_date > %(as_of)s AND issue_date < %(next)s)
+                             OR EXISTS (SELECT 1 FROM ledger_posting WHERE installation_id = %(inst)s
+                                          AND effective_date > %(as_of)s AND effective_date < %(next)s
+                                          AND kind NOT IN ('receivable', 'fee', 'hold', 'hold_release'))""",
+                      params)[0][0]
+    params["stop"] = params["next"] if whole else month
+    join, where = _rollup_filter(scope, "m", params)
+    sales: dict = defaultdict(dict)
+    moved: dict = defaultdict(dict)
+    current: dict = defaultdict(dict)
+    for currency, first, s_, m_, c_ in _rows(f"""
+            SELECT m.currency, m.month, SUM(m.sales), SUM(m.moved), SUM(m.current_end)
+              FROM receivables_reports_companymonth m{join}
+             WHERE {where} AND m.month < %(stop)s GROUP BY m.currency, m.month""", params):
+        first = _date(first)
+        sales[currency][first], moved[currency][first], current[currency][first] = _dec(s_), _dec(m_), _dec(c_)
+    if not whole:
+        _month_so_far(scope, params, sales, moved)
     for currency, total in receivables_current(scope).items():
         current[currency][month] = total
     return sales, moved, current
@@ -748,15 +765,15 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
                    AND h.placed_at < %(as_of_end)s AND (h.lifted_at IS NULL OR h.lifted_at >= %(as_of_end)s))
           FROM companies_company c WHERE c.installation_id = %(inst)s{extra}""", params)
     on_hold = []
+    first_open: dict[int, tuple[str, Decimal]] = {}  # company → its first currency (alphabetical) and open amount
+    for (cid, currency), total in sorted(open_by_company.items(), key=lambda item: (item[0][0] or 0, item[0][1])):
+        if cid not in first_open and (not scope.currency or currency == scope.currency):
+            first_open[cid] = (currency, total)
     for company_id, name, status, reason in holds:
         if status != "on_hold" and reason is None:
             continue
-        for (cid, currency), total in sorted(open_by_company.items()):
-            if cid == company_id and (not scope.currency or currency == scope.currency):
-                on_hold.append(CompanyRisk(company_id, name, currency, total, reason or "status on hold"))
-                break
-        else:
-            on_hold.append(CompanyRisk(company_id, name, scope.currency or "", ZERO, reason or "status on hold"))
+        currency, total = first_open.get(company_id, (scope.currency or "", ZERO))
+        on_hold.append(CompanyRisk(company_id, name, currency, total, reason or "status on hold"))
     if scope.currency:
         extra += " AND pp.currency = %(currency)s"
         params["currency"] = scope.currency
