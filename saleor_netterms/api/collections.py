@@ -23,6 +23,7 @@ from saleor_netterms.receivables.models import Receivable
 from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
 from .inputs import currency_parse, money_parse, pk_parse
+from .lists import csv_text, rows_sorted
 from .mutations import _company, _errors, _run
 from .types import CompanyType, MoneyType, coded, money
 
@@ -315,12 +316,38 @@ class StatementType(graphene.ObjectType):
 
 # --- queries ----------------------------------------------------------------------------------------
 
+_BOOK_FILTERS = dict(
+    overdue_only=graphene.Boolean(), level=graphene.Int(), search=graphene.String(), with_promise=graphene.Boolean(),
+    with_dispute=graphene.Boolean(),
+    as_of=graphene.DateTime(description="Judge as of this moment (default: now), e.g. to plan a day ahead."))
+BOOK_SORTS = {"COMPANY": lambda r: r.company.legal_name.lower(), "LEVEL": lambda r: r.level,
+              "DAYS_OVERDUE": lambda r: r.days_overdue, "OLDEST_DUE": lambda r: r.oldest_due,
+              "NEXT_DATE": lambda r: r.next_date}
+
+
+def _book(info, *, sort=None, overdue_only=None, level=None, search=None, with_promise=None, with_dispute=None,
+          as_of=None) -> list:
+    rows = collections_services.collections_overview(installation=installation_of(info), now=as_of)
+    if overdue_only:
+        rows = [r for r in rows if r.overdue]
+    if level is not None:
+        rows = [r for r in rows if r.level == level]
+    if search:
+        rows = [r for r in rows if search.strip().lower() in r.company.legal_name.lower()]
+    if with_promise:
+        rows = [r for r in rows if r.promise is not None]
+    if with_dispute:
+        rows = [r for r in rows if r.open_disputes]
+    return rows if sort is None else rows_sorted(rows, sort=sort, keys=BOOK_SORTS, default="-DAYS_OVERDUE")
+
+
 class Query(graphene.ObjectType):
     collections_book = graphene.List(
-        graphene.NonNull(CollectionsRowType), required=True, overdue_only=graphene.Boolean(), level=graphene.Int(),
-        search=graphene.String(), with_promise=graphene.Boolean(), with_dispute=graphene.Boolean(),
-        as_of=graphene.DateTime(description="Judge as of this moment (default: now), e.g. to plan a day ahead."),
-        description="Companies with open items or a ladder position, most overdue first.")
+        graphene.NonNull(CollectionsRowType), required=True, sort=graphene.String(), **_BOOK_FILTERS,
+        description=("Companies with open items or a ladder position, most overdue first (sort: "
+                     + ", ".join(BOOK_SORTS) + "; prefix - for descending)."))
+    collections_book_csv = graphene.String(required=True, sort=graphene.String(), **_BOOK_FILTERS,
+                                           description="The same selection as CSV (at most 10,000 rows).")
     collections_preview = graphene.List(
         graphene.NonNull(CollectionsRowType), required=True, levels=graphene.String(required=True),
         as_of=graphene.DateTime(), description="The book judged under a proposed ladder (JSON list of levels) — nothing is saved.")
@@ -335,20 +362,25 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @coded
-    def resolve_collections_book(root, info, overdue_only=None, level=None, search=None, with_promise=None,
-                                 with_dispute=None, as_of=None):
-        rows = collections_services.collections_overview(installation=installation_of(info), now=as_of)
-        if overdue_only:
-            rows = [r for r in rows if r.overdue]
-        if level is not None:
-            rows = [r for r in rows if r.level == level]
-        if search:
-            rows = [r for r in rows if search.strip().lower() in r.company.legal_name.lower()]
-        if with_promise:
-            rows = [r for r in rows if r.promise is not None]
-        if with_dispute:
-            rows = [r for r in rows if r.open_disputes]
-        return rows
+    def resolve_collections_book(root, info, sort=None, **filters):
+        return _book(info, sort=sort, **filters)
+
+    @staticmethod
+    @coded
+    def resolve_collections_book_csv(root, info, sort=None, **filters):
+        def amounts(values: dict) -> str:
+            return "; ".join(money(v, k).as_string() + " " + k for k, v in sorted(values.items()))
+
+        rows = ([r.company.legal_name, r.policy, r.level, r.level_name, r.days_overdue,
+                 r.oldest_due.isoformat() if r.oldest_due else "", amounts(r.overdue), amounts(r.disputed),
+                 amounts(r.charges_open), r.next_action, r.next_date.isoformat() if r.next_date else "",
+                 (f"{money(r.promise.amount, r.promise.currency).as_string()} {r.promise.currency} by "
+                  f"{r.promise.promised_date.isoformat()}") if r.promise else "",
+                 r.open_disputes, "yes" if r.on_hold else "", "yes" if r.agency else ""]
+                for r in _book(info, sort=sort, **filters))
+        return csv_text(["Company", "Dunning policy", "Level", "Level name", "Days overdue", "Oldest due", "Overdue",
+                         "Disputed", "Fees open", "Next action", "Next date", "Promise", "Open disputes", "On hold",
+                         "With the agency"], rows)
 
     @staticmethod
     @coded

@@ -4,6 +4,7 @@ sorted by named keys, and the same filter as CSV (the Dashboard's "Export CSV").
 ``list_page(qs, first=, offset=, sort=, sorts=)`` → ``ListPage(items, total_count)``; ``sorts`` maps
 the API's sort names ("RECEIVED_ON", "-AMOUNT") to ORM orderings, newest first by default.
 ``page_type(name, item_type)`` builds the GraphQL type ``<Name>Page { items totalCount }``.
+``rows_sorted(rows, sort=, keys=)`` sorts a list computed in Python by the same names.
 ``csv_text(header, rows)`` writes RFC 4180 CSV (one header row, ``\\r\\n`` line ends)."""
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def sorted_by(qs, *, sort: str | None, sorts: dict[str, tuple[str, ...]], defaul
         column = F(field.lstrip("-"))
         ordering.append(column.desc(nulls_last=True) if flipped else column.asc(nulls_last=True))
     return qs.order_by(*ordering)
+
+
+def rows_sorted(rows, *, sort: str | None, keys: dict, default: str) -> list:
+    """A list computed in Python (the collections book) sorted like ``sorted_by``: ``keys`` maps the
+    sort names to a function of a row; rows whose key is None last either way; ties keep their order."""
+    name = sort or default
+    key = name.lstrip("-")
+    if key not in keys:
+        raise ApiInputError("INVALID_SORT", f"sort must be one of {', '.join(sorted(keys))} (prefix - for "
+                                            f"descending).", field="sort")
+    rows = list(rows)
+    present = [r for r in rows if keys[key](r) is not None]
+    missing = [r for r in rows if keys[key](r) is None]
+    return sorted(present, key=keys[key], reverse=name.startswith("-")) + missing
 
 
 def list_page(qs, *, first: int | None, offset: int | None) -> ListPage:

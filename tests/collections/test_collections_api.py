@@ -130,3 +130,34 @@ def test_the_dry_run_mutation_writes_nothing(acme, standard_policy):
                  installation=acme.installation)
     assert DunningStep.objects.count() == 0
     assert result["collectionsRun"]["outcomes"][0]["company"] == "Acme Industrial Supply"
+
+
+@pytest.mark.django_db
+def test_the_book_sorts_and_exports_as_csv(acme, standard_policy, company_factory):
+    # given: Acme 32 days overdue, Bolt 5 days overdue
+    bolt = company_factory(installation=acme.installation, legal_name="Bolt & Nut GmbH")
+    invoice_make(acme, amount="1000.00", issue_date="2026-01-05")
+    invoice_make(bolt, amount="250.00", issue_date="2026-02-01")
+    as_of = at("2026-03-08").isoformat()
+    sorted_book = """query($asOf: DateTime, $sort: String) { collectionsBook(asOf: $asOf, sort: $sort) {
+      company { legalName } daysOverdue } }"""
+
+    # when
+    by_name = run(sorted_book, {"asOf": as_of, "sort": "COMPANY"}, installation=acme.installation)["collectionsBook"]
+    least_first = run(sorted_book, {"asOf": as_of, "sort": "DAYS_OVERDUE"}, installation=acme.installation)["collectionsBook"]
+    csv_text = run("""query($asOf: DateTime) { collectionsBookCsv(asOf: $asOf, sort: "-DAYS_OVERDUE", search: "acme") }""",
+                   {"asOf": as_of}, installation=acme.installation)["collectionsBookCsv"]
+    refused = schema.execute("""{ collectionsBook(sort: "MOOD") { level } }""", context_value=SimpleNamespace(
+        dashboard_principal=SimpleNamespace(installation=acme.installation, email="s@m.example", user_id="x",
+                                            user_permissions=[])))
+
+    # then
+    assert [r["company"]["legalName"] for r in by_name] == ["Acme Industrial Supply", "Bolt & Nut GmbH"]
+    assert [r["company"]["legalName"] for r in least_first] == ["Bolt & Nut GmbH", "Acme Industrial Supply"]
+    assert least_first[0]["daysOverdue"] < least_first[1]["daysOverdue"]
+    header, *rows = csv_text.splitlines()
+    assert header == ("Company,Dunning policy,Level,Level name,Days overdue,Oldest due,Overdue,Disputed,Fees open,"
+                      "Next action,Next date,Promise,Open disputes,On hold,With the agency")
+    assert len(rows) == 1 and rows[0].startswith("Acme Industrial Supply,Standard,")
+    assert ",1000.00 USD," in rows[0]
+    assert refused.errors[0].extensions == {"code": "INVALID_SORT", "field": "sort"}

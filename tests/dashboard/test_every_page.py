@@ -30,6 +30,7 @@ from saleor_netterms.approvals.services import approval_route_create, limit_requ
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer, OrderLine, OrderSnapshot
 from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.collections.services import dunning_policy_save
 from saleor_netterms.companies.models import Company
 from saleor_netterms.companies.services import company_status_set
 from saleor_netterms.core.money import Money
@@ -518,3 +519,25 @@ def test_invoices_totals_actions_that_apply_sort_filter_and_export(page, dashboa
         "Number,Kind,Status,Company,Issued,Due,Currency,Total,Open,Order,Credits invoice",
         f"{drills.number},Invoice,Issued,Acme Industrial Supply,{drills.issue_date.isoformat()},"
         f"{drills.due_date.isoformat()},USD,1200.00,1100.00,1001,"]
+
+
+def test_collections_book_sorts_counts_and_exports(page, dashboard, book, installation):
+
+    # given: a dunning ladder; Acme owes $1,100.00 for 15 days
+    dunning_policy_save(installation=installation, name="Standard", actor="staff@example.com", is_default=True,
+                        levels=[{"name": "Overdue", "offset_days": 1, "template": "overdue"}])
+    app = open_in_dashboard(page, dashboard, "/app/collections")
+    count = app.locator("#c-book-count").inner_text()
+
+    # when: sorted by company name, then exported
+    app.click("#c-book-head th[data-sort=COMPANY] button")
+    app.wait_for_function("() => document.querySelector('#c-book-head th[data-sort=COMPANY]')"
+                          ".getAttribute('aria-sort') === 'descending' && !document.getElementById('c-book').ariaBusy")
+    with page.expect_download() as download:
+        app.click("#c-book-csv")
+    header, *rows = Path(download.value.path()).read_text().splitlines()
+
+    # then
+    assert count == "(1 company)"
+    assert header.startswith("Company,Dunning policy,Level,Level name,Days overdue,Oldest due,Overdue,")
+    assert len(rows) == 1 and rows[0].startswith("Acme Industrial Supply,") and ",1100.00 USD," in rows[0]

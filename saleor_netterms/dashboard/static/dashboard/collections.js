@@ -19,9 +19,11 @@
     "    chargesOpen { amount currency } disputed { amount currency } nextAction nextReason nextDate\n" +
     "    promise { promisedDate amount { amount currency } status } openDisputes onHold agency\n" +
     "    openTask { id title assignee }";
-  var BOOK = "query CollectionsBook($search: String, $level: Int, $overdueOnly: Boolean, $withPromise: Boolean,\n" +
-    "    $withDispute: Boolean) {\n  collectionsBook(search: $search, level: $level, overdueOnly: $overdueOnly,\n" +
-    "      withPromise: $withPromise, withDispute: $withDispute) {\n    " + ROW + "\n  }\n}";
+  var BOOK_ARGS = "$search: String, $level: Int, $overdueOnly: Boolean, $withPromise: Boolean,\n    $withDispute: Boolean, $sort: String";
+  var BOOK_VARS = "search: $search, level: $level, overdueOnly: $overdueOnly,\n      withPromise: $withPromise, " +
+    "withDispute: $withDispute, sort: $sort";
+  var BOOK = "query CollectionsBook(" + BOOK_ARGS + ") {\n  collectionsBook(" + BOOK_VARS + ") {\n    " + ROW + "\n  }\n}";
+  var BOOK_CSV = "query CollectionsBookCsv(" + BOOK_ARGS + ") {\n  collectionsBookCsv(" + BOOK_VARS + ")\n}";
   var PREVIEW = "query CollectionsPreview($levels: String!) {\n  collectionsPreview(levels: $levels) {\n    " + ROW + "\n  }\n}";
   var TIMELINE = "query CollectionsTimeline($companyId: ID!) {\n" +
     "  collectionsTimeline(companyId: $companyId) { at kind level summary actor }\n}";
@@ -67,18 +69,34 @@
         : h("td", {})];
   }
 
-  function loadBook() {
+  var bookSort = ui.sortable(document.getElementById("c-book-head"), "-DAYS_OVERDUE", function () { loadBook(); });
+  function bookVariables() {
     var level = filters.level.value.trim();
-    book.setAttribute("aria-busy", "true");
-    return NT.gql(BOOK, { search: filters.search.value.trim() || null, level: /^\d+$/.test(level) ? Number(level) : null,
+    return { search: filters.search.value.trim() || null, level: /^\d+$/.test(level) ? Number(level) : null,
       overdueOnly: filters.overdue.checked || null, withPromise: filters.promises.checked || null,
-      withDispute: filters.disputes.checked || null }).then(function (data) {
+      withDispute: filters.disputes.checked || null, sort: bookSort.value };
+  }
+
+  function loadBook() {
+    book.setAttribute("aria-busy", "true");
+    return NT.gql(BOOK, bookVariables()).then(function (data) {
       ui.clear(book);
+      document.getElementById("c-book-count").textContent = "(" + ui.plural(data.collectionsBook.length, "company", "companies") + ")";
       if (!data.collectionsBook.length) { ui.tableMessage(book, 8, "Nobody owes anything overdue. 🎉"); return; }
       data.collectionsBook.forEach(function (r) { book.appendChild(h("tr", {}, rowCells(r, true))); });
     }).catch(function (error) { ui.tableMessage(book, 8, "The book could not be loaded: " + ui.errorText(error), "error"); })
       .then(function () { book.removeAttribute("aria-busy"); });
   }
+
+  var bookCsv = document.getElementById("c-book-csv");
+  bookCsv.addEventListener("click", function () {
+    bookCsv.disabled = true;
+    NT.gql(BOOK_CSV, bookVariables()).then(function (data) {
+      ui.download(data.collectionsBookCsv, "netterms-collections-" + ui.today() + ".csv");
+      ui.banner(statusEl, "The collections book exported (the current filter).", "success");
+    }).catch(function (error) { ui.banner(statusEl, "The book could not be exported: " + ui.errorText(error), "error"); })
+      .then(function () { bookCsv.disabled = false; });
+  });
 
   function timeline(company, opener) {
     var list = document.getElementById("c-timeline");
