@@ -7,16 +7,17 @@ payments and reviews (api/queries.py, api/mutations.py), approvals (api/approval
 and audit (api/policies.py), invoices (api/invoicing.py), bank statements and the matching queue
 (api/reconciliation.py), the seller profile (api/sellers.py), ERP webhooks, keys, masters and
 accounting exports (api/erp.py), collections (api/collections.py), receivables analytics (api/receivables.py),
-the payment register (api/registers.py, on the shared list shape of api/lists.py). The SDL is committed as
+the payment register (api/registers.py, on the shared list shape of api/lists.py), the widgets on
+Saleor's order and customer pages (api/widgets.py). The SDL is committed as
 api/schema.graphql (``manage.py export_api_schema``)."""
 import graphene
 
 from . import (approvals, collections, erp, invoicing, mutations, policies, queries, receivables, reconciliation,
-               registers, reviews, sellers)
+               registers, reviews, sellers, widgets)
 
 
 class Query(queries.Query, approvals.Query, policies.Query, invoicing.Query, reconciliation.Query, sellers.Query,
-            erp.Query, collections.Query, receivables.Query, registers.Query, reviews.Query,
+            erp.Query, collections.Query, receivables.Query, registers.Query, reviews.Query, widgets.Query,
             graphene.ObjectType):
     pass
 

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from saleor_netterms.checkout import selectors as checkout_selectors
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies import selectors as company_selectors
-from saleor_netterms.companies.models import Company, CreditLimit, Member
+from saleor_netterms.companies.models import Company, CreditLimit, Member, MemberKind
 from saleor_netterms.companies.selectors import CreditSummary
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.money import Money
@@ -193,6 +193,47 @@ def review_queue(*, installation, today: dt.date | None = None) -> list[ReviewIt
 
 
 # --- outbox -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OrderNetTerms:
+    """What the app knows of one Saleor order: its net-terms transactions (decision, hold) and
+    the invoices issued for it (the Saleor Dashboard's order widget)."""
+
+    order_id: str
+    order_number: str
+    company: Company | None
+    currency: str
+    transactions: list[NetTermsTransaction]
+    invoices: list[Invoice]
+
+
+def order_net_terms(*, installation, order_id: str) -> OrderNetTerms | None:
+    """None when the order was not paid on net terms (no transaction, no invoice of ours)."""
+    transactions = list(NetTermsTransaction.objects.filter(installation=installation, order_id=order_id)
+                        .select_related("company").order_by("id"))
+    invoices = list(Invoice.objects.filter(installation=installation, saleor_order_id=order_id)
+                    .select_related("company", "receivable").order_by("id"))
+    if not transactions and not invoices:
+        return None
+    company = next((t.company for t in transactions if t.company is not None), None) or (
+        invoices[0].company if invoices else None)
+    number = next((t.order_number for t in transactions if t.order_number), "") or next(
+        ((i.snapshot or {}).get("order_number", "") for i in invoices if (i.snapshot or {}).get("order_number")), "")
+    currency = transactions[0].currency if transactions else invoices[0].currency
+    return OrderNetTerms(order_id=order_id, order_number=number, company=company, currency=currency,
+                         transactions=transactions, invoices=invoices)
+
+
+def customer_companies(*, installation, user_id: str) -> QuerySet[Company]:
+    """The credit accounts a Saleor customer buys on: the companies naming the user as an active
+    member by user id, and those their orders were paid by on net terms (e.g. a member by e-mail)."""
+    by_member = Member.objects.filter(installation=installation, kind=MemberKind.SALEOR_USER_ID, value=user_id,
+                                      is_active=True).values("company_id")
+    by_order = (NetTermsTransaction.objects.filter(installation=installation, saleor_user_id=user_id)
+                .exclude(company=None).values("company_id"))
+    return (Company.objects.filter(installation=installation)
+            .filter(Q(pk__in=by_member) | Q(pk__in=by_order)).order_by("legal_name", "id"))
+
 
 def failed_saleor_reports(*, installation) -> QuerySet[OutboxMessage]:
     """Reports to Saleor that gave up (dead), oldest first: a person must look and retry or skip

@@ -28,4 +28,7 @@ urlpatterns = [
     page("app/erp", "erp", "erp", "app-erp"),
     page("app/collections", "collections", "collections", "app-collections"),
     page("app/receivables", "receivables", "receivables", "app-receivables"),
+    # widgets on Saleor's order and customer pages (manifest extensions; api/widgets.py)
+    page("app/widgets/order", "widget_order", "", "app-widget-order"),
+    page("app/widgets/customer", "widget_customer", "", "app-widget-customer"),
 ]

@@ -68,6 +68,25 @@ def manifest_build() -> dict:
                 "permissions": ["HANDLE_PAYMENTS"],
                 "url": absolute_url("/app/reviews"),
             },
+            # Widgets (Saleor 3.22+; the oldest supported is 3.23): the order's decision, invoice and
+            # payment state on its page, the customer's credit accounts on theirs. GET: the widget is
+            # an iframe with ?orderId= / ?customerId= and the app-bridge handshake, like the pages.
+            {
+                "label": "Net terms",
+                "mount": "ORDER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "permissions": ["HANDLE_PAYMENTS"],
+                "url": absolute_url("/app/widgets/order"),
+                "options": {"widgetTarget": {"method": "GET"}},
+            },
+            {
+                "label": "Net terms credit",
+                "mount": "CUSTOMER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "permissions": ["HANDLE_PAYMENTS"],
+                "url": absolute_url("/app/widgets/customer"),
+                "options": {"widgetTarget": {"method": "GET"}},
+            },
         ],
         "webhooks": [webhook_manifest_entry(d) for d in WEBHOOKS],
     }

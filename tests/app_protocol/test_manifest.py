@@ -46,7 +46,7 @@ def test_manifest_top_level_fields(client, public_settings):
     assert "MANAGE_APPS" not in manifest["permissions"]  # refused by Saleor 3.24 (FACTS §1.1)
 
 
-def test_manifest_extensions_credit_accounts_and_review(client, public_settings):
+def test_manifest_extensions_credit_accounts_review_and_widgets_on_order_and_customer(client, public_settings):
     # when
     manifest = client.get("/api/manifest").json()
 
@@ -57,6 +57,14 @@ def test_manifest_extensions_credit_accounts_and_review(client, public_settings)
     }, {
         "label": "Net terms review", "mount": "NAVIGATION_ORDERS", "target": "APP_PAGE",
         "permissions": ["HANDLE_PAYMENTS"], "url": "https://netterms.example.com/app/reviews",
+    }, {
+        "label": "Net terms", "mount": "ORDER_DETAILS_WIDGETS", "target": "WIDGET",
+        "permissions": ["HANDLE_PAYMENTS"], "url": "https://netterms.example.com/app/widgets/order",
+        "options": {"widgetTarget": {"method": "GET"}},
+    }, {
+        "label": "Net terms credit", "mount": "CUSTOMER_DETAILS_WIDGETS", "target": "WIDGET",
+        "permissions": ["HANDLE_PAYMENTS"], "url": "https://netterms.example.com/app/widgets/customer",
+        "options": {"widgetTarget": {"method": "GET"}},
     }]
     assert all(set(e["permissions"]) <= set(manifest["permissions"]) for e in manifest["extensions"])
 
@@ -70,7 +78,7 @@ def test_manifest_extension_urls_are_routed(client, public_settings):
                 for e in extensions]
 
     # then
-    assert statuses == [200, 200]
+    assert statuses == [200, 200, 200, 200]
 
 
 def test_manifest_webhooks_come_from_the_registry(client, public_settings):

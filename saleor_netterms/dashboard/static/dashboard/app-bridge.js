@@ -118,6 +118,13 @@
   // tab or a copied link. A plain click asks the Dashboard to navigate (redirect action).
   function dashboardUrl(path) { return (dashboardOrigin || "") + "/dashboard" + path; }
 
+  // A page of this app as a Dashboard path (its app page /extensions/app/<id>/… maps to appUrl /app/…):
+  // for links from a widget on a Saleor page into the app.
+  function appPageTo(path) {
+    var appId = params.get("id") || "";
+    return "/extensions/app/" + encodeURIComponent(appId) + "/" + String(path).replace(/^\/app\/?/, "");
+  }
+
   function redirect(to, newContext) { return dispatch("redirect", { to: to, newContext: !!newContext }); }
 
   document.addEventListener("click", function (event) {
@@ -139,5 +146,6 @@
     href: appHref,
     redirect: redirect,
     dashboardUrl: dashboardUrl,
+    appPageTo: appPageTo,
   };
 })();

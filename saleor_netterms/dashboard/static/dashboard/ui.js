@@ -288,6 +288,13 @@
                     title: kind === "customer" ? "Open the customer in Saleor" : "Open the order in Saleor" }, text);
   }
 
+  // A link from a widget on a Saleor page to a page of this app (/app/companies/5), through the
+  // Dashboard (redirect to the app page), since the widget's own frame is a card on Saleor's page.
+  function appLink(path, text) {
+    var to = NT.appPageTo(path);
+    return h("a", { class: "nt-link", href: NT.dashboardUrl(to), "data-saleor-to": to, target: "_top" }, text);
+  }
+
   // A status line: kind is "", "info", "success", "warning" or "error".
   function banner(el, text, kind) {
     el.textContent = text || "";
@@ -510,7 +517,7 @@
     decimalSum: decimalSum, decimalCompare: decimalCompare, permille: permille,
     percentFromPermille: percentFromPermille, number: number, date: date, dateTime: dateTime,
     today: today, humanize: humanize, plural: plural, language: language, actor: actor, auditAction: auditAction,
-    reasons: reasons, moneyInText: moneyInText, waitingSince: waitingSince, confirmAction: confirmAction, configGaps: configGaps, download: download, sortable: sortable, saleorLink: saleorLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
+    reasons: reasons, moneyInText: moneyInText, waitingSince: waitingSince, confirmAction: confirmAction, configGaps: configGaps, download: download, sortable: sortable, saleorLink: saleorLink, appLink: appLink, score: score, h: h, clear: clear, pill: pill, errorText: errorText,
     banner: banner, tableMessage: tableMessage, showFieldErrors: showFieldErrors,
     clearFieldErrors: clearFieldErrors, formError: formError, busy: busy, openDialog: openDialog,
     closeDialog: closeDialog, tabs: tabs, pager: pager, debounce: debounce, start: start,
