@@ -421,7 +421,11 @@ def test_policy_editor_simulation_and_approval_routes_in_a_dashboard_iframe(live
         # when: the merchant opens Policies, stops reviewing new accounts (the seeded company is one
         # day old: its orders went to review) and simulates
         page.navigate(f"http://127.0.0.1:{harness.server_port}/")
-        page.wait_for_frame_text("Edit a policy", "In force: v1 (all channels)", "Baseline for 2025")
+        page.wait_for_frame_text("Credit policy in force", "Standard")
+        page.frame_eval("document.getElementById('tab-versions').click(), true")
+        page.wait_for_frame_text("Saved versions", "Baseline for 2025")
+        page.frame_eval("document.getElementById('tab-editor').click(), true")
+        page.wait_for_frame_text("Edit a policy", "In force: v1 (all channels)")
         saved = page.frame_eval("document.getElementById('p-save').disabled")
         page.frame_eval("(() => { const f = document.getElementById('nt-policy-form');"
                         " f.min_account_age_days.value = '';"
@@ -441,10 +445,12 @@ def test_policy_editor_simulation_and_approval_routes_in_a_dashboard_iframe(live
 
         # when: saved as v2
         page.frame_eval("document.getElementById('p-save').click(), true")
-        text = page.wait_for_frame_text("saved as v2", "Faster onboarding", "next save: v3")  # editor and audit reload in parallel
+        text = page.wait_for_frame_text("saved as v2", "next save: v3")
+        page.frame_eval("document.getElementById('tab-audit').click(), true")
+        audit = page.wait_for_frame_text("Audit trail", "Faster onboarding")
 
         # then
-        assert "next save: v3" in text
+        assert "next save: v3" in text and "Faster onboarding" in audit
 
         # when: the approval routes page, editing the route
         page.navigate(f"http://127.0.0.1:{harness.server_port}/?app={quote('/app/approval-routes' + query, safe='')}")

@@ -160,6 +160,7 @@ def _pages(book) -> list[tuple[str, str]]:
     """(name, path) of every page: each nav entry, and the detail pages reached from the lists."""
 
     pages = [(key, href) for key, _label, href in NAV_LINKS]
+    pages += [(f"policies-{tab}", f"/app/policies#{tab}") for tab in ("editor", "versions", "recommendations", "audit")]
     pages.append(("company", f"/app/companies/{book['acme'].pk}"))
     pages.append(("invoice", f"/app/invoices/{book['drills'].pk}"))
     request = ApprovalRequest.objects.order_by("id").first()
@@ -197,7 +198,8 @@ def dashboard(live_server, fake_saleor):
 
     def render(request_path: str) -> str:
         path = parse_qs(urlsplit(request_path).query).get("app", ["/app/"])[0]
-        joined = path + ("&" if "?" in path else "?") + query
+        path, _, fragment = path.partition("#")
+        joined = path + ("&" if "?" in path else "?") + query + (f"#{fragment}" if fragment else "")
         return _dashboard_html(html_escape(live_server.url + joined), token)
 
     server = html_server(render)
@@ -246,7 +248,10 @@ def test_every_page_shows_names_not_ids(page, dashboard, book):
     # the ledger tab names the invoice a posting concerns, the payment its reference; tax ids as written
     assert f"Invoice {book['drills'].number} · Order #1001" in texts["company"]
     assert "Payment WIRE-2026-0042" in texts["company"] and "91-1144442" in texts["company"]
-    assert "Acme Industrial Supply" in texts["policies"] and "Credit limit set" in texts["policies"]
+    assert "Acme Industrial Supply" in texts["policies-audit"] and "Credit limit set" in texts["policies-audit"]
+    # the Policies page: one job per tab (the audit trail is not on the tab of the policies in force)
+    assert "Credit policy in force" in texts["policies"] and "Credit limit set" not in texts["policies"]
+    assert "Edit a policy" in texts["policies-editor"] and "Saved versions" in texts["policies-versions"]
     # configuration gaps where they bite: no seller profile → a warning with a link on the invoice pages
     for name in ("invoice", "invoices"):
         assert "No seller profile yet" in texts[name] and "Open the seller profile" in texts[name], name

@@ -190,6 +190,7 @@
   function editScope(tier, channel, version) {
     scopeForm.tier.value = tier;
     scopeForm.channel.value = channel || "";
+    policyTabs.select("editor");
     loadEditor(version).then(function () {
       var title = document.getElementById("nt-editor-title");
       title.scrollIntoView({ block: "start" });
@@ -427,6 +428,10 @@
     }).catch(function (error) { ui.banner(statusEl, "The audit trail could not be exported: " + ui.errorText(error), "error"); })
       .then(function () { csvButton.disabled = false; csvButton.removeAttribute("aria-busy"); });
   });
+
+  // One job per tab: what is in force, the editor with its simulation, the versions, the limit
+  // recommendations and the audit trail (the hash names the tab: /app/policies#audit).
+  var policyTabs = ui.tabs(document.getElementById("nt-policy-tabs"), function () {});
 
   ui.start(statusEl, function () { loadPolicies(); loadEditor(); loadRecommendations(); loadAudit(); });
 })();

@@ -152,6 +152,19 @@
     "policy.saved": "Credit policy saved", "policy.reset": "Credit policy reset", "approval_route.created": "Approval route created",
     "approval_route.updated": "Approval route changed", "approval_route.deleted": "Approval route deleted",
     "outbox.skipped": "Saleor report skipped", "outbox.retried": "Saleor report retried",
+    // the services' imperative codes, read as what happened
+    "policy.save": "Credit policy saved", "company.create": "Company created", "company.update": "Company details changed",
+    "company.tier_set": "Credit tier changed", "decision.made": "Credit decision made",
+    "credit_limit.routed_to_erp": "Credit limit handed to the ERP", "credit_note.issue": "Credit note issued",
+    "credit_note.post": "Credit note posted", "approval.approval_recorded": "Approval recorded",
+    "collections.policy_save": "Dunning ladder saved", "collections.policy_assign": "Dunning ladder assigned",
+    "collections.dispute_open": "Dispute opened", "collections.dispute_resolve": "Dispute resolved",
+    "collections.hold_lift": "Collections hold lifted", "collections.level": "Dunning level reached",
+    "erp_api_key.create": "ERP API key created", "erp_api_key.revoke": "ERP API key revoked",
+    "erp_invoice.push": "Invoice pushed by the ERP", "erp_open_items.push": "Open items pushed by the ERP",
+    "webhook_endpoint.create": "ERP webhook endpoint added", "webhook_endpoint.update": "ERP webhook endpoint changed",
+    "webhook_endpoint.delete": "ERP webhook endpoint removed", "webhook_endpoint.secret_rotate": "ERP webhook secret rotated",
+    "installation.time_zone_set": "Business time zone changed", "masters.set": "Masters of the data changed",
   };
   function auditAction(code) {
     if (!code) { return "—"; }
