@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from .errors import InstallationRemoved, UnknownSaleor
 from .models import Installation, InstallationStatus
@@ -13,6 +17,74 @@ from .models import Installation, InstallationStatus
 
 def installation_get_by_api_url(*, saleor_api_url: str) -> Installation | None:
     return Installation.objects.filter(saleor_api_url=saleor_api_url).first()
+
+
+# --- the per-process installation cache (webhooks) ----------------------------------------------
+#
+# Every webhook needs its installation (JWKS, app id, status, time zone, newest policy version)
+# before anything else. The row is cached per process by Saleor API URL together with its
+# `revision` (migration installations 0005: a value from a sequence, set by a row trigger on every
+# INSERT and UPDATE, so it changes whenever anything in the row does, whoever writes it). A cached
+# row is never trusted for long: the webhook pipeline reads the current revision in the same
+# statement as its dispatch claim (INSTALLATION_REVISION_SQL) and starts over with a fresh read
+# when it differs, so an uninstall, a JWKS rotation or a policy save in another process is seen by
+# the next delivery that would act on it; a refusal is always given on a fresh read. PostgreSQL only
+# (elsewhere there is no revision and every call reads the row).
+
+INSTALLATION_REVISION_SQL = "(SELECT revision FROM installations_installation WHERE id = %s)"
+_INSTALLATION_CACHE: dict[str, tuple[int, dict]] = {}
+_INSTALLATION_CACHE_MAX = 1024
+_INSTALLATION_CACHE_LOCK = threading.Lock()
+_INSTALLATION_FIELDS = tuple(f.attname for f in Installation._meta.concrete_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class InstallationRead:
+    """An installation as read for a webhook: the row (None: no installation has that URL), its
+    revision (None off PostgreSQL or when there is no row) and whether it came from the cache."""
+
+    installation: Installation | None
+    revision: int | None
+    cached: bool
+
+
+def _instance(values: dict) -> Installation:
+    """A fresh instance per request (callers may set attributes on it; the cache keeps values)."""
+    installation = Installation(**values)
+    installation._state.adding = False
+    installation._state.db = "default"
+    return installation
+
+
+def installation_read(*, saleor_api_url: str, cached: bool = True) -> InstallationRead:
+    """The installation of ``saleor_api_url`` (any status), from the per-process cache when
+    ``cached`` and it holds the URL; else one query, whose result is cached."""
+    if connection.vendor != "postgresql":
+        return InstallationRead(installation_get_by_api_url(saleor_api_url=saleor_api_url), None, False)
+    if cached:
+        hit = _INSTALLATION_CACHE.get(saleor_api_url)
+        if hit is not None:
+            return InstallationRead(_instance(hit[1]), hit[0], True)
+    row = (Installation.objects.filter(saleor_api_url=saleor_api_url)
+           .annotate(row_revision=RawSQL('"installations_installation"."revision"', ())).first())
+    if row is None:
+        installation_cache_forget(saleor_api_url=saleor_api_url)
+        return InstallationRead(None, None, False)
+    values = {name: getattr(row, name) for name in _INSTALLATION_FIELDS}
+    with _INSTALLATION_CACHE_LOCK:
+        if len(_INSTALLATION_CACHE) >= _INSTALLATION_CACHE_MAX:
+            _INSTALLATION_CACHE.clear()
+        _INSTALLATION_CACHE[saleor_api_url] = (row.row_revision, values)
+    return InstallationRead(_instance(values), row.row_revision, False)
+
+
+def installation_cache_forget(*, saleor_api_url: str | None = None) -> None:
+    """Drop one URL (or every URL) from this process's installation cache."""
+    with _INSTALLATION_CACHE_LOCK:
+        if saleor_api_url is None:
+            _INSTALLATION_CACHE.clear()
+        else:
+            _INSTALLATION_CACHE.pop(saleor_api_url, None)
 
 
 def installation_get_active(*, saleor_api_url: str, found: Installation | None = None) -> Installation:

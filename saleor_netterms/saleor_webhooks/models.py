@@ -1,9 +1,9 @@
 """Inbound Saleor webhooks: every delivery recorded before it is trusted, processed once.
 
-- `WebhookDelivery`: one row per HTTP request, written first in its own transaction (headers
-  without secrets, body size, sha256 and only a prefix of the body), then updated with the
-  verification result and outcome — and the exact body bytes once it verified (dj-stripe's
-  WebhookEventTrigger; STYLE.md §3). A refused delivery keeps just the prefix.
+- `WebhookDelivery`: one row per HTTP request, inserted once with its outcome: a refused one
+  right away (headers without secrets, body size, sha256 and only a prefix of the body), a
+  processed one in the effect's own transaction with the exact body bytes (dj-stripe's
+  WebhookEventTrigger; STYLE.md §3), a failed one after the rollback.
 - `WebhookDispatch`: one row per processed (installation, event, body). Its unique constraint is
   the exactly-once guarantee: it is inserted in the same transaction as the handler's effect, so
   a replay (Saleor retries, duplicate sends) finds it and gets the stored answer back.

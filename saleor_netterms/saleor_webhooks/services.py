@@ -1,25 +1,31 @@
-"""Receiving a Saleor webhook: record → verify → dispatch exactly once (STYLE.md §3; FACTS.md §2).
+"""Receiving a Saleor webhook: verify → dispatch exactly once, every delivery recorded (STYLE.md §3; FACTS.md §2).
 
     answer = webhook_receive(definition=..., headers=request.headers, raw_body=request.body)
 
-- Record: a `WebhookDelivery` row committed on its own before anything is trusted. Until the
-  delivery verifies it holds only the headers (values capped), the body's size, its sha256 and
-  the first `WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES` bytes: a stranger's posts cannot fill the
-  disk. The whole body is stored with the verification result (one update, as before). If even
-  that write fails (the database refuses it), the failure is logged at ERROR with the code
-  WEBHOOK_NOT_RECORDED, counted in a `WebhookIntakeFailure` row (the overview page shows it) and
-  Saleor gets a coded 503.
-- Verify: verification.webhook_verify. A refusal answers a coded 4xx, marks the row
-  `validity=False` with the code, and dispatches nothing.
+- Installation: the row for `Saleor-Api-Url`, from the per-process cache
+  (installations.selectors.installation_read); the dispatch claim below reads the row's current
+  revision in the same statement, and a stale cached row makes the delivery start over on a fresh
+  read. A refusal is always given on a fresh read.
+- Verify: verification.webhook_verify (pure work on the cached JWKS, a refetch only on a miss).
+  A refusal answers a coded 4xx and leaves its trace: ONE `WebhookDelivery` INSERT with
+  `validity=False`, the code, the headers (secrets hashed, values capped), the body's size, its
+  sha256 and only the first `WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES` bytes: a stranger's posts
+  cannot fill the disk. Nothing is dispatched.
 - Prepare: a handler's optional `prepare` step (`handle.prepare`) runs first, OUTSIDE any transaction (the
   checkout's external underwriter is asked there, never inside the dispatch transaction).
 - Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING RETURNING` the `WebhookDispatch`
-  row for (installation, event, sha256(body)); a row returned is ours (a concurrent duplicate
-  waits on the insert until the first commits), none returned is a duplicate whose committed
-  answer is replayed. Ours: run the handler and store its answer. Effect and answer commit together. If the handler
-  raises, everything rolls back (so Saleor's retry runs it again), the delivery row gets the error
-  code and traceback, and Saleor gets a coded 5xx (sync: Saleor records a failure event, §2.4;
-  async: Saleor retries 5xx, §2.3). A NetTermsError answers its own http_status and code.
+  row for (installation, event, sha256(body)), allocating the delivery row's id in the same
+  statement; a row returned is ours (a concurrent duplicate waits on the insert until the first
+  commits), none returned is a duplicate whose committed answer is replayed (and recorded). Ours:
+  run the handler, encode its answer once, and write the answer onto the dispatch and the
+  delivery row WITH its outcome in one statement — effect, answer and record commit together, the
+  delivery row is inserted once and never updated. If the handler raises, everything rolls back
+  (so Saleor's retry runs it again), a delivery row is inserted with the error code and traceback,
+  and Saleor gets a coded 5xx (sync: Saleor records a failure event, §2.4; async: Saleor retries
+  5xx, §2.3). A NetTermsError answers its own http_status and code.
+- Not recorded: when the database refuses even the delivery row, the failure is logged at ERROR
+  with the code WEBHOOK_NOT_RECORDED, counted in a `WebhookIntakeFailure` row (the overview page
+  shows it) and Saleor gets a coded 503.
 """
 from __future__ import annotations
 
@@ -29,17 +35,20 @@ import logging
 import time
 import traceback as traceback_module
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Mapping
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.installations.models import Installation
-from saleor_netterms.installations.selectors import installation_get_by_api_url
+from saleor_netterms.installations.selectors import (INSTALLATION_REVISION_SQL, InstallationRead,
+                                                      installation_get_by_api_url, installation_read)
 
 from .errors import HandlerFailed, HandlerResultInvalid, WebhookNotRecorded
 from .models import DeliveryOutcome, WebhookDelivery, WebhookDispatch, WebhookIntakeFailure
@@ -92,34 +101,44 @@ def webhook_headers_redact(headers: Mapping[str, str]) -> dict[str, str]:
     return redacted
 
 
-def webhook_delivery_record(*, definition: WebhookDefinition, headers: Mapping[str, str],
-                            raw_body: bytes) -> WebhookDelivery:
-    """Step 1: store the delivery as received, committed on its own."""
-    saleor_api_url = (headers.get("Saleor-Api-Url") or "").strip()[:512]
-    with transaction.atomic():
-        installation = (installation_get_by_api_url(saleor_api_url=saleor_api_url)
-                        if saleor_api_url else None)
-        return WebhookDelivery.objects.create(
-            installation=installation,
-            saleor_api_url=saleor_api_url,
-            event=definition.event,
-            headers=webhook_headers_redact(headers),
-            body=bytes(raw_body[:settings.WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES]),  # all of it once verified
-            body_size=len(raw_body),
-            body_sha256=hashlib.sha256(raw_body).hexdigest(),
-        )
+@dataclass(frozen=True)
+class Received:
+    """A delivery as it will be stored, whatever its outcome (headers redacted, values capped)."""
+
+    event: str
+    saleor_api_url: str
+    headers: dict
+    body_size: int
+    body_sha256: str
+    received_at: datetime
 
 
-def webhook_delivery_refuse(*, delivery: WebhookDelivery, error: NetTermsError,
-                            started: float) -> WebhookAnswer:
+def webhook_received(*, definition: WebhookDefinition, headers: Mapping[str, str], raw_body: bytes) -> Received:
+    return Received(event=definition.event, saleor_api_url=(headers.get("Saleor-Api-Url") or "").strip()[:512],
+                    headers=webhook_headers_redact(headers), body_size=len(raw_body),
+                    body_sha256=hashlib.sha256(raw_body).hexdigest(), received_at=timezone.now())
+
+
+def _delivery_create(*, received: Received, installation: Installation | None, raw_body: bytes, **outcome) -> None:
+    """One delivery row with its outcome (a refusal, a failure, a duplicate): one INSERT."""
+    WebhookDelivery.objects.create(
+        installation=installation, saleor_api_url=received.saleor_api_url, event=received.event,
+        headers=received.headers, body_size=received.body_size, body_sha256=received.body_sha256,
+        received_at=received.received_at, body=raw_body, **outcome)
+
+
+def webhook_delivery_refuse(*, received: Received, installation: Installation | None, raw_body: bytes,
+                            error: NetTermsError, started: float) -> WebhookAnswer:
+    """An unverified delivery's trace: headers, size, sha256 and only the first
+    WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES of the body, with the refusal (one INSERT)."""
     answer = WebhookAnswer(error.http_status, _error_body(error))
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        validity=False, outcome=DeliveryOutcome.REFUSED, error_code=error.code[:64],
-        error_message=error.log_message, response_status=answer.status,
-        response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
+    _delivery_create(received=received, installation=installation,
+                     raw_body=bytes(raw_body[:settings.WEBHOOK_UNVERIFIED_BODY_PREFIX_BYTES]),
+                     validity=False, outcome=DeliveryOutcome.REFUSED, error_code=error.code[:64],
+                     error_message=error.log_message, response_status=answer.status,
+                     response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
     logger.warning("webhook refused", extra={
-        "delivery_id": delivery.pk, "event": delivery.event, "code": error.code,
-        "problem": error.log_message})
+        "event": received.event, "code": error.code, "problem": error.log_message})
     return answer
 
 
@@ -145,80 +164,133 @@ def _run_handler(*, definition: WebhookDefinition, installation: Installation, p
     return result
 
 
+class InstallationChanged(Exception):
+    """The cached installation row is not the current one (its revision moved): start over."""
+
+
+# The claim also allocates the id of this delivery's row (written once, with its outcome, at the
+# end of the same transaction: the foreign keys between the two rows are checked at commit) and
+# reads the installation's current revision (the per-process installation cache's check).
 _DISPATCH_CLAIM = (
     "INSERT INTO saleor_webhooks_webhookdispatch (installation_id, event, body_sha256, first_delivery_id,"
+    " response_status, response_body, processed_at) VALUES (%s, %s, %s,"
+    " nextval(pg_get_serial_sequence('saleor_webhooks_webhookdelivery', 'id')), 0, '', %s)"
+    " ON CONFLICT (installation_id, event, body_sha256) DO NOTHING"
+    f" RETURNING id, first_delivery_id, {INSTALLATION_REVISION_SQL}")
+_DISPATCH_CLAIM_PORTABLE = (  # elsewhere (SQLite): the delivery row is inserted first, in the transaction
+    "INSERT INTO saleor_webhooks_webhookdispatch (installation_id, event, body_sha256, first_delivery_id,"
     " response_status, response_body, processed_at) VALUES (%s, %s, %s, %s, 0, '', %s)"
-    " ON CONFLICT (installation_id, event, body_sha256) DO NOTHING RETURNING id")
+    " ON CONFLICT (installation_id, event, body_sha256) DO NOTHING RETURNING id, first_delivery_id")
+# The answer stored on the dispatch and the delivery row with its outcome: one statement.
+_PROCESSED_WRITE = (
+    "WITH answered AS (UPDATE saleor_webhooks_webhookdispatch SET result = %s::jsonb, response_status = 200,"
+    " response_body = %s WHERE id = %s)"
+    " INSERT INTO saleor_webhooks_webhookdelivery (id, installation_id, saleor_api_url, event, headers, body,"
+    " body_size, body_sha256, received_at, validity, outcome, error_code, error_message, traceback,"
+    " dispatch_id, response_status, response_body, duration_ms)"
+    " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, true, 'processed', '', '', '', %s, 200, %s, %s)")
 
 
-def _dispatch_claim(*, installation: Installation, event: str, delivery: WebhookDelivery) -> WebhookDispatch:
-    """Claim (installation, event, body) for this delivery: ``INSERT … ON CONFLICT DO NOTHING
-    RETURNING``. A row returned is ours (a concurrent duplicate's insert now waits on it until
-    this transaction ends). None returned: the body was dispatched before — or by a concurrent
-    duplicate whose commit the insert waited for — and its committed row is read back."""
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(_DISPATCH_CLAIM, [installation.pk, event, delivery.body_sha256, delivery.pk,
-                                         connection.ops.adapt_datetimefield_value(now)])
-        row = cursor.fetchone()
-    if row is None:
-        return WebhookDispatch.objects.get(installation=installation, event=event,
-                                           body_sha256=delivery.body_sha256)
-    dispatch = WebhookDispatch(pk=row[0], installation=installation, event=event,
-                               body_sha256=delivery.body_sha256, first_delivery=delivery,
-                               response_status=0, response_body="", processed_at=now)
-    dispatch._state.adding = False
-    return dispatch
+def _revision_check(expected: int | None, current: int | None) -> None:
+    if expected is not None and current != expected:
+        raise InstallationChanged()
 
 
-def webhook_dispatch(*, delivery: WebhookDelivery, definition: WebhookDefinition,
-                     installation: Installation, payload: dict, started: float,
-                     raw_body: bytes) -> WebhookAnswer:
-    """Step 3: run the handler exactly once per (installation, event, body)."""
+def _duplicate(*, received: Received, installation: Installation, raw_body: bytes, started: float,
+               expected_revision: int | None) -> WebhookAnswer:
+    """The body was dispatched before (or by a concurrent duplicate whose commit the claim waited
+    for): its committed answer is replayed and this delivery recorded as a duplicate."""
+    dispatch = (WebhookDispatch.objects.filter(installation=installation, event=received.event,
+                                               body_sha256=received.body_sha256)
+                .annotate(installation_revision=RawSQL(INSTALLATION_REVISION_SQL, (installation.pk,))).get())
+    _revision_check(expected_revision, dispatch.installation_revision)
+    answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
+    _delivery_create(received=received, installation=installation, raw_body=raw_body, validity=True,
+                     outcome=DeliveryOutcome.DUPLICATE, dispatch=dispatch, response_status=answer.status,
+                     response_body=dispatch.response_body, duration_ms=_elapsed_ms(started))
+    logger.info("webhook duplicate", extra={"event": received.event,
+                                            "first_delivery_id": dispatch.first_delivery_id})
+    return answer
+
+
+def webhook_dispatch(*, received: Received, definition: WebhookDefinition, installation: Installation,
+                     payload: dict, started: float, raw_body: bytes, headers: Mapping[str, str],
+                     expected_revision: int | None = None) -> WebhookAnswer:
+    """Step 3: run the handler exactly once per (installation, event, body); the delivery row is
+    written once, with its outcome, in the effect's transaction. ``expected_revision``: the
+    revision of a cached installation row (InstallationChanged when it is not current)."""
+    postgres = connection.vendor == "postgresql"
     try:
         # Outside any transaction: a handler's external calls (the underwriter) hold no lock.
         prepared = _run_prepare(definition=definition, installation=installation, payload=payload)
         with transaction.atomic():
-            dispatch = _dispatch_claim(installation=installation, event=definition.event, delivery=delivery)
-            if dispatch.first_delivery_id != delivery.pk:
-                answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
-                WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    installation=installation, validity=True, outcome=DeliveryOutcome.DUPLICATE, body=raw_body,
-                    dispatch=dispatch, response_status=answer.status,
-                    response_body=dispatch.response_body, duration_ms=_elapsed_ms(started))
-                logger.info("webhook duplicate", extra={
-                    "delivery_id": delivery.pk, "event": definition.event,
-                    "first_delivery_id": dispatch.first_delivery_id})
-                return answer
-
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
+                if postgres:
+                    cursor.execute(_DISPATCH_CLAIM, [installation.pk, definition.event, received.body_sha256,
+                                                     now, installation.pk])
+                    row = cursor.fetchone()
+                    if row is not None:
+                        _revision_check(expected_revision, row[2])
+                else:
+                    placeholder = WebhookDelivery.objects.create(
+                        installation=installation, saleor_api_url=received.saleor_api_url, event=received.event,
+                        headers=received.headers, body=b"", body_size=received.body_size,
+                        body_sha256=received.body_sha256, received_at=received.received_at)
+                    cursor.execute(_DISPATCH_CLAIM_PORTABLE, [installation.pk, definition.event,
+                                                              received.body_sha256, placeholder.pk, now])
+                    row = cursor.fetchone()
+            if row is None:
+                if not postgres:
+                    WebhookDelivery.objects.filter(pk=placeholder.pk).delete()
+                return _duplicate(received=received, installation=installation, raw_body=raw_body,
+                                  started=started, expected_revision=expected_revision)
+            dispatch_id, delivery_id = row[0], row[1]
+            delivery = WebhookDelivery(pk=delivery_id, installation=installation, event=received.event,
+                                       body_sha256=received.body_sha256, saleor_api_url=received.saleor_api_url)
+            delivery._state.adding = False
             result = _run_handler(definition=definition, installation=installation,
                                   payload=payload, delivery=delivery, prepared=prepared)
-            encoded = json.dumps(result, cls=AnswerEncoder)
+            encoded = json.dumps(result, cls=AnswerEncoder)  # the answer, encoded once
             body = encoded if definition.is_sync else ASYNC_ANSWER.decode()
-            dispatch.result = json.loads(encoded)
-            dispatch.response_status = 200
-            dispatch.response_body = body
-            dispatch.save(update_fields=["result", "response_status", "response_body"])
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                installation=installation, validity=True, outcome=DeliveryOutcome.PROCESSED, body=raw_body,
-                dispatch=dispatch, response_status=200, response_body=body,
-                duration_ms=_elapsed_ms(started))
+            if postgres:
+                with connection.cursor() as cursor:
+                    cursor.execute(_PROCESSED_WRITE, [
+                        encoded, body, dispatch_id, delivery_id, installation.pk, received.saleor_api_url,
+                        received.event, json.dumps(received.headers), raw_body, received.body_size,
+                        received.body_sha256, connection.ops.adapt_datetimefield_value(received.received_at),
+                        dispatch_id, body, _elapsed_ms(started)])
+            else:
+                WebhookDispatch.objects.filter(pk=dispatch_id).update(
+                    result=json.loads(encoded), response_status=200, response_body=body)
+                WebhookDelivery.objects.filter(pk=delivery_id).update(
+                    validity=True, outcome=DeliveryOutcome.PROCESSED, body=raw_body, dispatch_id=dispatch_id,
+                    response_status=200, response_body=body, duration_ms=_elapsed_ms(started))
+    except InstallationChanged:
+        raise
     except Exception as exc:  # noqa: BLE001 - rolled back; recorded and answered coded
+        if expected_revision is not None and installation_read(
+                saleor_api_url=received.saleor_api_url, cached=False).revision != expected_revision:
+            raise InstallationChanged() from exc  # failed on a stale cached row: start over
         error = exc if isinstance(exc, NetTermsError) else HandlerFailed(
             f"{definition.event} handler raised {type(exc).__name__}")
         answer = WebhookAnswer(error.http_status, _error_body(error))
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            installation=installation, validity=True, outcome=DeliveryOutcome.FAILED, body=raw_body,
-            error_code=error.code[:64], error_message=error.log_message,
-            traceback=traceback_module.format_exc(), response_status=answer.status,
-            response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
-        facts = {"delivery_id": delivery.pk, "event": definition.event, "code": error.code}
+        trace = traceback_module.format_exc()
+        facts = {"event": definition.event, "code": error.code}
         if error.http_status < 500:  # refused input (e.g. MALFORMED_PAYLOAD naming the path), not an app fault
             logger.warning("webhook refused by its handler", extra={**facts, "problem": error.log_message})
         else:
             logger.exception("webhook handler failed", extra=facts)
+        try:
+            _delivery_create(received=received, installation=installation, raw_body=raw_body, validity=True,
+                             outcome=DeliveryOutcome.FAILED, error_code=error.code[:64],
+                             error_message=error.log_message, traceback=trace, response_status=answer.status,
+                             response_body=answer.body.decode(), duration_ms=_elapsed_ms(started))
+        except Exception as record_exc:  # noqa: BLE001 - not even the failure could be recorded
+            return webhook_intake_failure_record(definition=definition, headers=headers, raw_body=raw_body,
+                                                 exc=record_exc)
         return answer
-    logger.info("webhook processed", extra={"delivery_id": delivery.pk, "event": definition.event})
+    logger.info("webhook processed", extra={"delivery_id": delivery_id, "event": definition.event})
     return WebhookAnswer(200, body.encode())
 
 
@@ -247,16 +319,33 @@ def webhook_intake_failure_record(*, definition: WebhookDefinition, headers: Map
 def webhook_receive(*, definition: WebhookDefinition, headers: Mapping[str, str],
                     raw_body: bytes) -> WebhookAnswer:
     started = time.perf_counter()
+    received = webhook_received(definition=definition, headers=headers, raw_body=raw_body)
+    url = received.saleor_api_url
     try:
-        delivery = webhook_delivery_record(definition=definition, headers=headers, raw_body=raw_body)
+        read = installation_read(saleor_api_url=url) if url else InstallationRead(None, None, False)
     except Exception as exc:  # noqa: BLE001 - answered coded, logged and counted
-        return webhook_intake_failure_record(definition=definition, headers=headers,
-                                             raw_body=raw_body, exc=exc)
-    try:
-        verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body,
-                                  installation=delivery.installation)
-    except NetTermsError as error:
-        return webhook_delivery_refuse(delivery=delivery, error=error, started=started)
-    return webhook_dispatch(delivery=delivery, definition=definition,
-                            installation=verified.installation, payload=verified.payload,
-                            started=started, raw_body=raw_body)
+        return webhook_intake_failure_record(definition=definition, headers=headers, raw_body=raw_body, exc=exc)
+    for _ in range(2):  # a second round only after the cached installation row turned out stale
+        try:
+            verified = webhook_verify(definition=definition, headers=headers, raw_body=raw_body,
+                                      installation=read.installation)
+        except NetTermsError as error:
+            if read.cached:  # a refusal is given on a fresh read of the installation, never the cache
+                fresh = installation_read(saleor_api_url=url, cached=False)
+                if fresh.revision != read.revision:
+                    read = fresh
+                    continue
+            try:
+                return webhook_delivery_refuse(received=received, installation=read.installation,
+                                               raw_body=raw_body, error=error, started=started)
+            except Exception as exc:  # noqa: BLE001 - answered coded, logged and counted
+                return webhook_intake_failure_record(definition=definition, headers=headers,
+                                                     raw_body=raw_body, exc=exc)
+        try:
+            return webhook_dispatch(received=received, definition=definition,
+                                    installation=verified.installation, payload=verified.payload,
+                                    started=started, raw_body=raw_body, headers=headers,
+                                    expected_revision=read.revision if read.cached else None)
+        except InstallationChanged:
+            read = installation_read(saleor_api_url=url, cached=False)
+    raise AssertionError("unreachable: the second round reads the installation fresh")
