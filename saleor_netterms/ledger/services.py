@@ -232,8 +232,12 @@ _POSTING_INSERT = (
     " request_fingerprint, memo, hold_ref, receivable_ref, payment_ref, effective_date, created_at)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (installation_id, idempotency_key) DO NOTHING RETURNING id")
-# Finds (creating on first use) the company-side accounts and adds the legs to their maintained
-# balances in the same statement; the row it updates is the company's own, already locked.
+# The merchant-side accounts (one per installation, currency and kind) are created by the first
+# posting that needs them, in its statement; a process remembers which exist (only once that
+# transaction committed), so later postings look them up by their key instead. The cache holds no
+# ids: a forgotten or vanished account is found missing by the posting statement's own check.
+_MERCHANT_ACCOUNTS_SEEN: set[tuple[int, str, str]] = set()
+# Where a statement cannot write several tables (SQLite): one statement per table.
 _COMPANY_ACCOUNTS_UPSERT = (
     "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
     " VALUES {values}"
@@ -241,15 +245,6 @@ _COMPANY_ACCOUNTS_UPSERT = (
     " DO UPDATE SET debits = ledger_account.debits + excluded.debits,"
     " credits = ledger_account.credits + excluded.credits"
     " RETURNING id, kind")
-_MERCHANT_ACCOUNTS_SELECT = (
-    "SELECT id, kind FROM ledger_account WHERE installation_id = %s AND company_id IS NULL"
-    " AND currency = %s AND kind IN ({kinds})")
-_MERCHANT_ACCOUNTS_CREATE = (
-    "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
-    " VALUES {values}"
-    " ON CONFLICT (installation_id, currency, kind) WHERE company_id IS NULL DO NOTHING")
-# The receivable references' maintained balances (``ReceivableBalance``), in the same statement
-# for every reference the posting touches; the rows are the company's own, under its lock.
 _RECEIVABLE_BALANCES_UPSERT = (
     "INSERT INTO ledger_receivablebalance (account_id, installation_id, company_id, currency, receivable_ref,"
     " debits, credits) VALUES {values}"
@@ -259,20 +254,153 @@ _RECEIVABLE_BALANCES_UPSERT = (
 _ENTRIES_INSERT = (
     "INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
     " VALUES {values}")
+_MERCHANT_ACCOUNTS_SELECT = (
+    "SELECT id, kind FROM ledger_account WHERE installation_id = %s AND company_id IS NULL"
+    " AND currency = %s AND kind IN ({kinds})")
+_MERCHANT_ACCOUNTS_CREATE = (
+    "INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " VALUES {values}"
+    " ON CONFLICT (installation_id, currency, kind) WHERE company_id IS NULL DO NOTHING")
 
 
-def _placeholders(rows: int, columns: int) -> str:
-    row = "(" + ", ".join(["%s"] * columns) + ")"
+# The posting, its company-side accounts with their maintained balances (found, or created on
+# first use, and added to in the same statement; the rows are the company's own, under its lock),
+# its entries and the maintained balances of the receivable references it touches: ONE statement.
+# Nothing but the posting is written when the idempotency key was posted before (no row in `p`).
+_POST_WITH_CTE = (
+    "WITH p AS (" + _POSTING_INSERT + ")"
+    "{company}{merchant}"
+    ", k AS ({accounts})"
+    ", e AS (INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
+    " SELECT p.id, k.id, l.side, l.amount, %s, l.hold_ref, l.receivable_ref"
+    " FROM p CROSS JOIN (VALUES {legs}) AS l (kind, side, amount, hold_ref, receivable_ref)"
+    " JOIN k ON k.kind = l.kind RETURNING 1)"
+    "{receivables}"
+    " SELECT (SELECT id FROM p), (SELECT count(*) FROM e)")
+_POST_COMPANY_ACCOUNTS = (
+    ", a AS (INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " SELECT v.installation_id, v.company_id, v.currency, v.kind, v.debits, v.credits, v.created_at"
+    " FROM (VALUES {values}) AS v (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " WHERE EXISTS (SELECT 1 FROM p)"
+    " ON CONFLICT (company_id, currency, kind) WHERE company_id IS NOT NULL"
+    " DO UPDATE SET debits = ledger_account.debits + excluded.debits,"
+    " credits = ledger_account.credits + excluded.credits"
+    " RETURNING id, kind)")
+_POST_MERCHANT_ACCOUNTS = (
+    ", m AS (SELECT id, kind FROM ledger_account WHERE installation_id = %s AND company_id IS NULL"
+    " AND currency = %s AND kind IN ({kinds}))")
+# First use in this process: created if missing; DO UPDATE (a no-op) returns the row also when it
+# exists or a concurrent first posting is creating it (the insert waits for that one's commit).
+_POST_MERCHANT_ACCOUNTS_CREATE = (
+    ", m AS (INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
+    " SELECT %s::bigint, NULL::bigint, %s, v.kind, 0, 0, %s::timestamptz FROM (VALUES {kinds}) AS v (kind)"
+    " WHERE EXISTS (SELECT 1 FROM p)"
+    " ON CONFLICT (installation_id, currency, kind) WHERE company_id IS NULL DO UPDATE SET kind = excluded.kind"
+    " RETURNING id, kind)")
+_POST_RECEIVABLE_BALANCES = (
+    ", r AS (INSERT INTO ledger_receivablebalance (account_id, installation_id, company_id, currency,"
+    " receivable_ref, debits, credits)"
+    " SELECT a.id, %s, %s, %s, v.ref, v.debits, v.credits"
+    " FROM a JOIN (VALUES {values}) AS v (ref, debits, credits) ON a.kind = %s"
+    " ON CONFLICT (account_id, receivable_ref)"
+    " DO UPDATE SET debits = ledger_receivablebalance.debits + excluded.debits,"
+    " credits = ledger_receivablebalance.credits + excluded.credits)")
+
+
+def _placeholders(rows: int, columns: int, row: str | None = None) -> str:
+    row = row or "(" + ", ".join(["%s"] * columns) + ")"
     return ", ".join([row] * rows)
 
 
 def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
            effective_date: date | None, legs: list[Leg], hold_ref: str, receivable_ref: str,
            payment_ref: str) -> Posting | None:
-    """Write the posting, its entries and the company-side balances: four statements (posting,
-    company accounts with their balances, merchant accounts, entries), and a fifth when legs carry
-    receivable references (their maintained balances). ``None`` if the key was
-    already posted (the caller replays it). Runs inside the caller's transaction, under the lock."""
+    """Write the posting, its entries, the company-side balances, the merchant accounts on their
+    first use and the maintained balances of the receivable references its legs carry: ONE
+    statement (_POST_WITH_CTE). ``None`` if the key was already posted (the
+    caller replays it). Runs inside the caller's transaction, under the lock."""
+    if connection.vendor != "postgresql":
+        return _write_portable(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
+                               fingerprint=fingerprint, memo=memo, effective_date=effective_date, legs=legs,
+                               hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref)
+    ops = connection.ops
+    moment = timezone.now()
+    now = ops.adapt_datetimefield_value(moment)
+    effective = effective_date or _business_today(company)
+    installation_id, currency = company.installation_id, money.currency
+    merchant = sorted({leg.account_kind for leg in legs} - COMPANY_ACCOUNT_KINDS)
+    merchant_keys = {(installation_id, currency, k) for k in merchant}
+
+    params: list = [installation_id, company.pk, kind, currency, ops.adapt_decimalfield_value(money.amount, 20, 4),
+                    idempotency_key, fingerprint, memo or "", hold_ref, receivable_ref, payment_ref,
+                    ops.adapt_datefield_value(effective), now]
+    sums: dict[str, list[Decimal]] = {}
+    for leg in legs:
+        if leg.account_kind in COMPANY_ACCOUNT_KINDS:
+            pair = sums.setdefault(leg.account_kind, [Decimal(0), Decimal(0)])
+            pair[0 if leg.side == Side.DEBIT else 1] += leg.amount
+    company_sql = merchant_sql = receivables_sql = ""
+    sources = []
+    if sums:
+        company_sql = _POST_COMPANY_ACCOUNTS.format(values=_placeholders(
+            len(sums), 7, "(%s::bigint, %s::bigint, %s, %s, %s::numeric, %s::numeric, %s::timestamptz)"))
+        for account_kind, (debits, credits) in sorted(sums.items()):
+            params += [installation_id, company.pk, currency, account_kind,
+                       ops.adapt_decimalfield_value(debits, 24, 4), ops.adapt_decimalfield_value(credits, 24, 4),
+                       now]
+        sources.append("SELECT id, kind FROM a")
+    if merchant and merchant_keys <= _MERCHANT_ACCOUNTS_SEEN:
+        merchant_sql = _POST_MERCHANT_ACCOUNTS.format(kinds=", ".join(["%s"] * len(merchant)))
+        params += [installation_id, currency, *merchant]
+        sources.append("SELECT id, kind FROM m")
+    elif merchant:
+        merchant_sql = _POST_MERCHANT_ACCOUNTS_CREATE.format(kinds=", ".join(["(%s)"] * len(merchant)))
+        params += [installation_id, currency, now, *merchant]
+        sources.append("SELECT id, kind FROM m")
+        transaction.on_commit(lambda: _MERCHANT_ACCOUNTS_SEEN.update(merchant_keys))
+    params.append(currency)
+    for leg in legs:
+        params += [leg.account_kind, leg.side, ops.adapt_decimalfield_value(leg.amount, 20, 4), leg.hold_ref,
+                   leg.receivable_ref]
+    by_ref: dict[str, list[Decimal]] = {}
+    for leg in legs:
+        if leg.account_kind == AccountKind.RECEIVABLE and leg.receivable_ref:
+            pair = by_ref.setdefault(leg.receivable_ref, [Decimal(0), Decimal(0)])
+            pair[0 if leg.side == Side.DEBIT else 1] += leg.amount
+    if by_ref:
+        receivables_sql = _POST_RECEIVABLE_BALANCES.format(
+            values=_placeholders(len(by_ref), 3, "(%s, %s::numeric, %s::numeric)"))
+        params += [installation_id, company.pk, currency]
+        for ref, (debits, credits) in sorted(by_ref.items()):
+            params += [ref, ops.adapt_decimalfield_value(debits, 24, 4), ops.adapt_decimalfield_value(credits, 24, 4)]
+        params.append(AccountKind.RECEIVABLE)
+    sql = _POST_WITH_CTE.format(
+        company=company_sql, merchant=merchant_sql, accounts=" UNION ALL ".join(sources),
+        legs=_placeholders(len(legs), 5, "(%s, %s, %s::numeric, %s, %s)"), receivables=receivables_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        posting_id, entries = cursor.fetchone()
+    if posting_id is None:
+        return None
+    if entries != len(legs):  # a merchant account this process believed to exist does not
+        _MERCHANT_ACCOUNTS_SEEN.difference_update(merchant_keys)
+        raise LedgerUnbalanced(f"posting {posting_id}: {entries} of {len(legs)} entries found their account")
+    posting = Posting(
+        pk=posting_id, installation_id=installation_id, company=company, kind=kind, currency=currency,
+        amount=money.amount, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+        memo=memo or "", hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref,
+        effective_date=effective, created_at=moment)
+    posting._state.adding = False
+    posting._state.db = connection.alias
+    return posting
+
+
+def _write_portable(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
+           effective_date: date | None, legs: list[Leg], hold_ref: str, receivable_ref: str,
+           payment_ref: str) -> Posting | None:
+    """``_write`` where a statement cannot write several tables (SQLite): the posting, the company
+    accounts with their balances, the merchant accounts, the entries and, when legs carry
+    receivable references, their maintained balances, one statement each."""
     ops = connection.ops
     now = timezone.now()
     effective = effective_date or _business_today(company)

@@ -201,7 +201,7 @@ def test_a_registered_check_runs_after_the_ledgers_own(company, monkeypatch):
     assert seen == [company.installation_id]
 
 
-def test_a_posting_under_company_lock_takes_no_second_lock_and_four_statements(company):
+def test_a_posting_under_company_lock_takes_no_second_lock_and_one_statement(company):
     # given the accounts exist (a company's first posting also creates them)
     ledger.hold_place(company=company, money=usd("1.00"), hold_ref="t0", idempotency_key="k0")
 
@@ -210,11 +210,12 @@ def test_a_posting_under_company_lock_takes_no_second_lock_and_four_statements(c
         # when
         with CaptureQueriesContext(connection) as queries:
             posting = ledger.hold_place(company=locked, money=usd("10.00"), hold_ref="t1", idempotency_key="k1")
-        # then: posting, company accounts + balances, merchant accounts, entries; no lock, no savepoint
+        # then: posting, company accounts + balances, merchant accounts and entries in one
+        # statement; no lock, no savepoint
         sql = [q["sql"] for q in queries.captured_queries]
-        assert len(sql) == 4, sql
+        assert len(sql) == 1, sql
         assert not any("FOR UPDATE" in s or "SAVEPOINT" in s for s in sql)
-        assert sql[0].startswith("INSERT INTO ledger_posting")
+        assert sql[0].startswith("WITH p AS (INSERT INTO ledger_posting")
     assert posting.entries.count() == 2
     assert account_balances(company=company, currency="USD")["holds"] == usd("11.00")
 
