@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db import connection
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
 
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import AccountHold, Company, Member
@@ -26,31 +31,76 @@ def credit_history(*, company: Company, currency: str, installation=None):
                            today=business_today(installation or company.installation))
 
 
+@dataclass(frozen=True, slots=True)
+class CreditReads:
+    """What a credit decision reads of the company, in ONE statement (``credit_reads``)."""
+
+    limit: Money | None
+    balances: dict[str, Money]
+    existing_transaction_id: int | None  # the Saleor transaction was recorded before (a replay)
+    previous_amounts: list[Decimal]  # the latest 200 approved or captured amounts in the currency
+    has_account_hold: bool  # an account hold not lifted (account_hold_in_force decides if it applies)
+
+
+_EXISTING_ROW, _PREVIOUS_ROW, _HOLD_ROW = "tx_existing", "tx_previous", "account_hold"
+
+
+def credit_reads(*, company: Company, currency: str, installation=None,
+                 transaction_id: str | None = None) -> CreditReads:
+    """The limit and maintained balances (``companies.selectors.credit_position_with``), whether
+    ``transaction_id`` was recorded before, the latest 200 approved amounts (first order, median)
+    and whether an account hold is in place: one UNION ALL query. Under the company lock it is
+    the checkout's one read of everything the lock guards."""
+    amount = company_selectors.credit_position_amount_field()
+    zero = Value(Decimal(0), output_field=amount)
+
+    def rows(qs, marker: str, value: str):
+        return (qs.annotate(row=Value(marker, output_field=CharField()), debits=Cast(value, amount), credits=zero)
+                .values_list("row", "debits", "credits"))
+
+    previous = NetTermsTransaction.objects.filter(company=company, currency=currency,
+                                                  status__in=APPROVED_STATUSES).order_by("-id")
+    together = connection.features.supports_slicing_ordering_in_compound  # PostgreSQL; not SQLite
+    also = [rows(AccountHold.objects.filter(company=company, lifted_at__isnull=True).order_by(), _HOLD_ROW, "id")]
+    if together:
+        also.append(rows(previous, _PREVIOUS_ROW, "amount")[:200])
+    if transaction_id is not None:
+        also.append(rows(NetTermsTransaction.objects.filter(
+            installation=installation or company.installation_id, saleor_transaction_id=transaction_id).order_by(),
+            _EXISTING_ROW, "id"))
+    limit, balances, theirs = company_selectors.credit_position_with(company=company, currency=currency,
+                                                                      also=tuple(also))
+    existing = next((int(debits) for row, debits, _ in theirs if row == _EXISTING_ROW), None)
+    amounts = ([debits for row, debits, _ in theirs if row == _PREVIOUS_ROW] if together
+               else list(previous.values_list("amount", flat=True)[:200]))
+    return CreditReads(limit=limit, balances=balances, existing_transaction_id=existing,
+                       previous_amounts=amounts,
+                       has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs))
+
+
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,
-                    position: tuple | None = None, history=None, installation=None) -> CreditSnapshot:
+                    reads: CreditReads | None = None, history=None, installation=None) -> CreditSnapshot:
     """Everything the engine needs, read from the ledger and our records (no Saleor call).
 
     Overdue figures and payment history (avg_days_to_pay, avg_days_beyond_terms,
     late_invoice_share over 12 months) come from ``decisions.selectors.payment_history`` (its
     docstring defines each); is_first_order and the median are over this company's approved or
-    captured transactions in the currency (the latest 200). ``position``: the
-    ``companies.selectors.credit_position`` the caller already read in this transaction;
-    ``history``: the ``credit_history`` it read before."""
+    captured transactions in the currency (the latest 200). ``reads``: the ``credit_reads`` the
+    caller already made in this transaction; ``history``: the ``credit_history`` it read before."""
     currency = money.currency
-    limit, balances = position or company_selectors.credit_position(company=company, currency=currency)
+    reads = reads or credit_reads(company=company, currency=currency, installation=installation)
+    limit, balances = reads.limit, reads.balances
     installation = installation or company.installation  # pass the caller's: no extra query
     today = business_today(installation)
     if history is None:
         history = payment_history(company=company, currency=currency, today=today)
-    previous = list(NetTermsTransaction.objects.filter(company=company, currency=currency,
-                                                       status__in=APPROVED_STATUSES)
-                    .values_list("amount", flat=True)[:200])
+    previous = reads.previous_amounts
     spending_limit = None
     if member is not None and member.spending_limit_amount is not None \
             and member.spending_limit_currency == currency:
         spending_limit = member.spending_limit_amount
     allowed = company.allowed_channels or []
-    hold = account_hold_in_force(company=company)
+    hold = account_hold_in_force(company=company) if reads.has_account_hold else None
     return CreditSnapshot(
         currency=currency,
         order_amount=money.amount,

@@ -28,7 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from saleor_netterms.companies import selectors as company_selectors
@@ -114,16 +114,15 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
         return Eligibility(False, ZERO_AMOUNT.code, ZERO_AMOUNT.buyer_message, company_name=member.company.legal_name)
     company = member.company
     currency = request.money.currency if request.money else None
-    available = position = None
-    if currency:  # limit and balances in one read, shared with the preview's snapshot
-        position = company_selectors.credit_position(company=company, currency=currency)
-        limit, balances = position
-        if limit is not None:
-            available = limit - balances["holds"] - balances["receivable"]
+    available = reads = None
+    if currency:  # limit, balances and order history in one read, shared with the preview's snapshot
+        reads = selectors.credit_reads(company=company, currency=currency, installation=installation)
+        if reads.limit is not None:
+            available = reads.limit - reads.balances["holds"] - reads.balances["receivable"]
     if request.money is not None:
         decision = decide(selectors.credit_snapshot(company=company, member=member,
                                                     money=request.money, channel_slug=request.channel_slug,
-                                                    position=position, installation=installation),
+                                                    reads=reads, installation=installation),
                           _policy_for(company, request.channel_slug, installation))
         eligible = decision.outcome != Outcome.DECLINE
         primary = decision.reasons[0] if decision.reasons else None
@@ -152,12 +151,17 @@ def _status_block(company: Company) -> ReasonView | None:
                       f"The company is {company.status}.")
 
 
-def _member_for(installation, buyer: Buyer) -> tuple[Member | None, ReasonView | None]:
-    """The buyer's member, or None and why: an e-mail rule that needs a confirmed account, or none."""
+def _member_for(installation, buyer: Buyer, *, also: dict | None = None,
+                found: dict | None = None) -> tuple[Member | None, ReasonView | None]:
+    """The buyer's member, or None and why: an e-mail rule that needs a confirmed account, or none.
+    ``also``: annotations read in the same query, their values put into ``found`` (left as it
+    is when no member candidate was found)."""
     resolution = company_selectors.member_resolution(
         installation=installation, user_id=buyer.user_id, email=buyer.email,
         email_confirmed=buyer.email_confirmed, external_reference=buyer.external_reference,
-        customer_type_slug=buyer.customer_type_slug)
+        customer_type_slug=buyer.customer_type_slug, also=also)
+    if found is not None and resolution.also is not None:
+        found.update(resolution.also)
     if resolution.member is not None:
         return resolution.member, None
     if resolution.unconfirmed_email_match is not None:
@@ -196,13 +200,20 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     webhook pipeline runs it before it opens the dispatch transaction), so no transaction and no
     lock is held while the underwriter is asked. The payment history (three reads) is taken here
     too, so that the company lock covers only what it guards."""
-    existing = NetTermsTransaction.objects.filter(
-        installation=installation, saleor_transaction_id=request.transaction_id).first()
-    if existing is not None:
-        return AuthorizationPrepared(existing=existing)
+    recorded = NetTermsTransaction.objects.filter(installation=installation,
+                                                  saleor_transaction_id=request.transaction_id)
+    member = refusal = None
+    found: dict = {}
+    if request.buyer is not None:  # the replay check rides along with the member lookup
+        member, refusal = _member_for(installation, request.buyer, found=found,
+                                      also={"recorded_transaction_id": Subquery(recorded.values("id")[:1])})
+    existing_id = (found["recorded_transaction_id"] if found
+                   else recorded.values_list("id", flat=True).first())  # no candidate: one query more
+    if existing_id is not None:
+        return AuthorizationPrepared(existing=NetTermsTransaction.objects.select_related("company").get(
+            pk=existing_id))
     if request.buyer is None:
         return AuthorizationPrepared(refusal=GUEST_CHECKOUT)
-    member, refusal = _member_for(installation, request.buyer)
     if member is None:  # nothing names the company to this buyer: the decline records no company
         return AuthorizationPrepared(refusal=refusal)
     if not request.money.is_positive():  # a zero total: a defined answer, nothing held
@@ -243,18 +254,19 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     # whole dispatch back anyway, so a savepoint would only cost two statements under the lock.
     with transaction.atomic(savepoint=False):
         company = company_lock(company_id=member.company_id)
-        existing = NetTermsTransaction.objects.filter(
-            installation=installation, saleor_transaction_id=request.transaction_id).first()
-        if existing is not None:  # a concurrent delivery won the lock first
-            return authorization_result(existing)
+        # Under the lock, in ONE statement: was the transaction recorded meanwhile, the limit,
+        # exposure and order history; the payment history was read just before it (prepare).
+        reads = selectors.credit_reads(company=company, currency=request.money.currency,
+                                       installation=installation, transaction_id=request.transaction_id)
+        if reads.existing_transaction_id is not None:  # a concurrent delivery won the lock first
+            return authorization_result(NetTermsTransaction.objects.select_related("company").get(
+                pk=reads.existing_transaction_id))
         if company.po_number_required and not request.po_number.strip():
             return _record_decline(installation, request, psp_reference, PO_NUMBER_REQUIRED,
                                    company=company, member=member)
-        # Limit, exposure, status and the order history are read under the lock; the payment
-        # history was read just before it (prepare).
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
-                                             channel_slug=request.channel_slug, history=prepared.history,
-                                             installation=installation)
+                                             channel_slug=request.channel_slug, reads=reads,
+                                             history=prepared.history, installation=installation)
         decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,

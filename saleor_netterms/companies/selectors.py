@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 
 from saleor_netterms.core.money import Money, currency_validate
 from saleor_netterms.ledger import selectors as ledger_selectors
+from saleor_netterms.ledger.models import AccountKind
 from saleor_netterms.masters.models import ErpOpenItem, InstallationMasters, Master
 
 from .models import MEMBER_KIND_PRECEDENCE, Company, CreditLimit, Member, MemberKind
@@ -33,10 +34,12 @@ class MemberResolution:
     account been confirmed (the buyer is told to confirm their e-mail address)."""
     member: Member | None
     unconfirmed_email_match: Member | None = None
+    also: dict | None = None  # the caller's ``also`` annotations, read with the candidates (None: no candidate)
 
 
 def member_resolution(*, installation, user_id: str, email: str | None, email_confirmed: bool,
-                      external_reference: str | None, customer_type_slug: str | None) -> MemberResolution:
+                      external_reference: str | None, customer_type_slug: str | None,
+                      also: dict | None = None) -> MemberResolution:
     """The member an AUTHENTICATED Saleor customer (``checkout.user``) resolves to.
 
     Precedence, strongest first: ``saleor_user_id`` > ``email`` (case-insensitive exact) >
@@ -53,6 +56,9 @@ def member_resolution(*, installation, user_id: str, email: str | None, email_co
     customerType). A guest checkout has no user: the checkout's free-text ``email`` is typed by
     whoever checks out and proves nothing, so a guest email NEVER grants credit. Without a
     ``user_id`` this resolves to nothing without looking at the other arguments. One query.
+
+    ``also``: annotations (name → expression, e.g. a Subquery) the caller wants read in the same
+    query; their values come back in ``MemberResolution.also`` when any candidate was found.
     """
     if not user_id:
         return MemberResolution(None)
@@ -66,11 +72,11 @@ def member_resolution(*, installation, user_id: str, email: str | None, email_co
         wanted |= Q(kind=MemberKind.EXTERNAL_REFERENCE, value=external_reference)
     if customer_type_slug:
         wanted |= Q(kind=MemberKind.CUSTOMER_TYPE, value=customer_type_slug)
-    candidates = list(
-        Member.objects.filter(wanted, installation=installation, is_active=True,
-                              company__installation=installation)
-        .select_related("company").order_by("id")
-    )
+    qs = (Member.objects.filter(wanted, installation=installation, is_active=True,
+                                company__installation=installation)
+          .select_related("company").order_by("id"))
+    candidates = list(qs.annotate(**also) if also else qs)
+    found = {name: getattr(candidates[0], name) for name in also} if also and candidates else None
     blocked = None
     for kind in MEMBER_KIND_PRECEDENCE:
         for member in candidates:
@@ -79,8 +85,8 @@ def member_resolution(*, installation, user_id: str, email: str | None, email_co
             if kind in EMAIL_KINDS and email_confirmed is not True:
                 blocked = blocked or member
                 continue
-            return MemberResolution(member)
-    return MemberResolution(None, unconfirmed_email_match=blocked)
+            return MemberResolution(member, also=found)
+    return MemberResolution(None, unconfirmed_email_match=blocked, also=found)
 
 
 def member_resolve(*, installation, user_id: str, email: str | None, email_confirmed: bool,
@@ -114,13 +120,30 @@ _MARKER_ROWS = frozenset({_LIMIT_ROW, _ERP_AR_ROW, _ERP_OPEN_ROW})
 
 
 def credit_position(*, company: Company, currency: str) -> tuple[Money | None, dict[str, Money]]:
-    """The credit limit (None when none is set) and the ledger's maintained balances
+    """See ``credit_position_with`` (without rows of the caller's own)."""
+    limit, balances, _ = credit_position_with(company=company, currency=currency)
+    return limit, balances
+
+
+def credit_position_amount_field() -> DecimalField:
+    """The output field of the ``(row, debits, credits)`` rows a caller adds to ``credit_position_with``."""
+    return DecimalField(max_digits=24, decimal_places=4)
+
+
+def credit_position_with(*, company: Company, currency: str, also: tuple = ()
+                         ) -> tuple[Money | None, dict[str, Money], list[tuple[str, Decimal, Decimal]]]:
+    """``credit_position`` and, in the same query, the caller's own ``(row, debits, credits)``
+    rows (``also``: querysets of that shape whose ``row`` is none of this module's markers nor an
+    account kind), returned as read. The checkout reads everything it needs under the company
+    lock this way: one statement.
+
+    The credit limit (None when none is set) and the ledger's maintained balances
     (``ledger.selectors.account_balances``) in ONE query: the limit row and the account rows
     read together (UNION ALL). Where the ERP is master of open items (masters), ``receivable``
     is the sum of the company's ERP open items instead (read in the same query), so exposure is
     the ERP's AR plus the app's open holds."""
     currency = currency_validate(currency)
-    amount = DecimalField(max_digits=24, decimal_places=4)
+    amount = credit_position_amount_field()
     limit_row = (CreditLimit.objects.filter(company=company, currency=currency)
                  .annotate(row=Value(_LIMIT_ROW, output_field=CharField()),
                            debits=Cast("amount", amount), credits=Value(Decimal(0), output_field=amount))
@@ -134,14 +157,17 @@ def credit_position(*, company: Company, currency: str) -> tuple[Money | None, d
                 .annotate(row=Value(_ERP_OPEN_ROW, output_field=CharField()),
                           debits=Cast(Sum("amount_open"), amount), credits=zero)
                 .values_list("row", "debits", "credits").order_by())
-    rows = list(limit_row.union(accounts, erp_ar, erp_open, all=True))
+    rows = list(limit_row.union(accounts, erp_ar, erp_open, *also, all=True))
+    own_rows = _MARKER_ROWS | set(AccountKind.values)
+    theirs = [r for r in rows if r[0] not in own_rows]
+    rows = [r for r in rows if r[0] in own_rows]
     limit = next((Money.of(debits, currency) for row, debits, _ in rows if row == _LIMIT_ROW), None)
     balances = ledger_selectors.account_balances_from_rows(
         [r for r in rows if r[0] not in _MARKER_ROWS], currency)
     if any(row == _ERP_AR_ROW for row, _, _ in rows):  # the ERP is master of open items: its AR is the truth
         balances["receivable"] = next((Money.of(debits, currency) for row, debits, _ in rows if row == _ERP_OPEN_ROW),
                                       Money.zero(currency))
-    return limit, balances
+    return limit, balances, theirs
 
 
 @dataclass(frozen=True, slots=True)
