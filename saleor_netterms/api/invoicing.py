@@ -24,6 +24,7 @@ from saleor_netterms.audit.services import audit_record
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.core.money import Money
 from saleor_netterms.invoicing import services as invoicing_services
+from saleor_netterms.invoicing.documents.formatting import address_lines
 from saleor_netterms.invoicing.documents.links import document_url
 from saleor_netterms.invoicing.models import CompanyInvoicingSettings, Invoice
 from saleor_netterms.invoicing.models import InvoiceKind as InvoiceKindChoices
@@ -38,7 +39,7 @@ from saleor_netterms.terms.models import PaymentTermsTemplate
 
 from . import selectors
 from .context import actor_of, installation_of
-from .errors import ApiInputError, not_found
+from .errors import ApiInputError, not_found, query_error
 from .inputs import amount_parse, page_parse, pk_parse
 from .mutations import _company, _errors, _run, _transaction
 from .types import CompanyType, MoneyType, _enum, coded, enum_field, enum_value, money
@@ -240,6 +241,17 @@ class InvoiceAddressType(graphene.ObjectType):
     postal_code = graphene.String(required=True)
     country_area = graphene.String(required=True)
     country = graphene.String(required=True)
+    lines = graphene.List(
+        graphene.NonNull(graphene.String), required=True, language=graphene.String(),
+        description=("The postal lines in the order the address's country writes them (a US address: city, "
+                     "state and ZIP on one line), the country's name last in `language` (a BCP 47 tag such as "
+                     "the Dashboard's locale; default English)."))
+
+    @staticmethod
+    def resolve_lines(root, info, language=None):
+        if language is not None and len(language) > MAX_LANGUAGE:
+            raise query_error(ApiInputError("TOO_LONG", f"At most {MAX_LANGUAGE} characters.", field="language"))
+        return address_lines(root, language or "en")
 
 
 class InvoicePartyType(graphene.ObjectType):

@@ -98,3 +98,20 @@ def test_invoices_sorted_filtered_and_exported(gql, gql_raw, book):
         "Number,Kind,Status,Company,Issued,Due,Currency,Total,Open,Order,Credits invoice",
         f"{book['overdue'].number},Invoice,Issued,Acme Industrial Supply,{issued},{due},USD,180.00,150.00,101,"]
     assert refused.errors[0].extensions == {"code": "INVALID_SORT", "field": "sort"}
+
+
+@pytest.mark.django_db
+def test_invoice_addresses_in_the_countrys_order_and_the_merchants_language(gql, gql_raw, acme, held_order):
+    # given: a US buyer address (Mountain View, CA 94043 — the order's billing address has no state)
+    invoice = _issue(held_order, acme, number="201", amount="90.00")
+    query = """query($id: ID!, $language: String) { invoice(id: $id) { buyer { address { lines(language: $language) } } } }"""
+
+    # when
+    english = gql(query, {"id": str(invoice.pk)})["invoice"]["buyer"]["address"]["lines"]
+    german = gql(query, {"id": str(invoice.pk), "language": "de-DE"})["invoice"]["buyer"]["address"]["lines"]
+    too_long = gql_raw(query, {"id": str(invoice.pk), "language": "x" * 40})
+
+    # then: city before the postal code as the US writes it; the country named in the merchant's language
+    assert english == ["1600 Amphitheatre Pkwy", "MOUNTAIN VIEW, 94043", "United States"]
+    assert german[-1] == "Vereinigte Staaten"
+    assert too_long.errors[0].extensions == {"code": "TOO_LONG", "field": "language"}

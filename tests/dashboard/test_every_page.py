@@ -256,6 +256,8 @@ def test_every_page_shows_names_not_ids(page, dashboard, book):
     for name in ("invoice", "invoices"):
         assert "No seller profile yet" in texts[name] and "Open the seller profile" in texts[name], name
     assert "Not configured — add a bank account" in texts["invoice"]
+    # the buyer's US address in the US order (city, state ZIP), the country by name
+    assert "350 Fifth Avenue\nNEW YORK, NY 10118\nUnited States" in texts["invoice"]
     assert "Risk score" in texts["reviews"] and "per-order spending limit of $2,000.00" in texts["reviews"]
 
 

@@ -10,9 +10,9 @@
   var root = document.getElementById("nt-invoice");
   var M = "amount currency";
   var PARTY = "name taxId registrationId email phone contactName erpCustomerNumber " +
-    "address { street street2 city postalCode countryArea country }";
+    "address { lines(language: $language) }";
 
-  var INVOICE = "query Invoice($id: ID!) {\n  invoice(id: $id) {\n" +
+  var INVOICE = "query Invoice($id: ID!, $language: String) {\n  invoice(id: $id) {\n" +
     "    id number kind status issueDate dueDate currency daysPastDue orderNumber poNumber voidedAt voidReason actions\n" +
     "    termsLabel language note deliveryDate createdAt\n" +
     "    totalGross { " + M + " } amountDue { " + M + " } openAmount { " + M + " }\n" +
@@ -129,11 +129,11 @@
 
     var parties = ui.clear(document.getElementById("nt-parties"));
     [["Seller", invoice.seller], ["Buyer", invoice.buyer]].forEach(function (pair) {
-      var p = pair[1], a = p.address;
-      var place = [[a.postalCode, a.city].filter(Boolean).join(" "), a.countryArea, a.country].filter(Boolean).join(", ");
-      parties.appendChild(h("div", {}, h("h3", {}, pair[0]),
+      var p = pair[1];
+      // the postal lines in the country's order, from the API (a US address: "NEW YORK, NY 10118")
+      parties.appendChild(h("div", { class: "nt-address" }, h("h3", {}, pair[0]),
         h("div", {}, h("strong", {}, p.name)),
-        [a.street, a.street2, place].filter(Boolean).map(function (line) { return h("div", {}, line); }),
+        p.address.lines.map(function (line) { return h("div", {}, line); }),
         p.taxId ? h("div", { class: "nt-sub" }, "Tax ID " + p.taxId) : null,
         p.registrationId ? h("div", { class: "nt-sub" }, "Registration " + p.registrationId) : null,
         p.erpCustomerNumber ? h("div", { class: "nt-sub" }, "ERP " + p.erpCustomerNumber) : null,
@@ -156,7 +156,7 @@
   }
 
   function load() {
-    return NT.gql(INVOICE, { id: invoiceId }).then(function (data) {
+    return NT.gql(INVOICE, { id: invoiceId, language: ui.locale }).then(function (data) {
       if (!data.invoice) {
         root.hidden = true;
         ui.banner(statusEl, "This invoice does not exist (or belongs to another Saleor).", "error");
