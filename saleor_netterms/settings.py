@@ -282,6 +282,9 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": 24 * 60 * 60.0},
     # hourly; each company is acted on once a day, inside its policy's send window
     "collections-run": {"task": "saleor_netterms.collections.tasks.collections_run_task", "schedule": 60 * 60.0},
+    # hourly; sends on Monday from 07:00 local time, once per recipient and week (receivables_reports.digest)
+    "receivables-digest": {"task": "saleor_netterms.receivables_reports.tasks.receivables_digest_task",
+                           "schedule": 60 * 60.0},
 }
 
 EMAIL_BACKEND = _env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -325,6 +328,7 @@ OUTBOX_DELIVERERS = {
     "email.dunning": "saleor_netterms.collections.notifications.dunning_email_deliver",
     "email.portal_sign_in": "saleor_netterms.outbox.email.email_deliver",
     "email.merchant_notice": "saleor_netterms.outbox.email.email_deliver",
+    "email.receivables_digest": "saleor_netterms.outbox.email.email_deliver",
 }
 # The buyer portal (portal/, buyer_access/): sessions end after PORTAL_SESSION_IDLE_MINUTES without
 # a request and PORTAL_SESSION_MAX_HOURS after sign-in, whatever the activity.

@@ -17,11 +17,12 @@ import graphene
 
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.core.business_time import business_today
-from saleor_netterms.receivables_reports import exports, formulas, selectors
+from saleor_netterms.receivables_reports import digest, exports, formulas, selectors
 
-from .context import installation_of
+from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
 from .inputs import currency_parse, page_parse, pk_parse
+from .mutations import _errors, _run
 from .types import MoneyType, coded, money
 
 MAX_MONTHS = 36
@@ -417,3 +418,54 @@ class Query(graphene.ObjectType):
                     "content": base64.b64encode(exports.table_xlsx(built)).decode("ascii"), "rows": len(built.rows)}
         return {"filename": f"{name}.csv", "content_type": "text/csv; charset=utf-8", "encoding": "utf-8",
                 "content": exports.table_csv(built), "rows": len(built.rows)}
+
+
+# --- the weekly summary by e-mail ------------------------------------------------------------------
+
+class ReceivablesDigestType(graphene.ObjectType):
+    class Meta:
+        name = "ReceivablesDigest"
+        description = ("The weekly receivables summary e-mailed to the chosen staff on Monday from 07:00 in the "
+                       "installation's time zone (none by default).")
+
+    recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
+    subject = graphene.String(required=True, description="This week's summary as it would be sent now.")
+    body = graphene.String(required=True)
+
+
+def _digest(info) -> dict:
+    installation = installation_of(info)
+    scope = selectors.Scope(installation_id=installation.pk, as_of=business_today(installation),
+                            time_zone=installation.time_zone)
+    subject, body = digest.digest_text(scope, shop=installation.saleor_domain or installation.saleor_api_url)
+    return {"recipients": digest.digest_recipients(installation=installation), "subject": subject, "body": body}
+
+
+class DigestQuery(graphene.ObjectType):
+    receivables_digest = graphene.Field(ReceivablesDigestType, required=True,
+                                        description="Who gets the weekly summary, and a preview of it.")
+
+    @staticmethod
+    def resolve_receivables_digest(root, info):
+        return _digest(info)
+
+
+class ReceivablesDigestRecipientsSet(graphene.Mutation):
+    """Replace who gets the weekly summary (an empty list stops it); at most 20 addresses. Audited."""
+
+    class Arguments:
+        emails = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    digest = graphene.Field(ReceivablesDigestType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, emails):
+        installation, actor = installation_of(info), actor_of(info)
+        _, errors = _run(lambda: digest.digest_recipients_set(installation=installation, emails=emails[:100],
+                                                              actor=actor), fields={"DIGEST_RECIPIENTS_INVALID": "emails"})
+        return ReceivablesDigestRecipientsSet(digest=None if errors else _digest(info), errors=errors)
+
+
+class Mutation(graphene.ObjectType):
+    receivables_digest_recipients_set = ReceivablesDigestRecipientsSet.Field()

@@ -17,14 +17,15 @@ from . import (approvals, collections, erp, invoicing, mutations, policies, quer
 
 
 class Query(queries.Query, approvals.Query, policies.Query, invoicing.Query, reconciliation.Query, sellers.Query,
-            erp.Query, collections.Query, receivables.Query, registers.Query, reviews.Query, widgets.Query,
+            erp.Query, collections.Query, receivables.Query, receivables.DigestQuery, registers.Query, reviews.Query,
+            widgets.Query,
             graphene.ObjectType):
     pass
 
 
 class Mutation(mutations.Mutation, approvals.Mutation, policies.Mutation, invoicing.Mutation,
                reconciliation.Mutation, sellers.Mutation, erp.Mutation, collections.Mutation,
-               reviews.Mutation, graphene.ObjectType):
+               reviews.Mutation, receivables.Mutation, graphene.ObjectType):
     pass
 
 

@@ -83,3 +83,18 @@ class CompanyLateness(models.Model):
         constraints = [models.UniqueConstraint(fields=["company_id", "currency", "month"],
                                                name="reports_company_lateness_unique")]
         indexes = [models.Index(fields=["installation_id", "currency", "month"], name="reports_lateness_idx")]
+
+
+class DigestRecipient(models.Model):
+    """A staff member who gets the weekly receivables summary by e-mail (optional; none by default).
+    Written only by ``receivables_reports.digest.digest_recipients_set``."""
+
+    installation = models.ForeignKey("installations.Installation", on_delete=models.CASCADE,
+                                     related_name="digest_recipients")
+    email = models.EmailField(max_length=254)
+    added_by = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["installation", "email"], name="reports_digest_recipient_unique")]
