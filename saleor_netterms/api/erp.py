@@ -22,6 +22,7 @@ from saleor_netterms.masters.selectors import masters_get
 from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
 from .inputs import pk_parse
+from .lists import limit_parse
 from .mutations import _errors, _run
 from .types import coded
 
@@ -117,9 +118,7 @@ class WebhookEndpointType(graphene.ObjectType):
 
     @staticmethod
     def resolve_attempts(root, info, first=None):
-        first = 50 if first is None else first
-        if not 0 < first <= 200:
-            raise ApiInputError("INVALID_PAGINATION", "first must be 1 to 200.", field="first")
+        first = limit_parse(first, default=50, maximum=200)
         return event_selectors.endpoint_attempts(endpoint=root, limit=first)
 
 
@@ -175,9 +174,7 @@ class _WebhooksQuery(graphene.ObjectType):
     @staticmethod
     @coded
     def resolve_integration_events(root, info, after=None, first=None, types=None):
-        first = 100 if first is None else first
-        if not 0 < first <= 500:
-            raise ApiInputError("INVALID_PAGINATION", "first must be 1 to 500.", field="first")
+        first = limit_parse(first, default=100, maximum=500)
         events, _ = event_selectors.events_since(installation=installation_of(info), cursor=after or 0,
                                                  limit=first, types=types)
         return events

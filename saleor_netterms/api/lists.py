@@ -4,6 +4,7 @@ sorted by named keys, and the same filter as CSV (the Dashboard's "Export CSV").
 ``list_page(qs, first=, offset=, sort=, sorts=)`` → ``ListPage(items, total_count)``; ``sorts`` maps
 the API's sort names ("RECEIVED_ON", "-AMOUNT") to ORM orderings, newest first by default.
 ``page_type(name, item_type)`` builds the GraphQL type ``<Name>Page { items totalCount }``.
+``limit_parse(first, default=, maximum=)`` bounds a log-like list (newest or after a cursor).
 ``rows_sorted(rows, sort=, keys=)`` sorts a list computed in Python by the same names.
 ``csv_text(header, rows)`` writes RFC 4180 CSV (one header row, ``\\r\\n`` line ends)."""
 from __future__ import annotations
@@ -56,6 +57,15 @@ def rows_sorted(rows, *, sort: str | None, keys: dict, default: str) -> list:
     present = [r for r in rows if keys[key](r) is not None]
     missing = [r for r in rows if keys[key](r) is None]
     return sorted(present, key=keys[key], reverse=name.startswith("-")) + missing
+
+
+def limit_parse(first: int | None, *, default: int, maximum: int) -> int:
+    """How many rows a log-like list (ERP deliveries, integration events) returns: 1..maximum, or a
+    coded 400 naming the range."""
+    first = default if first is None else first
+    if not 0 < first <= maximum:
+        raise ApiInputError("INVALID_PAGINATION", f"first must be 1 to {maximum}.", field="first")
+    return first
 
 
 def list_page(qs, *, first: int | None, offset: int | None) -> ListPage:
