@@ -45,19 +45,29 @@
     });
   }
 
-  function send(query, variables) {
-    return NT.fetch(ENDPOINT, {
-      method: "POST",
-      headers: { "content-type": "application/json", "accept": "application/json" },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
+  // One request to the app's backend: {status, ok, body (parsed JSON or null)}.
+  function post(path, contentType, body) {
+    return NT.fetch(path, {
+      method: "POST", headers: { "content-type": contentType, "accept": "application/json" }, body: body,
     }).then(function (response) {
       return response.text().then(function (text) {
-        var body = null;
-        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-        return { status: response.status, ok: response.ok, body: body };
+        var parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        return { status: response.status, ok: response.ok, body: parsed };
       });
     }, function () {
       throw new ApiError("APP_UNREACHABLE", "The app's server could not be reached. Check your connection and try again.");
+    });
+  }
+
+  // Send with a fresh token; once more with a new one when the app says the token expired.
+  function withToken(send) {
+    return freshToken().then(send).then(function (result) {
+      var code = result.body && result.body.error && result.body.error.code;
+      if (result.status === 401 && REFRESH_CODES[code]) {
+        return NT.requestToken(8000).then(send, function () { return result; });
+      }
+      return result;
     });
   }
 
@@ -78,43 +88,17 @@
   }
 
   function gql(query, variables) {
-    return freshToken().then(function () { return send(query, variables); }).then(function (result) {
-      var code = result.body && result.body.error && result.body.error.code;
-      if (result.status === 401 && REFRESH_CODES[code]) {
-        return NT.requestToken(8000).then(function () { return send(query, variables); }, function () { return result; });
-      }
-      return result;
-    }).then(unwrap);
+    var body = JSON.stringify({ query: query, variables: variables || {} });
+    return withToken(function () { return post(ENDPOINT, "application/json", body); }).then(unwrap);
   }
 
   // NetTerms.upload(path, file, params) -> Promise of the JSON answer: a file sent as the request
   // body (e.g. a bank statement to /graphql/statements, larger than the GraphQL API's body cap),
   // with the same token handling and the same ApiError on refusals ({"error": {"code", "message"}}).
-  function sendFile(path, file, params) {
-    var query = new URLSearchParams(params || {}).toString();
-    return NT.fetch(path + (query ? "?" + query : ""), {
-      method: "POST",
-      headers: { "content-type": "application/octet-stream", "accept": "application/json" },
-      body: file,
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var body = null;
-        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-        return { status: response.status, ok: response.ok, body: body };
-      });
-    }, function () {
-      throw new ApiError("APP_UNREACHABLE", "The app's server could not be reached. Check your connection and try again.");
-    });
-  }
-
   function upload(path, file, params) {
-    return freshToken().then(function () { return sendFile(path, file, params); }).then(function (result) {
-      var code = result.body && result.body.error && result.body.error.code;
-      if (result.status === 401 && REFRESH_CODES[code]) {
-        return NT.requestToken(8000).then(function () { return sendFile(path, file, params); }, function () { return result; });
-      }
-      return result;
-    }).then(function (result) {
+    var query = new URLSearchParams(params || {}).toString();
+    var url = path + (query ? "?" + query : "");
+    return withToken(function () { return post(url, "application/octet-stream", file); }).then(function (result) {
       var body = result.body;
       if (body && body.error) { throw new ApiError(body.error.code, body.error.message, body.error.field); }
       if (!result.ok || !body) {
