@@ -273,8 +273,8 @@ _POST_WITH_CTE = (
     ", k AS ({accounts})"
     ", e AS (INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
     " SELECT p.id, k.id, l.side, l.amount, %s, l.hold_ref, l.receivable_ref"
-    " FROM p CROSS JOIN (VALUES {legs}) AS l (kind, side, amount, hold_ref, receivable_ref)"
-    " JOIN k ON k.kind = l.kind RETURNING 1)"
+    " FROM p CROSS JOIN (VALUES {legs}) AS l (kind, side, amount, hold_ref, receivable_ref, n)"
+    " JOIN k ON k.kind = l.kind ORDER BY l.n RETURNING 1)"  # the entries' ids in the legs' order
     "{receivables}"
     " SELECT (SELECT id FROM p), (SELECT count(*) FROM e)")
 _POST_COMPANY_ACCOUNTS = (
@@ -359,9 +359,9 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
         sources.append("SELECT id, kind FROM m")
         transaction.on_commit(lambda: _MERCHANT_ACCOUNTS_SEEN.update(merchant_keys))
     params.append(currency)
-    for leg in legs:
+    for n, leg in enumerate(legs):
         params += [leg.account_kind, leg.side, ops.adapt_decimalfield_value(leg.amount, 20, 4), leg.hold_ref,
-                   leg.receivable_ref]
+                   leg.receivable_ref, n]
     by_ref: dict[str, list[Decimal]] = {}
     for leg in legs:
         if leg.account_kind == AccountKind.RECEIVABLE and leg.receivable_ref:
@@ -376,7 +376,7 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
         params.append(AccountKind.RECEIVABLE)
     sql = _POST_WITH_CTE.format(
         company=company_sql, merchant=merchant_sql, accounts=" UNION ALL ".join(sources),
-        legs=_placeholders(len(legs), 5, "(%s, %s, %s::numeric, %s, %s)"), receivables=receivables_sql)
+        legs=_placeholders(len(legs), 6, "(%s, %s, %s::numeric, %s, %s, %s::integer)"), receivables=receivables_sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         posting_id, entries = cursor.fetchone()
