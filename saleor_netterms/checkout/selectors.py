@@ -14,7 +14,9 @@ from saleor_netterms.companies.models import AccountHold, Company, Member
 from saleor_netterms.core.business_time import business_date, business_today
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions.engine import CreditSnapshot
-from saleor_netterms.decisions.selectors import payment_history
+from saleor_netterms.decisions.selectors import (HISTORY_OVERDUE_ROW, HISTORY_SETTLED_ROW, PaymentHistory,
+                                                  payment_history, payment_history_from_rows,
+                                                  payment_history_rows)
 from saleor_netterms.ledger import selectors as ledger_selectors
 
 from .models import NetTermsTransaction, TransactionStatus
@@ -40,17 +42,20 @@ class CreditReads:
     existing_transaction_id: int | None  # the Saleor transaction was recorded before (a replay)
     previous_amounts: list[Decimal]  # the latest 200 approved or captured amounts in the currency
     has_account_hold: bool  # an account hold not lifted (account_hold_in_force decides if it applies)
+    history: PaymentHistory | None = None  # read with the rest when asked for (``history_today``)
 
 
 _EXISTING_ROW, _PREVIOUS_ROW, _HOLD_ROW = "tx_existing", "tx_previous", "account_hold"
+_HISTORY_ROWS = frozenset({HISTORY_OVERDUE_ROW, HISTORY_SETTLED_ROW})
 
 
 def credit_reads(*, company: Company, currency: str, installation=None,
-                 transaction_id: str | None = None) -> CreditReads:
+                 transaction_id: str | None = None, history_today=None) -> CreditReads:
     """The limit and maintained balances (``companies.selectors.credit_position_with``), whether
-    ``transaction_id`` was recorded before, the latest 200 approved amounts (first order, median)
-    and whether an account hold is in place: one UNION ALL query. Under the company lock it is
-    the checkout's one read of everything the lock guards."""
+    ``transaction_id`` was recorded before, the latest 200 approved amounts (first order, median),
+    whether an account hold is in place and — given ``history_today`` — the payment history as
+    of that business date (``decisions.selectors.payment_history_rows``): one UNION ALL query.
+    Under the company lock it is the checkout's one read of everything the decision needs."""
     amount = company_selectors.credit_position_amount_field()
     zero = Value(Decimal(0), output_field=amount)
 
@@ -68,14 +73,18 @@ def credit_reads(*, company: Company, currency: str, installation=None,
         also.append(rows(NetTermsTransaction.objects.filter(
             installation=installation or company.installation_id, saleor_transaction_id=transaction_id).order_by(),
             _EXISTING_ROW, "id"))
-    limit, balances, theirs = company_selectors.credit_position_with(company=company, currency=currency,
-                                                                      also=tuple(also))
+    history_sql = (payment_history_rows(company=company, currency=currency, today=history_today)
+                   if history_today is not None else None)
+    limit, balances, theirs = company_selectors.credit_position_with(
+        company=company, currency=currency, also=tuple(also), also_sql=(history_sql,) if history_sql else ())
     existing = next((int(debits) for row, debits, _ in theirs if row == _EXISTING_ROW), None)
     amounts = ([debits for row, debits, _ in theirs if row == _PREVIOUS_ROW] if together
                else list(previous.values_list("amount", flat=True)[:200]))
     return CreditReads(limit=limit, balances=balances, existing_transaction_id=existing,
                        previous_amounts=amounts,
-                       has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs))
+                       has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs),
+                       history=(payment_history_from_rows([r for r in theirs if r[0] in _HISTORY_ROWS])
+                                if history_sql else None))
 
 
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,
@@ -93,7 +102,7 @@ def credit_snapshot(*, company: Company, member: Member | None, money: Money, ch
     installation = installation or company.installation  # pass the caller's: no extra query
     today = business_today(installation)
     if history is None:
-        history = payment_history(company=company, currency=currency, today=today)
+        history = reads.history or payment_history(company=company, currency=currency, today=today)
     previous = reads.previous_amounts
     spending_limit = None
     if member is not None and member.spending_limit_amount is not None \

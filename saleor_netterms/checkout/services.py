@@ -116,7 +116,8 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
     currency = request.money.currency if request.money else None
     available = reads = None
     if currency:  # limit, balances and order history in one read, shared with the preview's snapshot
-        reads = selectors.credit_reads(company=company, currency=currency, installation=installation)
+        reads = selectors.credit_reads(company=company, currency=currency, installation=installation,
+                                       history_today=business_today(installation or company.installation))
         if reads.limit is not None:
             available = reads.limit - reads.balances["holds"] - reads.balances["receivable"]
     if request.money is not None:
@@ -190,7 +191,7 @@ class AuthorizationPrepared:
     refusal: ReasonView | None = None  # why there is no member
     policy: object | None = None  # decisions.selectors.ResolvedPolicy
     underwriting: object | None = None  # decisions.underwriting.UnderwritingVerdict
-    history: object | None = None  # decisions.selectors.PaymentHistory, read before the lock
+    history: object | None = None  # decisions.selectors.PaymentHistory the underwriter's snapshot used
 
 
 def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -> AuthorizationPrepared:
@@ -198,8 +199,9 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     is the buyer, which policy decides, and — for a large order — the external underwriter's
     verdict on an unlocked snapshot. Reads only; call it OUTSIDE any database transaction (the
     webhook pipeline runs it before it opens the dispatch transaction), so no transaction and no
-    lock is held while the underwriter is asked. The payment history (three reads) is taken here
-    too, so that the company lock covers only what it guards."""
+    lock is held while the underwriter is asked. The payment history is read here only for the
+    underwriter's snapshot (the decision then uses the same); otherwise it is read under the lock
+    in the one statement that reads everything else (selectors.credit_reads)."""
     recorded = NetTermsTransaction.objects.filter(installation=installation,
                                                   saleor_transaction_id=request.transaction_id)
     member = refusal = None
@@ -220,14 +222,20 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
         return AuthorizationPrepared(member=member, refusal=ZERO_AMOUNT)
     policy = decision_services.policy_in_force(company=member.company, channel_slug=request.channel_slug,
                                                installation=installation)
-    history = selectors.credit_history(company=member.company, currency=request.money.currency,
-                                       installation=installation)
+    asked: dict = {}
+
+    def unlocked_snapshot():  # only when the order goes to the underwriter
+        asked["history"] = selectors.credit_history(company=member.company, currency=request.money.currency,
+                                                    installation=installation)
+        return selectors.credit_snapshot(company=member.company, member=member, money=request.money,
+                                         channel_slug=request.channel_slug, history=asked["history"],
+                                         installation=installation)
+
     underwriting = decision_services.underwriting_before_lock(
         company=member.company, money=request.money, channel_slug=request.channel_slug, resolved=policy,
-        snapshot=lambda: selectors.credit_snapshot(company=member.company, member=member, money=request.money,
-                                                   channel_slug=request.channel_slug, history=history,
-                                                   installation=installation))
-    return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting, history=history)
+        snapshot=unlocked_snapshot)
+    return AuthorizationPrepared(member=member, policy=policy, underwriting=underwriting,
+                                 history=asked.get("history"))
 
 
 def checkout_authorize(*, installation, request: AuthorizationRequest, review_open: Callable[..., object],
@@ -255,9 +263,11 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     with transaction.atomic(savepoint=False):
         company = company_lock(company_id=member.company_id)
         # Under the lock, in ONE statement: was the transaction recorded meanwhile, the limit,
-        # exposure and order history; the payment history was read just before it (prepare).
-        reads = selectors.credit_reads(company=company, currency=request.money.currency,
-                                       installation=installation, transaction_id=request.transaction_id)
+        # exposure, order and payment history (unless the underwriter's snapshot read it: prepare).
+        reads = selectors.credit_reads(
+            company=company, currency=request.money.currency, installation=installation,
+            transaction_id=request.transaction_id,
+            history_today=business_today(installation) if prepared.history is None else None)
         if reads.existing_transaction_id is not None:  # a concurrent delivery won the lock first
             return authorization_result(NetTermsTransaction.objects.select_related("company").get(
                 pk=reads.existing_transaction_id))

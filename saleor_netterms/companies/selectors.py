@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Cast
 
@@ -130,12 +131,12 @@ def credit_position_amount_field() -> DecimalField:
     return DecimalField(max_digits=24, decimal_places=4)
 
 
-def credit_position_with(*, company: Company, currency: str, also: tuple = ()
+def credit_position_with(*, company: Company, currency: str, also: tuple = (), also_sql: tuple = ()
                          ) -> tuple[Money | None, dict[str, Money], list[tuple[str, Decimal, Decimal]]]:
     """``credit_position`` and, in the same query, the caller's own ``(row, debits, credits)``
     rows (``also``: querysets of that shape whose ``row`` is none of this module's markers nor an
-    account kind), returned as read. The checkout reads everything it needs under the company
-    lock this way: one statement.
+    account kind; ``also_sql``: ``(sql, params)`` SELECTs of that shape, PostgreSQL only),
+    returned as read. The checkout reads everything it needs this way: one statement.
 
     The credit limit (None when none is set) and the ledger's maintained balances
     (``ledger.selectors.account_balances``) in ONE query: the limit row and the account rows
@@ -157,7 +158,16 @@ def credit_position_with(*, company: Company, currency: str, also: tuple = ()
                 .annotate(row=Value(_ERP_OPEN_ROW, output_field=CharField()),
                           debits=Cast(Sum("amount_open"), amount), credits=zero)
                 .values_list("row", "debits", "credits").order_by())
-    rows = list(limit_row.union(accounts, erp_ar, erp_open, *also, all=True))
+    combined = limit_row.union(accounts, erp_ar, erp_open, *also, all=True)
+    if also_sql:
+        sql, params = combined.query.sql_with_params()
+        for part_sql, part_params in also_sql:
+            sql, params = f"{sql} UNION ALL ({part_sql})", (*params, *part_params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    else:
+        rows = list(combined)
     own_rows = _MARKER_ROWS | set(AccountKind.values)
     theirs = [r for r in rows if r[0] not in own_rows]
     rows = [r for r in rows if r[0] in own_rows]

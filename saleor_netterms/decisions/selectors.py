@@ -181,52 +181,67 @@ class PaymentHistory:
 
 
 # The overdue receivables with their open amounts (the ledger's maintained ReceivableBalance) and
-# the receivables settled in the window: ONE statement (PostgreSQL). Bounded by what is overdue
-# and by the 12-month window, not by the company's whole history.
-_PAYMENT_HISTORY_SQL = """
-SELECT 'overdue', r.due_date, NULL::date, NULL::date, b.debits - b.credits
-  FROM receivables_receivable r
-  JOIN ledger_receivablebalance b ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
-       AND b.company_id = r.company_id AND b.currency = r.currency
- WHERE r.company_id = %(company)s AND r.currency = %(currency)s AND r.status = %(open)s AND r.due_date < %(today)s
-       AND b.debits > b.credits
-UNION ALL
-SELECT 'settled', r.issue_date, r.due_date, MAX(p.received_on), NULL::numeric
-  FROM payments_paymentallocation a
-  JOIN receivables_receivable r ON r.id = a.receivable_id
-  JOIN payments_payment p ON p.id = a.payment_id
- WHERE r.company_id = %(company)s AND r.currency = %(currency)s AND r.status = %(paid)s
- GROUP BY r.id, r.issue_date, r.due_date
-HAVING MAX(p.received_on) >= %(since)s AND MAX(p.received_on) <= %(today)s
-"""
+# the receivables settled in the window, as ``(row, a, b)`` rows — ("history_overdue", open amount,
+# days past due) and ("history_settled", days from issue to settlement, days beyond the due date):
+# ONE statement (PostgreSQL), which a caller may also append to a query of its own of the same shape
+# (``payment_history_rows``; the checkout reads it with the credit position). Bounded by what is
+# overdue and by the 12-month window, not by the company's whole history.
+HISTORY_OVERDUE_ROW, HISTORY_SETTLED_ROW = "history_overdue", "history_settled"
+_PAYMENT_HISTORY_SQL = (
+    "SELECT 'history_overdue', (b.debits - b.credits)::numeric(24, 4), (%s::date - r.due_date)::numeric(24, 4)"
+    " FROM receivables_receivable r"
+    " JOIN ledger_receivablebalance b ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id"
+    " AND b.company_id = r.company_id AND b.currency = r.currency"
+    " WHERE r.company_id = %s AND r.currency = %s AND r.status = %s AND r.due_date < %s AND b.debits > b.credits"
+    " UNION ALL"
+    " SELECT 'history_settled', (MAX(p.received_on) - r.issue_date)::numeric(24, 4),"
+    " (MAX(p.received_on) - r.due_date)::numeric(24, 4)"
+    " FROM payments_paymentallocation a"
+    " JOIN receivables_receivable r ON r.id = a.receivable_id"
+    " JOIN payments_payment p ON p.id = a.payment_id"
+    " WHERE r.company_id = %s AND r.currency = %s AND r.status = %s"
+    " GROUP BY r.id, r.issue_date, r.due_date"
+    " HAVING MAX(p.received_on) >= %s AND MAX(p.received_on) <= %s")
+
+
+def payment_history_rows(*, company, currency: str, today: dt.date) -> tuple[str, list] | None:
+    """The SQL and parameters of the payment-history rows (see above), or None where they are
+    read through the ORM instead (not PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    since = today - dt.timedelta(days=HISTORY_DAYS)
+    return _PAYMENT_HISTORY_SQL, [today, company.pk, currency, ReceivableStatus.OPEN.value, today,
+                                  company.pk, currency, ReceivableStatus.PAID.value, since, today]
+
+
+def payment_history_from_rows(rows) -> PaymentHistory:
+    """``payment_history`` from its rows (``payment_history_rows``) already read."""
+    overdue_amount = Decimal(0)
+    max_days_past_due = overdue_open = 0
+    to_pay = beyond = late = count = 0
+    for kind, first, second in rows:
+        if kind == HISTORY_OVERDUE_ROW:
+            overdue_amount += first
+            overdue_open += 1
+            max_days_past_due = max(max_days_past_due, int(second))
+            continue
+        count += 1
+        to_pay += max(0, int(first))
+        days_beyond = int(second)
+        beyond += days_beyond
+        late += days_beyond > 0
+    return _history(overdue_amount, max_days_past_due, overdue_open, count, late, to_pay, beyond)
 
 
 def payment_history(*, company, currency: str, today: dt.date | None = None) -> PaymentHistory:
     """See the module docstring for every definition. One query on PostgreSQL."""
     today = today or business_today(company.installation)
-    if connection.vendor != "postgresql":
+    query = payment_history_rows(company=company, currency=currency, today=today)
+    if query is None:
         return _payment_history_portable(company=company, currency=currency, today=today)
-    since = today - dt.timedelta(days=HISTORY_DAYS)
     with connection.cursor() as cursor:
-        cursor.execute(_PAYMENT_HISTORY_SQL, {
-            "company": company.pk, "currency": currency, "open": ReceivableStatus.OPEN.value,
-            "paid": ReceivableStatus.PAID.value, "today": today, "since": since})
-        rows = cursor.fetchall()
-    overdue_amount = Decimal(0)
-    max_days_past_due = overdue_open = 0
-    to_pay = beyond = late = count = 0
-    for kind, first, due, settled_on, open_amount in rows:
-        if kind == "overdue":
-            overdue_amount += open_amount
-            overdue_open += 1
-            max_days_past_due = max(max_days_past_due, (today - first).days)
-            continue
-        count += 1
-        to_pay += max(0, (settled_on - first).days)
-        days_beyond = (settled_on - due).days
-        beyond += days_beyond
-        late += days_beyond > 0
-    return _history(overdue_amount, max_days_past_due, overdue_open, count, late, to_pay, beyond)
+        cursor.execute(*query)
+        return payment_history_from_rows(cursor.fetchall())
 
 
 def _history(overdue_amount: Decimal, max_days_past_due: int, overdue_open: int, count: int, late: int,
