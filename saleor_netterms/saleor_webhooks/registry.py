@@ -29,6 +29,9 @@ class WebhookDefinition:
     is_sync: bool
     response: str  # the answer's shape: a FACTS.md section / Saleor JSON schema name
     description: str
+    # The handler only reads (a preview, a state): no dispatch row is claimed — there is no effect
+    # to run once — and each delivery is answered from the current state and recorded once.
+    read_only: bool = False
 
     @property
     def saleor_event_header(self) -> str:
@@ -58,13 +61,13 @@ class WebhookDefinition:
 WEBHOOKS: tuple[WebhookDefinition, ...] = (
     WebhookDefinition(
         "PAYMENT_GATEWAY_INITIALIZE_SESSION", True, "PaymentGatewayInitializeSession",
-        "Tells the storefront whether this buyer may pay on net terms, and on what terms."),
+        "Tells the storefront whether this buyer may pay on net terms, and on what terms.", read_only=True),
     WebhookDefinition(
         "TRANSACTION_INITIALIZE_SESSION", True, "TransactionInitializeSession",
         "Decides a net-terms checkout: approve (hold), send to review (hold) or decline."),
     WebhookDefinition(
         "TRANSACTION_PROCESS_SESSION", True, "TransactionProcessSession",
-        "Returns the current state of a net-terms transaction."),
+        "Returns the current state of a net-terms transaction.", read_only=True),
     WebhookDefinition(
         "TRANSACTION_CHARGE_REQUESTED", True, "TransactionChargeRequested",
         "Capture: turns the hold into a receivable due on the company's terms (charge pending)."),

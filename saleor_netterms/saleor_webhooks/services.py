@@ -13,6 +13,10 @@
   cannot fill the disk. Nothing is dispatched.
 - Prepare: a handler's optional `prepare` step (`handle.prepare`) runs first, OUTSIDE any transaction (the
   checkout's external underwriter is asked there, never inside the dispatch transaction).
+- Read-only events (`WebhookDefinition.read_only`: the gateway preview, the process session): the
+  handler answers from the current state and the delivery row is inserted with its outcome (one
+  statement, guarded by the cached installation row's revision); no dispatch row, since there is
+  no effect to run once — a duplicate gets the answer of the state it finds.
 - Dispatch: in ONE transaction, `INSERT … ON CONFLICT DO NOTHING RETURNING` the `WebhookDispatch`
   row for (installation, event, sha256(body)), allocating the delivery row's id in the same
   statement; a row returned is ours (a concurrent duplicate waits on the insert until the first
@@ -191,6 +195,39 @@ _PROCESSED_WRITE = (
     " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, true, 'processed', '', '', '', %s, 200, %s, %s)")
 
 
+# A read-only event's delivery row with its outcome; inserted only while the installation row is
+# the one the answer was computed with (no row: InstallationChanged, and nothing was written).
+_READ_ONLY_WRITE = (
+    "INSERT INTO saleor_webhooks_webhookdelivery (installation_id, saleor_api_url, event, headers, body,"
+    " body_size, body_sha256, received_at, validity, outcome, error_code, error_message, traceback,"
+    " response_status, response_body, duration_ms)"
+    " SELECT %s, %s, %s, %s::jsonb, %s, %s, %s, %s, true, 'processed', '', '', '', 200, %s, %s"
+    f" WHERE %s::bigint IS NULL OR {INSTALLATION_REVISION_SQL} = %s RETURNING id")
+
+
+def _read_only_answer(*, received: Received, definition: WebhookDefinition, installation: Installation,
+                      payload: dict, started: float, raw_body: bytes, expected_revision: int | None) -> WebhookAnswer:
+    """A read-only event (``definition.read_only``): the handler's answer from the current state
+    and ONE write, the delivery row with its outcome (PostgreSQL)."""
+    with transaction.atomic():
+        delivery = WebhookDelivery(installation=installation, event=received.event,
+                                   body_sha256=received.body_sha256, saleor_api_url=received.saleor_api_url)
+        result = _run_handler(definition=definition, installation=installation, payload=payload,
+                              delivery=delivery)
+        body = json.dumps(result, cls=AnswerEncoder)  # the answer, encoded once
+        with connection.cursor() as cursor:
+            cursor.execute(_READ_ONLY_WRITE, [
+                installation.pk, received.saleor_api_url, received.event, json.dumps(received.headers), raw_body,
+                received.body_size, received.body_sha256,
+                connection.ops.adapt_datetimefield_value(received.received_at), body, _elapsed_ms(started),
+                expected_revision, installation.pk, expected_revision])
+            row = cursor.fetchone()
+        if row is None:
+            raise InstallationChanged()
+    logger.info("webhook processed", extra={"delivery_id": row[0], "event": definition.event})
+    return WebhookAnswer(200, body.encode())
+
+
 def _revision_check(expected: int | None, current: int | None) -> None:
     if expected is not None and current != expected:
         raise InstallationChanged()
@@ -221,6 +258,10 @@ def webhook_dispatch(*, received: Received, definition: WebhookDefinition, insta
     revision of a cached installation row (InstallationChanged when it is not current)."""
     postgres = connection.vendor == "postgresql"
     try:
+        if definition.read_only and postgres:
+            return _read_only_answer(received=received, definition=definition, installation=installation,
+                                     payload=payload, started=started, raw_body=raw_body,
+                                     expected_revision=expected_revision)
         # Outside any transaction: a handler's external calls (the underwriter) hold no lock.
         prepared = _run_prepare(definition=definition, installation=installation, payload=payload)
         with transaction.atomic():

@@ -14,8 +14,8 @@ from saleor_netterms.decisions.services import policy_save
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_read
 from saleor_netterms.installations.services import installation_mark_removed
-from saleor_netterms.saleor_webhooks.models import DeliveryOutcome, WebhookDelivery
-from tests.app_protocol.conftest import TIS, effects
+from saleor_netterms.saleor_webhooks.models import DeliveryOutcome, WebhookDelivery, WebhookDispatch
+from tests.app_protocol.conftest import NOTHING, TIS, effects
 from tests.fixtures_credit import postgres_only
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,41 @@ def test_the_revision_changes_with_every_write_of_the_row(installation):
     # then
     assert first.revision != second.revision
     assert (cached.cached, cached.revision, cached.installation.time_zone) == (True, second.revision, "Europe/Berlin")
+
+
+@postgres_only
+def test_a_read_only_preview_is_recorded_once_per_delivery_and_claims_no_dispatch(client, fake_saleor,
+                                                                                installation, buyer):
+    # given the same signed gateway preview delivered twice
+    payload = fake_saleor.payloads.payment_gateway_initialize_session(amount=Decimal("180.00"))
+
+    # when
+    first = fake_saleor.deliver(client, "PAYMENT_GATEWAY_INITIALIZE_SESSION", payload)
+    second = fake_saleor.deliver(client, "PAYMENT_GATEWAY_INITIALIZE_SESSION", payload)
+
+    # then: the same answer, two delivery rows with their outcome, no dispatch, nothing else written
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first.json()["data"]["eligible"] is True
+    assert list(WebhookDelivery.objects.values_list("event", "outcome", "dispatch_id", "response_body")) == [
+        ("PAYMENT_GATEWAY_INITIALIZE_SESSION", DeliveryOutcome.PROCESSED, None, first.content.decode())] * 2
+    assert WebhookDispatch.objects.count() == 0
+    assert effects() == NOTHING
+
+
+@postgres_only
+def test_a_read_only_preview_is_refused_once_the_cached_installation_was_removed(client, fake_saleor,
+                                                                                installation, buyer):
+    # given a preview that cached the installation row
+    payload = fake_saleor.payloads.payment_gateway_initialize_session(amount=Decimal("180.00"))
+    assert fake_saleor.deliver(client, "PAYMENT_GATEWAY_INITIALIZE_SESSION", payload).status_code == 200
+
+    # when the installation is removed elsewhere and the next preview arrives
+    installation_mark_removed(installation=Installation.objects.get(pk=installation.pk), reason="token refused")
+    response = fake_saleor.deliver(client, "PAYMENT_GATEWAY_INITIALIZE_SESSION", payload)
+
+    # then
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "INSTALLATION_REMOVED"
+    assert list(WebhookDelivery.objects.order_by("id").values_list("outcome", "error_code")) == [
+        (DeliveryOutcome.PROCESSED, ""), (DeliveryOutcome.REFUSED, "INSTALLATION_REMOVED")]
