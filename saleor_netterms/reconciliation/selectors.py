@@ -239,20 +239,43 @@ def queue(*, installation, statuses: Iterable[str] = QUEUE_STATUSES, limit: int 
 
 
 # What the rules read of a record (services.match_inputs / incomings_propose); applying a proposal
-# re-reads the row under its lock, so the batch carries only these (no JSON or timestamps to load
-# for 5,000 rows at a time).
+# re-reads the row under its lock, so the batch carries only these, as plain rows: no JSON or
+# timestamps to load, and no model instance to build for 5,000 rows at a time (building them was
+# about a third of the matching process's CPU).
 _MATCH_FIELDS = ("id", "installation_id", "amount", "currency", "received_on", "creditor_reference",
                  "remittance_text", "payer_name", "payer_iban", "company_id", "status", "origin")
 
 
-def pending_incoming_batches(*, installation, batch_size: int) -> Iterator[list[IncomingPayment]]:
+@dataclass(eq=False)
+class MatchRow:
+    """An IncomingPayment as the matching rules read it (the fields of ``_MATCH_FIELDS``)."""
+
+    id: int
+    installation_id: int
+    amount: Decimal
+    currency: str
+    received_on: dt.date
+    creditor_reference: str
+    remittance_text: str
+    payer_name: str
+    payer_iban: str
+    company_id: int | None
+    status: str
+    origin: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def pending_incoming_batches(*, installation, batch_size: int) -> Iterator[list[MatchRow]]:
     """The records automatic matching may decide on (unmatched or suggested, never a person's),
     ``batch_size`` at a time in id order (keyset pagination: each batch one indexed query)."""
     after = 0
     while True:
-        batch = list(IncomingPayment.objects.filter(
+        batch = [MatchRow(*row) for row in IncomingPayment.objects.filter(
             installation=installation, status__in=list(QUEUE_STATUSES), pk__gt=after)
-            .exclude(origin=MatchOrigin.MANUAL).only(*_MATCH_FIELDS).order_by("pk")[:batch_size])
+            .exclude(origin=MatchOrigin.MANUAL).order_by("pk").values_list(*_MATCH_FIELDS)[:batch_size]]
         if not batch:
             return
         yield batch
