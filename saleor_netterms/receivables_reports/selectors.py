@@ -253,18 +253,19 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     buckets = formulas.buckets_make(bounds)
-    sql, params = _items_sql(scope, with_channel=group_by == "channel", with_company=group_by in ("company", "tier"))
+    sql, params = _items_sql(scope, with_channel=group_by == "channel", with_company=group_by == "tier")
     case = _bucket_case(scope, bounds, basis, params)
     key = _GROUP_KEYS[group_by]
     group = "currency" if key == "''" else f"{key}, currency"
     sums = ", ".join(f"SUM(CASE WHEN b = {i} THEN open_amount - disputed ELSE 0 END)" for i in range(len(buckets)))
     rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
-        SELECT {key} AS k, MIN(legal_name), currency, {sums}, SUM(disputed), SUM(open_amount), COUNT(*)
+        SELECT {key} AS k, '', currency, {sums}, SUM(disputed), SUM(open_amount), COUNT(*)
           FROM aged GROUP BY {group} ORDER BY SUM(open_amount) DESC, currency""", params)
     credit = credit_unapplied(scope) if group_by != "channel" else {}
     if group_by == "tier":
         tiers = dict(_rows("SELECT id, credit_tier FROM companies_company WHERE installation_id = %(inst)s",
                            {"inst": scope.installation_id}))
+    names = company_names(scope.installation_id) if group_by == "company" else {}
     result, seen = [], set()
     n = len(buckets)
     for row in rows:
@@ -272,7 +273,7 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
         amounts = tuple(_dec(v) for v in row[3:3 + n])
         disputed, total, count = _dec(row[3 + n]), _dec(row[4 + n]), row[5 + n]
         if group_by == "company":
-            unapplied, label, company_id = credit.get((k, currency), ZERO), name, k
+            unapplied, label, company_id = credit.get((k, currency), ZERO), names.get(k, ""), k
             seen.add((k, currency))
         elif group_by == "tier":
             unapplied = sum((v for (cid, cur), v in credit.items() if cur == currency and tiers.get(cid) == k), ZERO)
@@ -285,7 +286,6 @@ def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
         result.append(AgeingRow(key=str(k), label=label, currency=currency, buckets=amounts, disputed=disputed,
                                 total=total, count=count, unapplied_credit=unapplied, company_id=company_id))
     if group_by == "company":  # companies owed credit but owing nothing still show their credit
-        names = company_names(scope.installation_id) if credit else {}
         for (company_id, currency), amount in sorted(credit.items()):
             if (company_id, currency) not in seen:
                 result.append(AgeingRow(key=str(company_id), label=names.get(company_id, ""), currency=currency,
