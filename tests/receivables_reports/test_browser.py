@@ -2,7 +2,12 @@
 Dashboard that hands it the Saleor double's token: the charts render with the hand-checked book's
 figures, a bar of the ageing table and the chart drill down to the invoices behind it, the company
 link opens the company; axe-core finds nothing; a screenshot goes to $NETTERMS_SCREENSHOTS."""
+from decimal import Decimal
+
 import pytest
+
+from saleor_netterms.core.business_time import business_today
+from saleor_netterms.receivables_reports import selectors
 
 from tests.browser import assert_no_horizontal_overflow, axe_assert_clean, requires_chromium
 from tests.dashboard.test_browser import dashboard_harness
@@ -100,10 +105,16 @@ def test_company_page_receivables_panel(live_server, fake_saleor, hand_book, pag
         row.wait_for()
 
         # then: 1,600 open, 1,500 of it undisputed and overdue (all more than 90 days), 100 disputed;
-        # 53.89 days late on average ((200 × 15 + 700 × 65) ÷ 900); no DSO this month (nothing sold on
-        # terms in it: count-back has nothing to count against); 1,600 of a 10,000 limit
+        # the average days late over the last 12 calendar months as of today (53.89 while both 2026
+        # payments are in the window: (200 × 15 + 700 × 65) ÷ 900, test_selectors checks it as of a fixed
+        # date); no DSO this month (nothing sold on terms in it: count-back has nothing to count
+        # against); 1,600 of a 10,000 limit
+        today = business_today(hand_book.installation)
+        late = selectors.days_late(selectors.Scope(installation_id=hand_book.installation.pk, as_of=today)).get(
+            (hand_book.alpha.pk, "USD"))
+        shown_late = "—" if late is None else f"{late.quantize(Decimal('0.01')):,} days"
         assert row.inner_text().split("\t") == ["USD", "$1,600.00", "$1,500.00", "$1,500.00", "$100.00", "$0.00",
-                                                "53.89 days", "—", "16.00 %"]
+                                                shown_late, "—", "16.00 %"]
         axe_assert_clean(page)
     finally:
         harness.shutdown()
