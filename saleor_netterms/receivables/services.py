@@ -78,15 +78,19 @@ def receivable_status_expected(*, open_amount: Money, creditable: Money) -> str:
 
 
 def receivable_status_refresh(*, receivable: Receivable) -> str:
-    """Set the status from the ledger (see receivable_status_expected); returns it."""
+    """Set the status from the ledger (see receivable_status_expected); returns it.
+
+    The row is compared in the database, not on the instance: a caller may hold a copy another step
+    has changed since (a payment reversed through another instance reopened it), and a copy that
+    still says "paid" must not keep the row "open" when the ledger says paid again."""
     company, currency, ref = receivable.company, receivable.currency, receivable.receivable_ref
     status = receivable_status_expected(
         open_amount=ledger_selectors.receivable_balance(company=company, currency=currency, receivable_ref=ref),
         creditable=ledger_selectors.receivable_creditable(company=company, currency=currency, receivable_ref=ref))
-    if status != receivable.status:
-        receivable.status = status
-        receivable.updated_at = timezone.now()
-        Receivable.objects.filter(pk=receivable.pk).update(status=status, updated_at=receivable.updated_at)
+    now = timezone.now()
+    if Receivable.objects.filter(pk=receivable.pk).exclude(status=status).update(status=status, updated_at=now):
+        receivable.updated_at = now
+    receivable.status = status
     return status
 
 
