@@ -4,7 +4,8 @@
 about until it is complete; `sellerProfileUpdate` saves every field at once (validated by
 sellers.services: a refused field is `errors[{code: INVALID_SELLER_PROFILE, field, message}]`,
 nothing written); `sellerBankAccountSet` / `sellerBankAccountRemove` keep one account per
-currency; `sellerLogoSet` (base64 PNG or SVG) / `sellerLogoRemove`. Each change is audited.
+currency; `sellerLogoSet` (base64 PNG or SVG) / `sellerLogoRemove`; `sellerBrandColorSet` (the buyer portal's
+accent colour, "#rrggbb" reaching 4.5:1 against white, "" for the default). Each change is audited.
 """
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ class SellerProfileType(graphene.ObjectType):
     footer = graphene.String(required=True)
     logo_content_type = graphene.String(required=True, description='"" when there is no logo.')
     logo_data_url = graphene.String(description="The logo as a data: URL, for a preview; null without one.")
+    brand_color = graphene.String(required=True, description=(
+        'The buyer portal\'s accent colour ("#rrggbb", lower-case; "" for the portal\'s default blue).'))
     bank_accounts = graphene.List(graphene.NonNull(SellerBankAccountType), required=True)
     updated_at = graphene.DateTime(required=True)
 
@@ -278,9 +281,41 @@ class SellerLogoRemove(graphene.Mutation):
         return SellerLogoRemove(profile=profile, errors=errors)
 
 
+class SellerBrandColorSet(graphene.Mutation):
+    """Set the buyer portal's accent colour (buttons, links, the header rule): "#rrggbb" whose
+    contrast against white is at least 4.5:1 (WCAG AA: white button text on it, links in it), or ""
+    for the default. A refused colour is `INVALID_SELLER_PROFILE` on `brandColor`, nothing written."""
+
+    class Arguments:
+        color = graphene.String(required=True, description='"#1f4fd1", or "" for the default.')
+
+    profile = graphene.Field(SellerProfileType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, color):
+        installation, actor = installation_of(info), actor_of(info)
+
+        def action():
+            if len(color) > 32:
+                raise ApiInputError("TOO_LONG", "A colour like #1f4fd1.", field="brandColor")
+            before = seller_selectors.seller_profile_get(installation=installation)
+            previous = before.brand_color if before else ""
+            profile = seller_services.seller_brand_color_set(installation=installation, color=color)
+            if profile.brand_color != previous:
+                audit_record(installation=installation, actor=actor, action="seller_brand_color.saved",
+                             object_type="seller_profile", object_id=profile.pk,
+                             before={"brand_color": previous}, after={"brand_color": profile.brand_color})
+            return profile
+
+        profile, errors = _run(action)
+        return SellerBrandColorSet(profile=profile, errors=errors)
+
+
 class Mutation(graphene.ObjectType):
     seller_profile_update = SellerProfileUpdate.Field()
     seller_bank_account_set = SellerBankAccountSet.Field()
     seller_bank_account_remove = SellerBankAccountRemove.Field()
     seller_logo_set = SellerLogoSet.Field()
     seller_logo_remove = SellerLogoRemove.Field()
+    seller_brand_color_set = SellerBrandColorSet.Field()

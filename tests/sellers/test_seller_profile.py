@@ -252,3 +252,46 @@ def test_saving_the_same_profile_and_account_twice_keeps_one_of_each(credit_inst
     # then
     assert SellerProfile.objects.count() == 1
     assert list(SellerBankAccount.objects.values_list("currency", "iban")) == [("EUR", "DE89370400440532013000")]
+
+
+BRAND_SET = """mutation($c: String!) { sellerBrandColorSet(color: $c) {
+  profile { brandColor } errors { code field message } } }"""
+
+
+@pytest.mark.django_db
+def test_the_api_reads_and_sets_the_portal_brand_colour_validated_and_audited(gql):
+    # given a saved profile without a colour
+    gql(PROFILE_UPDATE, {"input": _api(GERMAN)})
+    assert gql("{ sellerProfile { profile { brandColor } } }")["sellerProfile"]["profile"] == {"brandColor": ""}
+
+    # when: a colour too light for white text, one that is no colour, a good one (twice), then the default
+    light = gql(BRAND_SET, {"c": "#FFD400"})["sellerBrandColorSet"]
+    junk = gql(BRAND_SET, {"c": "red"})["sellerBrandColorSet"]
+    good = gql(BRAND_SET, {"c": "#7A1FA2"})["sellerBrandColorSet"]
+    again = gql(BRAND_SET, {"c": "#7a1fa2"})["sellerBrandColorSet"]
+    read = gql("{ sellerProfile { profile { brandColor } } }")["sellerProfile"]["profile"]
+    default = gql(BRAND_SET, {"c": ""})["sellerBrandColorSet"]
+
+    # then
+    assert light == {"profile": None, "errors": [{
+        "code": "INVALID_SELLER_PROFILE", "field": "brandColor",
+        "message": "#ffd400 is too light: white text on it and links in it need a contrast of 4.5:1 (it has 1.4:1)."}]}
+    assert junk == {"profile": None, "errors": [{"code": "INVALID_SELLER_PROFILE", "field": "brandColor",
+                                                 "message": "A colour like #1f4fd1."}]}
+    assert good == again == {"profile": {"brandColor": "#7a1fa2"}, "errors": []}
+    assert read == {"brandColor": "#7a1fa2"}
+    assert default == {"profile": {"brandColor": ""}, "errors": []}
+    audits = list(AuditEntry.objects.filter(action="seller_brand_color.saved").order_by("id")
+                  .values_list("before", "after"))
+    assert audits == [({"brand_color": ""}, {"brand_color": "#7a1fa2"}),
+                      ({"brand_color": "#7a1fa2"}, {"brand_color": ""})]   # the same colour again: no entry
+
+
+@pytest.mark.django_db
+def test_a_brand_colour_before_the_profile_exists_is_a_coded_refusal(gql):
+    # when
+    answer = gql(BRAND_SET, {"c": "#1f4fd1"})["sellerBrandColorSet"]
+
+    # then
+    assert answer["profile"] is None and answer["errors"][0]["code"] == "SELLER_PROFILE_MISSING"
+    assert not AuditEntry.objects.filter(action="seller_brand_color.saved").exists()
