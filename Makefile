@@ -59,6 +59,8 @@ bench: install
 messages: install
 	$(PY) -m babel.messages.frontend compile -d saleor_netterms/invoicing/locale -D django
 	$(PY) -m babel.messages.frontend compile -d saleor_netterms/collections/locale -D django
+	$(PY) -m babel.messages.frontend compile -d saleor_netterms/portal/locale -D django
+	$(PY) -m babel.messages.frontend compile -d saleor_netterms/buyer_access/locale -D django
 
 # The corpus documents as PNG (docs/corpus/), with poppler's pdftoppm.
 corpus-png: install

@@ -553,6 +553,35 @@ class InstallationSettingsUpdate(graphene.Mutation):
         return InstallationSettingsUpdate(settings=installation, errors=errors)
 
 
+class InstallationStorefrontOriginsSet(graphene.Mutation):
+    """Set the storefront origins allowed to hand customers over to the buyer portal (the whole
+    list: scheme and host, optionally a port; https, or http only for localhost; at most 20; []
+    allows any origin). One bad origin refuses the list (INVALID_STOREFRONT_ORIGIN on `origins`,
+    nothing written). Audited (``installation.storefront_origins_set``)."""
+
+    class Arguments:
+        origins = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    settings = graphene.Field(InstallationSettingsType)
+    errors = _errors()
+
+    @staticmethod
+    def mutate(root, info, origins):
+        def action():
+            installation = installation_of(info)
+            before, after = installation_services.installation_storefront_origins_set(
+                installation=installation, origins=origins)
+            if before != after:
+                audit_record(installation=installation, actor=actor_of(info),
+                             action="installation.storefront_origins_set", object_type="installation",
+                             object_id=installation.pk, before={"storefront_origins": before},
+                             after={"storefront_origins": after})
+            return installation
+
+        installation, errors = _run(action, fields={"INVALID_STOREFRONT_ORIGIN": "origins"})
+        return InstallationStorefrontOriginsSet(settings=installation, errors=errors)
+
+
 class Mutation(graphene.ObjectType):
     company_create = CompanyCreate.Field()
     company_update = CompanyUpdate.Field()
@@ -567,3 +596,4 @@ class Mutation(graphene.ObjectType):
     outbox_retry = OutboxRetry.Field()
     outbox_skip = OutboxSkip.Field()
     installation_settings_update = InstallationSettingsUpdate.Field()
+    installation_storefront_origins_set = InstallationStorefrontOriginsSet.Field()

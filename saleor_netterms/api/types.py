@@ -667,6 +667,10 @@ class InstallationSettingsType(graphene.ObjectType):
         "IANA time zone of the merchant's business dates: issue and due dates, overdue, ageing and "
         "dunning days are calendar dates in this zone (e.g. Europe/Berlin)."))
     today = graphene.Date(required=True, description="Today's business date in timeZone.")
+    storefront_origins = graphene.List(graphene.NonNull(graphene.String), required=True, description=(
+        'Origins ("https://shop.example.com") whose pages may hand a signed-in customer over to the buyer '
+        "portal (POST /portal/session); a hand-over from any other origin is refused with "
+        "STOREFRONT_ORIGIN_FORBIDDEN (403). Empty: any origin."))
     time_zones = graphene.List(graphene.NonNull(graphene.String), required=True,
                                description="Every accepted time zone name, sorted.")
 

@@ -77,3 +77,19 @@ class DashboardPermissionMissing(NetTermsError):
     code = "MISSING_PERMISSION"
     http_status = 403
     merchant_message = "Your staff account lacks a permission this page needs."
+
+
+class InvalidStorefrontOrigin(NetTermsError):
+    code = "INVALID_STOREFRONT_ORIGIN"
+    http_status = 400
+    merchant_message = ("An origin is a scheme and host, optionally with a port, e.g. https://shop.example.com "
+                        "(https only, except http://localhost); at most 20.")
+
+
+class StorefrontOriginForbidden(NetTermsError):
+    code = "STOREFRONT_ORIGIN_FORBIDDEN"
+    http_status = 403
+    buyer_message = ("This page may not sign you in to the net-terms portal. Open the portal from the shop's "
+                     "account page.")
+    merchant_message = ("The hand-over came from a page whose origin is not in the installation's storefront "
+                        "origins (installationStorefrontOriginsSet).")

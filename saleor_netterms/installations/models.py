@@ -32,6 +32,11 @@ class Installation(models.Model):
         max_length=64, default="UTC",
         help_text="IANA time zone of the merchant's business dates (issue, due, overdue, ageing, "
                   "dunning); see core/business_time.py.")
+    storefront_origins = models.JSONField(
+        default=list, blank=True,
+        help_text='Origins ("https://shop.example.com") whose pages may hand a signed-in customer over to '
+                  "the buyer portal (POST /portal/session); empty: any origin (installations.selectors."
+                  "storefront_origin_allowed).")
     installed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from .errors import InstallationRemoved, UnknownSaleor
+from .errors import InstallationRemoved, StorefrontOriginForbidden, UnknownSaleor
 from .models import Installation, InstallationStatus
 
 
@@ -152,3 +152,42 @@ def dashboard_frame_origins(*, saleor_api_url: str | None = None) -> tuple[str, 
 def dashboard_frame_origins_forget() -> None:
     """After an installation is registered or removed (and in tests)."""
     _FRAME_ORIGINS_CACHE.clear()
+
+
+# --- storefront origins (the buyer portal's hand-over) --------------------------------------------
+
+_ORIGIN = re.compile(r"(https?)://([a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*)"
+                     r"(:([0-9]{1,5}))?")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+_LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def storefront_origin_normalize(value: str) -> str | None:
+    """``scheme://host[:port]`` lower-cased, without the scheme's default port; None when it is
+    not such an origin (a path, query, user info, wildcard, IPv6, a non-http scheme), or when it
+    is plain http anywhere but localhost."""
+    match = _ORIGIN.fullmatch((value or "").strip().lower())
+    if match is None:
+        return None
+    scheme, host, port = match.group(1), match.group(2), match.group(7)
+    if scheme == "http" and host not in _LOCAL_HOSTS:
+        return None
+    if port == _DEFAULT_PORTS[scheme]:
+        port = None
+    elif port is not None and not 0 < int(port) < 65536:
+        return None
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
+
+
+def storefront_origin_check(*, installation: Installation, origin: str | None) -> None:
+    """May a page of ``origin`` (the request's Origin header, else the origin of its Referer; None
+    when it sent neither) hand a customer over to the portal? Any origin while the installation
+    lists none; else only a listed one — a missing, "null" or unlisted origin is
+    StorefrontOriginForbidden (403)."""
+    allowed = installation.storefront_origins or []
+    if not allowed:
+        return
+    normalized = storefront_origin_normalize(origin or "")
+    if normalized is None or normalized not in allowed:
+        raise StorefrontOriginForbidden(f"hand-over from origin {(origin or '')[:100]!r} is not in the "
+                                        f"storefront origins of installation {installation.pk}")

@@ -23,9 +23,9 @@ from saleor_netterms.saleor_api.client import saleor_graphql_post
 from saleor_netterms.saleor_api.errors import JwksUnavailable, SaleorApiError
 from saleor_netterms.saleor_api.jwks import jwks_fetch
 
-from .errors import JwksNotAvailable, MissingAuthToken, MissingSaleorApiUrl, SaleorUrlProhibited, UnknownAppId
+from .errors import InvalidStorefrontOrigin, JwksNotAvailable, MissingAuthToken, MissingSaleorApiUrl, SaleorUrlProhibited, UnknownAppId
 from .models import Installation, InstallationStatus
-from .selectors import dashboard_frame_origins_forget
+from .selectors import dashboard_frame_origins_forget, storefront_origin_normalize
 
 logger = logging.getLogger(__name__)
 
@@ -187,4 +187,32 @@ def installation_time_zone_set(*, installation: Installation, time_zone: str) ->
         if before != after:
             Installation.objects.filter(pk=installation.pk).update(time_zone=after, updated_at=timezone.now())
     installation.time_zone = after
+    return before, after
+
+
+STOREFRONT_ORIGINS_MAX = 20
+
+
+def installation_storefront_origins_set(*, installation: Installation,
+                                        origins: list[str]) -> tuple[list[str], list[str]]:
+    """Set the origins whose pages may hand a customer over to the buyer portal (normalized,
+    de-duplicated, in the given order; [] allows any origin). One bad origin refuses the whole
+    list (INVALID_STOREFRONT_ORIGIN, nothing written). Returns (before, after); the caller audits
+    the change in the same transaction."""
+    if not isinstance(origins, (list, tuple)) or len(origins) > STOREFRONT_ORIGINS_MAX:
+        raise InvalidStorefrontOrigin(f"storefront origins: not a list of at most {STOREFRONT_ORIGINS_MAX}")
+    after: list[str] = []
+    for value in origins:
+        normalized = storefront_origin_normalize(value) if isinstance(value, str) and len(value) <= 300 else None
+        if normalized is None:
+            raise InvalidStorefrontOrigin(f"not a storefront origin: {str(value)[:100]!r}")
+        if normalized not in after:
+            after.append(normalized)
+    with transaction.atomic():
+        locked = Installation.objects.select_for_update().get(pk=installation.pk)
+        before = list(locked.storefront_origins or [])
+        if before != after:
+            Installation.objects.filter(pk=installation.pk).update(storefront_origins=after,
+                                                                   updated_at=timezone.now())
+    installation.storefront_origins = after
     return before, after

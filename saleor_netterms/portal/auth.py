@@ -23,7 +23,7 @@ from saleor_netterms.installations.dashboard_auth import saleor_token_claims
 from saleor_netterms.installations.errors import DashboardTokenInvalid, DashboardTokenMissing
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.saleor import saleor_execute
-from saleor_netterms.installations.selectors import installation_get_active
+from saleor_netterms.installations.selectors import installation_get_active, storefront_origin_check
 from saleor_netterms.saleor_api.errors import SaleorApiError
 
 
@@ -78,11 +78,26 @@ def authenticate_buyer_request(request: HttpRequest) -> Buyer:
 
 def authenticate_buyer(*, token: str, saleor_api_url: str) -> Buyer:
     """The company member behind a Saleor customer access token (the checks above); the JSON
-    endpoints read it from the headers, the portal's hand-over from a POSTed form."""
+    endpoints read it from the headers."""
     token, saleor_api_url = (token or "").strip(), (saleor_api_url or "").strip()
     if not token or not saleor_api_url:
         raise DashboardTokenMissing("Authorization: Bearer <customer token> and Saleor-Api-Url are required")
+    return _buyer_of(token=token, installation=installation_get_active(saleor_api_url=saleor_api_url))
+
+
+def authenticate_handover(*, token: str, saleor_api_url: str, origin: str | None) -> Buyer:
+    """The portal's hand-over (a POSTed form from a storefront page): first the page's origin
+    against the installation's storefront origins (STOREFRONT_ORIGIN_FORBIDDEN, before the token is
+    looked at), then the token exactly as authenticate_buyer checks it."""
+    token, saleor_api_url = (token or "").strip(), (saleor_api_url or "").strip()
+    if not token or not saleor_api_url:
+        raise DashboardTokenMissing("token and saleorApiUrl are required")
     installation = installation_get_active(saleor_api_url=saleor_api_url)
+    storefront_origin_check(installation=installation, origin=origin)
+    return _buyer_of(token=token, installation=installation)
+
+
+def _buyer_of(*, token: str, installation: Installation) -> Buyer:
     claims = saleor_token_claims(token, installation)
     if claims.get("type") != "access":
         raise DashboardTokenInvalid(f"token type {claims.get('type')!r} is not a customer access token")

@@ -21,6 +21,7 @@ DOMAIN_BUYER_MESSAGES = (
     N_("This shop is not connected to net terms. Please contact the shop."),
     N_("Net terms are no longer offered by this shop. Please contact the shop."),
     N_("The reason contains characters that are not allowed. Please remove them and try again."),
+    N_("This page may not sign you in to the net-terms portal. Open the portal from the shop's account page."),
     # remittances, documents
     N_("Choose between 2 and 50 of your open invoices in one currency."),
     N_("Some of the chosen invoices are not open any more. Please choose again."),

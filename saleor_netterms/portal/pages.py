@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -39,7 +40,7 @@ from saleor_netterms.invoicing.snapshot import snapshot_from_dict
 from saleor_netterms.sellers.selectors import seller_profile_get
 
 from . import forms, selectors
-from .auth import authenticate_buyer
+from .auth import authenticate_handover
 from .permissions import allowed
 from .web import (SESSION_COOKIE, SHOP_COOKIE, RoleForbidden, buyer_text, cookie_set, error_page, page_render, portal_page,
                   safe_next, theme, with_language)
@@ -64,6 +65,16 @@ def _qr_data_uri(payload: str) -> str:
 
 # --- signing in -------------------------------------------------------------------------------
 
+def _request_origin(request: HttpRequest) -> str | None:
+    """The page a POST came from: its Origin header (browsers send it on every cross-site POST),
+    else the origin of its Referer; None when it sent neither."""
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else None
+
+
 @csrf_exempt
 @require_POST
 @with_language
@@ -72,10 +83,13 @@ def handover(request: HttpRequest) -> HttpResponse:
     customer over. The Saleor token is verified like the JSON endpoints verify it (JWKS,
     confirmed-account rule); it travels in the POST body only, never in a URL, and is not kept.
     Not CSRF-checked: the request comes from the storefront's page and proves itself with the
-    token (a forged hand-over can only sign the victim into the forger's own account)."""
+    token (a forged hand-over can only sign the victim into the forger's own account); where the
+    installation lists its storefront origins, a page of any other origin is refused (403
+    STOREFRONT_ORIGIN_FORBIDDEN), so not even that."""
     try:
-        buyer = authenticate_buyer(token=request.POST.get("token", ""),
-                                   saleor_api_url=request.POST.get("saleorApiUrl", ""))
+        buyer = authenticate_handover(token=request.POST.get("token", ""),
+                                      saleor_api_url=request.POST.get("saleorApiUrl", ""),
+                                      origin=_request_origin(request))
     except NetTermsError as error:
         return error_page(request, error)
     _session, key = access.portal_session_open(company=buyer.member.company, member=buyer.member,

@@ -61,3 +61,52 @@ def test_the_time_zone_of_another_installation_is_untouched(gql, credit_installa
     gql(UPDATE, {"tz": "Europe/Berlin"}, installation=other_installation)
     assert Installation.objects.get(pk=credit_installation.pk).time_zone == "UTC"
     assert Installation.objects.get(pk=other_installation.pk).time_zone == "Europe/Berlin"
+
+
+ORIGINS_SET = """mutation ($o: [String!]!) { installationStorefrontOriginsSet(origins: $o) {
+  settings { storefrontOrigins } errors { code field message } } }"""
+
+
+@pytest.mark.django_db
+def test_the_storefront_origins_are_set_normalized_read_back_and_audited(gql, credit_installation):
+    # given none: any storefront may hand over
+    assert gql("{ installationSettings { storefrontOrigins } }") == {"installationSettings": {"storefrontOrigins": []}}
+
+    # when
+    data = gql(ORIGINS_SET, {"o": ["https://Shop.Example.com", "https://shop.example.com:443",
+                                   "http://localhost:3000"]})
+    again = gql(ORIGINS_SET, {"o": ["https://shop.example.com", "http://localhost:3000"]})
+
+    # then: lower-cased, the default port dropped, de-duplicated; the same list again records nothing
+    assert data == again == {"installationStorefrontOriginsSet": {"settings": {"storefrontOrigins": [
+        "https://shop.example.com", "http://localhost:3000"]}, "errors": []}}
+    assert Installation.objects.get(pk=credit_installation.pk).storefront_origins == [
+        "https://shop.example.com", "http://localhost:3000"]
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.before, entry.after) == (
+        "installation.storefront_origins_set", "staff@example.com", {"storefront_origins": []},
+        {"storefront_origins": ["https://shop.example.com", "http://localhost:3000"]})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["shop.example.com", "https://shop.example.com/account", "http://shop.example.com",
+                                 "https://*.example.com", "https://user@shop.example.com", "null", "",
+                                 "https://shop.example.com:99999", "javascript://x", "https://shop.example.com?x=1"])
+def test_a_bad_storefront_origin_refuses_the_whole_list_and_writes_nothing(gql, credit_installation, bad):
+    # when
+    data = gql(ORIGINS_SET, {"o": ["https://shop.example.com", bad]})
+
+    # then
+    assert data == {"installationStorefrontOriginsSet": {"settings": None, "errors": [{
+        "code": "INVALID_STOREFRONT_ORIGIN", "field": "origins",
+        "message": "An origin is a scheme and host, optionally with a port, e.g. https://shop.example.com "
+                   "(https only, except http://localhost); at most 20."}]}}
+    assert Installation.objects.get(pk=credit_installation.pk).storefront_origins == []
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_more_than_twenty_storefront_origins_are_refused(gql, credit_installation):
+    data = gql(ORIGINS_SET, {"o": [f"https://shop{n}.example.com" for n in range(21)]})
+    assert data["installationStorefrontOriginsSet"]["errors"][0]["code"] == "INVALID_STOREFRONT_ORIGIN"
+    assert Installation.objects.get(pk=credit_installation.pk).storefront_origins == []
