@@ -4,6 +4,8 @@ rows are invisible (NOT_FOUND), never forbidden."""
 from __future__ import annotations
 
 from saleor_netterms.core.errors import Unauthenticated
+from saleor_netterms.core.formatting import language_from_header
+from saleor_netterms.core.language import merchant_language
 
 from .errors import query_error
 
@@ -27,3 +29,11 @@ def actor_of(info) -> str:
     """How a staff action is recorded (``recorded_by``, ``decided_by``): the email, else the id."""
     found = principal(info)
     return getattr(found, "email", None) or getattr(found, "user_id", None) or "staff"
+
+
+def language_of(info) -> str:
+    """The reader's language for sentences the API writes (decision reasons): the request's
+    Accept-Language (the Dashboard pages send their ``?locale=``), else the installation's."""
+    request = info.context
+    header = getattr(request, "headers", {}).get("Accept-Language") if request is not None else None
+    return language_from_header(header) or merchant_language()

@@ -18,10 +18,11 @@ from saleor_netterms.audit.services import audit_export_csv
 from saleor_netterms.decisions import selectors as decision_selectors
 from saleor_netterms.decisions import services as decision_services
 from saleor_netterms.decisions.models import RecommendationStatus as RecommendationStatusChoices
+from saleor_netterms.decisions.texts import reason_text
 from saleor_netterms.decisions.tiers import TIERS, policy_from_dict, policy_to_dict
 
 from . import selectors
-from .context import actor_of, installation_of
+from .context import actor_of, installation_of, language_of
 from .errors import ApiInputError
 from .inputs import page_parse
 from .mutations import _company, _errors, _run
@@ -325,7 +326,8 @@ class Query(graphene.ObjectType):
                                           company_id=records[c.index].company_id,
                                           company_name=names.get(records[c.index].company_id, ""), old=str(c.old),
                                           new=str(c.new), reason=str(c.primary.code),
-                                          message=c.primary.merchant_message) for c in report.changed])
+                                          message=reason_text(c.primary, language=language_of(info)).merchant)
+                     for c in report.changed])
 
     @staticmethod
     @coded

@@ -16,6 +16,7 @@ from saleor_netterms.core.business_time import business_today, time_zone_names
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.formatting import tax_id_text
 from saleor_netterms.core.money import InvalidMoney, Money
+from saleor_netterms.decisions.texts import stored_buyer_text, stored_merchant_text
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import AccountKind as AccountKindChoices
 from saleor_netterms.ledger.models import PostingKind as PostingKindChoices
@@ -25,7 +26,7 @@ from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoice
 from saleor_netterms.receivables.models import ReceivableStatus as ReceivableStatusChoices
 
 from . import selectors
-from .context import installation_of
+from .context import installation_of, language_of
 from .errors import query_error
 from .inputs import currency_parse, page_parse
 
@@ -120,7 +121,9 @@ class DecisionReasonType(graphene.ObjectType):
 
     code = graphene.String(required=True)
     buyer_message = graphene.String(required=True)
-    merchant_message = graphene.String(required=True)
+    merchant_message = graphene.String(required=True, description=(
+        "Written in the reader's language (the request's Accept-Language, else the installation's): "
+        "\"Order $1,250.00 fits the available credit $4,000.00 …\"."))
 
     @staticmethod
     def resolve_code(root: dict, info):
@@ -128,11 +131,11 @@ class DecisionReasonType(graphene.ObjectType):
 
     @staticmethod
     def resolve_buyer_message(root: dict, info):
-        return root.get("buyer", "")
+        return stored_buyer_text(root)
 
     @staticmethod
     def resolve_merchant_message(root: dict, info):
-        return root.get("merchant", "")
+        return stored_merchant_text(root, language=language_of(info))
 
 
 class LedgerLegType(graphene.ObjectType):

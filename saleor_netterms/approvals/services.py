@@ -40,7 +40,9 @@ from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, MemberRole
 from saleor_netterms.companies.events import credit_limit_change_approved_publish
 from saleor_netterms.companies.services import company_lock, credit_limit_set
+from saleor_netterms.core.language import merchant_language
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
+from saleor_netterms.decisions.texts import stored_merchant_text
 from saleor_netterms.masters.selectors import erp_owns
 from saleor_netterms.outbox.email import email_enqueue
 
@@ -452,7 +454,9 @@ def _limit_route_to_erp(req: ApprovalRequest, *, actor: str) -> None:
 
 def _request_reason(req: ApprovalRequest) -> str:
     first = (req.reasons or [{}])[0]
-    return str(first.get("merchant") or first.get("code") or "") if isinstance(first, dict) else str(first)
+    if not isinstance(first, dict):
+        return str(first)
+    return stored_merchant_text(first, language=merchant_language()) or str(first.get("code") or "")
 
 
 def _finish_decline(req: ApprovalRequest, *, actor: str, reason: str, now: datetime, status: str) -> None:

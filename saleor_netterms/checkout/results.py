@@ -8,9 +8,13 @@ from saleor_netterms.core.money import Money
 
 @dataclass(frozen=True, slots=True)
 class ReasonView:
+    """A reason as the checkout answers it: the code and the buyer's sentence as told. A checkout
+    refusal (no account, guest, PO number) also has its own merchant sentence; the engine's reasons
+    leave it empty — theirs is written where it is read, in the reader's language, from the stored
+    figures (decisions.texts.stored_merchant_text)."""
     code: str
     buyer_message: str
-    merchant_message: str
+    merchant_message: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,10 +35,13 @@ from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, CompanyStatus, Member
 from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.business_time import business_today
+from saleor_netterms.core.formatting import date_text, money_text
+from saleor_netterms.core.language import merchant_language
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions import services as decision_services
 from saleor_netterms.decisions.engine import CreditPolicy, Decision, Outcome, decide
 from saleor_netterms.decisions.selectors import policy_for
+from saleor_netterms.decisions.texts import reason_stored, reason_text
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.outbox.models import OutboxMessage
@@ -92,8 +95,15 @@ def _short_ref(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:16]}"
 
 
-def _reason_views(decision: Decision) -> tuple[ReasonView, ...]:
-    return tuple(ReasonView(r.code, r.buyer_message, r.merchant_message) for r in decision.reasons)
+def _reasons_stored(decision: Decision) -> list[dict]:
+    """The decision's reasons as the transaction keeps them: code, figures and the buyer's sentence
+    (in the installation's language, as answered to Saleor); the merchant's is written when read."""
+    language = merchant_language()
+    return [reason_stored(r, buyer_language=language) for r in decision.reasons]
+
+
+def _refusal_stored(reason: ReasonView) -> list[dict]:
+    return [{"code": reason.code, "buyer": reason.buyer_message, "merchant": reason.merchant_message}]
 
 
 def _terms_label(days: int) -> str:
@@ -129,7 +139,7 @@ def checkout_eligibility(*, installation, request: EligibilityRequest) -> Eligib
         primary = decision.reasons[0] if decision.reasons else None
         reason = None if eligible else (primary.code if primary else None)
         message = (f"You can pay on {_terms_label(company.default_terms_days)} terms." if eligible
-                   else primary.buyer_message if primary else "Net terms are not available.")
+                   else reason_text(primary, language=merchant_language()).buyer if primary else "Net terms are not available.")
         return Eligibility(
             eligible, reason, message, company_name=company.legal_name, available_credit=available,
             terms_days=company.default_terms_days, po_number_required=company.po_number_required,
@@ -281,10 +291,10 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,
             actor=f"buyer:{request.buyer.user_id}", resolved=policy)
-        reasons = _reason_views(decision)
+        reasons = _reasons_stored(decision)
         if decision.outcome == Outcome.DECLINE:
-            return _record_decline(installation, request, psp_reference, reasons[0], company=company,
-                                   member=member, decision=decision)
+            return _record_decline(installation, request, psp_reference, None, company=company,
+                                   member=member, decision=decision, stored=reasons)
         status = (TransactionStatus.AUTHORIZED if decision.outcome == Outcome.APPROVE
                   else TransactionStatus.IN_REVIEW)
         # The answer is known before anything is written: available after the hold = limit −
@@ -303,7 +313,7 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
             review_open(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
     logger.info("checkout authorization decided", extra={
         "transaction": tx.pk, "company": company.pk, "outcome": result.outcome,
-        "reasons": [r.code for r in reasons]})
+        "reasons": [r["code"] for r in reasons]})
     return result
 
 
@@ -319,8 +329,7 @@ def _transaction_create(installation, request: AuthorizationRequest, psp_referen
         status=status,
         decision_outcome=str(decision.outcome) if decision else str(Outcome.DECLINE),
         decision_score=decision.score if decision else None,
-        decision_reasons=[{"code": r.code, "buyer": r.buyer_message, "merchant": r.merchant_message}
-                          for r in reasons],
+        decision_reasons=reasons,
         po_number=request.po_number.strip(),
         terms_days=company.default_terms_days if company else None,
     )
@@ -329,10 +338,11 @@ def _transaction_create(installation, request: AuthorizationRequest, psp_referen
     return tx
 
 
-def _record_decline(installation, request, psp_reference, reason: ReasonView, *, company, member,
-                    decision: Decision | None = None) -> AuthorizationResult:
-    """A decline writes the decision record (for the merchant and for replays), never the ledger."""
-    reasons = _reason_views(decision) if decision else (reason,)
+def _record_decline(installation, request, psp_reference, reason: ReasonView | None, *, company, member,
+                    decision: Decision | None = None, stored: list[dict] | None = None) -> AuthorizationResult:
+    """A decline writes the decision record (for the merchant and for replays), never the ledger:
+    the engine's ``decision`` (its reasons ``stored`` already, or stored here), or a checkout refusal."""
+    reasons = (stored or _reasons_stored(decision)) if decision else _refusal_stored(reason)
     try:
         with transaction.atomic():
             tx = _transaction_create(installation, request, psp_reference, status=TransactionStatus.DECLINED,
@@ -344,14 +354,14 @@ def _record_decline(installation, request, psp_reference, reason: ReasonView, *,
         tx = NetTermsTransaction.objects.get(installation=installation,
                                              saleor_transaction_id=request.transaction_id)
         return authorization_result(tx)
-    logger.info("checkout authorization declined", extra={"transaction": tx.pk, "reason": reason.code})
+    logger.info("checkout authorization declined", extra={"transaction": tx.pk, "reason": reasons[0]["code"]})
     return result
 
 
 def _authorization_result_build(tx: NetTermsTransaction, company: Company | None,
                                 available: Money | None) -> AuthorizationResult:
     money = Money.of(tx.amount, tx.currency)
-    reasons = tuple(ReasonView(r["code"], r["buyer"], r["merchant"]) for r in tx.decision_reasons)
+    reasons = tuple(ReasonView(r["code"], r.get("buyer", ""), r.get("merchant", "")) for r in tx.decision_reasons)
     terms = _terms_label(tx.terms_days) if tx.terms_days is not None else None
     if tx.status == TransactionStatus.DECLINED:
         outcome, message = "declined", reasons[0].buyer_message
@@ -745,6 +755,15 @@ def transaction_payment_reversal_report(*, payment: Payment) -> int:
     return reported
 
 
+def _money(money: Money) -> str:
+    """An amount in a message Saleor shows on the order, in the installation's language ("$1,250.00")."""
+    return money_text(money.amount, money.currency, merchant_language())
+
+
+def _day(value) -> str:
+    return date_text(value, merchant_language())
+
+
 def _reversal_report(allocation: PaymentAllocation) -> None:
     receivable, tx = allocation.receivable, allocation.receivable.transaction
     owed = Money.of(allocation.amount, receivable.currency)
@@ -758,7 +777,7 @@ def _reversal_report(allocation: PaymentAllocation) -> None:
     reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
     transaction_event_report_enqueue(
         tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
-        message=f"{reopened} of {receivable.reference} is open again, due {receivable.due_date}.",
+        message=f"{_money(reopened)} of {receivable.reference} is open again, due {_day(receivable.due_date)}.",
         actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
     receivable_services.receivable_saleor_pending_set(receivable=receivable,
                                                       pending_psp=receivable.saleor_pending_psp or next_psp,
@@ -783,7 +802,7 @@ def _allocation_report(allocation: PaymentAllocation) -> None:
             pending = f"{receivable.reference}-{sequence + 1}"
             transaction_event_report_enqueue(
                 tx=tx, event_type="CHARGE_REQUEST", psp_reference=pending, money=remaining,
-                message=f"{remaining} of {receivable.reference} still open, due {receivable.due_date}.",
+                message=f"{_money(remaining)} of {receivable.reference} still open, due {_day(receivable.due_date)}.",
                 actions=actions, dedupe_key=f"alloc:{allocation.pk}:request")
         receivable_services.receivable_saleor_pending_set(receivable=receivable, pending_psp=pending, psp_sequence=sequence)
     else:

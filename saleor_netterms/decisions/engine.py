@@ -8,8 +8,9 @@ webhook can call it inside its time budget and the dashboard can replay history 
 How a decision is made
 ----------------------
 Every rule below is evaluated (no short-circuit, so the merchant sees every reason at once) and
-yields at most one `Reason`. Each reason has a stable code, a buyer message, a merchant message and
-the outcome it pushes toward (`effect`). The decision's outcome is the most severe effect
+yields at most one `Reason`. Each reason has a stable code, the figures it was decided on (`params`)
+and the outcome it pushes toward (`effect`); its buyer and merchant sentences are written from the
+code and the figures by `decisions/texts.py`, in the reader's language, where the text is shown. The decision's outcome is the most severe effect
 (DECLINE > REVIEW > APPROVE); reasons are ordered most severe first, then in the rule order below,
 so `Decision.primary` is the one to show the buyer.
 
@@ -48,8 +49,10 @@ Exactly one of NO_LIMIT_FOR_CURRENCY / OVER_LIMIT / OVER_LIMIT_WITHIN_TOLERANCE 
 always present, so a decision always has at least one reason.
 
 Buyer messages are short and polite and show no internal figure except the buyer's own available
-credit (OVER_LIMIT*). Merchant messages carry exact figures, amounts quantized to the currency and
-written "1,250.00 USD" (locale-neutral, no babel round trip on the hot path).
+credit (OVER_LIMIT*). Merchant messages carry exact figures. The engine writes no text: `params`
+holds amounts quantized half-up to the currency's minor unit (Decimal, with `currency`),
+percentages and multiples rounded half-up to one decimal (Decimal), days and counts (int); texts.py
+formats them (babel) only when a sentence is read, so the hot path never formats money.
 
 Score (0..1000, higher = safer)
 -------------------------------
@@ -72,7 +75,7 @@ first-order flag are not scored (they depend on terms or are gates, handled as r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -140,12 +143,13 @@ MEMBER_ROLES = frozenset({"buyer", "approver", "admin"})
 class Reason:
     """One explainable cause of a decision.
 
-    `effect` is the outcome this reason pushes toward (APPROVE for informative reasons)."""
+    `effect` is the outcome this reason pushes toward (APPROVE for informative reasons). `params` are
+    the figures behind it (see the module docstring for their kinds); decisions/texts.py writes the
+    buyer and merchant sentences from `code` and `params`. Never mutate `params`."""
 
     code: str
-    buyer_message: str
-    merchant_message: str
     effect: Outcome
+    params: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,20 +351,17 @@ def utilisation_after(snapshot: CreditSnapshot) -> Decimal | None:
     return (snapshot.exposure + snapshot.order_amount) * _HUNDRED / limit
 
 
-def _amount(value: Decimal, currency: str) -> str:
-    """'1,250.00 USD': quantized half-up to the currency's minor unit, locale-neutral."""
-    return f"{value.quantize(currency_exponent(currency), rounding=ROUND_HALF_UP):,f} {currency}"
+def _amount(value: Decimal, currency: str) -> Decimal:
+    """Quantized half-up to the currency's minor unit (the figure a text shows)."""
+    return value.quantize(currency_exponent(currency), rounding=ROUND_HALF_UP)
 
 
 _TENTH = Decimal("0.1")
 
 
-def _pct(value: Decimal) -> str:
-    return f"{value.quantize(_TENTH, rounding=ROUND_HALF_UP):f}%"
-
-
-def _num(value: Decimal) -> str:
-    return f"{value.quantize(_TENTH, rounding=ROUND_HALF_UP):f}"
+def _tenth(value: Decimal) -> Decimal:
+    """A percentage or multiple rounded half-up to one decimal."""
+    return value.quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 # --- score --------------------------------------------------------------------------------------
@@ -420,52 +421,14 @@ def _status_reason(status: str) -> Reason | None:
 
 
 _STATUS_REASONS: dict[str, Reason] = {
-    "on_hold": Reason(
-        code=ReasonCode.COMPANY_ON_HOLD,
-        buyer_message=(
-            "Your company's account is on hold, so we can't accept orders on invoice right now. "
-            "Please contact us or choose another payment method."
-        ),
-        merchant_message="The company's credit account is on hold; net-terms orders are declined "
-                         "until the hold is lifted.",
-        effect=Outcome.DECLINE,
-    ),
-    "suspended": Reason(
-        code=ReasonCode.COMPANY_SUSPENDED,
-        buyer_message=(
-            "Your company's account is suspended, so we can't accept orders on invoice. "
-            "Please contact us or choose another payment method."
-        ),
-        merchant_message="The company's credit account is suspended; net-terms orders are "
-                         "declined.",
-        effect=Outcome.DECLINE,
-    ),
-    "closed": Reason(
-        code=ReasonCode.COMPANY_CLOSED,
-        buyer_message=(
-            "Your company's account is closed for orders on invoice. "
-            "Please choose another payment method."
-        ),
-        merchant_message="The company's credit account is closed; net-terms orders are declined.",
-        effect=Outcome.DECLINE,
-    ),
+    "on_hold": Reason(code=ReasonCode.COMPANY_ON_HOLD, effect=Outcome.DECLINE),
+    "suspended": Reason(code=ReasonCode.COMPANY_SUSPENDED, effect=Outcome.DECLINE),
+    "closed": Reason(code=ReasonCode.COMPANY_CLOSED, effect=Outcome.DECLINE),
 }
 
-_CHANNEL_NOT_ALLOWED = Reason(
-    code=ReasonCode.CHANNEL_NOT_ALLOWED,
-    buyer_message="Paying on invoice isn't available for your company in this store. "
-                  "Please choose another payment method.",
-    merchant_message="The company is not allowed to buy on net terms in this channel.",
-    effect=Outcome.DECLINE,
-)
+_CHANNEL_NOT_ALLOWED = Reason(code=ReasonCode.CHANNEL_NOT_ALLOWED, effect=Outcome.DECLINE)
 
-_FIRST_ORDER = Reason(
-    code=ReasonCode.FIRST_ORDER,
-    buyer_message="Thank you for your first order on invoice! Our team will review it shortly.",
-    merchant_message="This is the company's first net-terms order; the policy reviews first "
-                     "orders.",
-    effect=Outcome.REVIEW,
-)
+_FIRST_ORDER = Reason(code=ReasonCode.FIRST_ORDER, effect=Outcome.REVIEW)
 
 
 def _limit_reasons(s: CreditSnapshot, policy: CreditPolicy) -> tuple[Reason, Reason | None]:
@@ -473,152 +436,69 @@ def _limit_reasons(s: CreditSnapshot, policy: CreditPolicy) -> tuple[Reason, Rea
     cur = s.currency
     limit = s.limit
     if limit is None:
-        return Reason(
-            code=ReasonCode.NO_LIMIT_FOR_CURRENCY,
-            buyer_message=(
-                f"Your company doesn't have a credit line in {cur}. "
-                "Please choose another payment method or contact us."
-            ),
-            merchant_message=f"The company has no credit limit in {cur}.",
-            effect=Outcome.DECLINE,
-        ), None
+        return Reason(code=ReasonCode.NO_LIMIT_FOR_CURRENCY, effect=Outcome.DECLINE,
+                      params={"currency": cur}), None
 
     used = s.exposure + s.order_amount
     if used <= limit:
         warning = None
         warn_pct = policy.utilisation_warning_pct
         if limit > _ZERO and used * _HUNDRED > warn_pct * limit:
-            warning = Reason(
-                code=ReasonCode.HIGH_UTILISATION,
-                buyer_message="Your order is within your company's credit line.",
-                merchant_message=(
-                    f"After this order the company uses {_pct(used * _HUNDRED / limit)} of its "
-                    f"{_amount(limit, cur)} limit (warning above {_pct(warn_pct)})."
-                ),
-                effect=Outcome.APPROVE,
-            )
-        return Reason(
-            code=ReasonCode.WITHIN_LIMIT,
-            buyer_message="Your order is within your company's credit line.",
-            merchant_message=(
-                f"Order {_amount(s.order_amount, cur)} fits the available credit "
-                f"{_amount(limit - s.exposure, cur)} (limit {_amount(limit, cur)}, "
-                f"exposure {_amount(s.exposure, cur)})."
-            ),
-            effect=Outcome.APPROVE,
-        ), warning
+            warning = Reason(code=ReasonCode.HIGH_UTILISATION, effect=Outcome.APPROVE, params={
+                "currency": cur, "utilisation_pct": _tenth(used * _HUNDRED / limit),
+                "limit": _amount(limit, cur), "warning_pct": _tenth(warn_pct)})
+        return Reason(code=ReasonCode.WITHIN_LIMIT, effect=Outcome.APPROVE, params={
+            "currency": cur, "order": _amount(s.order_amount, cur),
+            "available": _amount(limit - s.exposure, cur), "limit": _amount(limit, cur),
+            "exposure": _amount(s.exposure, cur)}), warning
 
-    available = _amount(available_credit(s), cur)  # type: ignore[arg-type]  # limit is set
-    shortfall = used - limit
-    figures = (
-        f"limit {_amount(limit, cur)}, exposure {_amount(s.exposure, cur)}, "
-        f"order {_amount(s.order_amount, cur)}, shortfall {_amount(shortfall, cur)}"
-    )
+    figures = {
+        "currency": cur, "available": _amount(available_credit(s), cur),  # type: ignore[arg-type]
+        "limit": _amount(limit, cur), "exposure": _amount(s.exposure, cur),
+        "order": _amount(s.order_amount, cur), "shortfall": _amount(used - limit, cur),
+    }
     tolerance = policy.tolerance_over_limit_pct
     if tolerance > _ZERO and used * _HUNDRED <= limit * (_HUNDRED + tolerance):
-        return Reason(
-            code=ReasonCode.OVER_LIMIT_WITHIN_TOLERANCE,
-            buyer_message=(
-                f"Your order is slightly above your company's available credit of {available}, "
-                "so our team will review it shortly."
-            ),
-            merchant_message=(
-                f"Over the credit limit within the {_pct(tolerance)} tolerance: {figures}."
-            ),
-            effect=Outcome.REVIEW,
-        ), None
-    return Reason(
-        code=ReasonCode.OVER_LIMIT,
-        buyer_message=(
-            f"This order exceeds your company's available credit of {available}. "
-            "Please reduce the order or choose another payment method."
-        ),
-        merchant_message=f"Over the credit limit: {figures}.",
-        effect=Outcome.DECLINE,
-    ), None
+        return Reason(code=ReasonCode.OVER_LIMIT_WITHIN_TOLERANCE, effect=Outcome.REVIEW,
+                      params={**figures, "tolerance_pct": _tenth(tolerance)}), None
+    return Reason(code=ReasonCode.OVER_LIMIT, effect=Outcome.DECLINE, params=figures), None
 
 
-def _overdue_figures(s: CreditSnapshot) -> str:
-    return (
-        f"overdue {_amount(s.overdue_amount, s.currency)}, "
-        f"oldest invoice {s.max_days_past_due} days past due"
-    )
+def _overdue_figures(s: CreditSnapshot) -> dict:
+    return {"currency": s.currency, "overdue": _amount(s.overdue_amount, s.currency),
+            "days_past_due": s.max_days_past_due}
 
 
 def _overdue_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     days = s.max_days_past_due
     hold_after = policy.auto_hold_days_overdue
     if hold_after is not None and days > hold_after:
-        figures = _overdue_figures(s)
-        return Reason(
-            code=ReasonCode.OVERDUE_AUTO_HOLD,
-            buyer_message=(
-                "Your company has invoices that are well past due, so we can't accept new orders "
-                "on invoice. Please settle the open invoices or contact us."
-            ),
-            merchant_message=(
-                f"Invoices overdue beyond the auto-hold threshold of {hold_after} days: "
-                f"{figures}. The account should be put on hold."
-            ),
-            effect=Outcome.DECLINE,
-        )
+        return Reason(code=ReasonCode.OVERDUE_AUTO_HOLD, effect=Outcome.DECLINE,
+                      params={**_overdue_figures(s), "threshold_days": hold_after})
     review_after = policy.review_days_overdue
     if review_after is not None and (
         days > review_after or (review_after == 0 and s.overdue_amount > _ZERO)
     ):
-        figures = _overdue_figures(s)
-        return Reason(
-            code=ReasonCode.OVERDUE_INVOICES,
-            buyer_message=(
-                "Your company has overdue invoices, so our team will review this order shortly."
-            ),
-            merchant_message=(
-                f"Invoices overdue beyond the review threshold of {review_after} days: {figures}."
-            ),
-            effect=Outcome.REVIEW,
-        )
+        return Reason(code=ReasonCode.OVERDUE_INVOICES, effect=Outcome.REVIEW,
+                      params={**_overdue_figures(s), "threshold_days": review_after})
     return None
-
-
-_DUNNING_HOLD_DEFAULT_MESSAGE = (
-    "Your company's account is on hold because of overdue invoices, so we can't accept orders on "
-    "invoice right now. Please settle the overdue invoices or contact us."
-)
 
 
 def _dunning_hold_reason(s: CreditSnapshot) -> Reason | None:
     if s.account_hold is None:
         return None
     decline = s.account_hold == "decline"
-    return Reason(
-        code=ReasonCode.DUNNING_HOLD,
-        buyer_message=s.account_hold_message or _DUNNING_HOLD_DEFAULT_MESSAGE,
-        merchant_message=(
-            "Collections put the account on hold for overdue invoices; net-terms orders are "
-            + ("declined" if decline else "sent to credit review")
-            + " until the overdue balance is paid or staff lift the hold."
-        ),
-        effect=Outcome.DECLINE if decline else Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.DUNNING_HOLD, effect=Outcome.DECLINE if decline else Outcome.REVIEW,
+                  params={"mode": s.account_hold, "hold_message": s.account_hold_message})
 
 
 def _spending_reason(s: CreditSnapshot) -> Reason | None:
     member_limit = s.member_spending_limit
     if member_limit is None or s.member_role == "admin" or s.order_amount <= member_limit:
         return None
-    return Reason(
-        code=ReasonCode.OVER_SPENDING_LIMIT,
-        buyer_message=(
-            "This order is above your personal spending limit, so it needs an approver "
-            "of your company."
-        ),
-        merchant_message=(
-            f"Order {_amount(s.order_amount, s.currency)} exceeds the member's per-order spending "
-            f"limit of {_amount(member_limit, s.currency)} (role {s.member_role}); it needs an "
-            "approver of the company."
-        ),
-        effect=Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.OVER_SPENDING_LIMIT, effect=Outcome.REVIEW, params={
+        "currency": s.currency, "order": _amount(s.order_amount, s.currency),
+        "spending_limit": _amount(member_limit, s.currency), "role": s.member_role})
 
 
 def _size_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
@@ -628,17 +508,10 @@ def _size_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
         return None
     if s.order_amount <= multiple * median:
         return None
-    return Reason(
-        code=ReasonCode.UNUSUAL_ORDER_SIZE,
-        buyer_message="This order is larger than your company's usual orders, so our team "
-                      "will review it shortly.",
-        merchant_message=(
-            f"Order {_amount(s.order_amount, s.currency)} is {_num(s.order_amount / median)}x "
-            f"the company's median order of {_amount(median, s.currency)} "
-            f"(review above {_num(multiple)}x)."
-        ),
-        effect=Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.UNUSUAL_ORDER_SIZE, effect=Outcome.REVIEW, params={
+        "currency": s.currency, "order": _amount(s.order_amount, s.currency),
+        "multiple": _tenth(s.order_amount / median), "median": _amount(median, s.currency),
+        "threshold_multiple": _tenth(multiple)})
 
 
 def _history_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
@@ -647,16 +520,9 @@ def _history_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     if threshold is None or share is None or share <= threshold:
         return None
     beyond = s.avg_days_beyond_terms
-    detail = "" if beyond is None else f"; on average {_num(beyond)} days beyond terms"
-    return Reason(
-        code=ReasonCode.LATE_PAYMENT_HISTORY,
-        buyer_message="Our team will review this order shortly.",
-        merchant_message=(
-            f"{_pct(share * _HUNDRED)} of the company's invoices in the last 12 months were paid "
-            f"late (review above {_pct(threshold * _HUNDRED)}){detail}."
-        ),
-        effect=Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.LATE_PAYMENT_HISTORY, effect=Outcome.REVIEW, params={
+        "late_pct": _tenth(share * _HUNDRED), "threshold_pct": _tenth(threshold * _HUNDRED),
+        "days_beyond_terms": None if beyond is None else _tenth(beyond)})
 
 
 def _promises_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
@@ -664,15 +530,8 @@ def _promises_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     net = s.promises_broken - s.promises_kept
     if threshold is None or net <= threshold:
         return None
-    return Reason(
-        code=ReasonCode.BROKEN_PROMISES,
-        buyer_message="Our team will review this order shortly.",
-        merchant_message=(
-            f"The company broke {s.promises_broken} promise(s) to pay and kept {s.promises_kept}: "
-            f"{net} more broken than kept (review above {threshold})."
-        ),
-        effect=Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.BROKEN_PROMISES, effect=Outcome.REVIEW, params={
+        "broken": s.promises_broken, "kept": s.promises_kept, "net": net, "threshold": threshold})
 
 
 def _age_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
@@ -680,15 +539,8 @@ def _age_reason(s: CreditSnapshot, policy: CreditPolicy) -> Reason | None:
     age = s.account_age_days
     if minimum is None or (age is not None and age >= minimum):
         return None
-    described = "of unknown age" if age is None else f"{age} days old"
-    return Reason(
-        code=ReasonCode.NEW_ACCOUNT,
-        buyer_message="Your company's account is new, so our team will review this order shortly.",
-        merchant_message=(
-            f"The company's account is {described} (review below {minimum} days)."
-        ),
-        effect=Outcome.REVIEW,
-    )
+    return Reason(code=ReasonCode.NEW_ACCOUNT, effect=Outcome.REVIEW,
+                  params={"age_days": age, "minimum_days": minimum})
 
 
 def decide(snapshot: CreditSnapshot, policy: CreditPolicy = _DEFAULT_POLICY) -> Decision:

@@ -13,6 +13,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .engine import CreditPolicy, CreditSnapshot, Outcome, Reason, decide
+from ..core.formatting import FALLBACK_LANGUAGE
+from .texts import reason_text
 
 __all__ = ["SimulationChange", "SimulationReport", "simulate"]
 
@@ -55,8 +57,9 @@ class SimulationReport:
     def loosened(self) -> int:
         return len(self.changed) - self.tightened
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: transitions keyed "approve->review", changes with reason codes."""
+    def as_dict(self, language: str = FALLBACK_LANGUAGE) -> dict[str, Any]:
+        """JSON-ready: transitions keyed "approve->review", changes with reason codes and the merchant
+        sentence in ``language``."""
         return {
             "total": self.total,
             "transitions": {f"{old}->{new}": n for (old, new), n in self.transitions.items()},
@@ -66,7 +69,7 @@ class SimulationReport:
                     "old": str(change.old),
                     "new": str(change.new),
                     "reason": str(change.primary.code),
-                    "message": change.primary.merchant_message,
+                    "message": reason_text(change.primary, language=language).merchant,
                 }
                 for change in self.changed
             ],

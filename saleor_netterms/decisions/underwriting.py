@@ -52,9 +52,11 @@ from django.conf import settings
 from django.db import connections
 from django.utils.module_loading import import_string
 
+from ..core.language import merchant_language
 from .engine import CreditPolicy, CreditSnapshot, Decision, Outcome, Reason, decide
 from .snapshots import snapshot_to_dict
 from .tiers import STARTER
+from .texts import reason_text
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,7 @@ class LocalUnderwriter:
         digest = hashlib.sha256(repr(sorted(snapshot_to_dict(snapshot).items())).encode()).hexdigest()
         return UnderwriterResult(
             outcome=decision.outcome,
-            reasons=tuple(UnderwriterReason(r.code, r.merchant_message) for r in decision.reasons),
+            reasons=tuple(UnderwriterReason(r.code, reason_text(r, language=merchant_language()).merchant) for r in decision.reasons),
             provider_reference=f"local-{digest[:16]}")
 
 
@@ -227,33 +229,27 @@ def _details(result: UnderwriterResult) -> str:
 
 
 def _verdict_reason(verdict: UnderwritingVerdict, local: Decision) -> Reason:
+    """The provider's verdict as one more reason. Its sentences carry the provider's own words, so
+    they travel as texts in the params (texts.py shows them as they are)."""
     result = verdict.result
     if verdict.status != "answered" or result is None:
         what = "timed out" if verdict.status == "timeout" else "failed"
-        return Reason(
-            code=UNDERWRITER_UNAVAILABLE,
-            buyer_message="Our team will review this order shortly.",
-            merchant_message=(f"The external underwriter ({verdict.provider}) {what} ({verdict.error}); "
-                              f"the local decision ({local.outcome}) was downgraded to review."),
-            effect=Outcome.REVIEW)
+        return Reason(code=UNDERWRITER_UNAVAILABLE, effect=Outcome.REVIEW, params={
+            "buyer_text": "Our team will review this order shortly.",
+            "merchant_text": (f"The external underwriter ({verdict.provider}) {what} ({verdict.error}); "
+                              f"the local decision ({local.outcome}) was downgraded to review.")})
     if result.outcome is Outcome.DECLINE:
-        return Reason(
-            code=UNDERWRITER_DECLINED,
-            buyer_message="We can't offer net terms for this order. Please choose another payment "
-                          "method or contact us.",
-            merchant_message=f"The external underwriter ({verdict.provider}) declined {_details(result)}.",
-            effect=Outcome.DECLINE)
+        return Reason(code=UNDERWRITER_DECLINED, effect=Outcome.DECLINE, params={
+            "buyer_text": "We can't offer net terms for this order. Please choose another payment method "
+                          "or contact us.",
+            "merchant_text": f"The external underwriter ({verdict.provider}) declined {_details(result)}."})
     if result.outcome is Outcome.REVIEW:
-        return Reason(
-            code=UNDERWRITER_REVIEW,
-            buyer_message="Our team will review this order shortly.",
-            merchant_message=f"The external underwriter ({verdict.provider}) asked for a review {_details(result)}.",
-            effect=Outcome.REVIEW)
-    return Reason(
-        code=UNDERWRITER_APPROVED,
-        buyer_message="",
-        merchant_message=f"The external underwriter ({verdict.provider}) approved {_details(result)}.",
-        effect=Outcome.APPROVE)
+        return Reason(code=UNDERWRITER_REVIEW, effect=Outcome.REVIEW, params={
+            "buyer_text": "Our team will review this order shortly.",
+            "merchant_text": f"The external underwriter ({verdict.provider}) asked for a review {_details(result)}."})
+    return Reason(code=UNDERWRITER_APPROVED, effect=Outcome.APPROVE, params={
+        "buyer_text": "",
+        "merchant_text": f"The external underwriter ({verdict.provider}) approved {_details(result)}."})
 
 
 def underwriting_apply(local: Decision, verdict: UnderwritingVerdict | None) -> Decision:

@@ -28,25 +28,26 @@ def usd(amount: str) -> Money:
     return Money.of(amount, "USD")
 
 
-def principal_context(installation, *, email: str | None = STAFF_EMAIL):
-    return SimpleNamespace(dashboard_principal=SimpleNamespace(
+def principal_context(installation, *, email: str | None = STAFF_EMAIL, headers: dict | None = None):
+    return SimpleNamespace(headers=headers or {}, dashboard_principal=SimpleNamespace(
         installation=installation, email=email, user_id="VXNlcjoy", user_permissions=["HANDLE_PAYMENTS"]))
 
 
 @pytest.fixture
 def gql_raw(credit_installation):
-    """``gql_raw(document, variables=None, installation=None)`` → the ExecutionResult."""
-    def run(document: str, variables: dict | None = None, *, installation=None):
+    """``gql_raw(document, variables=None, installation=None, headers=None)`` → the ExecutionResult."""
+    def run(document: str, variables: dict | None = None, *, installation=None, headers: dict | None = None):
         return schema.execute(document, variables=variables,
-                              context_value=principal_context(installation or credit_installation))
+                              context_value=principal_context(installation or credit_installation, headers=headers))
     return run
 
 
 @pytest.fixture
 def gql(gql_raw):
-    """``gql(document, variables=None, installation=None)`` → ``data``, asserting no GraphQL errors."""
-    def run(document: str, variables: dict | None = None, *, installation=None) -> dict:
-        result = gql_raw(document, variables, installation=installation)
+    """``gql(document, variables=None, installation=None, headers=None)`` → ``data``, asserting no GraphQL
+    errors."""
+    def run(document: str, variables: dict | None = None, *, installation=None, headers: dict | None = None) -> dict:
+        result = gql_raw(document, variables, installation=installation, headers=headers)
         assert result.errors is None, result.errors
         return result.data
     return run

@@ -214,11 +214,11 @@ def test_review_approve(gql, credit_installation, buyer):
         "id": str(tx.pk), "status": "AUTHORIZED", "held": {"amount": "750.00", "currency": "USD"},
         "decisionReasons": [
             {"code": "OVER_SPENDING_LIMIT", "merchantMessage": (
-                "Order 750.00 USD exceeds the member's per-order spending limit of 500.00 USD (role buyer); "
+                "Order $750.00 exceeds the member's per-order spending limit of $500.00 (the member is a buyer); "
                 "it needs an approver of the company.")},
             {"code": "WITHIN_LIMIT", "merchantMessage": (
-                "Order 750.00 USD fits the available credit 10,000.00 USD "
-                "(limit 10,000.00 USD, exposure 0.00 USD).")},
+                "Order $750.00 fits the available credit $10,000.00 "
+                "(limit $10,000.00, exposure $0.00).")},
             {"code": "MANUAL_APPROVAL", "merchantMessage": f"Approved by {STAFF_EMAIL}."},
         ]}, "errors": []}}
     assert [(m.payload["type"], m.payload["psp_reference"], m.payload["amount"])

@@ -86,8 +86,8 @@ FAILED_REPORTS = """
 OVER_SPENDING_LIMIT = {
     "code": "OVER_SPENDING_LIMIT",
     "buyerMessage": "This order is above your personal spending limit, so it needs an approver of your company.",
-    "merchantMessage": ("Order 750.00 USD exceeds the member's per-order spending limit of 500.00 USD "
-                        "(role buyer); it needs an approver of the company."),
+    "merchantMessage": ("Order $750.00 exceeds the member's per-order spending limit of $500.00 "
+                        "(the member is a buyer); it needs an approver of the company."),
 }
 
 
@@ -237,11 +237,36 @@ def test_transactions_with_decision_reasons(gql, credit_installation, buyer):
         "decisionReasons": [
             OVER_SPENDING_LIMIT,
             {"code": "WITHIN_LIMIT", "buyerMessage": "Your order is within your company's credit line.",
-             "merchantMessage": ("Order 750.00 USD fits the available credit 9,900.00 USD "
-                                 "(limit 10,000.00 USD, exposure 100.00 USD).")},
+             "merchantMessage": ("Order $750.00 fits the available credit $9,900.00 "
+                                 "(limit $10,000.00, exposure $100.00).")},
         ],
     }
     assert [r["id"] for r in only_review["company"]["transactions"]] == [str(in_review.pk)]
+
+
+@pytest.mark.django_db
+def test_decision_reasons_read_in_the_dashboards_language(gql, credit_installation, buyer):
+    # given
+    in_review = authorize(credit_installation, tx="tx-2", amount="750.00")
+
+    # when
+    german = gql(TRANSACTIONS, {"id": str(buyer.pk)}, headers={"Accept-Language": "de-DE,de;q=0.9"})
+    unknown = gql(TRANSACTIONS, {"id": str(buyer.pk)}, headers={"Accept-Language": "xx-YY"})
+
+    # then
+    reasons = german["company"]["transactions"][0]["decisionReasons"]
+    assert [r["merchantMessage"] for r in reasons] == [
+        "Order 750,00\xa0$ exceeds the member's per-order spending limit of 500,00\xa0$ (the member is a buyer); "
+        "it needs an approver of the company.",
+        "Order 750,00\xa0$ fits the available credit 10.000,00\xa0$ (limit 10.000,00\xa0$, exposure 0,00\xa0$).",
+    ]
+    assert reasons[0]["buyerMessage"] == OVER_SPENDING_LIMIT["buyerMessage"]  # as the buyer was answered
+    assert unknown["company"]["transactions"][0]["decisionReasons"][1]["merchantMessage"] == (
+        "Order $750.00 fits the available credit $10,000.00 (limit $10,000.00, exposure $0.00).")
+    assert in_review.decision_reasons[1] == {
+        "code": "WITHIN_LIMIT", "buyer": "Your order is within your company's credit line.",
+        "params": {"currency": "USD", "order": "750.00", "available": "10000.00", "limit": "10000.00",
+                   "exposure": "0.00"}}
 
 
 @pytest.mark.django_db
@@ -267,8 +292,8 @@ def test_review_queue_shows_the_companys_position(gql, credit_installation, buye
         "reasons": [
             {"code": "OVER_SPENDING_LIMIT", "merchantMessage": OVER_SPENDING_LIMIT["merchantMessage"]},
             {"code": "WITHIN_LIMIT",
-             "merchantMessage": ("Order 750.00 USD fits the available credit 9,400.00 USD "
-                                 "(limit 10,000.00 USD, exposure 600.00 USD).")},
+             "merchantMessage": ("Order $750.00 fits the available credit $9,400.00 "
+                                 "(limit $10,000.00, exposure $600.00).")},
         ],
     }]}
 

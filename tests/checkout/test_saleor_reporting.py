@@ -80,6 +80,9 @@ def test_a_saleor_outage_loses_nothing(client, fake_saleor, company):
     assert delivered[-2:] == [("CHARGE_SUCCESS", receivable.reference, "100.00"),
                               ("CHARGE_REQUEST", f"{receivable.reference}-2", "80.00")]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.DELIVERED}
+    due = receivable.due_date
+    assert [c.variables["message"] for c in fake_saleor.calls_for("TransactionEventReport") if c.variables][-1] == (
+        f"$80.00 of {receivable.reference} still open, due {due:%b} {due.day}, {due.year}.")  # in INVOICE_LANGUAGE
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from saleor_netterms.decisions.engine import CreditPolicy, CreditSnapshot
+from saleor_netterms.decisions.texts import reason_text
 
 _BASE: dict = {
     "currency": "USD",
@@ -95,3 +96,13 @@ policies = st.builds(
     review_late_share_above=optional(shares),
     min_account_age_days=optional(st.integers(0, 365)),
 )
+
+
+def merchant(reason, language: str = "en_US") -> str:
+    """The merchant's sentence of an engine reason, as a page in ``language`` shows it."""
+    return reason_text(reason, language=language).merchant
+
+
+def buyer(reason, language: str = "en_US") -> str:
+    """The buyer's sentence of an engine reason."""
+    return reason_text(reason, language=language).buyer

@@ -5,7 +5,7 @@ import pytest
 
 from saleor_netterms.decisions.engine import CreditPolicy, Outcome, decide
 
-from .builders import snapshot
+from .builders import buyer, merchant, snapshot
 
 D = Decimal
 WITHIN = "WITHIN_LIMIT"
@@ -33,9 +33,9 @@ def test_order_one_cent_over_available_credit_is_declined():
     # then
     assert decision.outcome == Outcome.DECLINE
     assert list(decision.codes) == ["OVER_LIMIT"]
-    assert decision.primary.merchant_message == (
-        "Over the credit limit: limit 10,000.00 USD, exposure 9,000.00 USD, "
-        "order 1,000.01 USD, shortfall 0.01 USD."
+    assert merchant(decision.primary) == (
+        "Over the credit limit: limit $10,000.00, exposure $9,000.00, "
+        "order $1,000.01, shortfall $0.01."
     )
 
 
@@ -80,9 +80,9 @@ def test_one_yen_over_the_limit_is_declined():
 
     # then
     assert list(decision.codes) == ["OVER_LIMIT"]
-    assert decision.primary.merchant_message == (
-        "Over the credit limit: limit 100,000 JPY, exposure 0 JPY, order 100,001 JPY, "
-        "shortfall 1 JPY."
+    assert merchant(decision.primary) == (
+        "Over the credit limit: limit ¥100,000, exposure ¥0, order ¥100,001, "
+        "shortfall ¥1."
     )
 
 
@@ -95,9 +95,9 @@ def test_zero_limit_declines_any_order_with_the_whole_order_as_shortfall():
 
     # then
     assert list(decision.codes) == ["OVER_LIMIT"]
-    assert decision.primary.merchant_message == (
-        "Over the credit limit: limit 0.00 USD, exposure 0.00 USD, order 0.01 USD, "
-        "shortfall 0.01 USD."
+    assert merchant(decision.primary) == (
+        "Over the credit limit: limit $0.00, exposure $0.00, order $0.01, "
+        "shortfall $0.01."
     )
 
 

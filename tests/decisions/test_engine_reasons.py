@@ -5,7 +5,7 @@ import pytest
 
 from saleor_netterms.decisions.engine import CreditPolicy, CreditSnapshot, Outcome, ReasonCode, decide
 
-from .builders import snapshot
+from .builders import buyer, merchant, snapshot
 
 D = Decimal
 WITHIN = "WITHIN_LIMIT"
@@ -23,12 +23,12 @@ CASES = [
     (
         "DUNNING_HOLD",
         {"account_hold": "decline",
-         "account_hold_message": "Your account is on hold: invoice INV-2026-000001 (1,200.00 USD) is "
+         "account_hold_message": "Your account is on hold: invoice INV-2026-000001 ($1,200.00) is "
                                  "45 days overdue. Please pay it to order on invoice again."},
         CreditPolicy(), Outcome.DECLINE, ["DUNNING_HOLD", WITHIN],
         "Collections put the account on hold for overdue invoices; net-terms orders are declined "
         "until the overdue balance is paid or staff lift the hold.",
-        "Your account is on hold: invoice INV-2026-000001 (1,200.00 USD) is 45 days overdue. "
+        "Your account is on hold: invoice INV-2026-000001 ($1,200.00) is 45 days overdue. "
         "Please pay it to order on invoice again.",
     ),
     (
@@ -62,25 +62,25 @@ CASES = [
     (
         "OVER_LIMIT", {"exposure": D("9000.00"), "order_amount": D("1250.00")}, CreditPolicy(),
         Outcome.DECLINE, ["OVER_LIMIT"],
-        "Over the credit limit: limit 10,000.00 USD, exposure 9,000.00 USD, "
-        "order 1,250.00 USD, shortfall 250.00 USD.",
-        "This order exceeds your company's available credit of 1,000.00 USD. "
+        "Over the credit limit: limit $10,000.00, exposure $9,000.00, "
+        "order $1,250.00, shortfall $250.00.",
+        "This order exceeds your company's available credit of $1,000.00. "
         "Please reduce the order or choose another payment method.",
     ),
     (
         "OVER_LIMIT_WITHIN_TOLERANCE", {"exposure": D("9000.00"), "order_amount": D("1250.00")},
         CreditPolicy(tolerance_over_limit_pct=D(5)), Outcome.REVIEW,
         ["OVER_LIMIT_WITHIN_TOLERANCE"],
-        "Over the credit limit within the 5.0% tolerance: limit 10,000.00 USD, "
-        "exposure 9,000.00 USD, order 1,250.00 USD, shortfall 250.00 USD.",
-        "Your order is slightly above your company's available credit of 1,000.00 USD, "
+        "Over the credit limit within the 5% tolerance: limit $10,000.00, "
+        "exposure $9,000.00, order $1,250.00, shortfall $250.00.",
+        "Your order is slightly above your company's available credit of $1,000.00, "
         "so our team will review it shortly.",
     ),
     (
         "OVERDUE_AUTO_HOLD", {"max_days_past_due": 31, "overdue_amount": D("500.00")},
         CreditPolicy(auto_hold_days_overdue=30, review_days_overdue=7), Outcome.DECLINE,
         ["OVERDUE_AUTO_HOLD", WITHIN],
-        "Invoices overdue beyond the auto-hold threshold of 30 days: overdue 500.00 USD, "
+        "Invoices overdue beyond the auto-hold threshold of 30 days: overdue $500.00, "
         "oldest invoice 31 days past due. The account should be put on hold.",
         "Your company has invoices that are well past due, so we can't accept new orders on "
         "invoice. Please settle the open invoices or contact us.",
@@ -89,15 +89,15 @@ CASES = [
         "OVERDUE_INVOICES", {"max_days_past_due": 8, "overdue_amount": D("500.00")},
         CreditPolicy(auto_hold_days_overdue=30, review_days_overdue=7), Outcome.REVIEW,
         ["OVERDUE_INVOICES", WITHIN],
-        "Invoices overdue beyond the review threshold of 7 days: overdue 500.00 USD, "
+        "Invoices overdue beyond the review threshold of 7 days: overdue $500.00, "
         "oldest invoice 8 days past due.",
         "Your company has overdue invoices, so our team will review this order shortly.",
     ),
     (
         "OVER_SPENDING_LIMIT", {"member_spending_limit": D("500.00")}, CreditPolicy(),
         Outcome.REVIEW, ["OVER_SPENDING_LIMIT", WITHIN],
-        "Order 1,000.00 USD exceeds the member's per-order spending limit of 500.00 USD "
-        "(role buyer); it needs an approver of the company.",
+        "Order $1,000.00 exceeds the member's per-order spending limit of $500.00 "
+        "(the member is a buyer); it needs an approver of the company.",
         "This order is above your personal spending limit, so it needs an approver of your "
         "company.",
     ),
@@ -111,8 +111,8 @@ CASES = [
         "UNUSUAL_ORDER_SIZE", {"median_order_amount": D("200.00")},
         CreditPolicy(review_order_over_median_multiple=D(3)), Outcome.REVIEW,
         ["UNUSUAL_ORDER_SIZE", WITHIN],
-        "Order 1,000.00 USD is 5.0x the company's median order of 200.00 USD "
-        "(review above 3.0x).",
+        "Order $1,000.00 is 5 times the company's median order of $200.00 "
+        "(review above 3 times).",
         "This order is larger than your company's usual orders, so our team will review it "
         "shortly.",
     ),
@@ -121,14 +121,14 @@ CASES = [
         {"late_invoice_share": D("0.35"), "avg_days_beyond_terms": D("12.5")},
         CreditPolicy(review_late_share_above=D("0.30")), Outcome.REVIEW,
         ["LATE_PAYMENT_HISTORY", WITHIN],
-        "35.0% of the company's invoices in the last 12 months were paid late "
-        "(review above 30.0%); on average 12.5 days beyond terms.",
+        "35% of the company's invoices in the last 12 months were paid late "
+        "(review above 30%); on average 12.5 days beyond terms.",
         "Our team will review this order shortly.",
     ),
     (
         "BROKEN_PROMISES", {"promises_broken": 3, "promises_kept": 1}, CreditPolicy(review_broken_promises_above=1),
         Outcome.REVIEW, ["BROKEN_PROMISES", WITHIN],
-        "The company broke 3 promise(s) to pay and kept 1: 2 more broken than kept (review above 1).",
+        "The company broke 3 promises to pay and kept 1: 2 more broken than kept (review above 1).",
         "Our team will review this order shortly.",
     ),
     (
@@ -140,14 +140,14 @@ CASES = [
     (
         "HIGH_UTILISATION", {"exposure": D("8000.00")}, CreditPolicy(), Outcome.APPROVE,
         ["HIGH_UTILISATION", WITHIN],
-        "After this order the company uses 90.0% of its 10,000.00 USD limit "
-        "(warning above 80.0%).",
+        "After this order the company uses 90% of its $10,000.00 limit "
+        "(warning above 80%).",
         "Your order is within your company's credit line.",
     ),
     (
         "WITHIN_LIMIT", {}, CreditPolicy(), Outcome.APPROVE, [WITHIN],
-        "Order 1,000.00 USD fits the available credit 8,000.00 USD "
-        "(limit 10,000.00 USD, exposure 2,000.00 USD).",
+        "Order $1,000.00 fits the available credit $8,000.00 "
+        "(limit $10,000.00, exposure $2,000.00).",
         "Your order is within your company's credit line.",
     ),
 ]
@@ -168,8 +168,8 @@ def test_decide_reason_table(overrides, policy, outcome, codes, merchant_message
     # then
     assert decision.outcome == outcome
     assert list(decision.codes) == codes
-    assert decision.primary.merchant_message == merchant_message
-    assert decision.primary.buyer_message == buyer_message
+    assert merchant(decision.primary) == merchant_message
+    assert buyer(decision.primary) == buyer_message
 
 
 def test_reason_table_covers_every_reason_code_once():
@@ -255,11 +255,11 @@ def test_decide_reports_every_reason_most_severe_first_in_rule_order():
         "HIGH_UTILISATION",
         "WITHIN_LIMIT",
     ]
-    assert decision.reasons[6].merchant_message == (
-        "40.0% of the company's invoices in the last 12 months were paid late "
-        "(review above 20.0%)."
+    assert merchant(decision.reasons[6]) == (
+        "40% of the company's invoices in the last 12 months were paid late "
+        "(review above 20%)."
     )
-    assert decision.reasons[7].merchant_message == (
+    assert merchant(decision.reasons[7]) == (
         "The company's account is of unknown age (review below 90 days)."
     )
 
@@ -273,12 +273,12 @@ def test_decide_over_limit_with_exposure_already_above_limit_shows_zero_availabl
 
     # then
     assert list(decision.codes) == ["OVER_LIMIT"]
-    assert decision.primary.merchant_message == (
-        "Over the credit limit: limit 10,000.00 USD, exposure 10,200.00 USD, order 100.00 USD, "
-        "shortfall 300.00 USD."
+    assert merchant(decision.primary) == (
+        "Over the credit limit: limit $10,000.00, exposure $10,200.00, order $100.00, "
+        "shortfall $300.00."
     )
-    assert decision.primary.buyer_message == (
-        "This order exceeds your company's available credit of 0.00 USD. "
+    assert buyer(decision.primary) == (
+        "This order exceeds your company's available credit of $0.00. "
         "Please reduce the order or choose another payment method."
     )
 
@@ -293,9 +293,9 @@ def test_decide_formats_amounts_in_the_currencys_minor_unit():
     decision = decide(credit)
 
     # then
-    assert decision.primary.merchant_message == (
-        "Over the credit limit: limit 1,000,000 JPY, exposure 990,000 JPY, order 12,500 JPY, "
-        "shortfall 2,500 JPY."
+    assert merchant(decision.primary) == (
+        "Over the credit limit: limit ¥1,000,000, exposure ¥990,000, order ¥12,500, "
+        "shortfall ¥2,500."
     )
 
 
@@ -339,8 +339,8 @@ def test_a_dunning_hold_in_review_mode_sends_the_order_to_review_with_the_hold_m
     # then
     assert decision.outcome == Outcome.REVIEW
     assert list(decision.codes) == ["DUNNING_HOLD", WITHIN]
-    assert decision.primary.buyer_message == "On hold: INV-1 is overdue."
-    assert decision.primary.merchant_message == (
+    assert buyer(decision.primary) == "On hold: INV-1 is overdue."
+    assert merchant(decision.primary) == (
         "Collections put the account on hold for overdue invoices; net-terms orders are sent to "
         "credit review until the overdue balance is paid or staff lift the hold.")
 
@@ -367,6 +367,7 @@ def test_broken_promises_send_orders_to_review_and_kept_ones_offset_them(broken,
     assert decision.outcome == ("review" if reviewed else "approve")
     if reviewed:
         reason = next(r for r in decision.reasons if r.code == ReasonCode.BROKEN_PROMISES)
-        assert reason.merchant_message == (f"The company broke {broken} promise(s) to pay and kept {kept}: "
-                                           f"{broken - kept} more broken than kept (review above {threshold}).")
-        assert reason.buyer_message == "Our team will review this order shortly."
+        promises = "1 promise" if broken == 1 else f"{broken} promises"
+        assert merchant(reason) == (f"The company broke {promises} to pay and kept {kept}: "
+                                    f"{broken - kept} more broken than kept (review above {threshold}).")
+        assert buyer(reason) == "Our team will review this order shortly."

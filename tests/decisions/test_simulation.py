@@ -57,8 +57,8 @@ def test_simulate_counts_transitions_and_lists_changed_orders():
         "old": "decline",
         "new": "review",
         "reason": "OVER_LIMIT_WITHIN_TOLERANCE",
-        "message": "Over the credit limit within the 5.0% tolerance: limit 10,000.00 USD, "
-                   "exposure 9,000.00 USD, order 1,250.00 USD, shortfall 250.00 USD.",
+        "message": "Over the credit limit within the 5% tolerance: limit $10,000.00, "
+                   "exposure $9,000.00, order $1,250.00, shortfall $250.00.",
     }
 
 

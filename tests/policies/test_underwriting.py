@@ -13,6 +13,7 @@ from saleor_netterms.decisions.services import policy_save
 from saleor_netterms.decisions.underwriting import (LocalUnderwriter, UnderwriterReason, UnderwriterResult,
                                                     UnderwriterTimeout)
 from saleor_netterms.decisions.tiers import STANDARD
+from saleor_netterms.decisions.texts import stored_merchant_text
 from tests.fixtures_credit import postgres_only
 
 from .conftest import authorize, snapshot
@@ -106,7 +107,7 @@ def test_a_provider_decline_declines_with_its_reasons(buyer, credit_installation
     # then
     assert tx.status == "declined"
     assert [r["code"] for r in tx.decision_reasons] == ["UNDERWRITER_DECLINED", "WITHIN_LIMIT"]
-    assert tx.decision_reasons[0]["merchant"] == (
+    assert stored_merchant_text(tx.decision_reasons[0], language="en_US") == (
         "The external underwriter (fake) declined (reference uw-4711): THIN_FILE: Fewer than 3 trade lines..")
     assert tx.initialize_response["outcome"] == "declined"
 

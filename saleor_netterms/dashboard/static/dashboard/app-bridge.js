@@ -16,7 +16,7 @@
   var params = new URLSearchParams(window.location.search);
   var saleorApiUrl = params.get("saleorApiUrl") || "";
   var dashboardOrigin = findDashboardOrigin();
-  var state = { token: null, saleorApiUrl: saleorApiUrl, theme: params.get("theme") === "dark" ? "dark" : "light" };
+  var state = { token: null, saleorApiUrl: saleorApiUrl, locale: (params.get("locale") || "").replace(/_/g, "-").replace(/[^A-Za-z0-9-]/g, ""), theme: params.get("theme") === "dark" ? "dark" : "light" };
   var tokenListeners = [];
 
   // The Dashboard is the parent window. Its origin is ancestorOrigins[0] where the browser has it;
@@ -90,6 +90,8 @@
     var headers = new Headers(init.headers || {});
     headers.set("authorization-bearer", state.token || "");
     headers.set("saleor-api-url", state.saleorApiUrl);
+    // Sentences the server writes (decision reasons) come back in the Dashboard's language.
+    if (state.locale && !headers.has("accept-language")) { headers.set("accept-language", state.locale); }
     return fetch(url, Object.assign({}, init, { headers: headers, credentials: "omit" }));
   }
 

@@ -276,8 +276,9 @@
     return error.message || "Something went wrong.";
   }
 
-  // Amounts the server wrote locale-neutrally into a sentence ("2,500.00 USD", the decision engine's
-  // reason texts) in the page's money format ("$2,500.00"): the digits stay a string (exact).
+  // Amounts the server wrote locale-neutrally into a sentence ("2,500.00 USD": reasons stored before the
+  // server wrote them in the reader's language, other server texts) in the page's money format
+  // ("$2,500.00"): the digits stay a string (exact). Text already in the locale's form passes unchanged.
   var TEXT_AMOUNT = /(-?\d{1,3}(?:,\d{3})*(?:\.\d+)?|-?\d+(?:\.\d+)?) ([A-Z]{3})\b/g;
   function moneyInText(text) {
     return String(text || "").replace(TEXT_AMOUNT, function (all, digits, currency) {
