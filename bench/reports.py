@@ -4,8 +4,8 @@ hand-written SQL aggregate of the same figure measured in the same run.
     .venv/bin/python bench/reports.py [--scale 1.0] [--companies 50000] [--open 1000000]
                                       [--settled 5000000] [--database-url postgres://…] [--keep] [--reuse]
 
-A fresh database (``nt_bench_reports``; dropped afterwards unless ``--keep``; ``--reuse`` times an
-existing one) is migrated and seeded set-based (INSERT … SELECT over generate_series, not the ORM):
+A fresh database (``nt_bench_reports``, or ``--db-name``; dropped afterwards unless ``--keep``;
+``--reuse`` times an existing one) is migrated and seeded set-based (INSERT … SELECT over generate_series, not the ORM):
 ``--companies`` companies in three tiers with a USD credit limit, ``--open`` open and ``--settled``
 settled receivables (times ``--scale``) issued over the 24 months before the run date, Net 30; every
 receivable is booked by a balanced receivable posting (two entries); every settled one is paid by a
@@ -204,6 +204,9 @@ def seed(*, companies: int, open_count: int, settled: int) -> int:
             "saleor_netterms.receivables_reports.migrations.0002_open_receivable_from_balances").REBUILD)
         cur.execute(importlib.import_module(
             "saleor_netterms.receivables_reports.migrations.0003_month_and_lateness_rollups").BACKFILL)
+        # and the installation-wide ones over them (OpenByDate, InstallationMonth)
+        cur.execute(importlib.import_module(
+            "saleor_netterms.receivables_reports.migrations.0005_open_by_date_and_installation_months").REBUILD)
     with connection.cursor() as cur:
         cur.execute("""SELECT count(*) FROM (SELECT posting_id FROM ledger_entry GROUP BY posting_id
                            HAVING SUM(CASE WHEN side = 'debit' THEN amount ELSE -amount END) <> 0) x""")
@@ -360,6 +363,7 @@ def main(argv=None) -> int:
     parser.add_argument("--open", type=int, default=1_000_000)
     parser.add_argument("--settled", type=int, default=5_000_000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/x"))
+    parser.add_argument("--db-name", default=DB_NAME, help=f"the benchmark database's name (default {DB_NAME})")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--reuse", action="store_true", help="time the kept benchmark database again (no seeding)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per figure (1: one cold run, no warm-up)")
@@ -367,7 +371,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated figures not to time: dso, page (before the rollups each summed the "
                                                   "ledger at 24 month ends: tens of minutes at full scale on a busy box)")
     args = parser.parse_args(argv)
-    global RUNS
+    global RUNS, DB_NAME
+    DB_NAME = args.db_name
     RUNS = max(args.runs, 1)
     companies = max(int(args.companies * args.scale), 1)
     open_count, settled = max(int(args.open * args.scale), 1), max(int(args.settled * args.scale), 1)

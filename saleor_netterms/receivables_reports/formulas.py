@@ -32,6 +32,7 @@ Amounts are ``Decimal`` in one currency: a caller never passes amounts of two cu
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Sequence
@@ -179,7 +180,7 @@ def utilisation_histogram(values: Iterable[Decimal | None],
     for value in values:
         if value is None:
             continue
-        counts[sum(1 for edge in edges if value >= edge)] += 1
+        counts[bisect_right(edges, value)] += 1  # how many edges are ≤ value (edges ascending)
     return list(zip(labels, counts))
 
 

@@ -28,6 +28,56 @@ class OpenReceivable(models.Model):
         indexes = [models.Index(fields=["installation_id", "currency", "due_date"], name="reports_open_due_idx")]
 
 
+SHARDS = 32  # the installation-wide rollups below keep one row per (…, company_id % SHARDS)
+
+
+class OpenByDate(models.Model):
+    """What is open on the installation's receivables per currency, invoice date and due date (a
+    few thousand rows for a million open receivables), kept by PostgreSQL (migration 0005) from
+    ``OpenReceivable`` by a row trigger: each row adds to its (currency, issue_date, due_date, shard)
+    row its amount (to ``open_amount`` and ``receivables`` only when above zero). Buckets move with the as-of date,
+    dates do not: the ageing in total and per currency as of today is a sum over these rows by
+    the bucket of each date (``selectors.ageing``), minus the disputed parts (read from the few open
+    disputes); what is current today (DSO's and CEI's as-of month) is the sum of ``net_amount`` due
+    from today on. ``shard`` = company_id % SHARDS, so that receivables of different companies booked
+    on the same day do not queue on one row lock. ``ledger_verify`` (``open_by_date``) recomputes it
+    from ``OpenReceivable``."""
+    installation_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    shard = models.SmallIntegerField()
+    open_amount = models.DecimalField(max_digits=24, decimal_places=4, default=0,
+                                      help_text="Σ of the open amounts above zero (what ageing counts).")
+    receivables = models.IntegerField(default=0, help_text="How many of them.")
+    net_amount = models.DecimalField(max_digits=24, decimal_places=4, default=0,
+                                     help_text="Σ of every open amount, below zero too (an overpaid receivable).")
+    members = models.IntegerField(default=0, help_text="How many OpenReceivable rows (the row goes at 0).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["installation_id", "currency", "issue_date", "due_date", "shard"],
+                                               name="reports_open_by_date_unique")]
+
+
+class InstallationMonth(models.Model):
+    """``CompanyMonth`` summed over the installation's companies (per currency, month and shard =
+    company_id % SHARDS), kept by PostgreSQL (migration 0005) by a row trigger on
+    ``receivables_reports_companymonth``: DSO and CEI without a tier or company filter read ~25 ×
+    SHARDS rows instead of one per company and month. ``ledger_verify`` (``installation_months``)
+    recomputes it from ``CompanyMonth``."""
+    installation_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="The month's first day.")
+    shard = models.SmallIntegerField()
+    sales = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    moved = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    current_end = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["installation_id", "currency", "month", "shard"],
+                                               name="reports_installation_month_unique")]
+
+
 class CompanyMonth(models.Model):
     """One company's receivables in one currency and one calendar month (of business dates), kept by
     PostgreSQL (migration 0003) from the ledger's events: a row trigger on ``receivables_receivable``

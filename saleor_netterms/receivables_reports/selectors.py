@@ -246,21 +246,68 @@ def credit_unapplied(scope: Scope) -> dict[tuple[int, str], Decimal]:
 _GROUP_KEYS = {"total": "''", "currency": "''", "company": "company_id", "channel": "channel", "tier": "tier"}
 
 
+def by_date_used(scope: Scope) -> bool:
+    """From today on, on PostgreSQL, without a channel, tier or company filter, the installation's
+    open amounts are read from the rollup by invoice and due date (models.OpenByDate: a few
+    thousand rows; kept by the database, checked by ledger_verify)."""
+    return rollup_used(scope) and scope.channel is None and not scope.tier and scope.company_id is None
+
+
 def ageing(scope: Scope, *, group_by: str = "total", basis: str = "due",
            bounds: Sequence[int] = formulas.DEFAULT_BOUNDS) -> Ageing:
     """The ageing table as of ``scope.as_of`` grouped by ``group_by`` (one of GROUPINGS), per
     currency, with the buckets of ``formulas.buckets_make(bounds)``."""
+    return _ageing(scope, group_by=group_by, basis=basis, bounds=bounds,
+                   by_date=group_by in ("total", "currency") and by_date_used(scope))
+
+
+def _ageing_rows_by_date(scope: Scope, bounds: Sequence[int], basis: str) -> list[tuple]:
+    """The rows of ``ageing`` in total / per currency from the rollup by invoice and due date: each
+    date row in its bucket, less the disputed parts (at most the open amount) of the receivables
+    under an open dispute, which are read one by one (few)."""
+    params: dict = {"inst": scope.installation_id, "as_of": scope.as_of, "as_of_end": _day_end(scope, scope.as_of)}
+    currency = ""
+    if scope.currency:
+        currency = " AND {alias}.currency = %(currency)s"
+        params["currency"] = scope.currency
+    case = _bucket_case(scope, bounds, basis, params)
+    n = len(bounds) + 1
+    sums = ", ".join(f"SUM(CASE WHEN b = {i} THEN undisputed ELSE 0 END)" for i in range(n))
+    return _rows(f"""
+WITH disputed AS (
+    SELECT d.receivable_id, SUM(d.amount) AS amount
+      FROM collections_dispute d
+     WHERE d.created_at < %(as_of_end)s AND (d.resolved_at IS NULL OR d.resolved_at >= %(as_of_end)s)
+     GROUP BY d.receivable_id
+), parts AS (
+    SELECT o.currency, o.issue_date, o.due_date, o.open_amount AS amount, o.open_amount AS undisputed,
+           0 AS disputed, o.receivables AS n
+      FROM receivables_reports_openbydate o
+     WHERE o.installation_id = %(inst)s AND o.issue_date <= %(as_of)s AND o.receivables > 0{currency.format(alias="o")}
+    UNION ALL
+    SELECT r.currency, r.issue_date, r.due_date, 0, -LEAST(dd.amount, r.open_amount), LEAST(dd.amount, r.open_amount), 0
+      FROM disputed dd JOIN receivables_reports_openreceivable r ON r.receivable_id = dd.receivable_id
+     WHERE r.installation_id = %(inst)s AND r.issue_date <= %(as_of)s AND r.open_amount > 0{currency.format(alias="r")}
+), aged AS (SELECT parts.*, {case} AS b FROM parts)
+SELECT '' AS k, '', currency, {sums}, SUM(disputed), SUM(amount), SUM(n)::int
+  FROM aged GROUP BY currency ORDER BY SUM(amount) DESC, currency""", params)
+
+
+def _ageing(scope: Scope, *, group_by: str, basis: str, bounds: Sequence[int], by_date: bool) -> Ageing:
     if group_by not in GROUPINGS:
         raise ValueError(f"unknown grouping {group_by!r}")
     buckets = formulas.buckets_make(bounds)
-    sql, params = _items_sql(scope, with_channel=group_by == "channel", with_company=group_by == "tier")
-    case = _bucket_case(scope, bounds, basis, params)
-    key = _GROUP_KEYS[group_by]
-    group = "currency" if key == "''" else f"{key}, currency"
-    sums = ", ".join(f"SUM(CASE WHEN b = {i} THEN open_amount - disputed ELSE 0 END)" for i in range(len(buckets)))
-    rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
-        SELECT {key} AS k, '', currency, {sums}, SUM(disputed), SUM(open_amount), COUNT(*)
-          FROM aged GROUP BY {group} ORDER BY SUM(open_amount) DESC, currency""", params)
+    if by_date:
+        rows = _ageing_rows_by_date(scope, bounds, basis)
+    else:
+        sql, params = _items_sql(scope, with_channel=group_by == "channel", with_company=group_by == "tier")
+        case = _bucket_case(scope, bounds, basis, params)
+        key = _GROUP_KEYS[group_by]
+        group = "currency" if key == "''" else f"{key}, currency"
+        sums = ", ".join(f"SUM(CASE WHEN b = {i} THEN open_amount - disputed ELSE 0 END)" for i in range(len(buckets)))
+        rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
+            SELECT {key} AS k, '', currency, {sums}, SUM(disputed), SUM(open_amount), COUNT(*)
+              FROM aged GROUP BY {group} ORDER BY SUM(open_amount) DESC, currency""", params)
     credit = credit_unapplied(scope) if group_by != "channel" else {}
     if group_by == "tier":
         tiers = dict(_rows("SELECT id, credit_tier FROM companies_company WHERE installation_id = %(inst)s",
@@ -436,6 +483,13 @@ def receivables_current(scope: Scope) -> dict[str, Decimal]:
     received more by then than it was invoiced, e.g. a payment dated back after another was
     reversed, counts below zero here, as it does in the receivables at the month's end, so that the
     month rollup can keep it by adding)."""
+    if by_date_used(scope):  # the rollup by invoice and due date: its net open amounts, below zero too
+        params = {"inst": scope.installation_id, "as_of": scope.as_of, "currency": scope.currency}
+        return {currency: _dec(total) for currency, total in _rows(f"""
+            SELECT currency, SUM(net_amount) FROM receivables_reports_openbydate
+             WHERE installation_id = %(inst)s AND issue_date <= %(as_of)s AND due_date >= %(as_of)s
+                   {"AND currency = %(currency)s" if scope.currency else ""}
+             GROUP BY currency""", params)}
     sql, params = _items_sql(scope, with_company=False)
     return {currency: _dec(total) for currency, total in _rows(
         f"{sql} SELECT currency, SUM(open_amount) FROM raw WHERE due_date >= %(as_of)s GROUP BY currency", params)}
@@ -512,12 +566,15 @@ def _months_from_rollup(scope: Scope) -> tuple[dict, dict, dict]:
                       params)[0][0]
     params["stop"] = params["next"] if whole else month
     join, where = _rollup_filter(scope, "m", params)
+    # without a tier or company filter: the month rollup summed over the companies (InstallationMonth)
+    table = ("receivables_reports_companymonth" if scope.tier or scope.company_id is not None
+             else "receivables_reports_installationmonth")
     sales: dict = defaultdict(dict)
     moved: dict = defaultdict(dict)
     current: dict = defaultdict(dict)
     for currency, first, s_, m_, c_ in _rows(f"""
             SELECT m.currency, m.month, SUM(m.sales), SUM(m.moved), SUM(m.current_end)
-              FROM receivables_reports_companymonth m{join}
+              FROM {table} m{join}
              WHERE {where} AND m.month < %(stop)s GROUP BY m.currency, m.month""", params):
         first = _date(first)
         sales[currency][first], moved[currency][first], current[currency][first] = _dec(s_), _dec(m_), _dec(c_)
@@ -697,20 +754,30 @@ def utilisation(scope: Scope) -> list[Utilisation]:
     if scope.company_id is not None:
         where.append("c.id = %(company)s")
         params["company"] = scope.company_id
-    rows = _rows(f"""
-        SELECT c.id, c.legal_name, c.credit_tier, l.currency, l.amount,
-               COALESCE(ra.debits - ra.credits, 0), COALESCE(ha.debits - ha.credits, 0)
-          FROM companies_creditlimit l JOIN companies_company c ON c.id = l.company_id
-          LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
-          LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
-         WHERE {' AND '.join(where)}""", params)
-    if connection.vendor != "postgresql":  # SQLite hands back floats and strings
-        rows = [(*r[:4], _dec(r[4]), _dec(r[5]), _dec(r[6])) for r in rows]
-    percent = formulas.utilisation
-    result = [Utilisation(cid, name, tier, currency, owed, held, limit, percent(exposure=owed + held, limit=limit))
-              for cid, name, tier, currency, limit, owed, held in rows]
-    result.sort(key=_utilisation_order)
-    return result
+    if connection.vendor != "postgresql":  # SQLite hands back floats and strings: the percentages here
+        rows = [(cid, name, tier, currency, _dec(owed), _dec(held), _dec(limit))
+                for cid, name, tier, currency, limit, owed, held in _rows(f"""
+            SELECT c.id, c.legal_name, c.credit_tier, l.currency, l.amount,
+                   COALESCE(ra.debits - ra.credits, 0), COALESCE(ha.debits - ha.credits, 0)
+              FROM companies_creditlimit l JOIN companies_company c ON c.id = l.company_id
+              LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
+              LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
+             WHERE {' AND '.join(where)}""", params)]
+        result = [Utilisation(*row, formulas.utilisation(exposure=row[4] + row[5], limit=row[6])) for row in rows]
+        result.sort(key=_utilisation_order)
+        return result
+    # PostgreSQL: the percentage (formulas.utilisation: exposure × 100 ÷ limit, none for a limit of
+    # zero) and the order computed by the database, the rows made into tuples at C speed
+    return list(map(Utilisation._make, _rows(f"""
+        SELECT id, legal_name, credit_tier, currency, owed, held, amount,
+               CASE WHEN amount > 0 THEN (owed + held) * 100 / amount END AS percent
+          FROM (SELECT c.id, c.legal_name, c.credit_tier, l.currency, l.amount,
+                       COALESCE(ra.debits - ra.credits, 0) AS owed, COALESCE(ha.debits - ha.credits, 0) AS held
+                  FROM companies_creditlimit l JOIN companies_company c ON c.id = l.company_id
+                  LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
+                  LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
+                 WHERE {' AND '.join(where)}) x
+         ORDER BY percent DESC NULLS LAST, id""", params)))
 
 
 def _utilisation_order(u: Utilisation) -> tuple:

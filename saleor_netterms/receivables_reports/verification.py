@@ -7,7 +7,11 @@ each against a full recomputation from the book (PostgreSQL; SQLite keeps no rol
   date), the movements after booking (entries by effective date) and what was open and not yet due
   at the month's end, recomputed from the receivables and the entries;
 - ``company_lateness``: per company, currency and month of receipt, the amounts applied by
-  payments not reversed, Σ amount × days late and their count, recomputed from the allocations.
+  payments not reversed, Σ amount × days late and their count, recomputed from the allocations;
+- ``open_by_date``: per currency, invoice date, due date and shard, the open amounts (above zero
+  and all) and their counts, recomputed from the open-receivables rollup (itself checked above);
+- ``installation_months``: per currency, month and shard, the month rollup summed over the
+  companies, recomputed from it (itself checked above).
 
 A row of zeros is the same as no row."""
 from __future__ import annotations
@@ -134,7 +138,62 @@ def company_lateness(installation_id: int | None) -> Iterable[Mismatch]:
         installation_id)
 
 
+BY_DATE_RECOMPUTED = """
+SELECT currency, issue_date, due_date, mod(company_id, 32), SUM(GREATEST(open_amount, 0)),
+       COUNT(*) FILTER (WHERE open_amount > 0), SUM(open_amount), COUNT(*)
+  FROM receivables_reports_openreceivable WHERE installation_id = %s GROUP BY 1, 2, 3, 4"""
+BY_DATE_KEPT = """SELECT currency, issue_date, due_date, shard, open_amount, receivables, net_amount, members
+                    FROM receivables_reports_openbydate WHERE installation_id = %s"""
+INSTALLATION_MONTHS_RECOMPUTED = """
+SELECT currency, month, mod(company_id, 32), SUM(sales), SUM(moved), SUM(current_end)
+  FROM receivables_reports_companymonth WHERE installation_id = %s GROUP BY 1, 2, 3"""
+INSTALLATION_MONTHS_KEPT = """SELECT currency, month, shard, sales, moved, current_end
+                                FROM receivables_reports_installationmonth WHERE installation_id = %s"""
+
+
+def _installations(installation_id: int | None) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM installations_installation" + ("" if installation_id is None else " WHERE id = %s"),
+                       [] if installation_id is None else [installation_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _compare_keyed(check: str, what: str, width: int, names: tuple[str, ...], expected_sql: str, kept_sql: str,
+                   installation_id: int | None) -> Iterable[Mismatch]:
+    """Rows keyed by their first ``width`` columns, per installation (rows of zeros = no row)."""
+    if connection.vendor != "postgresql":
+        return
+    zero = (0,) * len(names)
+    for inst in _installations(installation_id):
+        with connection.cursor() as cursor:
+            cursor.execute(expected_sql, [inst])
+            expected = {row[:width]: row[width:] for row in cursor.fetchall()}
+            cursor.execute(kept_sql, [inst])
+            kept = {row[:width]: row[width:] for row in cursor.fetchall()}
+        for key in sorted(set(expected) | set(kept)):
+            want, have = expected.get(key), kept.get(key)
+            if tuple(want or zero) != tuple(have or zero):
+                show = lambda values: ("no row" if values is None else ", ".join(  # noqa: E731
+                    f"{name} {value}" for name, value in zip(names, values)))
+                yield Mismatch(check, f"installation {inst} {' '.join(str(k) for k in key)} ({what})",
+                               show(want), show(have))
+
+
+def open_by_date(installation_id: int | None) -> Iterable[Mismatch]:
+    yield from _compare_keyed("open_by_date", "open by invoice and due date, shard", 4,
+                              ("open above zero", "receivables", "net open", "rows"),
+                              BY_DATE_RECOMPUTED, BY_DATE_KEPT, installation_id)
+
+
+def installation_months(installation_id: int | None) -> Iterable[Mismatch]:
+    yield from _compare_keyed("installation_months", "months over the companies, shard", 3,
+                              ("sales", "moved", "current at month end"),
+                              INSTALLATION_MONTHS_RECOMPUTED, INSTALLATION_MONTHS_KEPT, installation_id)
+
+
 def verification_register() -> None:
     check_register("open_receivables", open_receivables)
     check_register("company_months", company_months)
     check_register("company_lateness", company_lateness)
+    check_register("open_by_date", open_by_date)
+    check_register("installation_months", installation_months)

@@ -177,10 +177,10 @@ def test_ledger_verify_command_on_sound_books(company, capsys):
 
     # then
     out = capsys.readouterr().out
-    assert out.startswith("ledger_verify: 0 mismatches (11 checks: postings_balanced, entry_currencies, "
+    assert out.startswith("ledger_verify: 0 mismatches (13 checks: postings_balanced, entry_currencies, "
                           "maintained_balances, receivable_balances, trial_balances, references_not_overdrawn, "
                           "receivable_states, payment_allocations, open_receivables, company_months, "
-                          "company_lateness)")
+                          "company_lateness, open_by_date, installation_months)")
 
 
 def test_a_registered_check_runs_after_the_ledgers_own(company, monkeypatch):

@@ -61,6 +61,10 @@ BREAKS = {
                                        " WHERE company_id = %s", [c.pk]),
     "company_lateness": lambda c: _break("UPDATE receivables_reports_companylateness SET paid = paid + 1"
                                          " WHERE company_id = %s", [c.pk]),
+    "open_by_date": lambda c: _break("UPDATE receivables_reports_openbydate SET open_amount = open_amount + 1"
+                                     " WHERE installation_id = %s", [c.installation_id]),
+    "installation_months": lambda c: _break("UPDATE receivables_reports_installationmonth SET sales = sales + 1"
+                                            " WHERE installation_id = %s", [c.installation_id]),
 }
 
 

@@ -93,4 +93,11 @@ def test_random_books_keep_the_rollups_equal_to_a_recomputation(company_factory,
                 assert (s.days_late(scope, months=months, before=before)
                         == s._days_late(scope, months=months, before=before, from_rollup=False))
             assert s.cash_forecast(scope) == s._cash_forecast_book(scope, weeks=12)
+        # and the ageing in total / per currency from the rollup by invoice and due date (today) is the per-receivable one
+        today = s.Scope(installation_id=credit_installation.pk, as_of=dt.date.today())
+        for group_by in ("total", "currency"):
+            for basis in s.BASES:
+                by_date = s._ageing(today, group_by=group_by, basis=basis, bounds=(0, 30, 60, 90), by_date=True)
+                per_item = s._ageing(today, group_by=group_by, basis=basis, bounds=(0, 30, 60, 90), by_date=False)
+                assert by_date == per_item, (steps, group_by, basis)
         transaction.set_rollback(True)

@@ -107,6 +107,28 @@ def test_ageing_today_reads_the_open_receivables(hand_book):
     assert usd.unapplied_credit == D(250)  # from the maintained credit-balance account
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the rollup is kept by PostgreSQL triggers")
+def test_ageing_today_in_total_reads_the_rollup_by_date_and_equals_the_per_receivable_sum(hand_book):
+    # given: today (after 2026-10-14) every open receivable of the book is more than 90 days past due
+    today = scope(hand_book, as_of=dt.date.today())
+    assert s.by_date_used(today)
+    assert not any(s.by_date_used(scope(hand_book, as_of=today.as_of, **kw))
+                   for kw in ({"tier": "standard"}, {"channel": "wholesale"}, {"company_id": hand_book.alpha.pk}))
+    assert not s.by_date_used(scope(hand_book))  # a past date: the book
+
+    # when / then: the same table from the rollup by invoice and due date and from the receivables
+    for group_by in ("total", "currency"):
+        for basis in s.BASES:
+            assert (s._ageing(today, group_by=group_by, basis=basis, bounds=(0, 30, 60, 90), by_date=True)
+                    == s._ageing(today, group_by=group_by, basis=basis, bounds=(0, 30, 60, 90), by_date=False))
+    # USD: A1 800 + A2 400 (its 100 disputed apart) + A3 300 + B2 1200; EUR: E1 900 + E2 400
+    usd, eur = row(s.ageing(today), "", "USD"), row(s.ageing(today), "", "EUR")
+    assert (usd.buckets, usd.disputed, usd.total, usd.count) == ((0, 0, 0, 0, D(2700)), D(100), D(2800), 4)
+    assert (eur.buckets, eur.disputed, eur.total, eur.count) == ((0, 0, 0, 0, D(1300)), D(0), D(1300), 2)
+    # and what is current today (DSO's as-of month) from its net open amounts: nothing is due later
+    assert s.receivables_current(today) == {}
+
+
 def test_open_items_behind_a_bucket(hand_book):
     items = s.open_items(scope(hand_book, currency="USD"), bucket=1)
     assert [(i.reference, i.open_amount, i.disputed, i.days_past_due) for i in items] == [
