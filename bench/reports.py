@@ -357,6 +357,7 @@ def check_same(name: str, figure, baseline) -> str:
 
 
 def main(argv=None) -> int:
+    global RUNS, DB_NAME
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count (0.01 = 500 / 10,000 / 50,000)")
     parser.add_argument("--companies", type=int, default=50_000)
@@ -371,7 +372,6 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated figures not to time: dso, page (before the rollups each summed the "
                                                   "ledger at 24 month ends: tens of minutes at full scale on a busy box)")
     args = parser.parse_args(argv)
-    global RUNS, DB_NAME
     DB_NAME = args.db_name
     RUNS = max(args.runs, 1)
     companies = max(int(args.companies * args.scale), 1)
