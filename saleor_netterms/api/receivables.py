@@ -127,6 +127,8 @@ class ReceivablesAgeingType(graphene.ObjectType):
     group_by = graphene.Field(AgeingGrouping, required=True)
     buckets = graphene.List(graphene.NonNull(graphene.String), required=True, description="The bucket labels.")
     rows = graphene.List(graphene.NonNull(AgeingRowType), required=True)
+    owing_rows = graphene.Int(required=True, description=(
+        "How many rows of the whole table owe something (with first/offset: of which rows is one page)."))
 
     resolve_buckets = staticmethod(lambda root, info: list(root.labels))
 
@@ -318,6 +320,9 @@ def _forecast(currency, forecast: formulas.Forecast) -> dict:
 class Query(graphene.ObjectType):
     receivables_ageing = graphene.Field(
         ReceivablesAgeingType, required=True, group_by=graphene.Argument(AgeingGrouping, default_value="total"),
+        first=graphene.Int(description="One page of the rows that owe something, largest total first: 1 to 100 "
+                                       "(default: the whole table, with the rows only owed credit)."),
+        offset=graphene.Int(),
         **AGEING_ARGS, **SCOPE_ARGS, description="The ageing table as of a date (disputes and unapplied credit apart).")
     receivables_open_items = graphene.List(
         graphene.NonNull(ReceivableOpenItemType), required=True,
@@ -344,9 +349,11 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @coded
-    def resolve_receivables_ageing(root, info, group_by="total", basis="due", bounds=None, **scope):
+    def resolve_receivables_ageing(root, info, group_by="total", basis="due", bounds=None, first=None, offset=None,
+                                   **scope):
+        page = {} if first is None and offset is None else dict(zip(("first", "offset"), page_parse(first, offset)))
         return selectors.ageing(scope_parse(info, **scope), group_by=_value(group_by), basis=_value(basis),
-                                bounds=bounds_parse(bounds))
+                                bounds=bounds_parse(bounds), **page)
 
     @staticmethod
     @coded

@@ -41,6 +41,22 @@ def test_ageing_query(hand_book):
         "unappliedCredit": {"amount": "250.00"}, "net": {"amount": "3250.00"}, "invoices": 5}]
 
 
+def test_ageing_per_company_one_page_largest_first_and_how_many_owe(hand_book):
+    query = """query($first: Int, $offset: Int) {
+      receivablesAgeing(asOf: "2026-06-30", groupBy: COMPANY, first: $first, offset: $offset) {
+        owingRows rows { label currency total { amount } unappliedCredit { amount } } } }"""
+    first = data(hand_book, query, {"first": 2})["receivablesAgeing"]
+    assert first == {"owingRows": 3, "rows": [
+        {"label": "Alpha Tools", "currency": "USD", "total": {"amount": "2300.00"}, "unappliedCredit": {"amount": "0.00"}},
+        {"label": "Euro Maschinen", "currency": "EUR", "total": {"amount": "1300.00"}, "unappliedCredit": {"amount": "0.00"}}]}
+    second = data(hand_book, query, {"first": 2, "offset": 2})["receivablesAgeing"]
+    assert second == {"owingRows": 3, "rows": [
+        {"label": "Beta Build", "currency": "USD", "total": {"amount": "1200.00"}, "unappliedCredit": {"amount": "250.00"}}]}
+    assert data(hand_book, query, {"first": 2, "offset": 9})["receivablesAgeing"] == {"owingRows": 3, "rows": []}
+    whole = data(hand_book, query)["receivablesAgeing"]
+    assert whole["owingRows"] == 3 and [r["label"] for r in whole["rows"]] == ["Alpha Tools", "Euro Maschinen", "Beta Build"]
+
+
 def test_open_items_drill_down_and_company_filter(hand_book):
     query = """query($companyId: ID, $bucket: Int) {
       receivablesOpenItems(asOf: "2026-06-30", companyId: $companyId, bucket: $bucket) {
@@ -116,6 +132,8 @@ def test_refusals_are_coded(hand_book, other_installation):
         ("""{ receivablesMonthly(months: 0) { currency } }""", "INVALID_MONTHS"),
         ("""{ receivablesOpenItems(bucket: 9) { reference } }""", "INVALID_BUCKET"),
         ("""{ receivablesOpenItems(first: 500) { reference } }""", "INVALID_PAGINATION"),
+        ("""{ receivablesAgeing(groupBy: COMPANY, first: 0) { owingRows } }""", "INVALID_PAGINATION"),
+        ("""{ receivablesAgeing(groupBy: COMPANY, first: 10, offset: -1) { owingRows } }""", "INVALID_PAGINATION"),
         ("""{ receivablesUtilisation(nearLimitPercent: "NaN") { nearLimitPercent } }""", "INVALID_PERCENT"),
         (f"""{{ receivablesAgeing(companyId: "{hand_book.alpha.pk}") {{ asOf }} }}""", "NOT_FOUND"),
     ]

@@ -76,6 +76,24 @@ def test_ageing_per_company_channel_tier_currency(hand_book):
     assert [r.total for r in s.ageing(scope(hand_book, company_id=hand_book.alpha.pk)).rows] == [D(2300)]
 
 
+def test_ageing_per_company_a_page_cut_by_the_database_with_the_count(hand_book):
+    # given: as of 06-30 Alpha owes 2300 USD, Euro 1300 EUR, Beta 1200 USD (and is owed 250 of credit)
+    whole = s.ageing(scope(hand_book), group_by="company")
+    assert [(r.label, r.total) for r in whole.rows] == [("Alpha Tools", D(2300)), ("Euro Maschinen", D(1300)),
+                                                        ("Beta Build", D(1200))]
+
+    # when: pages of two
+    page1 = s.ageing(scope(hand_book), group_by="company", first=2)
+    page2 = s.ageing(scope(hand_book), group_by="company", first=2, offset=2)
+    beyond = s.ageing(scope(hand_book), group_by="company", first=2, offset=3)
+
+    # then: the same rows as the whole table, cut; each page knows how many owe something
+    assert page1.rows + page2.rows == whole.rows
+    assert (page1.owing_rows, page2.owing_rows, beyond.owing_rows, whole.owing_rows) == (3, 3, 3, 3)
+    assert beyond.rows == ()
+    assert page2.rows[0].unapplied_credit == D(250)
+
+
 def test_ageing_by_invoice_date_and_custom_buckets(hand_book):
     by_invoice = s.ageing(scope(hand_book, currency="USD"), basis="invoice")
     # days since invoice: A3 15, A2 60 (400 + 100 disputed), B2 51, A4 90, A1 121

@@ -28,7 +28,7 @@
     "  receivablesAgeing(groupBy: CURRENCY, " + SCOPE_ARGS + ") { rows { currency total " + MONEY + " } }\n}";
   var PAGE = "query ReceivablesPage(" + SCOPE_VARS + ", $basis: AgeingBasis, $bounds: [Int!]) {\n" +
     "  total: receivablesAgeing(groupBy: TOTAL, basis: $basis, bounds: $bounds, " + SCOPE_ARGS + ") { asOf buckets rows { " + AGEING_ROW + " } }\n" +
-    "  companies: receivablesAgeing(groupBy: COMPANY, basis: $basis, bounds: $bounds, " + SCOPE_ARGS + ") { rows { " + AGEING_ROW + " } }\n" +
+    "  companies: receivablesAgeing(groupBy: COMPANY, first: 10, basis: $basis, bounds: $bounds, " + SCOPE_ARGS + ") { owingRows rows { " + AGEING_ROW + " } }\n" +
     "  receivablesMonthly(months: 24, " + SCOPE_ARGS + ") { currency months { month dsoCountBack dsoSimple dsoBestPossible cei } }\n" +
     "  receivablesUtilisation(currency: $currency, tier: $tier) { histogram { label count }\n" +
     "    nearLimit { companyId companyName percent exposure " + MONEY + " limit " + MONEY + " } nearLimitPercent }\n" +
@@ -294,7 +294,8 @@
       ageingCells(row, labels, null, null)));
   }
 
-  function renderTop(labels, rows) {
+  function renderTop(labels, rows, owing) {
+    // the server sends the 10 largest (receivablesAgeing first: 10) and how many owe something in all
     var body = ui.clear($("r-top"));
     var mine = rows.filter(function (r) { return r.currency === current.currency && num(r.total) > 0; }).slice(0, 10);
     if (!mine.length) { ui.tableMessage(body, labels.length + 4, "Nobody owes anything on this date."); return; }
@@ -303,6 +304,10 @@
         h("a", { class: "nt-link", href: NT.href("/app/companies/" + r.companyId) }, r.label),
         h("div", { class: "nt-sub" }, r.invoices + " open")), ageingCells(r, labels, r.companyId, r.label)));
     });
+    if (owing > mine.length) {
+      body.appendChild(h("tr", {}, h("td", { class: "nt-muted", colspan: String(labels.length + 4) },
+        "The " + mine.length + " largest of " + owing + " companies that owe something; the export holds them all.")));
+    }
   }
 
   function renderRisk(risk, utilisation) {
@@ -365,7 +370,7 @@
       current.buckets = labels;
       renderTiles(row, month, share ? share.percent : null, forecast);
       renderAgeing(labels, row);
-      renderTop(labels, data.companies.rows);
+      renderTop(labels, data.companies.rows, data.companies.owingRows);
       renderRisk(data.receivablesAtRisk, data.receivablesUtilisation);
       if (window.Chart) {
         ageingChart(labels, row);
