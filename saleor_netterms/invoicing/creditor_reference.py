@@ -87,14 +87,8 @@ def creditor_reference_valid(value: str) -> bool:
 def creditor_reference_parse(value: str) -> InvoicePosition | None:
     """The invoice position a reference made by ``creditor_reference_for`` names, or None when
     it is not a valid RF reference of ours (a mistyped check digit gives None, never a guess)."""
-    if not creditor_reference_valid(value):
-        return None
-    body = creditor_reference_compact(value)[4:]
-    found = _BODY.fullmatch(body)
-    if found is None:
-        return None
-    return InvoicePosition(series_id=int(found["series"]), period=found["period"] or "",
-                           sequence=int(found["sequence"]))
+    reading = reference_read(value)
+    return reading if isinstance(reading, InvoicePosition) else None
 
 
 # --- combined remittances ---------------------------------------------------------------------
@@ -113,7 +107,20 @@ def remittance_reference_for(remittance_id: int) -> str:
 
 def remittance_reference_parse(value: str) -> int | None:
     """The CombinedRemittance id a reference made by ``remittance_reference_for`` names, or None."""
+    reading = reference_read(value)
+    return reading if isinstance(reading, int) else None
+
+
+def reference_read(value: str) -> InvoicePosition | int | None:
+    """What a reference of ours names, its check digits verified once: the invoice position
+    (``creditor_reference_for``), the CombinedRemittance id (``remittance_reference_for``), or None
+    — the one reading bank matching makes of every reference it meets."""
     if not creditor_reference_valid(value):
         return None
-    found = _REMITTANCE_BODY.fullmatch(creditor_reference_compact(value)[4:])
+    body = creditor_reference_compact(value)[4:]
+    found = _BODY.fullmatch(body)
+    if found is not None:
+        return InvoicePosition(series_id=int(found["series"]), period=found["period"] or "",
+                               sequence=int(found["sequence"]))
+    found = _REMITTANCE_BODY.fullmatch(body)
     return int(found["id"]) if found else None

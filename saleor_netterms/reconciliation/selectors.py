@@ -53,14 +53,44 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
     return result
 
 
+_OPEN_COLUMNS = """r.id, r.company_id, r.reference, r.currency, r.amount, r.due_date, r.order_number, i.number,
+           i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline', b.debits - b.credits"""
 _OPEN_ROWS = """
-    SELECT r.id, r.company_id, r.reference, r.currency, r.amount, r.due_date, r.order_number, i.number,
-           i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline', b.debits - b.credits
+    SELECT """ + _OPEN_COLUMNS + """
       FROM receivables_receivable r
       JOIN ledger_receivablebalance b ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
       LEFT JOIN invoicing_invoice i ON i.receivable_id = r.id
      WHERE r.installation_id = %s AND r.status = %s AND b.debits > b.credits AND {where}
      ORDER BY r.due_date, r.id"""
+
+
+def _bulk_sql() -> bool:
+    """The batch lookups below run as one PostgreSQL statement each (array parameters, unnest);
+    on SQLite — ``make run``'s zero-setup database — the same reads go through the ORM."""
+    return connection.vendor == "postgresql"
+
+
+def sql_array(values: Iterable) -> str:
+    """A PostgreSQL array literal of ints, Decimals or plain strings, for an ``%s::type[]``
+    parameter: one text value for the whole batch (psycopg dumps a list element by element,
+    which cost more than the query for 5,000 ids). Strings are quoted and escaped."""
+    items = []
+    for v in values:
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            items.append(str(v))
+        else:
+            items.append('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(items) + "}"
+
+
+def _open_invoice(row) -> OpenInvoice:
+    (pk, company_id, reference, currency, amount, due_date, order_number, number, discount, deadline,
+     open_amount) = row[:11]
+    return OpenInvoice(
+        receivable_id=pk, company_id=company_id, number=number or reference, currency=currency,
+        open_amount=open_amount, invoice_amount=amount, due_date=due_date, order_number=order_number,
+        discount_amount=Decimal(discount) if discount and deadline else None,
+        discount_deadline=dt.date.fromisoformat(deadline) if discount and deadline else None)
 
 
 def _open_invoices_sql(*, installation, where: str, params: list, limit: int | None = None) -> list[OpenInvoice]:
@@ -71,36 +101,44 @@ def _open_invoices_sql(*, installation, where: str, params: list, limit: int | N
     with connection.cursor() as cursor:
         cursor.execute(sql, [installation.pk, ReceivableStatus.OPEN.value, *params])
         rows = cursor.fetchall()
-    return [OpenInvoice(
-        receivable_id=pk, company_id=company_id, number=number or reference, currency=currency,
-        open_amount=open_amount, invoice_amount=amount, due_date=due_date, order_number=order_number,
-        discount_amount=Decimal(discount) if discount and deadline else None,
-        discount_deadline=dt.date.fromisoformat(deadline) if discount and deadline else None)
-        for (pk, company_id, reference, currency, amount, due_date, order_number, number, discount, deadline,
-             open_amount) in rows]
+    return [_open_invoice(row) for row in rows]
 
 
 def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, str, int]]
                               ) -> dict[tuple[int, str, int], OpenInvoice]:
     """Open invoices at (series, period, sequence) positions — what RF references and invoice
-    numbers name. One indexed join over the positions (invoice_sequence_unique) and one ledger
-    query, whatever the batch size."""
+    numbers name. One statement, whatever the batch size: the positions through the invoices'
+    unique (series, period, sequence) index to their receivables and the ledger's open amount."""
     positions = list(dict.fromkeys(positions))
     if not positions:
         return {}
+    if not _bulk_sql():
+        wanted = set(positions)
+        at = {receivable_id: (series_id, period, sequence) for receivable_id, series_id, period, sequence in
+              Invoice.objects.filter(installation=installation, kind=InvoiceKind.INVOICE, status=InvoiceStatus.ISSUED,
+                                     receivable__isnull=False, series_id__in={p[0] for p in wanted},
+                                     sequence__in={p[2] for p in wanted})
+              .values_list("receivable_id", "series_id", "period", "sequence")
+              if (series_id, period, sequence) in wanted}
+        found = open_invoices(Receivable.objects.filter(installation=installation, pk__in=list(at)),
+                              installation=installation)
+        return {at[inv.receivable_id]: inv for inv in found}
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT i.receivable_id, i.series_id, i.period, i.sequence
-                 FROM invoicing_invoice i
-                 JOIN unnest(%s::bigint[], %s::text[], %s::bigint[]) AS k(series_id, period, sequence)
+            """SELECT """ + _OPEN_COLUMNS + """, i.series_id, i.period, i.sequence
+                 FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS k(series_id, period, sequence)
+                 JOIN invoicing_invoice i
                    ON i.series_id = k.series_id AND i.period = k.period AND i.sequence = k.sequence
-                WHERE i.installation_id = %s AND i.kind = %s AND i.status = %s AND i.receivable_id IS NOT NULL""",
-            [[p[0] for p in positions], [p[1] for p in positions], [p[2] for p in positions], installation.pk,
-             InvoiceKind.INVOICE.value, InvoiceStatus.ISSUED.value])
-        invoices = {receivable_id: (series_id, period, sequence)
-                    for receivable_id, series_id, period, sequence in cursor.fetchall()}
-    found = _open_invoices_sql(installation=installation, where="r.id = ANY(%s)", params=[list(invoices)])
-    return {invoices[inv.receivable_id]: inv for inv in found}
+                 JOIN receivables_receivable r ON r.id = i.receivable_id
+                 JOIN ledger_receivablebalance b
+                   ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
+                WHERE i.installation_id = %s AND i.kind = %s AND i.status = %s
+                  AND r.installation_id = %s AND r.status = %s AND b.debits > b.credits""",
+            [sql_array(p[0] for p in positions), sql_array(p[1] for p in positions),
+             sql_array(p[2] for p in positions), installation.pk, InvoiceKind.INVOICE.value,
+             InvoiceStatus.ISSUED.value, installation.pk, ReceivableStatus.OPEN.value])
+        rows = cursor.fetchall()
+    return {(row[11], row[12], row[13]): _open_invoice(row) for row in rows}
 
 
 def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str]) -> dict[str, list[OpenInvoice]]:
@@ -108,7 +146,11 @@ def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str])
     if not numbers:
         return {}
     result: dict[str, list[OpenInvoice]] = {}
-    for inv in _open_invoices_sql(installation=installation, where="r.order_number <> '' AND r.order_number = ANY(%s)", params=[numbers]):
+    found = (_open_invoices_sql(installation=installation, where="r.order_number <> '' AND r.order_number = ANY(%s::text[])",
+                                params=[sql_array(numbers)]) if _bulk_sql() else
+             open_invoices(Receivable.objects.filter(installation=installation, order_number__in=numbers)
+                           .exclude(order_number=""), installation=installation))
+    for inv in found:
         result.setdefault(inv.order_number, []).append(inv)
     return result
 
@@ -119,8 +161,13 @@ def open_invoices_of_companies(*, installation, company_ids: Iterable[int], curr
     if not ids:
         return {}
     result: dict[int, list[OpenInvoice]] = {}
-    for inv in _open_invoices_sql(installation=installation, where="r.company_id = ANY(%s) AND r.currency = ANY(%s)",
-                                  params=[ids, list(set(currencies))]):
+    currencies = set(currencies)
+    found = (_open_invoices_sql(installation=installation,
+                                where="r.company_id = ANY(%s::bigint[]) AND r.currency = ANY(%s::text[])",
+                                params=[sql_array(ids), sql_array(currencies)]) if _bulk_sql() else
+             open_invoices(Receivable.objects.filter(installation=installation, company_id__in=ids,
+                                                     currency__in=currencies), installation=installation))
+    for inv in found:
         result.setdefault(inv.company_id, []).append(inv)
     for invoices in result.values():
         invoices.sort(key=lambda i: (i.due_date, i.receivable_id))
@@ -134,11 +181,14 @@ def open_invoices_with_amounts(*, installation, amounts: Iterable[tuple[Decimal,
     if not pairs:
         return {}
     result: dict[tuple[Decimal, str], list[OpenInvoice]] = {}
-    for inv in _open_invoices_sql(
-            installation=installation, limit=5000,
-            where="(r.amount, r.currency) IN (SELECT * FROM unnest(%s::numeric[], %s::text[]))",
-            params=[[a for a, _ in pairs], [c for _, c in pairs]]):
-        if inv.open_amount == inv.invoice_amount:
+    found = (_open_invoices_sql(
+                installation=installation, limit=5000,
+                where="(r.amount, r.currency) IN (SELECT * FROM unnest(%s::numeric[], %s::text[]))",
+                params=[sql_array(a for a, _ in pairs), sql_array(c for _, c in pairs)]) if _bulk_sql() else
+             [inv for inv in open_invoices(Receivable.objects.filter(
+                 installation=installation, amount__in={a for a, _ in pairs}, currency__in={c for _, c in pairs}),
+                 installation=installation, limit=5000) if (inv.invoice_amount, inv.currency) in set(pairs)])
+    for inv in found:
             result.setdefault((inv.open_amount, inv.currency), []).append(inv)
     return result
 
@@ -180,17 +230,14 @@ def payer_companies(*, installation, ibans: Iterable[str], names: Iterable[str]
     keys = {n: {name_key(n), text_compact(n)} for n in names}   # text_compact: names learned before name_key
     by_iban: dict[str, list[int]] = {}
     learned: dict[str, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT kind, value, company_id FROM reconciliation_payeridentity
-                WHERE installation_id = %s AND ((kind = %s AND value = ANY(%s)) OR (kind = %s AND value = ANY(%s)))
-                ORDER BY confirmations DESC, id""",
-            [installation.pk, PayerKind.IBAN.value, ibans, PayerKind.NAME.value,
-             sorted(set().union(*keys.values())) if keys else []])
-        for kind, value, company_id in cursor.fetchall():
-            target = by_iban if kind == PayerKind.IBAN else learned
-            if company_id not in target.setdefault(value, []):
-                target[value].append(company_id)
+    rows = (PayerIdentity.objects.filter(installation=installation)
+            .filter(Q(kind=PayerKind.IBAN, value__in=ibans)
+                    | Q(kind=PayerKind.NAME, value__in=sorted(set().union(*keys.values())) if keys else []))
+            .order_by("-confirmations", "id").values_list("kind", "value", "company_id"))
+    for kind, value, company_id in rows:
+        target = by_iban if kind == PayerKind.IBAN else learned
+        if company_id not in target.setdefault(value, []):
+            target[value].append(company_id)
     by_name: dict[str, list[int]] = {}
     index = None
     for n in names:

@@ -30,8 +30,8 @@ from saleor_netterms.companies.models import Company
 from saleor_netterms.companies.services import company_lock
 from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
-from saleor_netterms.invoicing.creditor_reference import (creditor_reference_compact, creditor_reference_parse,
-                                                          remittance_reference_parse)
+from saleor_netterms.invoicing.creditor_reference import (InvoicePosition, creditor_reference_compact,
+                                                          reference_read)
 from saleor_netterms.invoicing.remittances import remittance_invoice_positions
 from saleor_netterms.payments.models import PaymentSource, SettlementKind
 from saleor_netterms.workflows.payments import payment_record, payment_reverse
@@ -390,17 +390,16 @@ def _rf_candidates(incoming: IncomingPayment) -> list[str]:
     return list(dict.fromkeys(candidates + rf_references_in(incoming.remittance_text)))
 
 
-def _rf_positions(incoming: IncomingPayment, remittances: dict[int, list]) -> tuple[str, list]:
+def _rf_positions(candidates: list[str], readings: dict[str, InvoicePosition | int | None],
+                  remittances: dict[int, list]) -> tuple[str, list]:
     """The first RF reference of ours on the payment and the invoice positions it names: one for
     an invoice's reference, every invoice of a combined remittance (portal) for its reference."""
-    candidates = _rf_candidates(incoming)
     for reference in candidates:
-        position = creditor_reference_parse(reference)
-        if position is not None:
-            return reference, [(position.series_id, position.period, position.sequence)]
-        remittance_id = remittance_reference_parse(reference)
-        if remittance_id is not None and remittances.get(remittance_id):
-            return reference, remittances[remittance_id]
+        reading = readings[reference]
+        if isinstance(reading, InvoicePosition):
+            return reference, [(reading.series_id, reading.period, reading.sequence)]
+        if reading is not None and remittances.get(reading):
+            return reference, remittances[reading]
     return (candidates[0] if candidates else ""), []
 
 
@@ -408,10 +407,13 @@ def match_inputs(installation, incomings: list[IncomingPayment]) -> dict[int, Ma
     """Everything the rules need, looked up in a handful of queries for the whole batch."""
     patterns = selectors.number_patterns(installation=installation)
     rf, numbers, orders = {}, {}, {}
+    candidates = {inc.pk: _rf_candidates(inc) for inc in incomings}
+    # each distinct reference read once (check digits verified once), whatever rule asks
+    readings = {ref: reference_read(ref) for refs in candidates.values() for ref in refs}
     remittances = remittance_invoice_positions(installation=installation, remittance_ids=[
-        r for inc in incomings for r in map(remittance_reference_parse, _rf_candidates(inc)) if r is not None])
+        r for r in readings.values() if r is not None and not isinstance(r, InvoicePosition)])
     for inc in incomings:
-        rf[inc.pk] = _rf_positions(inc, remittances)
+        rf[inc.pk] = _rf_positions(candidates[inc.pk], readings, remittances)
         numbers[inc.pk] = document_positions_in(inc.remittance_text, patterns) if patterns else []
         orders[inc.pk] = order_numbers_in(inc.remittance_text)
     by_position = selectors.open_invoices_by_position(
