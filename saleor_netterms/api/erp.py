@@ -22,7 +22,7 @@ from saleor_netterms.masters.selectors import masters_get
 from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
 from .inputs import pk_parse
-from .lists import limit_parse
+from .lists import limit_parse, list_page, page_type
 from .mutations import _errors, _run
 from .types import coded
 
@@ -91,6 +91,10 @@ class WebhookAttemptType(graphene.ObjectType):
         return f"{root.event.subject_type}:{root.event.subject_id}"
 
 
+WebhookAttemptPage = page_type("WebhookAttempt", WebhookAttemptType)
+IntegrationEventPage = page_type("IntegrationEvent", IntegrationEventType)
+
+
 class WebhookEndpointType(graphene.ObjectType):
     class Meta:
         name = "WebhookEndpoint"
@@ -110,7 +114,12 @@ class WebhookEndpointType(graphene.ObjectType):
     signing_secrets = graphene.Int(required=True, description="How many secrets sign now (2 during a rotation).")
     created_at = graphene.DateTime(required=True)
     attempts = graphene.List(graphene.NonNull(WebhookAttemptType), required=True, first=graphene.Int(),
-                             description="The delivery log, newest first (first: 1 to 200, default 50).")
+                             description="The delivery log, newest first (first: 1 to 200, default 50).",
+                             deprecation_reason="Use attemptPage: the log page by page with its total count.")
+    attempt_page = graphene.Field(WebhookAttemptPage, required=True, first=graphene.Int(),
+                                  offset=graphene.Int(),
+                                  description="The delivery log, newest first, and how many deliveries in all "
+                                              "(first 1 to 100, default 50).")
 
     @staticmethod
     def resolve_signing_secrets(root, info):
@@ -120,6 +129,11 @@ class WebhookEndpointType(graphene.ObjectType):
     def resolve_attempts(root, info, first=None):
         first = limit_parse(first, default=50, maximum=200)
         return event_selectors.endpoint_attempts(endpoint=root, limit=first)
+
+    @staticmethod
+    @coded
+    def resolve_attempt_page(root, info, first=None, offset=None):
+        return list_page(event_selectors.endpoint_attempts_newest(endpoint=root), first=first, offset=offset)
 
 
 class EventTypeInfo(graphene.ObjectType):
@@ -160,6 +174,11 @@ class _WebhooksQuery(graphene.ObjectType):
         graphene.NonNull(IntegrationEventType), required=True, after=graphene.Int(), first=graphene.Int(),
         types=graphene.List(graphene.NonNull(graphene.String)),
         description="Events with sequence > after (default 0), oldest first, first 1 to 500 (default 100).")
+    integration_event_page = graphene.Field(
+        IntegrationEventPage, required=True, first=graphene.Int(), offset=graphene.Int(),
+        types=graphene.List(graphene.NonNull(graphene.String)),
+        description="The event log for people: newest first, page by page (first 1 to 100, default 50), with the "
+                    "total count; ERPs follow integrationEvents(after:) or GET /erp/v1/events.")
     integration_event_types = graphene.List(graphene.NonNull(EventTypeInfo), required=True)
 
     @staticmethod
@@ -178,6 +197,12 @@ class _WebhooksQuery(graphene.ObjectType):
         events, _ = event_selectors.events_since(installation=installation_of(info), cursor=after or 0,
                                                  limit=first, types=types)
         return events
+
+    @staticmethod
+    @coded
+    def resolve_integration_event_page(root, info, first=None, offset=None, types=None):
+        return list_page(event_selectors.events_newest(installation=installation_of(info), types=types),
+                         first=first, offset=offset)
 
     @staticmethod
     def resolve_integration_event_types(root, info):

@@ -22,6 +22,7 @@ from saleor_netterms.receivables_reports import digest, exports, formulas, selec
 from .context import actor_of, installation_of
 from .errors import ApiInputError, not_found
 from .inputs import currency_parse, page_parse, pk_parse
+from .lists import page_type, rows_page, sort_parse
 from .mutations import _errors, _run
 from .types import MoneyType, coded, money
 
@@ -157,6 +158,38 @@ class ReceivableOpenItemType(graphene.ObjectType):
 
     resolve_open = staticmethod(lambda root, info: money(root.open_amount, root.currency))
     resolve_disputed = staticmethod(lambda root, info: money(root.disputed, root.currency))
+
+
+ReceivableOpenItemPage = page_type("ReceivableOpenItem", ReceivableOpenItemType)
+
+# The API's sort names of the open items → the selector's keys (receivables_reports.selectors.OPEN_ITEM_SORTS).
+OPEN_ITEM_SORTS = {"DUE": "due_date", "ISSUED": "issue_date", "OPEN": "open_amount", "DISPUTED": "disputed",
+                   "COMPANY": "company", "NUMBER": "invoice_number", "ORDER": "order_number", "CURRENCY": "currency"}
+OPEN_ITEM_ARGS = dict(
+    bucket=graphene.Int(description="Only the undisputed amounts in this bucket (index)."),
+    disputed_only=graphene.Boolean(default_value=False),
+    overdue_only=graphene.Boolean(default_value=False, description="Only past due (their undisputed part)."),
+)
+
+
+def _open_items_query(info, *, bucket=None, disputed_only=False, overdue_only=False, sort=None, basis="due",
+                      bounds=None, **scope) -> tuple[selectors.Scope, dict, str]:
+    """The scope, the filter and the selector's sort of an open-items query, checked at the edge."""
+    bounds = bounds_parse(bounds)
+    if bucket is not None and not 0 <= bucket <= len(bounds):
+        raise ApiInputError("INVALID_BUCKET", f"bucket must be 0 to {len(bounds)}.", field="bucket")
+    key, descending = sort_parse(sort, names=OPEN_ITEM_SORTS, default="DUE")
+    filters = dict(basis=_value(basis), bounds=bounds, bucket=bucket, disputed_only=bool(disputed_only),
+                   overdue_only=bool(overdue_only))
+    return scope_parse(info, **scope), filters, ("-" if descending else "") + OPEN_ITEM_SORTS[key]
+
+
+def open_items_page(info, *, first=None, offset=None, count: bool = True, **arguments):
+    """The open items of a scope as a page with its total count, sorted by name (api/lists.py)."""
+    scope, filters, order = _open_items_query(info, **arguments)
+    return rows_page(lambda limit, skip: selectors.open_items(scope, **filters, limit=limit, offset=skip, sort=order),
+                     (lambda: selectors.open_items_count(scope, **filters)) if count else (lambda: None),
+                     first=first, offset=offset)
 
 
 class ReceivablesMonthType(graphene.ObjectType):
@@ -325,12 +358,15 @@ class Query(graphene.ObjectType):
         offset=graphene.Int(),
         **AGEING_ARGS, **SCOPE_ARGS, description="The ageing table as of a date (disputes and unapplied credit apart).")
     receivables_open_items = graphene.List(
-        graphene.NonNull(ReceivableOpenItemType), required=True,
-        bucket=graphene.Int(description="Only the undisputed amounts in this bucket (index)."),
-        disputed_only=graphene.Boolean(default_value=False),
-        overdue_only=graphene.Boolean(default_value=False, description="Only past due (their undisputed part)."),
+        graphene.NonNull(ReceivableOpenItemType), required=True, **OPEN_ITEM_ARGS,
         first=graphene.Int(), offset=graphene.Int(),
-        **AGEING_ARGS, **SCOPE_ARGS, description="The invoices behind a number, oldest due first; first 1 to 100.")
+        **AGEING_ARGS, **SCOPE_ARGS, description="The invoices behind a number, oldest due first; first 1 to 100.",
+        deprecation_reason="Use receivablesOpenItemPage: the same rows with their total count and a sort.")
+    receivables_open_item_page = graphene.Field(
+        ReceivableOpenItemPage, required=True, **OPEN_ITEM_ARGS, first=graphene.Int(), offset=graphene.Int(),
+        sort=graphene.String(), **AGEING_ARGS, **SCOPE_ARGS,
+        description=("The invoices behind a number and how many there are in all, oldest due first (sort: "
+                     + ", ".join(OPEN_ITEM_SORTS) + "; prefix - for descending); first 1 to 100."))
     receivables_monthly = graphene.List(
         graphene.NonNull(ReceivablesMonthlyType), required=True, months=graphene.Int(default_value=24),
         **SCOPE_ARGS, description=f"DSO (count-back, simple, best possible) and CEI by month, per currency (1 to {MAX_MONTHS} months).")
@@ -357,15 +393,13 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     @coded
-    def resolve_receivables_open_items(root, info, bucket=None, disputed_only=False, overdue_only=False, first=None,
-                                       offset=None, basis="due", bounds=None, **scope):
-        first, offset = page_parse(first, offset)
-        bounds = bounds_parse(bounds)
-        if bucket is not None and not 0 <= bucket <= len(bounds):
-            raise ApiInputError("INVALID_BUCKET", f"bucket must be 0 to {len(bounds)}.", field="bucket")
-        return selectors.open_items(scope_parse(info, **scope), basis=_value(basis), bounds=bounds, bucket=bucket,
-                                    disputed_only=bool(disputed_only), overdue_only=bool(overdue_only),
-                                    limit=first, offset=offset)
+    def resolve_receivables_open_items(root, info, **arguments):
+        return open_items_page(info, count=False, **arguments).items
+
+    @staticmethod
+    @coded
+    def resolve_receivables_open_item_page(root, info, **arguments):
+        return open_items_page(info, **arguments)
 
     @staticmethod
     @coded

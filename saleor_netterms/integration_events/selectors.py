@@ -27,4 +27,17 @@ def endpoints_for(*, installation) -> list[WebhookEndpoint]:
 
 
 def endpoint_attempts(*, endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookAttempt]:
-    return list(WebhookAttempt.objects.filter(endpoint=endpoint).select_related("event").order_by("-id")[:limit])
+    return list(endpoint_attempts_newest(endpoint=endpoint)[:limit])
+
+
+def endpoint_attempts_newest(*, endpoint: WebhookEndpoint):
+    """The endpoint's delivery log, newest first (a QuerySet: page it, count it)."""
+    return WebhookAttempt.objects.filter(endpoint=endpoint).select_related("event").order_by("-id")
+
+
+def events_newest(*, installation, types: list[str] | None = None):
+    """The installation's events, newest first, optionally of some types (a QuerySet: page it, count it)."""
+    qs = IntegrationEvent.objects.filter(installation=installation).select_related("installation")
+    if types:
+        qs = qs.filter(type__in=types)
+    return qs.order_by("-id")

@@ -425,37 +425,68 @@ class OpenItem:
     days_past_due: int
 
 
-def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = formulas.DEFAULT_BOUNDS,
-               bucket: int | None = None, disputed_only: bool = False, overdue_only: bool = False,
-               limit: int | None = None, offset: int = 0) -> list[OpenItem]:
-    """The receivables open as of the date (oldest due first), optionally only those in one bucket
-    (by the undisputed part), only disputed ones, only past due ones (undisputed part), and a page."""
+OPEN_ITEM_SORTS = {
+    "due_date": ("aged.due_date",), "issue_date": ("aged.issue_date",), "open_amount": ("aged.open_amount",),
+    "disputed": ("aged.disputed",), "company": ("aged.legal_name",), "invoice_number": ("i.number",),
+    "order_number": ("rr.order_number",), "currency": ("aged.currency",),
+}
+
+
+def _open_items_from(scope: Scope, *, basis: str, bounds: Sequence[int], bucket: int | None,
+                     disputed_only: bool, overdue_only: bool) -> tuple[str, str, dict]:
+    """The WITH and the FROM … WHERE of the open items (shared by the page and its count)."""
     sql, params = _items_sql(scope)
     case = _bucket_case(scope, bounds, basis, params)
     where = []
+    # Qualified: the invoice joined beside has a due_date of its own (an unqualified one was ambiguous).
     if bucket is not None:
-        where.append("b = %(bucket)s AND open_amount > disputed")
+        where.append("aged.b = %(bucket)s AND aged.open_amount > aged.disputed")
         params["bucket"] = bucket
     if disputed_only:
-        where.append("disputed > 0")
+        where.append("aged.disputed > 0")
     if overdue_only:
-        where.append("due_date < %(as_of)s AND open_amount > disputed")
+        where.append("aged.due_date < %(as_of)s AND aged.open_amount > aged.disputed")
+    return (f"{sql}, aged AS (SELECT items.*, {case} AS b FROM items)",
+            f"""FROM aged JOIN receivables_receivable rr ON rr.id = aged.id
+          LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
+         {'WHERE ' + ' AND '.join(where) if where else ''}""", params)
+
+
+def open_items(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = formulas.DEFAULT_BOUNDS,
+               bucket: int | None = None, disputed_only: bool = False, overdue_only: bool = False,
+               limit: int | None = None, offset: int = 0, sort: str = "due_date") -> list[OpenItem]:
+    """The receivables open as of the date, optionally only those in one bucket (by the undisputed
+    part), only disputed ones, only past due ones (undisputed part), and a page. ``sort``: a key of
+    ``OPEN_ITEM_SORTS``, "-" first for descending (default: oldest due first); empty values last, ties by id."""
+    key = sort.lstrip("-")
+    if key not in OPEN_ITEM_SORTS:
+        raise ValueError(f"unknown open-item sort {sort!r}")
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    order = ", ".join(f"{column} {direction} NULLS LAST" for column in OPEN_ITEM_SORTS[key])
+    head, tail, params = _open_items_from(scope, basis=basis, bounds=bounds, bucket=bucket,
+                                          disputed_only=disputed_only, overdue_only=overdue_only)
     page = ""
     if limit is not None:
         page = " LIMIT %(limit)s OFFSET %(offset)s"
         params.update(limit=limit, offset=offset)
-    rows = _rows(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
+    rows = _rows(f"""{head}
         SELECT aged.id, rr.reference, i.id, COALESCE(i.number, ''), rr.order_number, aged.company_id, aged.legal_name,
                aged.tier, aged.channel, aged.currency, aged.issue_date, aged.due_date, aged.open_amount,
                aged.disputed, aged.b
-          FROM aged JOIN receivables_receivable rr ON rr.id = aged.id
-          LEFT JOIN invoicing_invoice i ON i.receivable_id = aged.id AND i.kind = 'invoice'
-         {'WHERE ' + ' AND '.join(where) if where else ''}
-         ORDER BY aged.due_date, aged.id{page}""", params)
+          {tail}
+         ORDER BY {order}, aged.id {direction}{page}""", params)
     return [OpenItem(receivable_id=r[0], reference=r[1], invoice_id=r[2], invoice_number=r[3], order_number=r[4],
                      company_id=r[5], company_name=r[6], tier=r[7], channel=r[8], currency=r[9],
                      issue_date=_date(r[10]), due_date=_date(r[11]), open_amount=_dec(r[12]), disputed=_dec(r[13]),
                      bucket=r[14], days_past_due=(scope.as_of - _date(r[11])).days) for r in rows]
+
+
+def open_items_count(scope: Scope, *, basis: str = "due", bounds: Sequence[int] = formulas.DEFAULT_BOUNDS,
+                     bucket: int | None = None, disputed_only: bool = False, overdue_only: bool = False) -> int:
+    """How many open items ``open_items`` lists with the same filter, on every page."""
+    head, tail, params = _open_items_from(scope, basis=basis, bounds=bounds, bucket=bucket,
+                                          disputed_only=disputed_only, overdue_only=overdue_only)
+    return _rows(f"{head}\n        SELECT COUNT(*)\n          {tail}", params)[0][0]
 
 
 # ---------------------------------------------------------------- DSO and CEI, month by month

@@ -92,6 +92,7 @@ def test_endpoint_secret_log_redelivery_and_api_key_on_the_erp_page(erp_page, re
     assert rows.count() == 2
     text = log.inner_text()
     assert text.count(event.public_id) == 2 and "company.created" in text and "200" in text
+    assert frame.locator("#nt-log-count").inner_text() == "2 deliveries."  # the log's total count
     frame.locator("#nt-log-card").scroll_into_view_if_needed()
     screenshot(page, "erp-delivery-log")
 
@@ -101,6 +102,7 @@ def test_endpoint_secret_log_redelivery_and_api_key_on_the_erp_page(erp_page, re
     time_passes()
     frame.get_by_role("button", name="Delivery log").click()
     log.locator("tr").nth(2).wait_for()
+    frame.locator("#nt-log-count", has_text="3 deliveries.").wait_for()
 
     # then: a third delivery with the same webhook-id, processed once by the receiver
     assert [d.webhook_id for d in receiver.deliveries] == [event.public_id] * 3

@@ -2,10 +2,11 @@
 import json
 
 import pytest
+from django.utils import timezone
 
 from saleor_netterms.audit.models import AuditEntry
 from saleor_netterms.companies.services import company_status_set
-from saleor_netterms.integration_events.models import IntegrationEvent, WebhookEndpoint
+from saleor_netterms.integration_events.models import IntegrationEvent, WebhookAttempt, WebhookEndpoint
 from saleor_netterms.outbox.models import OutboxMessage
 from tests.api.conftest import gql, gql_raw  # noqa: F401 - fixtures
 from tests.fixtures_credit import installation_make
@@ -114,3 +115,31 @@ def test_the_event_type_catalogue_links_every_schema(gql):
     assert len(types) == 21  # 13 of the domains + 8 of collections (dunning, holds, disputes)
     assert {"type": "payment.applied", "version": 1,
             "schemaUrl": "http://127.0.0.1:8000/webhooks/schemas/payment.applied.v1.json"} in types
+
+
+@pytest.mark.django_db
+def test_the_event_log_and_the_delivery_log_are_paged_newest_first_with_their_total_count(gql, gql_raw, company):
+    # given: three status changes, and four deliveries of them to one endpoint
+    endpoint_id = gql(CREATE, {"url": "https://erp.example.com/h"})["erpWebhookEndpointCreate"]["endpoint"]["id"]
+    for status in ("on_hold", "active", "on_hold"):
+        company_status_set(company=company, status=status, reason="Audit")
+    changes = list(IntegrationEvent.objects.filter(type="account.status_changed").order_by("id"))
+    everything = IntegrationEvent.objects.filter(installation=company.installation).count()
+    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    attempts = [WebhookAttempt.objects.create(endpoint=endpoint, event=changes[n % 3], outbox_message_id=n,
+                                              attempted_at=timezone.now(), response_status=200, succeeded=True)
+                for n in range(4)]
+
+    # when
+    events = gql("""{ integrationEventPage(first: 2, types: ["account.status_changed"]) {
+        totalCount items { id } } }""")["integrationEventPage"]
+    second = gql("""{ integrationEventPage(first: 1, offset: 1) { totalCount items { id } } }""")["integrationEventPage"]
+    log = gql("""query($id: ID!) { erpWebhookEndpoint(id: $id) { attemptPage(first: 3) { totalCount items { id } } } }""",
+              {"id": endpoint_id})["erpWebhookEndpoint"]["attemptPage"]
+    refused = gql_raw("{ integrationEventPage(first: 500) { totalCount } }")
+
+    # then
+    assert events == {"totalCount": 3, "items": [{"id": changes[2].public_id}, {"id": changes[1].public_id}]}
+    assert second == {"totalCount": everything, "items": [{"id": changes[1].public_id}]}
+    assert log == {"totalCount": 4, "items": [{"id": str(a.pk)} for a in reversed(attempts[1:])]}
+    assert refused.errors[0].extensions["code"] == "INVALID_PAGINATION"

@@ -10,6 +10,7 @@ from saleor_netterms.api.schema import schema
 from saleor_netterms.companies.services import company_update
 from tests.api.conftest import principal_context
 
+
 AGEING = """query($asOf: Date, $groupBy: AgeingGrouping, $currency: String, $bounds: [Int!], $companyId: ID) {
   receivablesAgeing(asOf: $asOf, groupBy: $groupBy, currency: $currency, bounds: $bounds, companyId: $companyId) {
     asOf basis groupBy buckets
@@ -65,6 +66,32 @@ def test_open_items_drill_down_and_company_filter(hand_book):
     assert items == [{"reference": hand_book.r["A1"].reference, "companyName": "Alpha Tools", "daysPastDue": 91,
                       "bucket": 4, "open": {"amount": "800.00"}, "disputed": {"amount": "0.00"},
                       "dueDate": "2026-03-31"}]
+
+
+def test_open_item_page_counts_sorts_and_pages(hand_book):
+    query = """query($sort: String, $first: Int, $offset: Int) {
+      receivablesOpenItemPage(asOf: "2026-06-30", sort: $sort, first: $first, offset: $offset) {
+        totalCount items { companyName open { amount } dueDate } } }"""
+    everything = data(hand_book, query, {})["receivablesOpenItemPage"]
+    largest = data(hand_book, query, {"sort": "-OPEN", "first": 2})["receivablesOpenItemPage"]
+    second = data(hand_book, query, {"sort": "-OPEN", "first": 2, "offset": 1})["receivablesOpenItemPage"]
+    overdue = data(hand_book, """{ receivablesOpenItemPage(asOf: "2026-06-30", overdueOnly: true, first: 1) {
+      totalCount items { dueDate } } }""")["receivablesOpenItemPage"]
+
+    def row(name, amount, due):
+        return {"companyName": name, "open": {"amount": amount}, "dueDate": due}
+
+    assert everything == {"totalCount": 7, "items": [  # oldest due first by default
+        row("Alpha Tools", "800.00", "2026-03-31"), row("Euro Maschinen", "400.00", "2026-04-14"),
+        row("Alpha Tools", "700.00", "2026-05-01"), row("Alpha Tools", "500.00", "2026-05-31"),
+        row("Beta Build", "1200.00", "2026-06-09"), row("Euro Maschinen", "900.00", "2026-07-01"),
+        row("Alpha Tools", "300.00", "2026-07-15")]}
+    assert largest == {"totalCount": 7, "items": [row("Beta Build", "1200.00", "2026-06-09"),
+                                                   row("Euro Maschinen", "900.00", "2026-07-01")]}
+    assert second == {"totalCount": 7, "items": [row("Euro Maschinen", "900.00", "2026-07-01"),
+                                                  row("Alpha Tools", "800.00", "2026-03-31")]}
+    # past due on 30 June (this filter failed before: the invoice's own due_date made the column ambiguous)
+    assert overdue == {"totalCount": 5, "items": [{"dueDate": "2026-03-31"}]}
 
 
 def test_monthly_utilisation_risk_forecast_days_late(hand_book):
@@ -134,6 +161,8 @@ def test_refusals_are_coded(hand_book, other_installation):
         ("""{ receivablesOpenItems(first: 500) { reference } }""", "INVALID_PAGINATION"),
         ("""{ receivablesAgeing(groupBy: COMPANY, first: 0) { owingRows } }""", "INVALID_PAGINATION"),
         ("""{ receivablesAgeing(groupBy: COMPANY, first: 10, offset: -1) { owingRows } }""", "INVALID_PAGINATION"),
+        ("""{ receivablesOpenItemPage(sort: "AGE") { totalCount } }""", "INVALID_SORT"),
+        ("""{ receivablesOpenItemPage(offset: -1) { totalCount } }""", "INVALID_PAGINATION"),
         ("""{ receivablesUtilisation(nearLimitPercent: "NaN") { nearLimitPercent } }""", "INVALID_PERCENT"),
         (f"""{{ receivablesAgeing(companyId: "{hand_book.alpha.pk}") {{ asOf }} }}""", "NOT_FOUND"),
     ]

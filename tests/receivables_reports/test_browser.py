@@ -76,6 +76,7 @@ def test_receivables_page_charts_and_drill_down(live_server, fake_saleor, hand_b
         frame.locator("#r-items:not([aria-busy])").wait_for(state="attached")
         rows = [r.split("\t") for r in items.all_inner_texts()]
         assert [(r[1], r[5], r[6]) for r in rows] == [("Alpha Tools", "$500.00", "$100.00"), ("Beta Build", "$1,200.00", "—")]
+        assert frame.locator("#r-items-what").inner_text().endswith(": 2 invoices.")  # the page's total count
 
         # when: the 90+ bar of the chart is clicked
         x, y = inner.evaluate("""() => { const bar = Chart.getChart('r-ageing-chart').getDatasetMeta(0).data[4];

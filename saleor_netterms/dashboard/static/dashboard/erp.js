@@ -10,8 +10,8 @@
   var ENDPOINT = "id url description eventTypes isActive alertEmail failingSince lastSuccessAt disabledReason signingSecrets";
   var ERRORS = "errors { code field message }";
   var LIST = "query ErpEndpoints {\n  erpWebhookEndpoints { " + ENDPOINT + " }\n  integrationEventTypes { type version summary }\n}";
-  var LOG = "query ErpEndpointLog($id: ID!) {\n  erpWebhookEndpoint(id: $id) { id url attempts(first: 100) {\n" +
-    "    id eventId eventType subject attemptedAt durationMs responseStatus error succeeded trigger } }\n}";
+  var LOG = "query ErpEndpointLog($id: ID!) {\n  erpWebhookEndpoint(id: $id) { id url attemptPage(first: 100) { totalCount items {\n" +
+    "    id eventId eventType subject attemptedAt durationMs responseStatus error succeeded trigger } } }\n}";
   var CREATE = "mutation ErpEndpointCreate($url: String!, $eventTypes: [String!], $description: String, $alertEmail: String) {\n" +
     "  erpWebhookEndpointCreate(url: $url, eventTypes: $eventTypes, description: $description, alertEmail: $alertEmail) {\n" +
     "    endpoint { id } secret " + ERRORS + " }\n}";
@@ -141,7 +141,11 @@
     document.getElementById("nt-log-url").textContent = selected.url;
     return NT.gql(LOG, { id: selected.id }).then(function (data) {
       ui.clear(logBody);
-      var attempts = data.erpWebhookEndpoint ? data.erpWebhookEndpoint.attempts : [];
+      var page = data.erpWebhookEndpoint ? data.erpWebhookEndpoint.attemptPage : { items: [], totalCount: 0 };
+      var attempts = page.items;
+      document.getElementById("nt-log-count").textContent = page.totalCount > attempts.length
+        ? "The newest " + ui.number(attempts.length) + " of " + ui.plural(page.totalCount, "delivery", "deliveries") + "."
+        : ui.plural(page.totalCount, "delivery", "deliveries") + ".";
       if (!attempts.length) { ui.tableMessage(logBody, 7, "Nothing delivered yet."); return; }
       attempts.forEach(function (a) {
         var again = h("button", { type: "button", class: "nt-button is-secondary is-small" }, "Redeliver");

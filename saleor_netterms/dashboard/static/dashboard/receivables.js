@@ -38,10 +38,10 @@
     "  receivablesCashForecast(" + SCOPE_ARGS + ") { currency overdue " + MONEY + " later " + MONEY + " weeks { start end expected " + MONEY + " } }\n}";
   var ITEMS = "query ReceivablesOpenItems(" + SCOPE_VARS + ", $companyId: ID, $basis: AgeingBasis, $bounds: [Int!],\n" +
     "    $bucket: Int, $disputedOnly: Boolean, $overdueOnly: Boolean, $offset: Int) {\n" +
-    "  receivablesOpenItems(" + SCOPE_ARGS + ", companyId: $companyId, basis: $basis, bounds: $bounds, bucket: $bucket,\n" +
+    "  receivablesOpenItemPage(" + SCOPE_ARGS + ", companyId: $companyId, basis: $basis, bounds: $bounds, bucket: $bucket,\n" +
     "      disputedOnly: $disputedOnly, overdueOnly: $overdueOnly, first: 100, offset: $offset) {\n" +
-    "    receivableId reference invoiceId invoiceNumber orderNumber companyId companyName issueDate dueDate daysPastDue\n" +
-    "    open " + MONEY + " disputed " + MONEY + "\n  }\n}";
+    "    totalCount items { receivableId reference invoiceId invoiceNumber orderNumber companyId companyName issueDate dueDate\n" +
+    "    daysPastDue open " + MONEY + " disputed " + MONEY + " }\n  }\n}";
   var EXPORT = "query ReceivablesExport(" + SCOPE_VARS + ", $table: ReceivablesTable!, $format: ExportFormat,\n" +
     "    $groupBy: AgeingGrouping, $basis: AgeingBasis, $bounds: [Int!], $bucket: Int, $companyId: ID) {\n" +
     "  receivablesExport(table: $table, format: $format, groupBy: $groupBy, basis: $basis, bounds: $bounds,\n" +
@@ -131,7 +131,9 @@
     body.setAttribute("aria-busy", "true");
     return NT.gql(ITEMS, vars).then(function (data) {
       ui.clear(body);
-      var items = data.receivablesOpenItems;
+      var page = data.receivablesOpenItemPage, items = page.items;
+      $("r-items-what").textContent = what.label + (current.currency ? " (" + current.currency + ")" : "") +
+        ", as of " + ui.date(current.filters.asOf) + ": " + ui.plural(page.totalCount, "invoice") + ".";
       if (!items.length) { ui.tableMessage(body, 7, "No open invoices behind this number."); return; }
       items.forEach(function (i) {
         var label = i.invoiceNumber || i.reference;
@@ -143,7 +145,10 @@
           h("td", { class: "nt-num" }, ui.number(i.daysPastDue)),
           h("td", { class: "nt-num" }, ui.money(i.open)), h("td", { class: "nt-num" }, ui.isZero(i.disputed) ? "—" : ui.money(i.disputed))));
       });
-      if (items.length === 100) { body.appendChild(h("tr", {}, h("td", { colspan: 7, class: "nt-muted" }, "The first 100 invoices; download the table for all of them."))); }
+      if (page.totalCount > items.length) {
+        body.appendChild(h("tr", {}, h("td", { colspan: 7, class: "nt-muted" }, "The first " + ui.number(items.length) +
+          " of " + ui.plural(page.totalCount, "invoice") + "; download the table for all of them.")));
+      }
     }).catch(function (error) { ui.tableMessage(body, 7, "The invoices could not be loaded: " + ui.errorText(error), "error"); })
       .then(function () { body.removeAttribute("aria-busy"); $("r-items-title").focus(); });
   }
