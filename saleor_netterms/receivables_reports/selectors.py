@@ -890,15 +890,23 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
     due (undisputed), companies on hold (status or a hold in force), promises broken in the last
     90 days, and companies whose average lateness over the last 3 calendar months (the newest up to
     the as-of date) is at least 5 days above the 3 months before."""
-    table = ageing_by_company or ageing(scope, group_by="company")
-    over = [r for r in table.rows if r.buckets and r.buckets[-1] > 0]
+    if ageing_by_company is not None:  # (company, currency, more than 90 days, open, how many), as below
+        exposures = sorted(((r.company_id, r.currency, r.buckets[-1], r.total, r.count) for r in ageing_by_company.rows),
+                           key=lambda e: -e[2])
+        labels = {r.company_id: r.label for r in ageing_by_company.rows}
+    else:
+        exposures, labels = _company_exposures(scope), None
+    over = [e for e in exposures if e[2] > 0]
     totals: dict[str, Decimal] = defaultdict(Decimal)
     late: dict[str, Decimal] = defaultdict(Decimal)
-    for row in table.rows:
-        totals[row.currency] += row.total
-        late[row.currency] += row.buckets[-1]
+    for _, currency, over_90, total, _ in exposures:
+        totals[currency] += total
+        late[currency] += over_90
     share = {cur: formulas.rounded(formulas._ratio(late[cur], totals[cur], formulas.HUNDRED)) for cur in sorted(totals)}
-    open_by_company = {(r.company_id, r.currency): r.total for r in table.rows}
+    open_by_company = {(e[0], e[1]): e[3] for e in exposures}
+    if labels is None:
+        ids = {e[0] for e in over}
+        labels = company_names(scope.installation_id, ids if len(ids) <= 1000 else None)
     params = {"inst": scope.installation_id, "as_of_end": _day_end(scope, scope.as_of), "on_hold": "on_hold",
               "since": scope.as_of - dt.timedelta(days=BROKEN_PROMISE_DAYS), "as_of": scope.as_of}
     extra = ""
@@ -908,14 +916,25 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
     if scope.company_id is not None:
         extra += " AND c.id = %(company)s"
         params["company"] = scope.company_id
+    # only the companies on hold (status, or a hold in force on the date), not one row per company
     holds = _rows(f"""
-        SELECT c.id, c.legal_name, c.status,
-               (SELECT MIN(h.reason_code) FROM companies_accounthold h WHERE h.company_id = c.id
-                   AND h.placed_at < %(as_of_end)s AND (h.lifted_at IS NULL OR h.lifted_at >= %(as_of_end)s))
-          FROM companies_company c WHERE c.installation_id = %(inst)s{extra}""", params)
+        SELECT c.id, c.legal_name, c.status, h.reason
+          FROM companies_company c
+          LEFT JOIN (SELECT h.company_id, MIN(h.reason_code) AS reason
+                       FROM companies_accounthold h JOIN companies_company hc ON hc.id = h.company_id
+                      WHERE hc.installation_id = %(inst)s AND h.placed_at < %(as_of_end)s
+                        AND (h.lifted_at IS NULL OR h.lifted_at >= %(as_of_end)s)
+                      GROUP BY h.company_id) h ON h.company_id = c.id
+         WHERE c.installation_id = %(inst)s{extra} AND (c.status = %(on_hold)s OR h.reason IS NOT NULL)
+         ORDER BY c.id""", params)
     on_hold = []
+    held = {row[0] for row in holds}
+    if ageing_by_company is None:  # a company on hold owed credit but owing nothing: its currency, 0 (as in the table)
+        for key in credit_unapplied(scope, company_ids=held):
+            open_by_company.setdefault(key, ZERO)
     first_open: dict[int, tuple[str, Decimal]] = {}  # company → its first currency (alphabetical) and open amount
-    for (cid, currency), total in sorted(open_by_company.items(), key=lambda item: (item[0][0] or 0, item[0][1])):
+    for (cid, currency), total in sorted(((k, v) for k, v in open_by_company.items() if k[0] in held),
+                                         key=lambda item: (item[0][0] or 0, item[0][1])):
         if cid not in first_open and (not scope.currency or currency == scope.currency):
             first_open[cid] = (currency, total)
     for company_id, name, status, reason in holds:
@@ -934,21 +953,41 @@ def at_risk(scope: Scope, *, ageing_by_company: Ageing | None = None) -> AtRisk:
          ORDER BY pp.resolved_on DESC, pp.id DESC""", params)
     recent = days_late(scope, months=LATENESS_WINDOW_MONTHS)
     prior = days_late(scope, months=LATENESS_WINDOW_MONTHS, before=LATENESS_WINDOW_MONTHS)
-    names = {r[0]: r[1] for r in holds}
+    rising_keys = [(key, value) for key, value in sorted(recent.items())
+                   if formulas.lateness_rising(recent=value, prior=prior.get(key), threshold_days=RISING_LATENESS_DAYS)]
+    names = company_names(scope.installation_id, [cid for (cid, _), _ in rising_keys])
     rising = [CompanyRisk(cid, names.get(cid, ""), currency, open_by_company.get((cid, currency), ZERO),
                           f"{formulas.rounded(prior.get((cid, currency)) or ZERO, '0.1')} → "
                           f"{formulas.rounded(value, '0.1')} days late")
-              for (cid, currency), value in sorted(recent.items())
-              if formulas.lateness_rising(recent=value, prior=prior.get((cid, currency)),
-                                          threshold_days=RISING_LATENESS_DAYS)]
+              for (cid, currency), value in rising_keys]
     return AtRisk(
         as_of=scope.as_of, share_over_90=share,
-        over_90=tuple(CompanyRisk(r.company_id, r.label, r.currency, r.buckets[-1], f"{r.count} open")
-                      for r in sorted(over, key=lambda r: -r.buckets[-1])),
+        over_90=tuple(CompanyRisk(cid, labels.get(cid, ""), currency, over_90, f"{count} open")
+                      for cid, currency, over_90, _, count in over),
         on_hold=tuple(on_hold),
         broken_promises=tuple(CompanyRisk(cid, name, cur, _dec(amount), f"promised for {_date(day)}")
                               for cid, name, cur, amount, day in promises),
         rising_lateness=tuple(rising))
+
+
+def _company_exposures(scope: Scope) -> list[tuple]:
+    """``(company_id, currency, undisputed more than 90 days past due, open, open receivables)`` of
+    every company owing something as of the date, most past 90 days first (then the largest open,
+    currency, company): the ageing per company reduced to what at-risk reads."""
+    sql, params = _items_sql(scope, with_company=False)
+    case = _bucket_case(scope, formulas.DEFAULT_BOUNDS, "due", params)
+    last = len(formulas.DEFAULT_BOUNDS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
+        cursor.execute(f"""{sql}, aged AS (SELECT items.*, {case} AS b FROM items)
+            SELECT company_id, currency, SUM(CASE WHEN b = {last} THEN open_amount - disputed ELSE 0 END) AS over_90,
+                   SUM(open_amount) AS total, COUNT(*) AS n
+              FROM aged GROUP BY company_id, currency ORDER BY over_90 DESC, total DESC, currency, company_id""", params)
+        rows = cursor.fetchall()
+    if connection.vendor != "postgresql":
+        rows = [(cid, cur, _dec(o), _dec(t), n) for cid, cur, o, t, n in rows]
+    return rows
 
 
 # ---------------------------------------------------------------- cash forecast

@@ -273,6 +273,10 @@ def test_at_risk(hand_book):
     # Alpha: 15 days late in the last 90 days, nothing before; Beta 30
     assert [(c.company_name, c.detail) for c in risk.rising_lateness] == [
         ("Alpha Tools", "0.0 → 15.0 days late"), ("Beta Build", "0.0 → 30.0 days late")]
+    # and the same from the ageing per company the page already has (the digest passes it)
+    for as_of in (AS_OF, dt.date.today()):
+        assert s.at_risk(scope(hand_book, as_of=as_of)) == s.at_risk(
+            scope(hand_book, as_of=as_of), ageing_by_company=s.ageing(scope(hand_book, as_of=as_of), group_by="company"))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the rollup is kept by PostgreSQL triggers")
