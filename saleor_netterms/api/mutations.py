@@ -35,7 +35,7 @@ from .types import (CompanyStatus, CompanyType, InstallationSettingsType, Member
 # Longest accepted text per argument (the columns' lengths; longer input is refused, not cut).
 MAX_LENGTHS = {
     "legalName": 255, "billingContactName": 255, "billingContactEmail": 254, "billingContactPhone": 64,
-    "erpCustomerNumber": 128, "taxId": 64, "reason": 255, "reference": 128, "memo": 500,
+    "erpCustomerNumber": 128, "taxId": 64, "poNumberPattern": 40, "reason": 255, "reference": 128, "memo": 500,
 }
 COMPANY_ERROR_FIELDS = {
     "INVALID_TAX_ID": "taxId",
@@ -100,7 +100,8 @@ _COMPANY_FIELDS = (
     ("legal_name", "legalName"), ("tax_id", "taxId"), ("tax_id_country", None),
     ("billing_contact_name", "billingContactName"), ("billing_contact_email", "billingContactEmail"),
     ("billing_contact_phone", "billingContactPhone"), ("erp_customer_number", "erpCustomerNumber"),
-    ("default_terms_days", None), ("po_number_required", None), ("allowed_channels", None),
+    ("default_terms_days", None), ("po_number_required", None), ("po_number_pattern", "poNumberPattern"),
+    ("allowed_channels", None),
 )
 
 
@@ -126,6 +127,10 @@ class CompanyCreate(graphene.Mutation):
         erp_customer_number = graphene.String(description="Unique per installation when set.")
         default_terms_days = graphene.Int(description="Default 30.")
         po_number_required = graphene.Boolean()
+        po_number_pattern = graphene.String(description=(
+            'What the company\'s PO numbers look like, e.g. "PO-*" or "45########": # a digit, @ a letter, ? any '
+            'one character, * any characters; "" for any. A checkout with a PO number of another shape is '
+            "declined with PO_NUMBER_INVALID."))
         allowed_channels = graphene.List(graphene.NonNull(graphene.String),
                                          description="Saleor channel slugs; empty means all channels.")
 
@@ -158,6 +163,10 @@ class CompanyUpdate(graphene.Mutation):
         erp_customer_number = graphene.String()
         default_terms_days = graphene.Int()
         po_number_required = graphene.Boolean()
+        po_number_pattern = graphene.String(description=(
+            'What the company\'s PO numbers look like, e.g. "PO-*" or "45########": # a digit, @ a letter, ? any '
+            'one character, * any characters; "" for any. A checkout with a PO number of another shape is '
+            "declined with PO_NUMBER_INVALID."))
         allowed_channels = graphene.List(graphene.NonNull(graphene.String))
 
     company = graphene.Field(CompanyType)

@@ -222,6 +222,9 @@ class CompanyType(graphene.ObjectType):
     default_terms_days = graphene.Int(required=True)
     credit_tier = graphene.String(required=True, description="starter | standard | premium: picks the credit policy.")
     po_number_required = graphene.Boolean(required=True)
+    po_number_pattern = graphene.String(required=True, description=(
+        'What the company\'s PO numbers look like ("PO-*", "45########": # a digit, @ a letter, ? any one '
+        'character, * any characters); "" for any.'))
     allowed_channels = graphene.List(graphene.NonNull(graphene.String), required=True,
                                      description="Saleor channel slugs; empty means all channels.")
     created_at = graphene.DateTime(required=True)

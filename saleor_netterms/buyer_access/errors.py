@@ -35,3 +35,10 @@ class InvalidSignInEmail(NetTermsError):
     http_status = 400
     buyer_message = "Please enter a valid e-mail address."
     merchant_message = "The sign-in request carried no valid e-mail address."
+
+
+class InvalidBillingContact(NetTermsError):
+    code = "INVALID_BILLING_CONTACT"
+    http_status = 400
+    buyer_message = "Please enter a valid e-mail address for the billing contact."
+    merchant_message = "The billing contact's e-mail address is not valid."

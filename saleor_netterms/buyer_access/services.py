@@ -11,6 +11,8 @@
   whether the address is known or not.
 - ``sign_in_link_redeem``: single use under a row lock; opens the session for the link's company.
 - ``member_invite`` / ``member_change``: a company admin manages the company's buyers (audited).
+- ``company_settings_change``: a company admin sets the billing contact and the default PO rules
+  (audited; companies.services.company_update writes them).
 """
 from __future__ import annotations
 
@@ -28,13 +30,13 @@ from django.utils.translation import gettext as _
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.companies.errors import InvalidMember
 from saleor_netterms.companies.models import Company, CompanyStatus, Member, MemberKind, MemberRole
-from saleor_netterms.companies.services import member_add, member_remove, member_update
+from saleor_netterms.companies.services import company_update, member_add, member_remove, member_update
 from saleor_netterms.companies.validators import email_normalize
 from saleor_netterms.core.errors import PermissionDenied
 from saleor_netterms.core.money import Money
 from saleor_netterms.outbox.email import email_enqueue
 
-from .errors import (InvalidSignInEmail, PortalSessionExpired, PortalSignInRequired, SignInLinkInvalid,
+from .errors import (InvalidBillingContact, InvalidSignInEmail, PortalSessionExpired, PortalSignInRequired, SignInLinkInvalid,
                      SignInRateLimited)
 from .models import PortalRole, PortalSession, SignInLink, SignInMethod
 from .notifications import SIGN_IN_KIND
@@ -294,3 +296,39 @@ def member_change(*, admin: PortalUser, member: Member, role: str | None = None,
                      object_type="member", object_id=member.pk, company=admin.company, before=before,
                      after=_member_state(member))
     return member
+
+
+COMPANY_SETTINGS = ("billing_contact_name", "billing_contact_email", "billing_contact_phone", "po_number_required",
+                    "po_number_pattern")
+
+
+def company_settings_state(company: Company) -> dict:
+    return {field: getattr(company, field) for field in COMPANY_SETTINGS}
+
+
+def company_settings_change(*, admin: PortalUser, billing_contact_name: str, billing_contact_email: str,
+                            billing_contact_phone: str, po_number_required: bool, po_number_pattern: str) -> Company:
+    """The company admin's billing contact (who receives invoices and reminders and may sign in by
+    e-mailed link) and default PO rules (required or not; the pattern every PO number must have at
+    checkout). Validated by companies (INVALID_MEMBER for the address, INVALID_COMPANY for the
+    pattern; nothing written), audited as ``portal.company_settings_changed`` when anything changed.
+    A billing contact replaced is signed out at their next request (buyer_access resolves roles
+    from the company as it is)."""
+    company = admin.company
+    if billing_contact_email:
+        try:
+            email_normalize(billing_contact_email)
+        except InvalidMember as exc:
+            raise InvalidBillingContact(f"bad billing contact address: {type(exc).__name__}") from exc
+    with transaction.atomic():
+        before = company_settings_state(company)
+        company_update(company=company, billing_contact_name=billing_contact_name,
+                       billing_contact_email=billing_contact_email, billing_contact_phone=billing_contact_phone,
+                       po_number_required=po_number_required, po_number_pattern=po_number_pattern)
+        after = company_settings_state(company)
+        if after != before:
+            audit_record(installation=company.installation, actor=admin.actor,
+                         action="portal.company_settings_changed", object_type="company", object_id=company.pk,
+                         company=company, before={k: v for k, v in before.items() if after[k] != v},
+                         after={k: v for k, v in after.items() if before[k] != v})
+    return company

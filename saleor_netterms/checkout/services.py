@@ -34,6 +34,7 @@ from django.utils import timezone
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import Company, CompanyStatus, Member
 from saleor_netterms.companies.services import company_lock
+from saleor_netterms.companies.validators import po_number_matches
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.formatting import date_text, money_text
 from saleor_netterms.core.language import merchant_language
@@ -82,6 +83,16 @@ PO_NUMBER_REQUIRED = ReasonView(
     "PO_NUMBER_REQUIRED",
     "Your company requires a purchase order (PO) number for orders on net terms.",
     "The company requires a PO number and none was given (data.poNumber).")
+
+
+def po_number_invalid(pattern: str) -> ReasonView:
+    """The PO number given does not have the company's pattern (set by its admin in the portal or
+    by the merchant): the buyer sees the pattern and what its signs mean."""
+    return ReasonView(
+        "PO_NUMBER_INVALID",
+        f"Your company's purchase order (PO) numbers look like {pattern} (# is a digit, @ a letter, ? any one "
+        f"character, * any characters). Please check the PO number and try again.",
+        f"The PO number given (data.poNumber) does not match the company's PO number pattern {pattern!r}.")
 
 
 def psp_reference_for(*, installation, transaction_id: str) -> str:
@@ -283,6 +294,9 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
                 pk=reads.existing_transaction_id))
         if company.po_number_required and not request.po_number.strip():
             return _record_decline(installation, request, psp_reference, PO_NUMBER_REQUIRED,
+                                   company=company, member=member)
+        if request.po_number.strip() and not po_number_matches(company.po_number_pattern, request.po_number):
+            return _record_decline(installation, request, psp_reference, po_number_invalid(company.po_number_pattern),
                                    company=company, member=member)
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
                                              channel_slug=request.channel_slug, reads=reads,

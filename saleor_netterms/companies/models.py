@@ -38,6 +38,11 @@ class Company(models.Model):
     # Replaced by named payment terms in the invoicing issue.
     default_terms_days = models.PositiveIntegerField(default=30)
     po_number_required = models.BooleanField(default=False)
+    po_number_pattern = models.CharField(
+        max_length=40, blank=True,
+        help_text='What the company\'s PO numbers look like ("PO-*", "45########"): # a digit, A a letter, '
+                  "? any one character, * any characters, anything else itself (companies.validators); "
+                  "empty: any PO number.")
     allowed_channels = models.JSONField(default=list, blank=True,
                                         help_text="Saleor channel slugs; empty means all channels.")
     credit_tier = models.CharField(max_length=16, default="standard",

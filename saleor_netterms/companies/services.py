@@ -36,7 +36,8 @@ from .errors import (
     MemberAlreadyExists,
 )
 from .models import AccountHold, AccountHoldMode, Company, CompanyStatus, CreditLimit, Member, MemberKind, MemberRole
-from .validators import channel_slugs_validate, email_domain_normalize, email_normalize, tax_id_validate
+from .validators import (channel_slugs_validate, email_domain_normalize, email_normalize, po_pattern_validate,
+                         tax_id_validate)
 
 
 class _Unset:
@@ -94,7 +95,7 @@ def _company_save(company: Company, *, update_fields: list[str] | None = None) -
 def company_create(*, installation, legal_name: str, tax_id: str = "", tax_id_country: str = "",
                    billing_contact_name: str = "", billing_contact_email: str = "",
                    billing_contact_phone: str = "", erp_customer_number: str = "",
-                   default_terms_days: int = 30, po_number_required: bool = False,
+                   default_terms_days: int = 30, po_number_required: bool = False, po_number_pattern: str = "",
                    allowed_channels: list[str] | None = None) -> Company:
     """Create an active company. The tax id is validated and stored compact (``INVALID_TAX_ID``);
     a taken ERP customer number → ``ERP_CUSTOMER_NUMBER_TAKEN``."""
@@ -112,7 +113,7 @@ def company_create(*, installation, legal_name: str, tax_id: str = "", tax_id_co
         billing_contact_email=(email_normalize(billing_contact_email) if billing_contact_email else ""),
         billing_contact_phone=(billing_contact_phone or "").strip(),
         erp_customer_number=erp_customer_number, default_terms_days=default_terms_days,
-        po_number_required=po_number_required,
+        po_number_required=po_number_required, po_number_pattern=po_pattern_validate(po_number_pattern),
         allowed_channels=channel_slugs_validate(allowed_channels),
         status=CompanyStatus.ACTIVE, status_changed_at=timezone.now(),
     )
@@ -124,15 +125,15 @@ def company_create(*, installation, legal_name: str, tax_id: str = "", tax_id_co
 
 _UPDATABLE = ("legal_name", "tax_id", "tax_id_country", "billing_contact_name", "billing_contact_email",
               "billing_contact_phone", "erp_customer_number", "default_terms_days", "po_number_required",
-              "allowed_channels", "credit_tier")
+              "po_number_pattern", "allowed_channels", "credit_tier")
 
 
 def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = UNSET,
                    tax_id_country: str = UNSET, billing_contact_name: str = UNSET,
                    billing_contact_email: str = UNSET, billing_contact_phone: str = UNSET,
                    erp_customer_number: str = UNSET, default_terms_days: int = UNSET,
-                   po_number_required: bool = UNSET, allowed_channels: list[str] = UNSET,
-                   credit_tier: str = UNSET) -> Company:
+                   po_number_required: bool = UNSET, po_number_pattern: str = UNSET,
+                   allowed_channels: list[str] = UNSET, credit_tier: str = UNSET) -> Company:
     """Change the given fields (others untouched); fields given with their current value change
     nothing (no save, no company.updated). Status has its own service, limits too.
     ``credit_tier`` is a built-in tier key (``INVALID_COMPANY`` otherwise); merchants change it
@@ -171,6 +172,9 @@ def company_update(*, company: Company, legal_name: str = UNSET, tax_id: str = U
     if po_number_required is not UNSET:
         company.po_number_required = bool(po_number_required)
         changed.append("po_number_required")
+    if po_number_pattern is not UNSET:
+        company.po_number_pattern = po_pattern_validate(po_number_pattern)
+        changed.append("po_number_pattern")
     if allowed_channels is not UNSET:
         company.allowed_channels = channel_slugs_validate(allowed_channels)
         changed.append("allowed_channels")

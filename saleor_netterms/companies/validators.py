@@ -106,3 +106,40 @@ def channel_slugs_validate(channels: list[str] | None) -> list[str]:
         if slug.strip() not in result:
             result.append(slug.strip())
     return result
+
+
+# --- purchase order numbers -----------------------------------------------------------------------
+
+PO_PATTERN_MAX = 40
+PO_NUMBER_MAX = 64
+_PO_PATTERN_CHARS = re.compile(r"[A-Za-z0-9#@?*./ _-]{1,%d}" % PO_PATTERN_MAX)
+_PO_WILDCARDS = {"#": "[0-9]", "@": "[A-Za-z]", "?": ".", "*": ".*"}
+
+
+def po_pattern_validate(pattern: str) -> str:
+    """A PO number pattern as a company admin writes it: ``#`` a digit, ``@`` a letter, ``?`` any
+    one character, ``*`` any characters (at most three), letters, digits, ``-./_`` and space
+    themselves; "" for none. INVALID_COMPANY otherwise."""
+    pattern = (pattern or "").strip()
+    if not pattern:
+        return ""
+    if not _PO_PATTERN_CHARS.fullmatch(pattern) or pattern.count("*") > 3 or set(pattern) <= {"*"}:
+        raise InvalidCompany(f"bad PO number pattern {pattern[:60]!r}", buyer_message=(
+            "Write the pattern with # for a digit, @ for a letter, ? for any one character and * for any "
+            "characters, e.g. PO-* or 45########."), merchant_message=(
+            "A PO number pattern uses # (a digit), @ (a letter), ? (any one character), * (any characters, at most "
+            "three), and letters, digits, - . / _ and space as themselves; at most 40 characters."))
+    return pattern
+
+
+def po_number_matches(pattern: str, po_number: str) -> bool:
+    """Does ``po_number`` have the company's pattern (letters compared without case)? Any number
+    matches an empty pattern. Bounded: numbers of at most 64 characters, patterns of 40 with at
+    most three ``*``."""
+    if not pattern:
+        return True
+    number = (po_number or "").strip()
+    if len(number) > PO_NUMBER_MAX:
+        return False
+    regex = "".join(_PO_WILDCARDS.get(char) or re.escape(char) for char in pattern)
+    return re.fullmatch(regex, number, re.DOTALL | re.IGNORECASE) is not None

@@ -407,13 +407,26 @@ def _roles():
     return [(value, _(label)) for value, label in MemberRole.choices]
 
 
+def _company_page(request: HttpRequest, user: PortalUser, *, status: int = 200, error: NetTermsError | None = None,
+                  form=None) -> HttpResponse:
+    members = list(Member.objects.filter(company=user.company).order_by("-is_active", "kind", "value"))
+    company = user.company
+    settings_form = form or {"billing_contact_name": company.billing_contact_name,
+                             "billing_contact_email": company.billing_contact_email,
+                             "billing_contact_phone": company.billing_contact_phone,
+                             "po_number_required": "on" if company.po_number_required else "",
+                             "po_number_pattern": company.po_number_pattern}
+    return page_render(request, "portal/company.html", {
+        "members": members, "roles": _roles(), "currencies": selectors.currencies_of(user.company) or ["USD"],
+        "settings_form": settings_form, "nav": "company", "title": _("Company"), "done": request.GET.get("done", ""),
+        "error_code": error.code if error else "", "error_message": buyer_text(error) if error else ""},
+        status=status)
+
+
 @require_GET
 @portal_page("admin")
 def company(request: HttpRequest, user: PortalUser) -> HttpResponse:
-    members = list(Member.objects.filter(company=user.company).order_by("-is_active", "kind", "value"))
-    return page_render(request, "portal/company.html", {
-        "members": members, "roles": _roles(), "currencies": selectors.currencies_of(user.company) or ["USD"],
-        "nav": "company", "title": _("Company"), "done": request.GET.get("done", "")})
+    return _company_page(request, user)
 
 
 @require_POST
@@ -429,6 +442,23 @@ def company_invite(request: HttpRequest, user: PortalUser) -> HttpResponse:
     access.member_invite(admin=user, email=forms.text(request.POST, "email", limit=254, required=True), role=role,
                          spending_limit=limit)
     return HttpResponseRedirect(reverse("portal-company") + "?done=invited", status=303)
+
+
+@require_POST
+@portal_page("admin")
+def company_settings(request: HttpRequest, user: PortalUser) -> HttpResponse:
+    """The billing contact and the default PO rules (one form)."""
+    try:
+        access.company_settings_change(
+            admin=user, billing_contact_name=forms.text(request.POST, "billing_contact_name", limit=255),
+            billing_contact_email=forms.text(request.POST, "billing_contact_email", limit=254),
+            billing_contact_phone=forms.text(request.POST, "billing_contact_phone", limit=64),
+            po_number_required=request.POST.get("po_number_required") == "on",
+            po_number_pattern=forms.text(request.POST, "po_number_pattern", limit=40))
+    except NetTermsError as error:
+        user.company.refresh_from_db()
+        return _company_page(request, user, status=error.http_status, error=error, form=request.POST)
+    return HttpResponseRedirect(reverse("portal-company") + "?done=settings", status=303)
 
 
 @require_POST

@@ -35,6 +35,7 @@ urlpatterns = [
     path("orders", pages.orders, name="portal-orders"),
     path("company", pages.company, name="portal-company"),
     path("company/invite", pages.company_invite, name="portal-company-invite"),
+    path("company/settings", pages.company_settings, name="portal-company-settings"),
     path("company/members/<int:member_id>", pages.company_member, name="portal-company-member"),
     path("theme/<int:installation_id>.css", pages.theme_css, name="portal-theme"),
     path("logo/<int:installation_id>/<str:sha>", pages.logo, name="portal-logo"),

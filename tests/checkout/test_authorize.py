@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_netterms.companies.services import company_update
+
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.checkout.requests import AuthorizationRequest, Buyer
 from saleor_netterms.checkout.services import psp_reference_for
@@ -166,6 +168,29 @@ def test_missing_po_number_is_declined_when_the_company_requires_one(credit_inst
     assert with_po.outcome == "approved"
     assert with_po.po_number == "PO-4711"
     assert ledger_selectors.hold_balance(company=company, currency="USD") == Money.of("10.00", "USD")
+
+
+@pytest.mark.django_db
+def test_a_po_number_without_the_companys_pattern_is_declined_with_the_pattern_and_holds_nothing(
+        credit_installation, company_factory, member_factory):
+    # given: the company's admin said its PO numbers look like 45 and eight digits
+    company = company_factory(installation=credit_installation)
+    company_update(company=company, po_number_pattern="45########")
+    member_factory(company=company, value=USER_ID)
+
+    # when
+    wrong = checkout_authorize(installation=credit_installation, request=_request("10.00", tx="tx-1", po="PO-4711"))
+    twice = checkout_authorize(installation=credit_installation, request=_request("10.00", tx="tx-1", po="PO-4711"))
+    right = checkout_authorize(installation=credit_installation, request=_request("10.00", tx="tx-2", po="4500012345"))
+    none = checkout_authorize(installation=credit_installation, request=_request("10.00", tx="tx-3"))
+
+    # then: the wrong one is refused once, with what the buyer can act on; a right one and (not required) none pass
+    assert (wrong.outcome, wrong.primary_code) == ("declined", "PO_NUMBER_INVALID")
+    assert wrong.message == ("Your company's purchase order (PO) numbers look like 45######## (# is a digit, @ a "
+                             "letter, ? any one character, * any characters). Please check the PO number and try again.")
+    assert twice == wrong
+    assert (right.outcome, none.outcome) == ("approved", "approved")
+    assert ledger_selectors.hold_balance(company=company, currency="USD") == Money.of("20.00", "USD")
 
 
 @pytest.mark.django_db

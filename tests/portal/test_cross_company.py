@@ -215,6 +215,18 @@ def case_company_member(client, world, stranger, fake_saleor):
     assert (world.globex_member.is_active, world.globex_member.role) == (True, "admin")
 
 
+def case_company_settings(client, world, stranger, fake_saleor):
+    # the form names no company: Acme's admin changes Acme's settings, Globex's stay as they were
+    globex = (world.globex.billing_contact_email, world.globex.po_number_required, world.globex.po_number_pattern)
+    response = as_acme(client, world).post("/portal/company/settings", {
+        "billing_contact_email": "ap@globex.example", "po_number_required": "on", "po_number_pattern": "GX-*"})
+    world.globex.refresh_from_db()
+    assert response.status_code == 303
+    assert (world.globex.billing_contact_email, world.globex.po_number_required,
+            world.globex.po_number_pattern) == globex
+    globex_absent(client.get("/portal/company"), world)
+
+
 def case_theme(client, world, stranger, fake_saleor):
     globex_absent(client.get(f"/portal/theme/{world.installation.pk}.css"), world)
 
@@ -234,7 +246,7 @@ CASES = {
     "portal-statements": case_statements, "portal-promise": case_promise, "portal-credit-page": case_credit_page,
     "portal-approvals": case_approvals, "portal-approval-act": case_approval_act, "portal-orders": case_orders,
     "portal-company": case_company, "portal-company-invite": case_company_invite,
-    "portal-company-member": case_company_member, "portal-theme": case_theme, "portal-logo": case_logo,
+    "portal-company-member": case_company_member, "portal-company-settings": case_company_settings, "portal-theme": case_theme, "portal-logo": case_logo,
 }
 
 
