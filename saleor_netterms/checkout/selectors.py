@@ -55,7 +55,38 @@ def credit_reads(*, company: Company, currency: str, installation=None,
     ``transaction_id`` was recorded before, the latest 200 approved amounts (first order, median),
     whether an account hold is in place and — given ``history_today`` — the payment history as
     of that business date (``decisions.selectors.payment_history_rows``): one UNION ALL query.
-    Under the company lock it is the checkout's one read of everything the decision needs."""
+    Under the company lock it is the checkout's one read of everything the decision needs
+    (``credit_reads_query`` builds it before the lock; its ``read()`` runs it under the lock)."""
+    return credit_reads_query(company=company, currency=currency, installation=installation,
+                              transaction_id=transaction_id, history_today=history_today).read()
+
+
+@dataclass(frozen=True)
+class CreditReadsQuery:
+    """The statement of ``credit_reads``, built and not yet run (``read()`` runs it)."""
+
+    position: company_selectors.CreditPositionQuery
+    previous: object | None  # the latest approved amounts' queryset where they cannot ride along (SQLite)
+    history: bool  # the payment history rows are part of the statement
+
+    def read(self) -> CreditReads:
+        limit, balances, theirs = self.position.read()
+        existing = next((int(debits) for row, debits, _ in theirs if row == _EXISTING_ROW), None)
+        amounts = ([debits for row, debits, _ in theirs if row == _PREVIOUS_ROW] if self.previous is None
+                   else list(self.previous.values_list("amount", flat=True)[:200]))
+        return CreditReads(limit=limit, balances=balances, existing_transaction_id=existing,
+                           previous_amounts=amounts,
+                           has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs),
+                           history=(payment_history_from_rows([r for r in theirs if r[0] in _HISTORY_ROWS])
+                                    if self.history else None))
+
+
+def credit_reads_query(*, company: Company, currency: str, installation=None,
+                       transaction_id: str | None = None, history_today=None) -> CreditReadsQuery:
+    """``credit_reads``' one statement, built (on PostgreSQL compiled) but not run: the checkout
+    builds it before it takes the company lock, so the lock covers only running it. Nothing in
+    it depends on the locked state (the company's id, installation, the currency, the
+    transaction id and the business date are known before)."""
     amount = company_selectors.credit_position_amount_field()
     zero = Value(Decimal(0), output_field=amount)
 
@@ -75,16 +106,10 @@ def credit_reads(*, company: Company, currency: str, installation=None,
             _EXISTING_ROW, "id"))
     history_sql = (payment_history_rows(company=company, currency=currency, today=history_today)
                    if history_today is not None else None)
-    limit, balances, theirs = company_selectors.credit_position_with(
+    position = company_selectors.credit_position_query(
         company=company, currency=currency, also=tuple(also), also_sql=(history_sql,) if history_sql else ())
-    existing = next((int(debits) for row, debits, _ in theirs if row == _EXISTING_ROW), None)
-    amounts = ([debits for row, debits, _ in theirs if row == _PREVIOUS_ROW] if together
-               else list(previous.values_list("amount", flat=True)[:200]))
-    return CreditReads(limit=limit, balances=balances, existing_transaction_id=existing,
-                       previous_amounts=amounts,
-                       has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs),
-                       history=(payment_history_from_rows([r for r in theirs if r[0] in _HISTORY_ROWS])
-                                if history_sql else None))
+    return CreditReadsQuery(position=position, previous=None if together else previous,
+                            history=history_sql is not None)
 
 
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,

@@ -281,14 +281,16 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     policy, underwriting = prepared.policy, prepared.underwriting
     # No savepoint inside a caller's transaction (the webhook's dispatch): an error here rolls the
     # whole dispatch back anyway, so a savepoint would only cost two statements under the lock.
+    # Built before the lock, run under it, in ONE statement: was the transaction recorded
+    # meanwhile, the limit, exposure, order and payment history (unless the underwriter's
+    # snapshot read it: prepare). Nothing it is built from depends on the locked state.
+    reads_query = selectors.credit_reads_query(
+        company=member.company, currency=request.money.currency, installation=installation,
+        transaction_id=request.transaction_id,
+        history_today=business_today(installation) if prepared.history is None else None)
     with transaction.atomic(savepoint=False):
         company = company_lock(company_id=member.company_id)
-        # Under the lock, in ONE statement: was the transaction recorded meanwhile, the limit,
-        # exposure, order and payment history (unless the underwriter's snapshot read it: prepare).
-        reads = selectors.credit_reads(
-            company=company, currency=request.money.currency, installation=installation,
-            transaction_id=request.transaction_id,
-            history_today=business_today(installation) if prepared.history is None else None)
+        reads = reads_query.read()
         if reads.existing_transaction_id is not None:  # a concurrent delivery won the lock first
             return authorization_result(NetTermsTransaction.objects.select_related("company").get(
                 pk=reads.existing_transaction_id))

@@ -136,13 +136,41 @@ def credit_position_with(*, company: Company, currency: str, also: tuple = (), a
     """``credit_position`` and, in the same query, the caller's own ``(row, debits, credits)``
     rows (``also``: querysets of that shape whose ``row`` is none of this module's markers nor an
     account kind; ``also_sql``: ``(sql, params)`` SELECTs of that shape, PostgreSQL only),
-    returned as read. The checkout reads everything it needs this way: one statement.
+    returned as read. The checkout reads everything it needs this way: one statement
+    (``credit_position_query`` builds it without running it, so a caller can build it before a
+    lock and run it under the lock).
 
     The credit limit (None when none is set) and the ledger's maintained balances
     (``ledger.selectors.account_balances``) in ONE query: the limit row and the account rows
     read together (UNION ALL). Where the ERP is master of open items (masters), ``receivable``
     is the sum of the company's ERP open items instead (read in the same query), so exposure is
     the ERP's AR plus the app's open holds."""
+    return credit_position_query(company=company, currency=currency, also=also, also_sql=also_sql).read()
+
+
+@dataclass(frozen=True)
+class CreditPositionQuery:
+    """The one statement of ``credit_position_with``, built and not yet run: ``read()`` runs it
+    (on PostgreSQL the compiled SQL; elsewhere the lazy queryset, so the ORM's converters apply)."""
+
+    currency: str
+    sql: str | None
+    params: tuple
+    queryset: object | None
+
+    def read(self) -> tuple[Money | None, dict[str, Money], list[tuple[str, Decimal, Decimal]]]:
+        if self.sql is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params)
+                rows = cursor.fetchall()
+        else:
+            rows = list(self.queryset)
+        return _credit_position_from_rows(rows, self.currency)
+
+
+def credit_position_query(*, company: Company, currency: str, also: tuple = (), also_sql: tuple = ()
+                          ) -> CreditPositionQuery:
+    """``credit_position_with``'s statement, built (and on PostgreSQL compiled) without running it."""
     currency = currency_validate(currency)
     amount = credit_position_amount_field()
     limit_row = (CreditLimit.objects.filter(company=company, currency=currency)
@@ -159,15 +187,16 @@ def credit_position_with(*, company: Company, currency: str, also: tuple = (), a
                           debits=Cast(Sum("amount_open"), amount), credits=zero)
                 .values_list("row", "debits", "credits").order_by())
     combined = limit_row.union(accounts, erp_ar, erp_open, *also, all=True)
-    if also_sql:
+    if also_sql or connection.vendor == "postgresql":  # PostgreSQL returns numeric as Decimal: no converters
         sql, params = combined.query.sql_with_params()
         for part_sql, part_params in also_sql:
             sql, params = f"{sql} UNION ALL ({part_sql})", (*params, *part_params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    else:
-        rows = list(combined)
+        return CreditPositionQuery(currency=currency, sql=sql, params=tuple(params), queryset=None)
+    return CreditPositionQuery(currency=currency, sql=None, params=(), queryset=combined)
+
+
+def _credit_position_from_rows(rows, currency: str
+                               ) -> tuple[Money | None, dict[str, Money], list[tuple[str, Decimal, Decimal]]]:
     own_rows = _MARKER_ROWS | set(AccountKind.values)
     theirs = [r for r in rows if r[0] not in own_rows]
     rows = [r for r in rows if r[0] in own_rows]
