@@ -22,7 +22,18 @@ def _jsonable(value):
 
 def audit_record(*, installation, actor: str, action: str, object_type: str, object_id, company=None,
                  before: dict | None = None, after: dict | None = None, reason: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = audit_entry_build(installation=installation, actor=actor, action=action, object_type=object_type,
+                              object_id=object_id, company=company, before=before, after=after, reason=reason)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry_build(*, installation, actor: str, action: str, object_type: str, object_id, company=None,
+                      before: dict | None = None, after: dict | None = None, reason: str = "") -> AuditEntry:
+    """The entry ``audit_record`` writes, not yet saved: for a caller that writes it together
+    with the row it describes in one statement (``core.inserts``; ``object_id`` may then be
+    filled from that row's new id)."""
+    return AuditEntry(
         installation=installation, actor=actor or "system", action=action, object_type=object_type,
         object_id=str(object_id), company=company, before=_jsonable(before), after=_jsonable(after),
         reason=reason or "")

@@ -37,6 +37,7 @@ from saleor_netterms.companies.services import company_lock
 from saleor_netterms.companies.validators import po_number_matches
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.formatting import date_text, money_text
+from saleor_netterms.core.inserts import Insert, inserts_run
 from saleor_netterms.core.language import merchant_language
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions import services as decision_services
@@ -303,12 +304,14 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
         snapshot = selectors.credit_snapshot(company=company, member=member, money=request.money,
                                              channel_slug=request.channel_slug, reads=reads,
                                              history=prepared.history, installation=installation)
-        decision = decision_services.decision_make(  # policy in force + underwriter; DecisionRecord, audit
+        # policy in force + underwriter; the DecisionRecord and its audit entry built, written below
+        decision, decision_rows = decision_services.decision_take(
             installation=installation, company=company, snapshot=snapshot, channel_slug=request.channel_slug,
             saleor_transaction_id=request.transaction_id, underwriting=underwriting,
             actor=f"buyer:{request.buyer.user_id}", resolved=policy)
         reasons = _reasons_stored(decision)
         if decision.outcome == Outcome.DECLINE:
+            inserts_run(*decision_rows)
             return _record_decline(installation, request, psp_reference, None, company=company,
                                    member=member, decision=decision, stored=reasons)
         status = (TransactionStatus.AUTHORIZED if decision.outcome == Outcome.APPROVE
@@ -321,7 +324,7 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
                                  member=member, decision=decision, reasons=reasons, save=False)
         result = _authorization_result_build(tx, company, available)
         tx.initialize_response = _result_json(result)
-        tx.save(force_insert=True)
+        inserts_run(*decision_rows, Insert(tx))  # the decision, its audit entry, the transaction: one statement
         ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
                           idempotency_key=f"hold:{tx.pk}",
                           memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")

@@ -22,8 +22,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from saleor_netterms.audit.services import audit_record
+from saleor_netterms.audit.services import audit_entry_build, audit_record
 from saleor_netterms.companies import services as company_services
+from saleor_netterms.core.inserts import Insert, inserts_run
 from saleor_netterms.core.money import Money
 
 from . import selectors
@@ -192,11 +193,24 @@ def decision_make(*, installation, company, snapshot: CreditSnapshot, channel_sl
     underwriter's verdict, and store the DecisionRecord and its audit entry (same transaction).
     `resolved` (from policy_in_force, read just before the lock) is reused unless the company's
     tier changed meanwhile; policy versions are append-only, so it is the version in force."""
+    decision, rows = decision_take(installation=installation, company=company, snapshot=snapshot,
+                                   channel_slug=channel_slug, saleor_transaction_id=saleor_transaction_id,
+                                   underwriting=underwriting, actor=actor, resolved=resolved)
+    inserts_run(*rows)
+    return decision
+
+
+def decision_take(*, installation, company, snapshot: CreditSnapshot, channel_slug: str,
+                  saleor_transaction_id: str, underwriting: UnderwritingVerdict | None = None,
+                  actor: str = "system", resolved=None) -> tuple[Decision, tuple[Insert, ...]]:
+    """``decision_make`` with its two rows (the DecisionRecord, its ``decision.made`` audit entry)
+    built but not yet written: the caller writes them with ``core.inserts.inserts_run`` in the
+    same transaction, together with its own rows (the checkout: one statement under the lock)."""
     if resolved is None or resolved.tier != company.credit_tier:
         resolved = policy_in_force(company=company, channel_slug=channel_slug, installation=installation)
     local = decide(snapshot, resolved.policy)
     decision = underwriting_apply(local, underwriting)
-    record = DecisionRecord.objects.create(
+    record = DecisionRecord(
         installation=installation, company=company, saleor_transaction_id=saleor_transaction_id,
         channel_slug=channel_slug or "", tier=resolved.tier, currency=snapshot.currency,
         amount=snapshot.order_amount, snapshot=snapshot_to_dict(snapshot),
@@ -204,13 +218,15 @@ def decision_make(*, installation, company, snapshot: CreditSnapshot, channel_sl
         policy_source=resolved.source, outcome=str(decision.outcome), score=decision.score,
         reasons=list(decision.codes), local_outcome=str(local.outcome),
         underwriter=underwriting.as_dict() if underwriting is not None else None)
-    audit_record(installation=installation, actor=actor, action="decision.made", object_type="decision_record",
-                 object_id=record.pk, company=company,
-                 after={"transaction": saleor_transaction_id, "outcome": record.outcome, "score": record.score,
-                        "reasons": record.reasons, "policy_version": resolved.version,
-                        "policy_source": resolved.source,
-                        "underwriter": (underwriting.status if underwriting is not None else None)})
-    return decision
+    entry = audit_entry_build(
+        installation=installation, actor=actor, action="decision.made", object_type="decision_record",
+        object_id="", company=company,
+        after={"transaction": saleor_transaction_id, "outcome": record.outcome, "score": record.score,
+               "reasons": record.reasons, "policy_version": resolved.version,
+               "policy_source": resolved.source,
+               "underwriter": (underwriting.status if underwriting is not None else None)})
+    written = Insert(record)
+    return decision, (written, Insert(entry, refs={"object_id": (written, str)}))
 
 
 # --- simulation ----------------------------------------------------------------------------------
