@@ -92,6 +92,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from collections.abc import Sequence
 from typing import Callable, Literal
 
 from django.db import connection, transaction
@@ -99,6 +100,7 @@ from django.utils import timezone
 
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.inserts import Insert, Rider, inserts_run
 from saleor_netterms.core.locks import row_lock_held, row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 
@@ -267,16 +269,17 @@ _MERCHANT_ACCOUNTS_CREATE = (
 # first use, and added to in the same statement; the rows are the company's own, under its lock),
 # its entries and the maintained balances of the receivable references it touches: ONE statement.
 # Nothing but the posting is written when the idempotency key was posted before (no row in `p`).
-_POST_WITH_CTE = (
-    "WITH p AS (" + _POSTING_INSERT + ")"
+_POST_CTES = (
+    "p AS (" + _POSTING_INSERT + ")"
     "{company}{merchant}"
     ", k AS ({accounts})"
     ", e AS (INSERT INTO ledger_entry (posting_id, account_id, side, amount, currency, hold_ref, receivable_ref)"
     " SELECT p.id, k.id, l.side, l.amount, %s, l.hold_ref, l.receivable_ref"
     " FROM p CROSS JOIN (VALUES {legs}) AS l (kind, side, amount, hold_ref, receivable_ref, n)"
     " JOIN k ON k.kind = l.kind ORDER BY l.n RETURNING 1)"  # the entries' ids in the legs' order
-    "{receivables}"
-    " SELECT (SELECT id FROM p), (SELECT count(*) FROM e)")
+    "{receivables}")
+_POST_RESULT = "(SELECT id FROM p), (SELECT count(*) FROM e)"
+_POST_WITH_CTE = "WITH " + _POST_CTES + " SELECT " + _POST_RESULT
 _POST_COMPANY_ACCOUNTS = (
     ", a AS (INSERT INTO ledger_account (installation_id, company_id, currency, kind, debits, credits, created_at)"
     " SELECT v.installation_id, v.company_id, v.currency, v.kind, v.debits, v.credits, v.created_at"
@@ -323,6 +326,21 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
         return _write_portable(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
                                fingerprint=fingerprint, memo=memo, effective_date=effective_date, legs=legs,
                                hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref)
+    ctes, params, finish = _write_statement(
+        company=company, kind=kind, money=money, idempotency_key=idempotency_key, fingerprint=fingerprint,
+        memo=memo, effective_date=effective_date, legs=legs, hold_ref=hold_ref, receivable_ref=receivable_ref,
+        payment_ref=payment_ref)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} SELECT {_POST_RESULT}", params)
+        return finish(cursor.fetchone())
+
+
+def _write_statement(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
+                     effective_date: date | None, legs: list[Leg], hold_ref: str, receivable_ref: str,
+                     payment_ref: str) -> tuple[str, list, Callable[[tuple], Posting | None]]:
+    """``_write``'s statement on PostgreSQL, built but not run: its CTEs (``_POST_CTES``: p, a, m, k,
+    e, r), their parameters and what turns the ``_POST_RESULT`` row into the Posting (None: the
+    key was posted before)."""
     ops = connection.ops
     moment = timezone.now()
     now = ops.adapt_datetimefield_value(moment)
@@ -374,25 +392,27 @@ def _write(*, company, kind: str, money: Money, idempotency_key: str, fingerprin
         for ref, (debits, credits) in sorted(by_ref.items()):
             params += [ref, ops.adapt_decimalfield_value(debits, 24, 4), ops.adapt_decimalfield_value(credits, 24, 4)]
         params.append(AccountKind.RECEIVABLE)
-    sql = _POST_WITH_CTE.format(
+    ctes = _POST_CTES.format(
         company=company_sql, merchant=merchant_sql, accounts=" UNION ALL ".join(sources),
         legs=_placeholders(len(legs), 6, "(%s, %s, %s::numeric, %s, %s, %s::integer)"), receivables=receivables_sql)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        posting_id, entries = cursor.fetchone()
-    if posting_id is None:
-        return None
-    if entries != len(legs):  # a merchant account this process believed to exist does not
-        _MERCHANT_ACCOUNTS_SEEN.difference_update(merchant_keys)
-        raise LedgerUnbalanced(f"posting {posting_id}: {entries} of {len(legs)} entries found their account")
-    posting = Posting(
-        pk=posting_id, installation_id=installation_id, company=company, kind=kind, currency=currency,
-        amount=money.amount, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
-        memo=memo or "", hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref,
-        effective_date=effective, created_at=moment)
-    posting._state.adding = False
-    posting._state.db = connection.alias
-    return posting
+
+    def finish(row: tuple) -> Posting | None:
+        posting_id, entries = row
+        if posting_id is None:
+            return None
+        if entries != len(legs):  # a merchant account this process believed to exist does not
+            _MERCHANT_ACCOUNTS_SEEN.difference_update(merchant_keys)
+            raise LedgerUnbalanced(f"posting {posting_id}: {entries} of {len(legs)} entries found their account")
+        posting = Posting(
+            pk=posting_id, installation_id=installation_id, company=company, kind=kind, currency=currency,
+            amount=money.amount, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+            memo=memo or "", hold_ref=hold_ref, receivable_ref=receivable_ref, payment_ref=payment_ref,
+            effective_date=effective, created_at=moment)
+        posting._state.adding = False
+        posting._state.db = connection.alias
+        return posting
+
+    return ctes, params, finish
 
 
 def _write_portable(*, company, kind: str, money: Money, idempotency_key: str, fingerprint: str, memo: str,
@@ -493,6 +513,15 @@ def _post_locked(*, company, kind: str, money: Money, idempotency_key: str, fing
     return posting
 
 
+def _request_fingerprint(*, kind: str, company, money: Money, hold_ref: str, receivable_ref: str,
+                         payment_ref: str, request: dict | None) -> str:
+    return _fingerprint({
+        "kind": kind, "company": company.pk, "currency": money.currency, "amount": money.as_string(),
+        "hold_ref": hold_ref, "receivable_ref": receivable_ref, "payment_ref": payment_ref,
+        "request": request or {},
+    })
+
+
 def _post(*, company, kind: str, money: Money, idempotency_key: str, memo: str,
           effective_date: date | None, legs: Callable[[], list[Leg]], hold_ref: str = "",
           receivable_ref: str = "", payment_ref: str = "", request: dict | None = None) -> Posting:
@@ -503,11 +532,8 @@ def _post(*, company, kind: str, money: Money, idempotency_key: str, memo: str,
     caller's transaction usable. A refusal for a key that was already posted answers as the
     first call did (the replay), exactly as if the key had been looked up first."""
     _ref_check(idempotency_key, what="idempotency_key")
-    fingerprint = _fingerprint({
-        "kind": kind, "company": company.pk, "currency": money.currency, "amount": money.as_string(),
-        "hold_ref": hold_ref, "receivable_ref": receivable_ref, "payment_ref": payment_ref,
-        "request": request or {},
-    })
+    fingerprint = _request_fingerprint(kind=kind, company=company, money=money, hold_ref=hold_ref,
+                                       receivable_ref=receivable_ref, payment_ref=payment_ref, request=request)
     if row_lock_held(company):  # the caller's transaction holds the lock: write in it, directly
         return _post_locked(company=company, kind=kind, money=money, idempotency_key=idempotency_key,
                             fingerprint=fingerprint, memo=memo, effective_date=effective_date,
@@ -570,12 +596,41 @@ def hold_place(*, company, money: Money, hold_ref: str, idempotency_key: str, me
     """
     money = _money_check(money)
     hold_ref = _ref_check(hold_ref, what="hold_ref")
-    amount = money.amount
     return _post(
         company=company, kind=PostingKind.HOLD, money=money, idempotency_key=idempotency_key,
         memo=memo, effective_date=effective_date, hold_ref=hold_ref,
-        legs=lambda: [Leg(A.HOLDS, Side.DEBIT, amount, hold_ref=hold_ref),
-                      Leg(A.HOLD_CONTROL, Side.CREDIT, amount)])
+        legs=lambda: _hold_legs(money.amount, hold_ref))
+
+
+def _hold_legs(amount: Decimal, hold_ref: str) -> list[Leg]:
+    return [Leg(A.HOLDS, Side.DEBIT, amount, hold_ref=hold_ref), Leg(A.HOLD_CONTROL, Side.CREDIT, amount)]
+
+
+def hold_place_with(*, inserts: Sequence[Insert], company, money: Money, hold_ref: str, idempotency_key: str,
+                    memo: str = "") -> Posting:
+    """``hold_place``, and the caller's new rows (``core.inserts``) written in the SAME statement:
+    on PostgreSQL, when the caller's transaction holds the company lock (the checkout: the
+    decision, its audit entry and the transaction with the hold, one statement under the lock).
+    Elsewhere, or without the lock, the rows first and then ``hold_place`` as usual."""
+    money = _money_check(money)
+    hold_ref = _ref_check(hold_ref, what="hold_ref")
+    _ref_check(idempotency_key, what="idempotency_key")
+    if connection.vendor != "postgresql" or not row_lock_held(company):
+        inserts_run(*inserts)
+        return hold_place(company=company, money=money, hold_ref=hold_ref, idempotency_key=idempotency_key,
+                          memo=memo)
+    fingerprint = _request_fingerprint(kind=PostingKind.HOLD, company=company, money=money, hold_ref=hold_ref,
+                                       receivable_ref="", payment_ref="", request=None)
+    legs = _hold_legs(money.amount, hold_ref)
+    legs_check_balanced(legs)
+    ctes, params, finish = _write_statement(
+        company=company, kind=PostingKind.HOLD, money=money, idempotency_key=idempotency_key,
+        fingerprint=fingerprint, memo=memo, effective_date=None, legs=legs, hold_ref=hold_ref,
+        receivable_ref="", payment_ref="")
+    posting = inserts_run(*inserts, rider=Rider(ctes=ctes, params=params, result=_POST_RESULT, finish=finish))
+    if posting is None:  # the key was posted before: replayed, as hold_place would
+        return _replay(_existing(company, idempotency_key), fingerprint, idempotency_key)
+    return posting
 
 
 def hold_release(*, company, money: Money, hold_ref: str, idempotency_key: str, memo: str = "",
