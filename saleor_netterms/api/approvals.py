@@ -20,9 +20,10 @@ from saleor_netterms.approvals.models import StepMode as StepModeChoices
 from saleor_netterms.approvals.routing import step_may_act
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.workflows import reviews as review_workflows
 
 from . import selectors
-from .context import actor_of, installation_of, principal
+from .context import actor_of, installation_of, principal, principal_email, principal_permissions
 from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, currency_parse, money_parse, pk_parse
 from .mutations import _company, _errors, _run
@@ -35,14 +36,6 @@ ApprovalDecision = _enum("ApprovalDecision", ActionDecisionChoices, "An approver
 ApprovalStepMode = _enum("ApprovalStepMode", StepModeChoices,
                          "ANY: one approval completes the step; ALL: every listed approver must approve.")
 ApprovalOnDeadline = _enum("ApprovalOnDeadline", OnDeadlineChoices, "What happens when a step's deadline passes.")
-
-
-def _permissions(info) -> frozenset[str]:
-    return frozenset(getattr(principal(info), "user_permissions", ()) or ())
-
-
-def _email(info) -> str:
-    return (getattr(principal(info), "email", None) or "").strip().lower()
 
 
 class ApprovalStepType(graphene.ObjectType):
@@ -196,8 +189,8 @@ class ApprovalRequestType(graphene.ObjectType):
     def resolve_can_act(root, info):
         if root.status != RequestStatusChoices.PENDING or root.step is None:
             return False
-        email = _email(info)
-        return step_may_act(root.step, email=email, permissions=_permissions(info)) and not root.actions.filter(
+        email = principal_email(info)
+        return step_may_act(root.step, email=email, permissions=principal_permissions(info)) and not root.actions.filter(
             step=root.current_step, actor=email).exists()
 
     @staticmethod
@@ -266,7 +259,7 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_approval_queue(root, info, kind=None, status=None):
         return approval_selectors.approval_queue(
-            installation=installation_of(info), email=_email(info), permissions=_permissions(info),
+            installation=installation_of(info), email=principal_email(info), permissions=principal_permissions(info),
             kind=enum_value(kind), status=enum_value(status))
 
     @staticmethod
@@ -312,20 +305,17 @@ class ApprovalAct(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, request_id, decision, comment=None, totp_code=None, step=None):
-        def action():
+        """The one decision path (workflows.reviews.review_decide), as decisionMake takes it."""
+        try:  # approval_act is atomic itself; not wrapped, so a wrong TOTP code stays counted
             if comment is not None and len(comment) > 2000:
                 raise ApiInputError("TOO_LONG", "At most 2000 characters.", field="comment")
-            return approval_services.approval_act(
-                request=_request(info, request_id), actor_email=_email(info), actor_permissions=_permissions(info),
-                decision=enum_value(decision), comment=comment or "", totp_code=totp_code, step=step)
-
-        try:  # approval_act is atomic itself; not wrapped, so a wrong TOTP code stays counted
-            req, errors = action(), []
+            outcome = review_workflows.review_decide(
+                installation=installation_of(info), decision=enum_value(decision), actor_email=principal_email(info),
+                actor_permissions=principal_permissions(info), request_id=_request(info, request_id).pk,
+                comment=comment or "", totp_code=totp_code, step=step)
         except NetTermsError as exc:
-            req, errors = None, [field_error(exc, ACT_ERROR_FIELDS)]
-        if req is not None:
-            req.refresh_from_db()
-        return ApprovalAct(request=req, errors=errors)
+            return ApprovalAct(request=None, errors=[field_error(exc, ACT_ERROR_FIELDS)])
+        return ApprovalAct(request=outcome.request, errors=[])
 
 
 class ApprovalStepInput(graphene.InputObjectType):
@@ -475,7 +465,7 @@ class TotpEnroll(graphene.Mutation):
     def mutate(root, info):
         found = principal(info)
         uri, errors = _run(lambda: approval_totp.totp_enroll(
-            installation=found.installation, staff_email=_email(info), staff_user_id=found.user_id or ""))
+            installation=found.installation, staff_email=principal_email(info), staff_user_id=found.user_id or ""))
         qr = segno.make(uri, error="m").svg_data_uri(scale=4, border=2) if uri else None
         return TotpEnroll(provisioning_uri=uri, qr_code_svg=qr, errors=errors)
 
@@ -493,7 +483,7 @@ class TotpConfirm(graphene.Mutation):
     def mutate(root, info, code):
         try:  # totp_confirm is atomic itself; not wrapped, so a wrong code stays counted
             device, errors = approval_totp.totp_confirm(installation=installation_of(info),
-                                                        staff_email=_email(info), code=code), []
+                                                        staff_email=principal_email(info), code=code), []
         except NetTermsError as exc:
             device, errors = None, [field_error(exc, {"SECOND_FACTOR_INVALID": "code"})]
         return TotpConfirm(confirmed=device is not None, errors=errors)

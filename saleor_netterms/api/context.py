@@ -21,6 +21,16 @@ def principal(info):
     return found
 
 
+def principal_permissions(info) -> frozenset[str]:
+    """The signed-in staff member's Saleor permissions (who may decide which approval step)."""
+    return frozenset(getattr(principal(info), "user_permissions", ()) or ())
+
+
+def principal_email(info) -> str:
+    """The signed-in staff member's e-mail, lower case ("" without one): approvers are named by it."""
+    return (getattr(principal(info), "email", None) or "").strip().lower()
+
+
 def installation_of(info):
     return principal(info).installation
 

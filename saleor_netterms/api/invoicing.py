@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet, Sum
 from saleor_netterms.audit.services import audit_record
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.core.money import Money
+from saleor_netterms.invoicing import selectors as invoicing_selectors
 from saleor_netterms.invoicing import services as invoicing_services
 from saleor_netterms.invoicing.documents.formatting import address_lines
 from saleor_netterms.invoicing.documents.links import document_url
@@ -103,20 +104,20 @@ def invoice_actions(invoice: Invoice) -> list[str]:
     return (["credit_note"] if credited < invoice.total_gross else []) + ["void"]
 
 
-def _open_amounts_attach(invoices: list[Invoice]) -> list[Invoice]:
-    """Put each invoice's open amount and days past due (from its receivable's ledger balance) on
-    it: one ledger query per (company, currency) for the whole page."""
-    receivables = [inv.receivable for inv in invoices if inv.receivable_id]
-    rows = {row.receivable.pk: row for row in selectors.receivable_rows(receivables)}
+def invoices_with_positions(invoices: list[Invoice]) -> list[Invoice]:
+    """The invoices, each with its open amount and days past due for ``InvoiceType`` to show
+    (invoicing.selectors.invoice_positions: one ledger query per company and currency for the page).
+    Every list of invoices the API answers goes through this (or gives the rows it read itself)."""
+    positions = invoicing_selectors.invoice_positions(invoices)
     for inv in invoices:
-        inv._nt_open_row = rows.get(inv.receivable_id)
+        inv._nt_open_row = positions[inv.pk]
         inv._nt_open_ready = True
     return invoices
 
 
 def _open_row(invoice: Invoice):
     if not getattr(invoice, "_nt_open_ready", False):
-        _open_amounts_attach([invoice])
+        invoices_with_positions([invoice])
     return invoice._nt_open_row
 
 
@@ -356,7 +357,7 @@ class InvoiceType(graphene.ObjectType):
 
     @staticmethod
     def resolve_credit_notes(root, info):
-        return _open_amounts_attach(list(root.credit_notes.select_related("company", "receivable").order_by("id")))
+        return invoices_with_positions(list(root.credit_notes.select_related("company", "receivable").order_by("id")))
 
     @staticmethod
     def resolve_documents(root, info):
@@ -507,7 +508,7 @@ class Query(graphene.ObjectType):
         company = _company(info, company_id) if company_id is not None else None
         qs = invoices_search(installation=installation, company=company, status=enum_value(status),
                              kind=enum_value(kind), search=search)
-        return _open_amounts_attach(list(qs[offset:offset + first]))
+        return invoices_with_positions(list(qs[offset:offset + first]))
 
     @staticmethod
     def resolve_invoice(root, info, id):

@@ -9,10 +9,7 @@ from __future__ import annotations
 import graphene
 from django.db import transaction
 
-from saleor_netterms.approvals import selectors as approval_selectors
-from saleor_netterms.approvals import services as approval_services
 from saleor_netterms.audit.services import audit_record
-from saleor_netterms.checkout import services as checkout_services
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies import services as company_services
@@ -24,9 +21,10 @@ from saleor_netterms.outbox import services as outbox_services
 from saleor_netterms.outbox.models import OutboxStatus as OutboxStatusChoices
 from saleor_netterms.payments.models import PaymentSource as PaymentSourceChoices
 from saleor_netterms.workflows import payments as payment_workflows
+from saleor_netterms.workflows import reviews as review_workflows
 
 from . import selectors
-from .context import actor_of, installation_of, principal
+from .context import actor_of, installation_of, principal_permissions
 from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, money_parse, pk_parse
 from .types import (CompanyStatus, CompanyType, InstallationSettingsType, MemberKind, MemberRole, MemberType,
@@ -364,32 +362,24 @@ class PaymentRecord(graphene.Mutation):
         return PaymentRecord(payment=payment, errors=errors)
 
 
-def _not_in_review(tx: NetTermsTransaction) -> ApiInputError:
-    return ApiInputError("TRANSACTION_NOT_IN_REVIEW",
-                         f"The transaction is not in credit review (it is {tx.get_status_display().lower()}).",
-                         field="transactionId")
+REVIEW_ERROR_FIELDS = {"TRANSACTION_NOT_IN_REVIEW": "transactionId", "REASON_REQUIRED": "reason",
+                       "SECOND_FACTOR_REQUIRED": "totpCode", "SECOND_FACTOR_INVALID": "totpCode",
+                       "SECOND_FACTOR_NOT_ENROLLED": "totpCode", "APPROVAL_STEP_CHANGED": "step"}
 
 
-def _through_the_workflow(info, tx: NetTermsTransaction, decision: str, comment: str = "") -> bool:
-    """A review that an approval workflow owns is decided in that workflow — its steps, approvers
-    and second factors — never around it. Returns True when the workflow took the decision."""
-    pending = approval_selectors.pending_request_for_transaction(transaction=tx)
-    if pending is None:
-        return False
-    who = principal(info)
-    approval_services.approval_act(request=pending, actor_email=actor_of(info),
-                                   actor_permissions=list(getattr(who, "user_permissions", []) or []),
-                                   decision=decision, comment=comment)
-    return True
-
-
-def _decided_in_review(tx: NetTermsTransaction, code: str) -> bool:
-    return any(reason.get("code") == code for reason in tx.decision_reasons or [])
+def _review_decide(info, transaction_id, decision: str, comment: str = "") -> NetTermsTransaction:
+    """reviewApprove / reviewDecline: the one decision path (workflows.reviews.review_decide), as
+    decisionMake takes it — the approval workflow that owns the review decides it, else the checkout."""
+    tx = _transaction(info, transaction_id)
+    return review_workflows.review_decide(
+        installation=installation_of(info), decision=decision, actor_email=actor_of(info),
+        actor_permissions=principal_permissions(info), transaction_id=tx.pk, comment=comment).transaction
 
 
 class ReviewApprove(graphene.Mutation):
     """Approve a transaction in credit review: Saleor is told AUTHORIZATION_SUCCESS. Approving it
-    again answers the same; a transaction that was never in review or was declined is refused."""
+    again answers the same; a transaction that was never in review or was declined is refused.
+    (decisionMake decides every row of decisionQueue; this stays for existing clients.)"""
 
     class Arguments:
         transaction_id = graphene.ID(required=True)
@@ -399,25 +389,14 @@ class ReviewApprove(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, transaction_id):
-        decided_by = actor_of(info)
-
-        def action():
-            tx = _transaction(info, transaction_id)
-            if _through_the_workflow(info, tx, "approve"):
-                tx.refresh_from_db()
-                return tx
-            tx = checkout_services.review_approve(transaction_id=tx.pk, decided_by=decided_by)
-            if not _decided_in_review(tx, "MANUAL_APPROVAL"):
-                raise _not_in_review(tx)
-            return tx
-
-        tx, errors = _run(action)
+        tx, errors = _run(lambda: _review_decide(info, transaction_id, "approve"), fields=REVIEW_ERROR_FIELDS)
         return ReviewApprove(transaction=tx, errors=errors)
 
 
 class ReviewDecline(graphene.Mutation):
     """Decline a transaction in credit review: the hold is released, Saleor is told
-    AUTHORIZATION_FAILURE and the order gets a note with the reason."""
+    AUTHORIZATION_FAILURE and the order gets a note with the reason. (decisionMake decides every row
+    of decisionQueue; this stays for existing clients.)"""
 
     class Arguments:
         transaction_id = graphene.ID(required=True)
@@ -428,22 +407,13 @@ class ReviewDecline(graphene.Mutation):
 
     @staticmethod
     def mutate(root, info, transaction_id, reason):
-        decided_by = actor_of(info)
-
         def action():
-            tx = _transaction(info, transaction_id)
             text = (_text(reason, "reason") or "").strip()
             if not text:
                 raise ApiInputError("REASON_REQUIRED", "Say why net terms are declined.", field="reason")
-            if _through_the_workflow(info, tx, "decline", comment=text):
-                tx.refresh_from_db()
-                return tx
-            tx = checkout_services.review_decline(transaction_id=tx.pk, decided_by=decided_by, reason=text)
-            if not _decided_in_review(tx, "MANUAL_DECLINE"):
-                raise _not_in_review(tx)
-            return tx
+            return _review_decide(info, transaction_id, "decline", comment=text)
 
-        tx, errors = _run(action)
+        tx, errors = _run(action, fields=REVIEW_ERROR_FIELDS)
         return ReviewDecline(transaction=tx, errors=errors)
 
 

@@ -15,20 +15,12 @@ from saleor_netterms.workflows import reviews as review_workflows
 
 from . import selectors
 from .approvals import ACT_ERROR_FIELDS, ApprovalDecision, ApprovalKind, ApprovalRequestType, ApprovalStatus
-from .context import installation_of, principal
+from .context import installation_of, principal_email, principal_permissions
 from .errors import ApiInputError, field_error
 from .inputs import pk_parse
 from .lists import page_type
 from .mutations import _errors
 from .types import CompanyType, DecisionReasonType, MoneyType, TransactionType, enum_field, enum_value
-
-
-def _permissions(info) -> frozenset[str]:
-    return frozenset(getattr(principal(info), "user_permissions", ()) or ())
-
-
-def _email(info) -> str:
-    return (getattr(principal(info), "email", None) or "").strip().lower()
 
 
 class DecisionItemType(graphene.ObjectType):
@@ -141,7 +133,7 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_decision_queue(root, info, kind=None, status=None, mine=False):
         items = review_workflows.review_queue(
-            installation=installation_of(info), email=_email(info), permissions=_permissions(info),
+            installation=installation_of(info), email=principal_email(info), permissions=principal_permissions(info),
             kind=enum_value(kind), status=enum_value(status), mine=bool(mine))
         return {"items": items, "total_count": len(items)}
 
@@ -177,8 +169,8 @@ class DecisionMake(graphene.Mutation):
             if enum_value(decision) == "decline" and not text:
                 raise ApiInputError("REASON_REQUIRED", "Say why it is declined.", field="reason")
             outcome = review_workflows.review_decide(
-                installation=installation_of(info), decision=enum_value(decision), actor_email=_email(info),
-                actor_permissions=_permissions(info), request_id=_pk(request_id, "requestId"),
+                installation=installation_of(info), decision=enum_value(decision), actor_email=principal_email(info),
+                actor_permissions=principal_permissions(info), request_id=_pk(request_id, "requestId"),
                 transaction_id=_pk(transaction_id, "transactionId"), comment=text, totp_code=totp_code, step=step)
         except NetTermsError as exc:
             fields = {**DECIDE_ERROR_FIELDS, "NOT_FOUND": "requestId" if request_id is not None else "transactionId"}

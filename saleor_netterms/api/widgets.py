@@ -11,7 +11,7 @@ from saleor_netterms.companies import selectors as company_selectors
 
 from . import selectors
 from .context import installation_of
-from .invoicing import InvoiceType, _open_amounts_attach
+from .invoicing import InvoiceType, invoices_with_positions
 from .types import CompanyType, CreditSummaryType, MoneyType, TransactionType
 
 
@@ -78,7 +78,7 @@ class OrderNetTermsType(graphene.ObjectType):
 
     @staticmethod
     def resolve_invoices(root, info):
-        return _open_amounts_attach(root.invoices)
+        return invoices_with_positions(root.invoices)
 
     @staticmethod
     def resolve_position(root, info):

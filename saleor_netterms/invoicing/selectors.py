@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from saleor_netterms.receivables.selectors import ReceivableRow, receivable_rows
+
 from .models import Invoice
 
 
@@ -24,3 +26,12 @@ def einvoice_problems_recent(*, installation, since: datetime) -> EInvoiceProble
         return EInvoiceProblems(count=0)
     return EInvoiceProblems(count=rows.count(), latest_id=latest["id"], latest_number=latest["number"],
                             latest_problem=latest["einvoice_problem"][:300])
+
+
+def invoice_positions(invoices) -> dict[int, ReceivableRow | None]:
+    """Each invoice's open amount and days past due, by invoice id: its receivable's ledger balance
+    (one ledger query per company and currency for all of them); None for an invoice without a
+    receivable (a credit note)."""
+    invoices = list(invoices)
+    rows = {row.receivable.pk: row for row in receivable_rows([inv.receivable for inv in invoices if inv.receivable_id])}
+    return {inv.pk: rows.get(inv.receivable_id) for inv in invoices}

@@ -276,10 +276,10 @@ def test_review_decisions_on_a_transaction_not_in_review_are_refused(gql, credit
     # then
     assert decline_approved == {"reviewDecline": {"transaction": None, "errors": [{
         "code": "TRANSACTION_NOT_IN_REVIEW", "field": "transactionId",
-        "message": "The transaction is not in credit review (it is authorized (hold placed))."}]}}
+        "message": "The order is not in credit review any more: authorized (hold placed)."}]}}
     assert approve_declined == {"reviewApprove": {"transaction": None, "errors": [{
         "code": "TRANSACTION_NOT_IN_REVIEW", "field": "transactionId",
-        "message": "The transaction is not in credit review (it is canceled (hold released))."}]}}
+        "message": "The order is not in credit review any more: canceled (hold released)."}]}}
     assert written() == before
     assert list(NetTermsTransaction.objects.order_by("id").values_list("status", flat=True)) == [
         TransactionStatus.AUTHORIZED, TransactionStatus.CANCELED]
