@@ -4,9 +4,14 @@ below a second time, in a child pytest on a fresh SQLite file, and requires ever
 pass. Tests marked ``postgres`` (real parallel connections, PostgreSQL triggers) and browser tests
 are left out of the second run.
 
-Found by it: bank reconciliation's batch lookups (``unnest``, ``= ANY(array)``) and the ledger's
-open amounts per receivable were PostgreSQL-only SQL, so importing a bank statement on `make run`
-failed while matching; they now have a portable path (the ORM) beside the PostgreSQL statement."""
+Found by it (each failed on `make run` while PostgreSQL was fine):
+- bank reconciliation's batch lookups (``unnest``, ``= ANY(array)``) and the ledger's open amounts
+  per receivable: importing a bank statement failed while matching;
+- the webhook pipeline's duplicate path read the installation's ``revision`` column, which only
+  PostgreSQL has: Saleor redelivering a checkout webhook was answered HANDLER_FAILED;
+- the collections book's company filter (``= ANY(array)``) and its raw rows (SQLite returns dates
+  as text and sums as floats): every reminder run for a company failed.
+Each now has a portable path beside the PostgreSQL statement."""
 from __future__ import annotations
 
 import os
@@ -19,7 +24,9 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-ON_SQLITE_TOO = ["tests/reconciliation"]
+ON_SQLITE_TOO = ["tests/reconciliation", "tests/collections", "tests/checkout/test_handlers.py",
+                 "tests/checkout/test_captured_flows.py", "tests/invoicing/test_captured_flows.py",
+                 "tests/erp_api/test_accounting_export.py"]
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="this run is already on SQLite")
@@ -33,5 +40,5 @@ def test_the_domain_tests_pass_on_the_sqlite_default_too(tmp_path):
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     passed = re.search(r"(\d+) passed", summary)
-    assert passed and int(passed.group(1)) >= 100, summary
+    assert passed and int(passed.group(1)) >= 250, summary
     assert not re.search(r"\d+ (failed|error)", summary), summary

@@ -40,6 +40,7 @@ from .models import (
 )
 
 _ZERO = Decimal(0)
+_AMOUNT_PLACES = Decimal("0.0001")   # the ledger's amounts (4 places)
 
 
 @dataclass
@@ -203,19 +204,28 @@ def _open_receivables(*, installation_id: int, company_ids: list[int] | None):
     params: list = [installation_id]
     account_filter = receivable_filter = ""
     if company_ids is not None:
-        account_filter, receivable_filter = "AND a.company_id = ANY(%s)", "AND r.company_id = ANY(%s)"
-        params.append(list(company_ids))
+        ids = [int(c) for c in company_ids] or [0]
+        placeholders = ", ".join(["%s"] * len(ids))   # portable: make run's SQLite has no = ANY(array)
+        account_filter = f"AND a.company_id IN ({placeholders})"
+        receivable_filter = f"AND r.company_id IN ({placeholders})"
+        params.extend(ids)
     params.append(installation_id)
     if company_ids is not None:
-        params.append(list(company_ids))
+        params.extend(ids)
     sql = _OPEN_SQL.format(account_filter=account_filter, receivable_filter=receivable_filter)
+    typed = connection.vendor == "postgresql"   # SQLite's raw rows carry dates as text, sums as floats
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while True:
             rows = cursor.fetchmany(20000)
             if not rows:
                 return
-            yield from rows
+            if typed:
+                yield from rows
+            else:
+                yield from ((rid, cid, currency, due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due)),
+                             Decimal(str(total)).quantize(_AMOUNT_PLACES))
+                            for rid, cid, currency, due, total in rows)
 
 
 def payment_pending_reason(*, company: Company, book: Book) -> str | None:

@@ -237,10 +237,13 @@ def _duplicate(*, received: Received, installation: Installation, raw_body: byte
                expected_revision: int | None) -> WebhookAnswer:
     """The body was dispatched before (or by a concurrent duplicate whose commit the claim waited
     for): its committed answer is replayed and this delivery recorded as a duplicate."""
-    dispatch = (WebhookDispatch.objects.filter(installation=installation, event=received.event,
-                                               body_sha256=received.body_sha256)
-                .annotate(installation_revision=RawSQL(INSTALLATION_REVISION_SQL, (installation.pk,))).get())
-    _revision_check(expected_revision, dispatch.installation_revision)
+    dispatches = WebhookDispatch.objects.filter(installation=installation, event=received.event,
+                                                body_sha256=received.body_sha256)
+    if expected_revision is not None:   # a cached installation (PostgreSQL: the revision column exists)
+        dispatches = dispatches.annotate(installation_revision=RawSQL(INSTALLATION_REVISION_SQL, (installation.pk,)))
+    dispatch = dispatches.get()
+    if expected_revision is not None:
+        _revision_check(expected_revision, dispatch.installation_revision)
     answer = WebhookAnswer(dispatch.response_status, dispatch.response_body.encode())
     _delivery_create(received=received, installation=installation, raw_body=raw_body, validity=True,
                      outcome=DeliveryOutcome.DUPLICATE, dispatch=dispatch, response_status=answer.status,
