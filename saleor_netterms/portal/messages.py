@@ -1,5 +1,6 @@
 """The domains' buyer-facing sentences the portal shows, marked for translation here (the domains
-write English; the portal's catalogue, locale/de, carries their German)."""
+write English; the portal's catalogues, locale/de and locale/fr, carry their German and French;
+makemessages extracts them because they are marked with gettext_noop)."""
 from django.utils.translation import gettext_noop
 
 DOMAIN_BUYER_MESSAGES = (

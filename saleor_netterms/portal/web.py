@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "nt_portal"
 SHOP_COOKIE = "nt_portal_shop"
 LANGUAGE_COOKIE = "nt_portal_lang"
-LANGUAGES = (("en", "English"), ("de", "Deutsch"))
+LANGUAGES = (("en", "English"), ("de", "Deutsch"), ("fr", "Français"))
 LANGUAGE_CODES = tuple(code for code, _name in LANGUAGES)
 
 
@@ -62,7 +62,7 @@ def language_pick(request: HttpRequest) -> str:
 
 
 def babel_locale(language: str) -> str:
-    return {"de": "de_DE", "en": "en_US"}.get(language, "en_US")
+    return {"de": "de_DE", "en": "en_US", "fr": "fr_FR"}.get(language, "en_US")
 
 
 def cookie_set(response: HttpResponse, name: str, value: str, *, httponly: bool = True) -> None:

@@ -1,5 +1,5 @@
 """Amounts and dates in the portal's language, through the documents' babel helpers (the same
-text as on the invoice PDF: "1,225.00 EUR", "1.225,00 EUR")."""
+text as on the invoice PDF: "1,225.00 EUR", "1.225,00 EUR", "1 225,00 EUR")."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +14,7 @@ register = template.Library()
 
 
 def _locale() -> str:
-    return {"de": "de_DE"}.get((translation.get_language() or "en")[:2], "en_US")
+    return {"de": "de_DE", "fr": "fr_FR"}.get((translation.get_language() or "en")[:2], "en_US")
 
 
 @register.filter
