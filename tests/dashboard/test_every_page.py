@@ -61,6 +61,9 @@ RAW = {
     "raw locale": re.compile(r"\b[a-z]{2}_[A-Z]{2}\b"),
     "dotted action": re.compile(r"\b[a-z]+_[a-z_]+\.[a-z_]+\b|\b[a-z]+\.[a-z]+_[a-z_]+\b"),
     "(s) plural": re.compile(r"\w\(s\)"),
+    # an amount the server wrote locale-neutrally ("1,250.00 USD") where the page writes "$1,250.00"
+    "unformatted amount": re.compile(r"\b\d{1,3}(?:,\d{3})*\.\d{2} [A-Z]{3}\b|\b\d+\.\d{2} [A-Z]{3}\b"),
+    "ISO date": re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b(?!T)"),
 }
 
 
@@ -80,10 +83,10 @@ def raw_findings(text: str) -> list[str]:
 
 def test_the_scanner_finds_each_kind_of_raw_id():
     text = ("Hold tx:54 · rcv:15 · inv-ad849c12 · OVER_SPENDING_LIMIT · Company 1 · en_US · "
-            "credit_limit.set · buyer:VXNlcjo2 · 0 open invoice(s)")
+            "credit_limit.set · buyer:VXNlcjo2 · 0 open invoice(s) · order 1,250.00 USD · due 2026-12-01")
     kinds = sorted({f.split(":")[0] for f in raw_findings(text)})
-    assert kinds == ["(s) plural", "Saleor id", "code", "company N", "dotted action", "internal reference",
-                     "raw locale"]
+    assert kinds == ["(s) plural", "ISO date", "Saleor id", "code", "company N", "dotted action",
+                     "internal reference", "raw locale", "unformatted amount"]
     assert raw_findings("INV-2026-000015 · Acme Industrial Supply · $1,200.00 · ap@acme.example · Net 30") == []
 
 
