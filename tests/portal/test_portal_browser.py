@@ -235,8 +235,25 @@ def test_the_company_admin_invites_a_buyer_on_a_phone_in_german(live_server, ins
     assert (member.role, member.spending_limit_amount, member.company_id) == ("buyer", 2500, world.acme.pk)
     invite = OutboxMessage.objects.get(kind="email.portal_sign_in")
     assert invite.payload["subject"] == "Sie wurden zum Konto von Acme Industrial Supply eingeladen"
-    checked(page, screenshot, "phone-company-de")
     page.locator(f"form[action='/portal/company/members/{member.pk}']").get_by_role("button", name="Deaktivieren").click()
     page.get_by_role("status").filter(has_text="Deaktiviert").wait_for()
     member.refresh_from_db()
     assert member.is_active is False
+
+    # the billing contact and the default PO rules, from the keyboard-reachable form
+    page.get_by_label("Name des Kontakts").fill("Erika Payables")
+    page.get_by_label("Rechnungs-E-Mail").fill("payables@acme.example")
+    page.get_by_label("Jede Bestellung auf Ziel braucht eine Bestellnummer").check()
+    page.get_by_label("Muster der Bestellnummer (optional)").fill("PO-#####")
+    page.get_by_role("button", name="Rechnungskontakt und Bestellnummern-Regeln speichern").click()
+    page.get_by_role("status").filter(has_text="Rechnungskontakt und Bestellnummern-Regeln gespeichert").wait_for()
+    world.acme.refresh_from_db()
+    assert (world.acme.billing_contact_name, world.acme.billing_contact_email, world.acme.po_number_required,
+            world.acme.po_number_pattern) == ("Erika Payables", "payables@acme.example", True, "PO-#####")
+    checked(page, screenshot, "phone-company-de")
+
+    # and in French
+    page.goto(live_server.url + "/portal/invoices?lang=fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Factures").count() >= 1
+    checked(page, screenshot, "phone-invoices-fr")
