@@ -43,9 +43,14 @@ class CreditReads:
     previous_amounts: list[Decimal]  # the latest 200 approved or captured amounts in the currency
     has_account_hold: bool  # an account hold not lifted (account_hold_in_force decides if it applies)
     history: PaymentHistory | None = None  # read with the rest when asked for (``history_today``)
+    reserved_transaction_id: int | None = None  # a new transaction's id, when asked for (PostgreSQL)
 
 
-_EXISTING_ROW, _PREVIOUS_ROW, _HOLD_ROW = "tx_existing", "tx_previous", "account_hold"
+_EXISTING_ROW, _PREVIOUS_ROW, _HOLD_ROW, _RESERVED_ROW = "tx_existing", "tx_previous", "account_hold", "tx_reserved"
+# The id a new transaction will have, taken from its sequence in the same statement, so the hold
+# posting (whose references name the transaction) can be written in one statement with it.
+_RESERVED_SQL = ("SELECT 'tx_reserved', nextval(pg_get_serial_sequence('checkout_nettermstransaction', 'id'))"
+                 "::numeric(24, 4), 0::numeric(24, 4)")
 _HISTORY_ROWS = frozenset({HISTORY_OVERDUE_ROW, HISTORY_SETTLED_ROW})
 
 
@@ -78,15 +83,20 @@ class CreditReadsQuery:
                            previous_amounts=amounts,
                            has_account_hold=any(row == _HOLD_ROW for row, _, _ in theirs),
                            history=(payment_history_from_rows([r for r in theirs if r[0] in _HISTORY_ROWS])
-                                    if self.history else None))
+                                    if self.history else None),
+                           reserved_transaction_id=next((int(debits) for row, debits, _ in theirs
+                                                         if row == _RESERVED_ROW), None))
 
 
 def credit_reads_query(*, company: Company, currency: str, installation=None,
-                       transaction_id: str | None = None, history_today=None) -> CreditReadsQuery:
+                       transaction_id: str | None = None, history_today=None,
+                       reserve_transaction_id: bool = False) -> CreditReadsQuery:
     """``credit_reads``' one statement, built (on PostgreSQL compiled) but not run: the checkout
     builds it before it takes the company lock, so the lock covers only running it. Nothing in
     it depends on the locked state (the company's id, installation, the currency, the
-    transaction id and the business date are known before)."""
+    transaction id and the business date are known before). ``reserve_transaction_id``: the
+    same statement also takes a new transaction's id from its sequence (PostgreSQL; elsewhere
+    ``reserved_transaction_id`` stays None and the insert allocates it)."""
     amount = company_selectors.credit_position_amount_field()
     zero = Value(Decimal(0), output_field=amount)
 
@@ -106,8 +116,11 @@ def credit_reads_query(*, company: Company, currency: str, installation=None,
             _EXISTING_ROW, "id"))
     history_sql = (payment_history_rows(company=company, currency=currency, today=history_today)
                    if history_today is not None else None)
+    also_sql = (history_sql,) if history_sql else ()
+    if reserve_transaction_id and connection.vendor == "postgresql":
+        also_sql += ((_RESERVED_SQL, []),)
     position = company_selectors.credit_position_query(
-        company=company, currency=currency, also=tuple(also), also_sql=(history_sql,) if history_sql else ())
+        company=company, currency=currency, also=tuple(also), also_sql=also_sql)
     return CreditReadsQuery(position=position, previous=None if together else previous,
                             history=history_sql is not None)
 

@@ -288,7 +288,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
     reads_query = selectors.credit_reads_query(
         company=member.company, currency=request.money.currency, installation=installation,
         transaction_id=request.transaction_id,
-        history_today=business_today(installation) if prepared.history is None else None)
+        history_today=business_today(installation) if prepared.history is None else None,
+        reserve_transaction_id=True)
     with transaction.atomic(savepoint=False):
         company = company_lock(company_id=member.company_id)
         reads = reads_query.read()
@@ -324,10 +325,15 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
                                  member=member, decision=decision, reasons=reasons, save=False)
         result = _authorization_result_build(tx, company, available)
         tx.initialize_response = _result_json(result)
-        inserts_run(*decision_rows, Insert(tx))  # the decision, its audit entry, the transaction: one statement
-        ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
-                          idempotency_key=f"hold:{tx.pk}",
-                          memo=f"Net-terms hold for Saleor transaction {request.transaction_id}")
+        memo = f"Net-terms hold for Saleor transaction {request.transaction_id}"
+        tx.pk = reads.reserved_transaction_id  # reserved by the read on PostgreSQL, so the hold's references are known
+        if tx.pk is not None:  # the decision, its audit entry, the transaction and its hold: ONE statement
+            ledger.hold_place_with(inserts=(*decision_rows, Insert(tx)), company=company, money=request.money,
+                                   hold_ref=tx.hold_ref, idempotency_key=f"hold:{tx.pk}", memo=memo)
+        else:  # SQLite: the rows (the insert allocates the id), then the hold
+            inserts_run(*decision_rows, Insert(tx))
+            ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,
+                              idempotency_key=f"hold:{tx.pk}", memo=memo)
         if status == TransactionStatus.IN_REVIEW:
             review_open(transaction=tx, decision_reasons=decision.codes, snapshot=snapshot)
     logger.info("checkout authorization decided", extra={
