@@ -264,6 +264,20 @@ class ReceivablesUtilisationType(graphene.ObjectType):
     near_limit = graphene.List(graphene.NonNull(CreditUtilisationType), required=True)
     near_limit_percent = graphene.String(required=True)
 
+    # each field is read only when asked for (the page asks for the histogram and the companies near
+    # their limit: counted and filtered by the database, not one row per company)
+    @staticmethod
+    def resolve_rows(root, info):
+        return selectors.utilisation(root["scope"])
+
+    @staticmethod
+    def resolve_histogram(root, info):
+        return [{"label": label, "count": count} for label, count in selectors.utilisation_histogram(root["scope"])]
+
+    @staticmethod
+    def resolve_near_limit(root, info):
+        return selectors.utilisation(root["scope"], at_least=root["threshold"])
+
 
 class CompanyRiskType(graphene.ObjectType):
     class Meta:
@@ -419,11 +433,7 @@ class Query(graphene.ObjectType):
         if threshold is None or not threshold.is_finite() or not 0 < threshold <= 1000:
             raise ApiInputError("INVALID_PERCENT", "nearLimitPercent must be a number above 0 and at most 1000.",
                                 field="nearLimitPercent")
-        rows = selectors.utilisation(scope_parse(info, **scope))
-        return {"rows": rows, "near_limit_percent": format(threshold, "f"),
-                "histogram": [{"label": label, "count": count}
-                              for label, count in formulas.utilisation_histogram(u.percent for u in rows)],
-                "near_limit": [u for u in rows if u.percent is not None and u.percent >= threshold]}
+        return {"scope": scope_parse(info, **scope), "threshold": threshold, "near_limit_percent": format(threshold, "f")}
 
     @staticmethod
     @coded

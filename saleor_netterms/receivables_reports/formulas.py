@@ -171,11 +171,16 @@ def utilisation(*, exposure: Decimal, limit: Decimal) -> Decimal | None:
     return _ratio(exposure, limit, HUNDRED)
 
 
+def utilisation_bin_labels(edges: Sequence[int] = UTILISATION_BIN_EDGES) -> list[str]:
+    """``0–10%``, ``10–20%``, … ``90–100%``, ``100%+``: one label per bin of ``utilisation_histogram``."""
+    return [f"{a}–{b}%" for a, b in zip((0, *edges), edges)] + [f"{edges[-1]}%+"]
+
+
 def utilisation_histogram(values: Iterable[Decimal | None],
                           edges: Sequence[int] = UTILISATION_BIN_EDGES) -> list[tuple[str, int]]:
     """Counts per bin ``0–10 %``, ``10–20 %``, … ``90–100 %``, ``100 %+`` (a value on an edge goes
     to the bin above it; None — no limit — is not counted)."""
-    labels = [f"{a}–{b}%" for a, b in zip((0, *edges), edges)] + [f"{edges[-1]}%+"]
+    labels = utilisation_bin_labels(edges)
     counts = [0] * len(labels)
     for value in values:
         if value is None:

@@ -258,6 +258,22 @@ def credit_unapplied(scope: Scope, *, company_ids: Iterable[int] | None = None) 
     return {(company_id, currency): _dec(total) for company_id, currency, total in rows if _dec(total) > 0}
 
 
+def _credit_by_currency(scope: Scope) -> dict[str, Decimal]:
+    """Currency → Σ ``credit_unapplied`` (the positive credit balances), summed by the database from
+    today on (one row per currency, not one per company)."""
+    if scope.as_of < business_today(scope) or scope.company_id is not None or scope.tier:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for (_, currency), amount in credit_unapplied(scope).items():
+            totals[currency] += amount
+        return dict(totals)
+    params = {"inst": scope.installation_id, "kind": AccountKind.CREDIT_BALANCE.value, "currency": scope.currency}
+    return {currency: _dec(total) for currency, total in _rows(f"""
+        SELECT a.currency, SUM(a.credits - a.debits) FROM ledger_account a
+         WHERE a.installation_id = %(inst)s AND a.kind = %(kind)s AND a.credits > a.debits
+               {"AND a.currency = %(currency)s" if scope.currency else ""}
+         GROUP BY a.currency""", params)}
+
+
 _GROUP_KEYS = {"total": "''", "currency": "''", "company": "company_id", "channel": "channel", "tier": "tier"}
 
 
@@ -357,7 +373,10 @@ def _ageing(scope: Scope, *, group_by: str, basis: str, bounds: Sequence[int], b
             if first is not None:
                 rows = rows[offset:offset + first]
     page_ids = {r[0] for r in rows} if first is not None and group_by == "company" else None
-    credit = credit_unapplied(scope, company_ids=page_ids) if group_by != "channel" else {}
+    if group_by in ("total", "currency"):  # only the sums per currency
+        credit = {(None, currency): amount for currency, amount in _credit_by_currency(scope).items()}
+    else:
+        credit = credit_unapplied(scope, company_ids=page_ids) if group_by != "channel" else {}
     if group_by == "tier":
         tiers = dict(_rows("SELECT id, credit_tier FROM companies_company WHERE installation_id = %(inst)s",
                            {"inst": scope.installation_id}))
@@ -821,21 +840,14 @@ class Utilisation(NamedTuple):
         return self.owed + self.on_hold
 
 
-def utilisation(scope: Scope) -> list[Utilisation]:
+def utilisation(scope: Scope, *, at_least: Decimal | None = None) -> list[Utilisation]:
     """Every company with a credit limit (in the scope's currency and tier): what it owes plus what
     is on hold, against the limit, now (limits keep no history; the ledger's maintained balances),
-    highest use first."""
+    highest use first; with ``at_least``, only those using at least that percentage (near their limit)."""
+    if at_least is not None and connection.vendor != "postgresql":
+        return [u for u in utilisation(scope) if u.percent is not None and u.percent >= at_least]
     params = {"inst": scope.installation_id, "recv": AccountKind.RECEIVABLE.value, "holds": AccountKind.HOLDS.value}
-    where = ["c.installation_id = %(inst)s"]
-    if scope.currency:
-        where.append("l.currency = %(currency)s")
-        params["currency"] = scope.currency
-    if scope.tier:
-        where.append("c.credit_tier = %(tier)s")
-        params["tier"] = scope.tier
-    if scope.company_id is not None:
-        where.append("c.id = %(company)s")
-        params["company"] = scope.company_id
+    where = [_utilisation_where(scope, params)]
     if connection.vendor != "postgresql":  # SQLite hands back floats and strings: the percentages here
         rows = [(cid, name, tier, currency, _dec(owed), _dec(held), _dec(limit))
                 for cid, name, tier, currency, limit, owed, held in _rows(f"""
@@ -850,7 +862,16 @@ def utilisation(scope: Scope) -> list[Utilisation]:
         return result
     # PostgreSQL: the percentage (formulas.utilisation: exposure × 100 ÷ limit, none for a limit of
     # zero) and the order computed by the database, the rows made into tuples at C speed
+    near = ""
+    if at_least is not None:
+        near = "WHERE percent >= %(at_least)s"
+        params["at_least"] = at_least
     return list(map(Utilisation._make, _rows(f"""
+        SELECT * FROM ({_UTILISATION_SQL.format(where=' AND '.join(where))}) u {near}
+         ORDER BY percent DESC NULLS LAST, id""", params)))
+
+
+_UTILISATION_SQL = """
         SELECT id, legal_name, credit_tier, currency, owed, held, amount,
                CASE WHEN amount > 0 THEN (owed + held) * 100 / amount END AS percent
           FROM (SELECT c.id, c.legal_name, c.credit_tier, l.currency, l.amount,
@@ -858,8 +879,37 @@ def utilisation(scope: Scope) -> list[Utilisation]:
                   FROM companies_creditlimit l JOIN companies_company c ON c.id = l.company_id
                   LEFT JOIN ledger_account ra ON ra.company_id = c.id AND ra.currency = l.currency AND ra.kind = %(recv)s
                   LEFT JOIN ledger_account ha ON ha.company_id = c.id AND ha.currency = l.currency AND ha.kind = %(holds)s
-                 WHERE {' AND '.join(where)}) x
-         ORDER BY percent DESC NULLS LAST, id""", params)))
+                 WHERE {where}) x"""
+
+
+def utilisation_histogram(scope: Scope) -> list[tuple[str, int]]:
+    """``formulas.utilisation_histogram`` of ``utilisation(scope)``'s percentages, counted by the
+    database on PostgreSQL (one row per bin, not one per company)."""
+    if connection.vendor != "postgresql":
+        return formulas.utilisation_histogram(u.percent for u in utilisation(scope))
+    params = {"inst": scope.installation_id, "recv": AccountKind.RECEIVABLE.value, "holds": AccountKind.HOLDS.value}
+    where = _utilisation_where(scope, params)
+    edges = formulas.UTILISATION_BIN_EDGES
+    params.update({f"e{i}": edge for i, edge in enumerate(edges)})
+    bin_of = " + ".join(f"(percent >= %(e{i})s)::int" for i in range(len(edges)))  # how many edges are ≤ it
+    counts = dict(_rows(f"""
+        SELECT {bin_of} AS bin, COUNT(*) FROM ({_UTILISATION_SQL.format(where=where)}) u
+         WHERE percent IS NOT NULL GROUP BY 1""", params))
+    return [(label, counts.get(i, 0)) for i, label in enumerate(formulas.utilisation_bin_labels(edges))]
+
+
+def _utilisation_where(scope: Scope, params: dict) -> str:
+    where = ["c.installation_id = %(inst)s"]
+    if scope.currency:
+        where.append("l.currency = %(currency)s")
+        params["currency"] = scope.currency
+    if scope.tier:
+        where.append("c.credit_tier = %(tier)s")
+        params["tier"] = scope.tier
+    if scope.company_id is not None:
+        where.append("c.id = %(company)s")
+        params["company"] = scope.company_id
+    return " AND ".join(where)
 
 
 def _utilisation_order(u: Utilisation) -> tuple:

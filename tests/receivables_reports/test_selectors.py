@@ -250,6 +250,10 @@ def test_utilisation_near_limit_and_histogram(hand_book):
         ("Alpha Tools", "USD", D(1600), D(16))]
     counts = dict(s.formulas.utilisation_histogram(u.percent for u in rows))
     assert counts["10–20%"] == 2 and counts["80–90%"] == 1
+    # and counted / filtered by the database: the same bins, the companies at 80 % or more
+    assert s.utilisation_histogram(scope(hand_book)) == s.formulas.utilisation_histogram(u.percent for u in rows)
+    assert s.utilisation(scope(hand_book), at_least=D(80)) == rows[:1]
+    assert s.utilisation(scope(hand_book), at_least=D("16.25")) == rows[:2]
 
 
 def test_at_risk(hand_book):
