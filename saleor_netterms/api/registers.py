@@ -23,7 +23,7 @@ from saleor_netterms.ledger.models import Account, AccountKind
 from saleor_netterms.masters.models import ErpOpenItem
 from saleor_netterms.masters.selectors import erp_owns
 from saleor_netterms.payments.models import Payment, PaymentAllocation
-from saleor_netterms.receivables_reports.models import OpenReceivable
+from saleor_netterms.receivables_reports.selectors import open_receivable_rows
 
 from .context import installation_of
 from .inputs import currency_parse
@@ -127,7 +127,7 @@ def _account_balance(kind: str):
 
 
 def _overdue(today, aggregate, field):
-    rows = (OpenReceivable.objects.filter(company_id=OuterRef("pk"), currency=OuterRef("nt_currency"),
+    rows = (open_receivable_rows().filter(company_id=OuterRef("pk"), currency=OuterRef("nt_currency"),
                                           due_date__lt=today)
             .order_by().values("company_id").annotate(value=aggregate).values("value")[:1])
     return Subquery(rows, output_field=field)
@@ -313,7 +313,7 @@ def invoices_filtered(info, *, search=None, status=None, kind=None, currency=Non
         qs = qs.filter(issue_date__lte=issued_until)
     credited = (Invoice.objects.filter(credited_invoice=OuterRef("pk"), status=InvoiceStatusChoices.ISSUED)
                 .order_by().values("credited_invoice").annotate(s=Sum("total_gross")).values("s")[:1])
-    open_amount = Subquery(OpenReceivable.objects.filter(receivable_id=OuterRef("receivable_id"))
+    open_amount = Subquery(open_receivable_rows().filter(receivable_id=OuterRef("receivable_id"))
                            .values("open_amount")[:1], output_field=_AMOUNT)
     qs = qs.annotate(
         nt_open=Case(When(receivable_id__isnull=True, then=Value(None, output_field=_AMOUNT)),

@@ -26,13 +26,19 @@ from decimal import Decimal
 from typing import Iterable, NamedTuple, Sequence
 
 from django.db import connection, transaction
+from django.db.models import CharField, DecimalField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from saleor_netterms.core.business_time import business_day_start, business_today
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
-from saleor_netterms.ledger.models import AccountKind, PostingKind
+from saleor_netterms.ledger.models import AccountKind, PostingKind, ReceivableBalance
+from saleor_netterms.receivables.models import Receivable
 
 from . import formulas
 from .formulas import ZERO
+from .models import OpenReceivable
+
+_OPEN_FIELD = DecimalField(max_digits=24, decimal_places=4)
 
 BOOKING_KINDS = (PostingKind.RECEIVABLE.value, PostingKind.FEE.value)
 GROUPINGS = ("total", "currency", "company", "channel", "tier")
@@ -1123,3 +1129,19 @@ def _cash_forecast_book(scope: Scope, *, weeks: int) -> dict[str, formulas.Forec
                  if item.receivable_id in schedules else [(item.due_date, amount)])
         expected[item.currency] += [(formulas.expected_date(due, late), part) for due, part in parts]
     return {currency: formulas.forecast_weeks(scope.as_of, values, weeks) for currency, values in sorted(expected.items())}
+
+
+def open_receivable_rows() -> QuerySet:
+    """Every receivable with money open, as rows of ``receivable_id``, ``company_id``,
+    ``currency``, ``due_date`` and ``open_amount`` — for registers that filter and aggregate them in
+    a correlated subquery. On PostgreSQL the ``OpenReceivable`` rollup its triggers keep; on
+    SQLite (``make run``), which has no such triggers, the open receivables with the ledger's own
+    balance row (``ReceivableBalance``, kept by the ledger on both) — same rows, same amounts."""
+    if connection.vendor == "postgresql":
+        return OpenReceivable.objects.all()
+    balance = (ReceivableBalance.objects.filter(installation_id=OuterRef("installation_id"),
+                                                receivable_ref=Concat(Value("rcv:"), Cast(OuterRef("id"), CharField())))
+               .annotate(open=ExpressionWrapper(F("debits") - F("credits"), output_field=_OPEN_FIELD))
+               .values("open")[:1])
+    return (Receivable.objects.annotate(receivable_id=F("id"), open_amount=Subquery(balance, output_field=_OPEN_FIELD))
+            .filter(open_amount__gt=0))
