@@ -347,7 +347,8 @@ def page_queries(inst: int):
         selectors.ageing(scope)
         selectors.ageing(scope, group_by="company", first=10)
         selectors.monthly(scope, months=24)
-        selectors.utilisation(scope)
+        selectors.utilisation_histogram(scope)  # the page asks for the histogram and the companies near their limit
+        selectors.utilisation(scope, at_least=selectors.NEAR_LIMIT_PERCENT)
         selectors.at_risk(scope)
         selectors.cash_forecast(scope)
     return run
