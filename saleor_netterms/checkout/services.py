@@ -51,6 +51,7 @@ from saleor_netterms.outbox.services import outbox_enqueue
 from saleor_netterms.payments.models import Payment, PaymentAllocation
 from saleor_netterms.receivables import services as receivable_services
 from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.receivables.selectors import receivable_document_number
 
 from . import selectors
 from .events import order_cancelled_publish, order_placed_publish
@@ -516,8 +517,8 @@ def transaction_capture(*, installation, request: TransactionActionRequest,
         tx.save(update_fields=["status", "updated_at"])
         invoice_at_capture(receivable=receivable)  # the company's invoicing policy decides
     return ActionResult(True, receivable.reference, request.money,
-                        f"Invoiced {receivable.reference}, due {receivable.due_date.isoformat()}.", pending=True,
-                        actions=transaction_available_actions(tx))
+                        f"Invoiced {receivable_document_number(receivable)}, due {_day(receivable.due_date)}.",
+                        pending=True, actions=transaction_available_actions(tx))
 
 
 def _held(tx: NetTermsTransaction) -> Money:
@@ -793,16 +794,17 @@ def _reversal_report(allocation: PaymentAllocation) -> None:
     receivable, tx = allocation.receivable, allocation.receivable.transaction
     owed = Money.of(allocation.amount, receivable.currency)
     actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
+    document = receivable_document_number(receivable)
     transaction_event_report_enqueue(
         tx=tx, event_type="CHARGE_BACK", psp_reference=allocation.saleor_psp_reference, money=owed,
-        message=f"Payment {allocation.payment.reference} for {receivable.reference} was reversed.",
+        message=f"Payment {allocation.payment.reference} for {document} was reversed.",
         actions=actions, dedupe_key=f"alloc:{allocation.pk}:back")
     sequence = receivable.saleor_psp_sequence + 1
     next_psp = f"{receivable.reference}-{sequence + 1}"
     reopened = owed + Money.of(allocation.settlement_amount, receivable.currency)
     transaction_event_report_enqueue(
         tx=tx, event_type="CHARGE_REQUEST", psp_reference=next_psp, money=reopened,
-        message=f"{_money(reopened)} of {receivable.reference} is open again, due {_day(receivable.due_date)}.",
+        message=f"{_money(reopened)} of {document} is open again, due {_day(receivable.due_date)}.",
         actions=actions, dedupe_key=f"alloc:{allocation.pk}:reopen")
     receivable_services.receivable_saleor_pending_set(receivable=receivable,
                                                       pending_psp=receivable.saleor_pending_psp or next_psp,
@@ -815,11 +817,12 @@ def _allocation_report(allocation: PaymentAllocation) -> None:
     remaining = ledger_selectors.receivable_balance(company=receivable.company, currency=receivable.currency,
                                                     receivable_ref=receivable.receivable_ref)
     actions = tuple(sorted(set(transaction_available_actions(tx)) | {"REFUND"}))
+    document = receivable_document_number(receivable)
     if receivable.saleor_pending_psp:
         psp = receivable.saleor_pending_psp
         transaction_event_report_enqueue(
             tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
-            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
+            message=f"Payment {allocation.payment.reference} received for {document}.",
             actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
         pending, sequence = "", receivable.saleor_psp_sequence
         if remaining.is_positive():
@@ -827,14 +830,14 @@ def _allocation_report(allocation: PaymentAllocation) -> None:
             pending = f"{receivable.reference}-{sequence + 1}"
             transaction_event_report_enqueue(
                 tx=tx, event_type="CHARGE_REQUEST", psp_reference=pending, money=remaining,
-                message=f"{_money(remaining)} of {receivable.reference} still open, due {_day(receivable.due_date)}.",
+                message=f"{_money(remaining)} of {document} still open, due {_day(receivable.due_date)}.",
                 actions=actions, dedupe_key=f"alloc:{allocation.pk}:request")
         receivable_services.receivable_saleor_pending_set(receivable=receivable, pending_psp=pending, psp_sequence=sequence)
     else:
         psp = f"{receivable.reference}-p{allocation.pk}"
         transaction_event_report_enqueue(
             tx=tx, event_type="CHARGE_SUCCESS", psp_reference=psp, money=paid,
-            message=f"Payment {allocation.payment.reference} received for {receivable.reference}.",
+            message=f"Payment {allocation.payment.reference} received for {document}.",
             actions=actions, dedupe_key=f"alloc:{allocation.pk}:success")
     allocation.saleor_psp_reference = psp
     allocation.save(update_fields=["saleor_psp_reference"])

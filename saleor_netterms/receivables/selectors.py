@@ -50,3 +50,11 @@ def receivable_rows(receivables, *, today: dt.date | None = None) -> list[Receiv
                                   days_past_due(due_date=receivable.due_date, open_amount=open_amount,
                                                 today=today or todays[receivable.installation_id])))
     return rows
+
+
+def receivable_document_number(receivable) -> str:
+    """What the merchant and the buyer call a receivable: the number of the invoice it was issued
+    as (the app's invoice, else the one an ERP pushed), else its own reference (one indexed read)."""
+    row = (type(receivable).objects.filter(pk=receivable.pk)
+           .values_list("invoice__number", "erp_invoice__number").first())
+    return next((number for number in (row or ()) if number), receivable.reference)

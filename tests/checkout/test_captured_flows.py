@@ -14,6 +14,7 @@ from django.utils import timezone
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.money import Money
+from saleor_netterms.invoicing.models import Invoice
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.workflows.payments import payment_record
 from saleor_netterms.receivables.models import Receivable
@@ -109,11 +110,14 @@ def test_order_a_authorize_bind_capture_and_pay(client, acme):
     # when: the buyer pays
     payment_record(company=acme, money=usd("180.00"), received_on=timezone.localdate(), reference="BANK-36")
 
-    # then
+    # then: Saleor's order shows the payment against the invoice's number (issued at capture), not
+    # the app's internal reference (which stays the PSP reference Saleor keys the event by)
     report = OutboxMessage.objects.get(kind="saleor.transaction_event_report")
+    invoice = Invoice.objects.get(receivable=receivable)
+    assert invoice.number == f"INV-{timezone.localdate().year}-000001" != receivable.reference
     assert report.payload == {"transaction_id": tx.saleor_transaction_id, "type": "CHARGE_SUCCESS",
                               "psp_reference": receivable.reference, "amount": "180.00", "currency": "USD",
-                              "message": f"Payment BANK-36 received for {receivable.reference}.",
+                              "message": f"Payment BANK-36 received for {invoice.number}.",
                               "available_actions": ["REFUND"]}
     summary = credit_summary(company=acme, currency="USD")
     assert (summary.holds, summary.receivables, summary.available) == (usd("0"), usd("0"), usd("5000.00"))
