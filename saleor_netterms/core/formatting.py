@@ -30,12 +30,12 @@ FALLBACK_LANGUAGE = "en_US"
 
 
 @lru_cache(maxsize=64)
-def locale_get(language: str) -> Locale:
-    """The babel locale of "de_DE", "de-DE" or "fr"; en_US when unknown or empty."""
+def locale_get(language: str, fallback: str = FALLBACK_LANGUAGE) -> Locale:
+    """The babel locale of "de_DE", "de-DE" or "fr"; ``fallback`` (en_US) when unknown or empty."""
     try:
-        return Locale.parse((language or FALLBACK_LANGUAGE).replace("-", "_"))
+        return Locale.parse((language or fallback).replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse(FALLBACK_LANGUAGE)
+        return Locale.parse(fallback)
 
 
 def language_from_header(accept_language: str | None) -> str | None:

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from saleor_netterms.core.formatting import locale_get as core_locale_get
 from saleor_netterms.invoicing.snapshot import Address
 
 NBSP = "\u00a0"
 FALLBACK_LOCALE = "en_GB"
 
 
-@lru_cache(maxsize=64)
 def locale_get(language: str) -> Locale:
     """The babel locale of a snapshot's `language` ("de_DE", "de-DE", "fr"); en_GB if unknown."""
-    try:
-        return Locale.parse((language or FALLBACK_LOCALE).replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return Locale.parse(FALLBACK_LOCALE)
+    return core_locale_get(language, FALLBACK_LOCALE)
 
 
 def amount_text(amount: Decimal, currency: str, language: str) -> str:
