@@ -31,6 +31,7 @@ from saleor_netterms.companies.models import Member, MemberRole
 from saleor_netterms.companies.selectors import company_credit_limit
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import NetTermsError, NotFound
+from saleor_netterms.erp.documents import erp_invoice_document_url
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import installation_get_active
 from saleor_netterms.invoicing.documents.selectors import snapshot_logo
@@ -225,12 +226,26 @@ def _invoice_or_404(user: PortalUser, number: str) -> selectors.InvoiceRow:
 @portal_page("view")
 def invoice_detail(request: HttpRequest, user: PortalUser, number: str) -> HttpResponse:
     row = _invoice_or_404(user, number)
+    if row.kind == "erp":
+        return _erp_invoice_detail(request, user, row)
     snapshot = snapshot_from_dict(row.invoice.snapshot)
     return page_render(request, "portal/invoice.html", {
         "row": row, "snapshot": snapshot, "qr": _qr_data_uri(snapshot.remittance.epc_qr_payload),
         "disputes": selectors.disputes_of(company=user.company, receivable_id=row.invoice.receivable_id),
         "reasons": DisputeReason.choices, "can_dispute": allowed(user.role, "dispute") and row.status != "paid",
         "title": _("Invoice %(number)s") % {"number": row.invoice.number}, "nav": "invoices"})
+
+
+def _erp_invoice_detail(request: HttpRequest, user: PortalUser, row: selectors.InvoiceRow) -> HttpResponse:
+    """An invoice the merchant's ERP issued: its figures, the ledger's open amount, how to pay
+    (the merchant's account in its currency, the invoice number as the reference) and the ERP's
+    document (its PDF, kept by the app or at the ERP's URL)."""
+    invoice = row.invoice
+    return page_render(request, "portal/erp_invoice.html", {
+        "row": row, "bank": selectors.bank_account_for(company=user.company, currency=invoice.currency),
+        "disputes": selectors.disputes_of(company=user.company, receivable_id=invoice.receivable_id),
+        "reasons": DisputeReason.choices, "can_dispute": allowed(user.role, "dispute") and row.status != "paid",
+        "title": _("Invoice %(number)s") % {"number": invoice.number}, "nav": "invoices"})
 
 
 @require_GET
@@ -240,6 +255,12 @@ def invoice_document(request: HttpRequest, user: PortalUser, number: str, fmt: s
     if fmt not in DOCUMENT_FORMATS:
         raise NotFound(f"format {fmt!r}", code="UNKNOWN_FORMAT", buyer_message=_("Choose PDF, Factur-X or UBL."))
     row = _invoice_or_404(user, number)
+    if row.kind == "erp":   # the ERP's own document: its PDF only, where the app keeps it or the ERP serves it
+        if fmt != "pdf":
+            raise NotFound(f"format {fmt!r} of an ERP invoice", code="UNKNOWN_FORMAT",
+                           buyer_message=_("This invoice was issued by the merchant's accounting system: only its PDF "
+                                           "is available."))
+        return HttpResponseRedirect(erp_invoice_document_url(row.invoice))
     snapshot = snapshot_from_dict(row.invoice.snapshot)
     document = document_render(snapshot, fmt, snapshot_logo(snapshot))
     response = HttpResponse(document.content, content_type=document.content_type)

@@ -15,10 +15,12 @@ from saleor_netterms.collections.models import Dispute, DisputeStatus, PaymentPr
 from saleor_netterms.companies.models import AccountHold, Company
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.business_time import business_today
+from saleor_netterms.erp.models import ErpInvoice
 from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 from saleor_netterms.ledger.selectors import receivables_open_bulk
 from saleor_netterms.payments.models import PaymentAllocation
 from saleor_netterms.receivables.models import Receivable, ReceivableStatus
+from saleor_netterms.sellers.models import SellerBankAccount
 
 ZERO = Decimal(0)
 INVOICE_STATUSES = ("open", "overdue", "disputed", "paid", "credited")
@@ -78,7 +80,10 @@ class Overview:
 
 @dataclass
 class InvoiceRow:
-    invoice: Invoice
+    """One invoice of the buyer: the app's own (``kind`` "app", an invoicing.Invoice) or one the
+    merchant's ERP issued and pushed (``kind`` "erp", an erp.ErpInvoice). Both carry number,
+    issue_date, currency, total_gross and receivable; the open amount comes from the ledger."""
+    invoice: Invoice | ErpInvoice
     open_amount: Decimal
     status: str
     order_number: str
@@ -86,6 +91,7 @@ class InvoiceRow:
     disputed: Decimal = ZERO
     days_overdue: int = 0
     payments: list[PaymentAllocation] = field(default_factory=list)
+    kind: str = "app"
 
 
 def _open_amounts(company: Company, receivable_ids: list[int] | None = None) -> dict[str, Decimal]:
@@ -128,14 +134,18 @@ def _invoice_qs(company: Company) -> QuerySet[Invoice]:
             .select_related("receivable", "transaction").defer("snapshot"))
 
 
-def _invoices_filtered(company: Company, *, status: str, query: str, date_from: dt.date | None,
-                       date_to: dt.date | None, today: dt.date) -> QuerySet[Invoice]:
+def _erp_invoice_qs(company: Company) -> QuerySet[ErpInvoice]:
+    return ErpInvoice.objects.filter(company=company).select_related("receivable", "receivable__transaction")
+
+
+def _documents_filtered(company: Company, qs: QuerySet, tx: str, *, status: str, query: str,
+                        date_from: dt.date | None, date_to: dt.date | None, today: dt.date) -> QuerySet:
     """Every filter in SQL (the status too: "disputed" is an open invoice with an open dispute,
-    "open" one neither overdue nor disputed), so a page and its count come from the database."""
-    qs = _invoice_qs(company)
+    "open" one neither overdue nor disputed), for either kind of invoice (``tx``: the path to
+    its checkout transaction)."""
     if query:
         qs = qs.filter(Q(number__icontains=query) | Q(receivable__order_number__icontains=query)
-                       | Q(transaction__order_number__icontains=query) | Q(transaction__po_number__icontains=query))
+                       | Q(**{f"{tx}__order_number__icontains": query}) | Q(**{f"{tx}__po_number__icontains": query}))
     if date_from:
         qs = qs.filter(issue_date__gte=date_from)
     if date_to:
@@ -152,44 +162,70 @@ def _invoices_filtered(company: Company, *, status: str, query: str, date_from: 
             qs = qs.filter(~disputed)
             qs = qs.filter(receivable__due_date__lt=today) if status == "overdue" else qs.filter(
                 receivable__due_date__gte=today)
-    return qs.order_by("-issue_date", "-id")
+    return qs
 
 
-def _invoice_rows_of(company: Company, invoices: list[Invoice], today: dt.date) -> list[InvoiceRow]:
-    receivable_ids = [invoice.receivable_id for invoice in invoices]
+def _invoices_filtered(company: Company, *, status: str, query: str, date_from: dt.date | None,
+                       date_to: dt.date | None, today: dt.date) -> QuerySet:
+    """The app's and the ERP's invoices of the company as one SQL UNION of (receivable, issue
+    date), newest first: a page and its count come from the database whoever issued them."""
+    filters = dict(status=status, query=query, date_from=date_from, date_to=date_to, today=today)
+    app = _documents_filtered(company, _invoice_qs(company), "transaction", **filters)
+    erp = _documents_filtered(company, _erp_invoice_qs(company), "receivable__transaction", **filters)
+    return (app.values_list("receivable_id", "issue_date")
+            .union(erp.values_list("receivable_id", "issue_date"), all=True)
+            .order_by("-issue_date", "-receivable_id"))
+
+
+def _documents_of(company: Company, receivable_ids: list[int]) -> list[tuple[Invoice | ErpInvoice, str]]:
+    """The invoices (app or ERP) of these receivables, in the order given (two queries)."""
+    found: dict[int, tuple[Invoice | ErpInvoice, str]] = {
+        i.receivable_id: (i, "app") for i in _invoice_qs(company).filter(receivable_id__in=receivable_ids)}
+    for e in _erp_invoice_qs(company).filter(receivable_id__in=receivable_ids):
+        found.setdefault(e.receivable_id, (e, "erp"))
+    return [found[rid] for rid in receivable_ids if rid in found]
+
+
+def _invoice_rows_of(company: Company, documents: list[tuple[Invoice | ErpInvoice, str]],
+                     today: dt.date) -> list[InvoiceRow]:
+    receivable_ids = [doc.receivable_id for doc, _ in documents]
     open_amounts = _open_amounts(company, receivable_ids)
     disputed: dict[int, Decimal] = {}
     for receivable_id, amount in Dispute.objects.filter(
             company=company, status=DisputeStatus.OPEN, receivable_id__in=receivable_ids).values_list(
             "receivable_id", "amount"):
         disputed[receivable_id] = disputed.get(receivable_id, ZERO) + amount
-    return [_row(invoice, open_amounts, disputed, today) for invoice in invoices]
+    return [_row(doc, open_amounts, disputed, today, kind=kind) for doc, kind in documents]
 
 
 def invoice_rows(*, company: Company, status: str = "", query: str = "", date_from: dt.date | None = None,
                  date_to: dt.date | None = None, today: dt.date | None = None, limit: int = 500) -> list[InvoiceRow]:
-    """The company's invoices, newest first, filtered by status (INVOICE_STATUSES), a search
-    over invoice, order and PO numbers, and the issue date (the CSV export: up to ``limit``)."""
+    """The company's invoices (the app's and the ERP's), newest first, filtered by status
+    (INVOICE_STATUSES), a search over invoice, order and PO numbers, and the issue date (the
+    CSV export: up to ``limit``)."""
     today = today or business_today(company.installation)
     qs = _invoices_filtered(company, status=status, query=query, date_from=date_from, date_to=date_to, today=today)
-    return _invoice_rows_of(company, list(qs[:limit]), today)
+    ids = [rid for rid, _ in qs[:limit]]
+    return _invoice_rows_of(company, _documents_of(company, ids), today)
 
 
 def invoice_page(*, company: Company, page: int = 1, size: int = PAGE_SIZE, status: str = "", query: str = "",
                  date_from: dt.date | None = None, date_to: dt.date | None = None,
                  today: dt.date | None = None) -> Page:
-    """One page of the filtered invoice list with the total count (four queries whatever the
-    history: count, page, its open amounts, its disputes)."""
+    """One page of the filtered invoice list (app and ERP invoices) with the total count (six
+    queries whatever the history: count, page, its two kinds of invoices, open amounts, disputes)."""
     today = today or business_today(company.installation)
     qs = _invoices_filtered(company, status=status, query=query, date_from=date_from, date_to=date_to, today=today)
-    invoices, number, total = _page_slice(qs, page, size)
-    return Page(rows=_invoice_rows_of(company, invoices, today), number=number, size=size, total=total)
+    keys, number, total = _page_slice(qs, page, size)
+    rows = _invoice_rows_of(company, _documents_of(company, [rid for rid, _ in keys]), today)
+    return Page(rows=rows, number=number, size=size, total=total)
 
 
-def _row(invoice: Invoice, open_amounts: dict[str, Decimal], disputed: dict[int, Decimal], today: dt.date) -> InvoiceRow:
+def _row(invoice: Invoice | ErpInvoice, open_amounts: dict[str, Decimal], disputed: dict[int, Decimal],
+         today: dt.date, *, kind: str = "app") -> InvoiceRow:
     receivable = invoice.receivable
     open_amount = open_amounts.get(receivable.receivable_ref, ZERO)
-    tx = invoice.transaction
+    tx = invoice.transaction if kind == "app" else receivable.transaction
     if receivable.status != ReceivableStatus.OPEN:
         status = receivable.status
     elif disputed.get(receivable.pk):
@@ -201,23 +237,37 @@ def _row(invoice: Invoice, open_amounts: dict[str, Decimal], disputed: dict[int,
     return InvoiceRow(invoice=invoice, open_amount=open_amount, status=status,
                       order_number=receivable.order_number or (tx.order_number if tx else ""),
                       po_number=tx.po_number if tx else "", disputed=disputed.get(receivable.pk, ZERO),
-                      days_overdue=max((today - receivable.due_date).days, 0) if status == "overdue" else 0)
+                      days_overdue=max((today - receivable.due_date).days, 0) if status == "overdue" else 0,
+                      kind=kind)
 
 
 def invoice_get(*, company: Company, number: str, today: dt.date | None = None) -> InvoiceRow | None:
-    """One invoice of the company (with its snapshot and payment history), or None."""
-    invoice = (Invoice.objects.filter(company=company, kind=InvoiceKind.INVOICE, receivable__isnull=False,
-                                      number=number).select_related("receivable", "transaction").first())
+    """One invoice of the company (the app's, with its snapshot, else the ERP's of that number)
+    with its payment history, or None."""
+    invoice: Invoice | ErpInvoice | None = (
+        Invoice.objects.filter(company=company, kind=InvoiceKind.INVOICE, receivable__isnull=False, number=number)
+        .select_related("receivable", "transaction").first())
+    kind = "app"
+    if invoice is None:
+        invoice, kind = _erp_invoice_qs(company).filter(number=number).first(), "erp"
     if invoice is None:
         return None
     disputed = {}
     for amount in Dispute.objects.filter(company=company, receivable=invoice.receivable,
                                          status=DisputeStatus.OPEN).values_list("amount", flat=True):
         disputed[invoice.receivable_id] = disputed.get(invoice.receivable_id, ZERO) + amount
-    row = _row(invoice, _open_amounts(company), disputed, today or business_today(company.installation))
+    row = _row(invoice, _open_amounts(company, [invoice.receivable_id]), disputed,
+               today or business_today(company.installation), kind=kind)
     row.payments = list(PaymentAllocation.objects.filter(receivable=invoice.receivable)
                         .select_related("payment").order_by("payment__received_on", "id"))
     return row
+
+
+def bank_account_for(*, company: Company, currency: str) -> SellerBankAccount | None:
+    """The merchant's account for payments in ``currency`` (the payment instructions of an ERP
+    invoice, which has no snapshot of its own), or None when the merchant has none."""
+    return SellerBankAccount.objects.filter(profile__installation_id=company.installation_id,
+                                            currency=currency).first()
 
 
 def open_invoices_by_number(*, company: Company, numbers: list[str]) -> list[Invoice]:

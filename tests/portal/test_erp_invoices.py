@@ -1,0 +1,204 @@
+"""Invoices the merchant's ERP issued (invoicing master: ERP) in the buyer portal: listed with
+the app's own invoices (status, search, the ledger's open amount, pages, CSV), opened on their
+own page (figures, how to pay, the ERP's PDF) and on the statement of account — and never
+shown to another company."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
+from saleor_netterms.checkout.requests import OrderLine, OrderSnapshot
+from saleor_netterms.checkout.services import order_bind
+from saleor_netterms.collections.models import Dispute
+from saleor_netterms.companies.models import Company
+from saleor_netterms.core.money import Money
+from saleor_netterms.erp.models import ErpInvoice
+from saleor_netterms.erp.services import erp_invoice_push, erp_payment_post, masters_set
+from saleor_netterms.ledger import services as ledger
+
+from .conftest import AP_EMAIL, signed_in
+
+pytestmark = pytest.mark.django_db
+
+PDF_URL = "https://erp.example.com/invoices/{number}.pdf"
+
+
+def erp_invoice_make(company: Company, *, number: str, gross: str, issue_date: dt.date, due_date: dt.date,
+                     tax: str = "0.00", po: str = "") -> ErpInvoice:
+    """An order on terms (hold → order bound, not invoiced by the app) and the ERP's invoice for
+    it, pushed through the ERP's use case."""
+    key = f"{company.pk}e{number}"
+    transaction_id = f"VHJhbnNhY3Rpb25JdGVtOkU{key}"
+    tx = NetTermsTransaction.objects.create(
+        installation=company.installation, saleor_transaction_id=transaction_id, psp_reference=f"nt-erp-{key}",
+        company=company, currency="EUR", amount=Decimal(gross), status=TransactionStatus.AUTHORIZED,
+        decision_outcome="approve", po_number=po or f"PO-{key}", terms_days=30, channel_slug="default-channel")
+    ledger.hold_place(company=company, money=Money.of(gross, "EUR"), hold_ref=tx.hold_ref,
+                      idempotency_key=f"hold:{tx.pk}")
+    order_bind(installation=company.installation, order=OrderSnapshot(
+        order_id=f"T3JkZXI6RQ{key}", number=f"E{number[-4:]}", status="UNFULFILLED", currency="EUR",
+        total_net=gross, total_tax="0.00", total_gross=gross, channel_slug="default-channel", user_email=AP_EMAIL,
+        transaction_ids=(transaction_id,), lines=(OrderLine("Drill press", "DP-1", 1, gross, gross, "0.0"),),
+        billing_address={"companyName": company.legal_name, "streetAddress1": "Industriestraße 5", "city": "Hamburg",
+                         "postalCode": "20095", "country": "DE"}))
+    net = Decimal(gross) - Decimal(tax)
+    invoice, created = erp_invoice_push(
+        installation=company.installation, number=number, saleor_order_id=f"T3JkZXI6RQ{key}", issue_date=issue_date,
+        due_date=due_date, currency="EUR", total_net=net, total_tax=Decimal(tax), total_gross=Decimal(gross),
+        pdf_url=PDF_URL.format(number=number), actor="erp:test")
+    assert created
+    return invoice
+
+
+@pytest.fixture
+def erp_world(world):
+    """Acme has its three app invoices and, once the merchant switched to its ERP, two ERP
+    invoices (one overdue and partly paid, one open); Globex has one ERP invoice of its own."""
+    masters_set(installation=world.installation, actor="staff@shop.example", invoices="erp")
+    today = dt.date.today()
+    overdue = erp_invoice_make(world.acme, number="SAP-9000001", gross="595.00", tax="95.00",
+                               issue_date=today - dt.timedelta(days=40), due_date=today - dt.timedelta(days=10),
+                               po="PO-SAP-1")
+    erp_payment_post(company=world.acme, reference="ERP-PAY-1", money=Money.of("200.00", "EUR"),
+                     received_on=today - dt.timedelta(days=3), allocations=[("SAP-9000001", Money.of("200.00", "EUR"))],
+                     actor="erp:test")
+    current = erp_invoice_make(world.acme, number="SAP-9000002", gross="119.00", tax="19.00",
+                               issue_date=today - dt.timedelta(days=1), due_date=today + dt.timedelta(days=29))
+    stranger = erp_invoice_make(world.globex, number="SAP-7700001", gross="410.00",
+                                issue_date=today - dt.timedelta(days=4), due_date=today + dt.timedelta(days=26))
+    return world, overdue, current, stranger
+
+
+def _numbers(page: str, candidates) -> list[str]:
+    positions = sorted((page.index(f">{n}</a>"), n) for n in candidates if f">{n}</a>" in page)
+    return [n for _, n in positions]
+
+
+def test_erp_invoices_are_listed_with_the_apps_newest_first_with_the_ledgers_open_amount(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+    app = [i.number for i in world.acme_invoices]
+
+    page = client.get("/portal/invoices").content.decode()
+
+    # issued 1, 2, 10, 40 and 45 days ago: the two kinds interleaved by issue date
+    assert _numbers(page, app + ["SAP-9000001", "SAP-9000002"]) == [
+        "SAP-9000002", app[2], app[1], "SAP-9000001", app[0]]
+    assert "SAP-7700001" not in page
+    assert page.count('<a href="/portal/invoices/') == 5
+
+
+def test_erp_invoices_are_searched_filtered_and_paged_in_the_database(client, erp_world, settings):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+    app = [i.number for i in world.acme_invoices]
+
+    found = client.get("/portal/invoices", {"q": "sap-900000"}).content.decode()
+    by_po = client.get("/portal/invoices", {"q": "PO-SAP-1"}).content.decode()
+    overdue_list = client.get("/portal/invoices", {"status": "overdue"}).content.decode()
+    open_list = client.get("/portal/invoices", {"status": "open"}).content.decode()
+    stranger_search = client.get("/portal/invoices", {"q": "SAP-77"}).content.decode()
+    settings.PORTAL_PAGE_SIZE = 2
+    pages = [client.get("/portal/invoices", {"page": n}).content.decode() for n in (1, 2, 3)]
+
+    assert _numbers(found, app + ["SAP-9000001", "SAP-9000002"]) == ["SAP-9000002", "SAP-9000001"]
+    assert _numbers(by_po, app + ["SAP-9000001", "SAP-9000002"]) == ["SAP-9000001"]
+    assert _numbers(overdue_list, app + ["SAP-9000001", "SAP-9000002"]) == ["SAP-9000001", app[0]]
+    assert _numbers(open_list, app + ["SAP-9000001", "SAP-9000002"]) == ["SAP-9000002", app[2], app[1]]
+    assert "SAP-7700001" not in stranger_search and "No invoice matches" in stranger_search
+    assert [_numbers(p, app + ["SAP-9000001", "SAP-9000002"]) for p in pages] == [
+        ["SAP-9000002", app[2]], [app[1], "SAP-9000001"], [app[0]]]
+
+
+def test_the_csv_export_has_the_erp_invoices_with_exact_figures(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+
+    rows = list(csv.reader(io.StringIO(client.get("/portal/invoices.csv", {"q": "SAP"}).content.decode())))
+
+    assert rows[1:] == [
+        ["SAP-9000002", current.issue_date.isoformat(), current.due_date.isoformat(), current.receivable.order_number,
+         "PO-" + f"{world.acme.pk}eSAP-9000002", "EUR", "119.00", "119.00", "0.00", "open"],
+        ["SAP-9000001", overdue.issue_date.isoformat(), overdue.due_date.isoformat(), overdue.receivable.order_number,
+         "PO-SAP-1", "EUR", "595.00", "395.00", "0.00", "overdue"]]
+
+
+def test_an_erp_invoice_has_its_page_with_figures_how_to_pay_and_the_erps_pdf(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+
+    response = client.get("/portal/invoices/SAP-9000001")
+    page = response.content.decode()
+    pdf = client.get("/portal/invoices/SAP-9000001/pdf")
+    ubl = client.get("/portal/invoices/SAP-9000001/ubl")
+
+    assert response.status_code == 200
+
+    def eur(amount: str) -> str:
+        return f"{amount}\xa0EUR"
+
+    assert f'<dd data-testid="open-amount">{eur("395.00")}</dd>' in page         # 595.00 − the ERP's 200.00
+    for label, amount in (("Net", "500.00"), ("Tax", "95.00"), ("Total", "595.00")):
+        assert f"<div><dt>{label}</dt><dd>{eur(amount)}</dd></div>" in page
+    assert f'<dd data-testid="pay-amount">{eur("395.00")}</dd>' in page
+    assert "DE89 3704 0044 0532 0130 00" in page and "COBADEFFXXX" in page     # the merchant's EUR account
+    assert '<dd class="mono" data-testid="pay-reference">SAP-9000001</dd>' in page
+    assert eur("200.00") in page.split('id="payments-h"')[1]                 # the ERP's payment
+    assert pdf.status_code == 302 and pdf["Location"] == "https://erp.example.com/invoices/SAP-9000001.pdf"
+    assert ubl.status_code == 404 and "UNKNOWN_FORMAT" in ubl.content.decode()
+
+
+def test_an_erp_invoice_is_disputed_from_its_page(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+
+    response = client.post("/portal/invoices/SAP-9000002/dispute", {"reason": "PRICING", "amount": "19.00",
+                                                                   "note": "VAT twice"})
+
+    assert response.status_code == 302
+    dispute = Dispute.objects.get(company=world.acme)
+    assert (dispute.receivable_id, dispute.amount, dispute.currency) == (current.receivable_id, Decimal("19.0000"), "EUR")
+    listed = client.get("/portal/invoices", {"status": "disputed"}).content.decode()
+    assert _numbers(listed, ["SAP-9000001", "SAP-9000002"]) == ["SAP-9000002"]
+
+
+def test_another_companys_erp_invoice_is_never_visible(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+
+    detail = client.get("/portal/invoices/SAP-7700001")
+    pdf = client.get("/portal/invoices/SAP-7700001/pdf")
+    dispute = client.post("/portal/invoices/SAP-7700001/dispute", {"reason": "PRICING"})
+    exported = client.get("/portal/invoices.csv").content.decode()
+
+    assert detail.status_code == 404 and "UNKNOWN_INVOICE" in detail.content.decode()
+    assert pdf.status_code == 404 and dispute.status_code == 404
+    assert "SAP-7700001" not in exported
+    assert not Dispute.objects.exists()
+    # and Globex sees its own
+    signed_in(client, world.globex, world.globex_member)
+    assert client.get("/portal/invoices/SAP-7700001").status_code == 200
+    assert client.get("/portal/invoices/SAP-9000001").status_code == 404
+
+
+def test_the_statement_of_account_names_the_erp_invoices_and_their_payment(client, erp_world):
+    world, overdue, current, stranger = erp_world
+    signed_in(client, world.acme, world.admin)
+    start = (dt.date.today() - dt.timedelta(days=60)).isoformat()
+
+    lines = client.get(f"/portal/statements?currency=EUR&from={start}&format=csv").content.decode().splitlines()
+
+    # the ledger's postings: the ERP's invoices under their numbers (booked the day they were
+    # pushed), the ERP's payment, and Globex's invoice nowhere
+    today = dt.date.today().isoformat()
+    assert f"{today},invoice,SAP-9000001,ERP invoice SAP-9000001 (order E0001),595.00,,2025.00" in lines
+    assert f"{today},invoice,SAP-9000002,ERP invoice SAP-9000002 (order E0002),119.00,,2144.00" in lines
+    assert f"{(dt.date.today() - dt.timedelta(days=3)).isoformat()},payment,ERP-PAY-1,Payment ERP-PAY-1 (erp),,200.00,-200.00" in lines
+    assert f"{today},closing_balance,,,,,2144.00" in lines
+    assert lines[-1] == "open,549.00,1595.00,0.00,0.00,0.00"    # 80 + 350 + 119 current; 1200 + 395 overdue
+    assert not [line for line in lines if "SAP-77" in line]
