@@ -53,12 +53,19 @@ def open_invoices(receivables: QuerySet[Receivable], *, installation, limit: int
     return result
 
 
+# The ledger's balance row of receivable r, probed by its index for each receivable found. A plain
+# join on the computed reference ('rcv:' || id) is estimated so badly that PostgreSQL chose to hash
+# the whole balance table (1,000,000 rows) for every batch of 5,000 bank lines: 0.6 s a batch at
+# full scale, 24.6 of the 47 s of matching. OFFSET 0 keeps the planner from flattening the lateral
+# subquery back into that join.
+_BALANCE_OF_R = """(SELECT debits, credits FROM ledger_receivablebalance
+                     WHERE installation_id = r.installation_id AND receivable_ref = 'rcv:' || r.id OFFSET 0)"""
 _OPEN_COLUMNS = """r.id, r.company_id, r.reference, r.currency, r.amount, r.due_date, r.order_number, i.number,
            i.snapshot->'discount'->>'amount', i.snapshot->'discount'->>'deadline', b.debits - b.credits"""
 _OPEN_ROWS = """
     SELECT """ + _OPEN_COLUMNS + """
       FROM receivables_receivable r
-      JOIN ledger_receivablebalance b ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
+      JOIN LATERAL """ + _BALANCE_OF_R + """ b ON true
       LEFT JOIN invoicing_invoice i ON i.receivable_id = r.id
      WHERE r.installation_id = %s AND r.status = %s AND b.debits > b.credits AND {where}
      ORDER BY r.due_date, r.id"""
@@ -130,8 +137,7 @@ def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, st
                  JOIN invoicing_invoice i
                    ON i.series_id = k.series_id AND i.period = k.period AND i.sequence = k.sequence
                  JOIN receivables_receivable r ON r.id = i.receivable_id
-                 JOIN ledger_receivablebalance b
-                   ON b.installation_id = r.installation_id AND b.receivable_ref = 'rcv:' || r.id
+                 JOIN LATERAL """ + _BALANCE_OF_R + """ b ON true
                 WHERE i.installation_id = %s AND i.kind = %s AND i.status = %s
                   AND r.installation_id = %s AND r.status = %s AND b.debits > b.credits""",
             [sql_array(p[0] for p in positions), sql_array(p[1] for p in positions),
