@@ -183,9 +183,10 @@ def open_invoices_of_companies(*, installation, company_ids: Iterable[int], curr
 def open_invoices_with_amounts(*, installation, amounts: Iterable[tuple[Decimal, str]]
                                ) -> dict[tuple[Decimal, str], list[OpenInvoice]]:
     """Open receivables booked for exactly these amounts (the amount-only suggestion)."""
-    pairs = list(set(amounts))
-    if not pairs:
+    wanted = set(amounts)
+    if not wanted:
         return {}
+    pairs = list(wanted)
     result: dict[tuple[Decimal, str], list[OpenInvoice]] = {}
     found = (_open_invoices_sql(
                 installation=installation, limit=5000,
@@ -193,8 +194,9 @@ def open_invoices_with_amounts(*, installation, amounts: Iterable[tuple[Decimal,
                 params=[sql_array(a for a, _ in pairs), sql_array(c for _, c in pairs)]) if _bulk_sql() else
              [inv for inv in open_invoices(Receivable.objects.filter(
                  installation=installation, amount__in={a for a, _ in pairs}, currency__in={c for _, c in pairs}),
-                 installation=installation, limit=5000) if (inv.invoice_amount, inv.currency) in set(pairs)])
+                 installation=installation, limit=5000) if (inv.invoice_amount, inv.currency) in wanted])
     for inv in found:
+        if inv.open_amount == inv.invoice_amount:   # nothing paid on it yet
             result.setdefault((inv.open_amount, inv.currency), []).append(inv)
     return result
 

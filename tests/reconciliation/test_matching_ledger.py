@@ -371,3 +371,28 @@ def test_the_reconcile_run_walks_the_queue_in_batches_and_matches_every_line_onc
     assert Posting.objects.filter(kind="payment").count() == 5   # four now, one reversed earlier
     manual.refresh_from_db()
     assert (manual.status, manual.origin, manual.payment_id) == (IncomingStatus.UNMATCHED, MatchOrigin.MANUAL, None)
+
+
+@pytest.mark.django_db
+def test_amount_only_suggests_only_invoices_nothing_was_paid_on(acme, bank_account, invoice_for):
+    # given: a 300.00 invoice of which 200.00 is paid (100.00 open), and a fresh 100.00 invoice
+    part_paid = invoice_for(acme, "300.00")
+    statement_import(installation=acme.installation, content=bank_file(
+        credit("200.00", ref="B-PART", scor=rf(part_paid))), filename="a.xml", uploaded_by="staff:ada")
+    fresh = invoice_for(acme, "100.00")
+
+    # when: an unknown payer's 100.00 and 300.00 without reference arrive in one statement
+    statement_import(installation=acme.installation, content=bank_file(
+        credit("100.00", ref="B-100", payer="Unknown Trading", iban="FR7630006000011234567890189"),
+        credit("300.00", ref="B-300", payer="Unknown Trading", iban="FR7630006000011234567890189"),
+        statement_id="STMT-2", opening="200.00"), filename="b.xml", uploaded_by="staff:ada")
+
+    # then: 100.00 is suggested for the fresh invoice only; 300.00 names no invoice (the part-paid
+    # one owes 100.00 now, and it is never offered by its open amount either)
+    hundred = IncomingPayment.objects.get(bank_line__bank_reference="B-100")
+    three_hundred = IncomingPayment.objects.get(bank_line__bank_reference="B-300")
+    assert (hundred.status, hundred.rule) == (IncomingStatus.SUGGESTED, "amount_only")
+    assert hundred.proposal == [{"receivable_id": fresh.receivable_id, "amount": "100.0000", "settlement": "",
+                                 "settlement_amount": "0"}]
+    assert (three_hundred.status, three_hundred.rule, three_hundred.proposal) == (IncomingStatus.UNMATCHED, "none", [])
+    assert open_amount(part_paid) == usd("100.00") and open_amount(fresh) == usd("100.00")
