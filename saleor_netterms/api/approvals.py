@@ -23,7 +23,7 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.workflows import reviews as review_workflows
 
 from . import selectors
-from .context import actor_of, installation_of, principal, principal_email, principal_permissions
+from .context import actor_of, installation_of, principal, principal_email, principal_permissions, request_cached
 from .errors import ApiInputError, field_error, not_found
 from .inputs import amount_parse, currency_parse, money_parse, pk_parse
 from .mutations import _company, _errors, _run
@@ -199,49 +199,45 @@ class ApprovalRequestType(graphene.ObjectType):
 
     @staticmethod
     def resolve_limit(root, info):
-        return _credit(root).limit
+        return _credit(info, root).limit
 
     @staticmethod
     def resolve_exposure(root, info):
-        return _credit(root).exposure
+        return _credit(info, root).exposure
 
     @staticmethod
     def resolve_available(root, info):
-        return _credit(root).available
+        return _credit(info, root).available
 
     @staticmethod
     def resolve_open_receivables(root, info):
-        return _receivables(root).open_amount
+        return _receivables(info, root).open_amount
 
     @staticmethod
     def resolve_open_receivables_count(root, info):
-        return _receivables(root).open_count
+        return _receivables(info, root).open_count
 
     @staticmethod
     def resolve_overdue_receivables(root, info):
-        return _receivables(root).overdue_amount
+        return _receivables(info, root).overdue_amount
 
     @staticmethod
     def resolve_overdue_receivables_count(root, info):
-        return _receivables(root).overdue_count
+        return _receivables(info, root).overdue_count
 
     @staticmethod
     def resolve_max_days_past_due(root, info):
-        return _receivables(root).max_days_past_due
+        return _receivables(info, root).max_days_past_due
 
 
-def _credit(req):
-    cached = getattr(req, "_credit_cache", None)
-    if cached is None:
-        cached = req._credit_cache = company_selectors.credit_summary(company=req.company, currency=req.currency)
-    return cached
+def _credit(info, req):
+    return request_cached(info, ("credit", req.company_id, req.currency),
+                          lambda: company_selectors.credit_summary(company=req.company, currency=req.currency))
 
 
-def _receivables(req):
-    cached = getattr(req, "_receivables_cache", None)
-    if cached is None:
-        cached = req._receivables_cache = selectors.receivables_position(company=req.company, currency=req.currency)
-    return cached
+def _receivables(info, req):
+    return request_cached(info, ("receivables", req.company_id, req.currency),
+                          lambda: selectors.receivables_position(company=req.company, currency=req.currency))
 
 
 class Query(graphene.ObjectType):

@@ -47,3 +47,18 @@ def language_of(info) -> str:
     request = info.context
     header = getattr(request, "headers", {}).get("Accept-Language") if request is not None else None
     return language_from_header(header) or merchant_language()
+
+
+def request_cached(info, key, compute):
+    """One computation per key per top-level field of a GraphQL request: a queue or list often shows
+    one company's credit and receivables on several rows (key e.g. ("credit", company_id, currency)).
+    Scoped to the top-level field, so a document running two mutations one after the other never
+    reads, in the second's payload, a figure computed before the second ran."""
+    cache = getattr(info.context, "_netterms_request_cache", None)
+    if cache is None:
+        cache = {}
+        setattr(info.context, "_netterms_request_cache", cache)
+    key = (info.path.as_list()[0], *key)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

@@ -15,7 +15,7 @@ from saleor_netterms.workflows import reviews as review_workflows
 
 from . import selectors
 from .approvals import ACT_ERROR_FIELDS, ApprovalDecision, ApprovalKind, ApprovalRequestType, ApprovalStatus
-from .context import installation_of, principal_email, principal_permissions
+from .context import installation_of, principal_email, principal_permissions, request_cached
 from .errors import ApiInputError, field_error
 from .inputs import pk_parse
 from .lists import page_type
@@ -98,24 +98,13 @@ class DecisionItemType(graphene.ObjectType):
         return _receivables(info, root).max_days_past_due
 
 
-def _cached(info, key, compute):
-    """One computation per company and currency per request (a queue often holds a company twice)."""
-    cache = getattr(info.context, "_decision_queue_cache", None)
-    if cache is None:
-        cache = {}
-        setattr(info.context, "_decision_queue_cache", cache)
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 def _credit(info, item):
-    return _cached(info, ("credit", item.company.pk, item.money.currency),
+    return request_cached(info, ("credit", item.company.pk, item.money.currency),
                    lambda: company_selectors.credit_summary(company=item.company, currency=item.money.currency))
 
 
 def _receivables(info, item):
-    return _cached(info, ("receivables", item.company.pk, item.money.currency),
+    return request_cached(info, ("receivables", item.company.pk, item.money.currency),
                    lambda: selectors.receivables_position(company=item.company, currency=item.money.currency))
 
 
