@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 import graphene
+from django.core.exceptions import ObjectDoesNotExist
 
 from saleor_netterms.checkout.models import TransactionStatus as TransactionStatusChoices
 from saleor_netterms.companies import selectors as company_selectors
@@ -330,7 +331,8 @@ class ReceivableType(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     reference = graphene.String(required=True, description="Invoice reference (pspReference of the capture).")
-    invoice_number = graphene.String(description="The number of the invoice issued for it (INV-2026-000015).")
+    invoice_number = graphene.String(description=("The number of the invoice issued for it: the app's (INV-2026-000015), "
+                                                "else the one the merchant's ERP pushed (SAP-9000001); null before either."))
     company = graphene.Field(CompanyType, required=True)
     order_id = graphene.String(required=True)
     order_number = graphene.String(required=True)
@@ -353,8 +355,12 @@ class ReceivableType(graphene.ObjectType):
 
     @staticmethod
     def resolve_invoice_number(root, info):
-        invoice = getattr(root.receivable, "invoice", None) if hasattr(root.receivable, "invoice") else None
-        return invoice.number if invoice is not None else None
+        for related in ("invoice", "erp_invoice"):      # the app's invoice, else the one the ERP pushed
+            try:
+                return getattr(root.receivable, related).number
+            except ObjectDoesNotExist:
+                continue
+        return None
 
     @staticmethod
     def resolve_company(root, info):

@@ -1,6 +1,8 @@
 """The API says what things are in words, so no page shows an internal id: ledger references as
 order/invoice/payment names, a receivable's invoice number, company names on the trial balance and
 the audit trail (newest first on request), tax ids in their country's written form."""
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -74,3 +76,21 @@ def test_tax_ids_read_as_their_country_writes_them(gql, company_factory, credit_
 
     # then
     assert data["taxIdDisplay"] == shown
+
+
+@pytest.mark.django_db
+def test_a_receivable_the_erp_invoiced_carries_the_erps_invoice_number(gql, credit_installation, buyer):
+    # given: the merchant's ERP issues the invoices; it pushed SAP-9000001 for an order on terms
+    from saleor_netterms.erp.services import masters_set
+    from tests.portal.test_erp_invoices import erp_invoice_make
+
+    masters_set(installation=credit_installation, actor="staff@example.com", invoices="erp")
+    today = timezone.localdate()
+    erp_invoice_make(buyer, number="SAP-9000001", gross="595.00", tax="95.00", issue_date=today,
+                     due_date=today + dt.timedelta(days=30))
+
+    # when
+    data = gql(LEDGER, {"id": str(buyer.pk)})["company"]
+
+    # then
+    assert data["receivables"] == [{"invoiceNumber": "SAP-9000001", "orderNumber": "E0001"}]
