@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from saleor_netterms.checkout import selectors as checkout_selectors
 from saleor_netterms.checkout.models import NetTermsTransaction
@@ -66,9 +67,12 @@ def member_get(*, installation, member_id: int) -> Member | None:
 
 
 def receivables_for_company(*, company: Company, status: str | None = None) -> QuerySet[Receivable]:
-    """The company's receivables, by due date then id."""
+    """The company's receivables, by due date then id, each with the number of the invoice issued
+    for it (``nt_invoice_number``: the app's, else the ERP's; joined, not read per row)."""
     qs = (Receivable.objects.filter(company=company, installation_id=company.installation_id)
-          .select_related("company", "transaction").order_by("due_date", "id"))
+          .select_related("company", "transaction")
+          .annotate(nt_invoice_number=Coalesce("invoice__number", "erp_invoice__number"))
+          .order_by("due_date", "id"))
     return qs.filter(status=status) if status else qs
 
 

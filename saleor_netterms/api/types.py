@@ -355,6 +355,8 @@ class ReceivableType(graphene.ObjectType):
 
     @staticmethod
     def resolve_invoice_number(root, info):
+        if hasattr(root.receivable, "nt_invoice_number"):   # joined by the list's selector
+            return root.receivable.nt_invoice_number
         for related in ("invoice", "erp_invoice"):      # the app's invoice, else the one the ERP pushed
             try:
                 return getattr(root.receivable, related).number
