@@ -5,14 +5,15 @@ import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import CharField, Value
+from django.db import connection, models
+from django.db.models import CharField, Subquery, Value
 from django.db.models.functions import Cast
 
 from saleor_netterms.companies import selectors as company_selectors
 from saleor_netterms.companies.models import AccountHold, Company, Member
+from saleor_netterms.core.compiled import CompiledQuery
 from saleor_netterms.core.business_time import business_date, business_today
-from saleor_netterms.core.money import Money
+from saleor_netterms.core.money import Money, currency_validate
 from saleor_netterms.decisions.engine import CreditSnapshot
 from saleor_netterms.decisions.selectors import (HISTORY_OVERDUE_ROW, HISTORY_SETTLED_ROW, PaymentHistory,
                                                   payment_history, payment_history_from_rows,
@@ -22,6 +23,32 @@ from saleor_netterms.ledger import selectors as ledger_selectors
 from .models import NetTermsTransaction, TransactionStatus
 
 APPROVED_STATUSES = (TransactionStatus.AUTHORIZED, TransactionStatus.CAPTURED)
+
+
+def _member_candidates_recorded(*, transaction_id: str, **values):
+    """The buyer's member candidates (``companies.selectors.member_candidates_query``), each with
+    the id of the transaction recorded for ``transaction_id`` (None: not recorded): the replay
+    check rides along with the member lookup."""
+    recorded = NetTermsTransaction.objects.filter(installation_id=values["installation_id"],
+                                                  saleor_transaction_id=transaction_id)
+    return company_selectors.member_candidates_query(**values).annotate(
+        recorded_transaction_id=Subquery(recorded.values("id")[:1]))
+
+
+_MEMBER_CANDIDATES_RECORDED = CompiledQuery(_member_candidates_recorded, transaction_id=("~tx-1", "~tx-2"),
+                                            **company_selectors.MEMBER_CANDIDATE_SAMPLES)
+
+
+def member_candidates_recorded(*, installation, buyer, transaction_id: str) -> list[Member]:
+    """``_member_candidates_recorded`` for an authenticated buyer (``checkout.requests.Buyer``),
+    compiled once per process per shape (``core.compiled``); no candidates without a user id."""
+    if not buyer.user_id:
+        return []
+    email, domain = company_selectors.member_email_values(buyer.email)
+    return _MEMBER_CANDIDATES_RECORDED.instances(
+        transaction_id=transaction_id, installation_id=installation.pk, user_id=buyer.user_id, email=email,
+        email_domain=domain, external_reference=buyer.external_reference or None,
+        customer_type_slug=buyer.customer_type_slug or None)
 
 
 def credit_history(*, company: Company, currency: str, installation=None):
@@ -97,6 +124,36 @@ def credit_reads_query(*, company: Company, currency: str, installation=None,
     transaction id and the business date are known before). ``reserve_transaction_id``: the
     same statement also takes a new transaction's id from its sequence (PostgreSQL; elsewhere
     ``reserved_transaction_id`` stays None and the insert allocates it)."""
+    currency = currency_validate(currency)
+    installation_id = installation.pk if isinstance(installation, models.Model) else (
+        installation or company.installation_id)
+    history_sql = (payment_history_rows(company=company, currency=currency, today=history_today)
+                   if history_today is not None else None)
+    also_sql = (history_sql,) if history_sql else ()
+    if reserve_transaction_id and connection.vendor == "postgresql":
+        also_sql += ((_RESERVED_SQL, []),)
+    if connection.vendor == "postgresql":  # compiled once per process per shape, bound per call
+        sql, params = _CREDIT_READS.bind(company_id=company.pk, installation_id=installation_id,
+                                         currency=currency, transaction_id=transaction_id)
+        for part_sql, part_params in also_sql:
+            sql, params = f"{sql} UNION ALL ({part_sql})", [*params, *part_params]
+        position = company_selectors.CreditPositionQuery(currency=currency, sql=sql, params=tuple(params),
+                                                         queryset=None)
+        return CreditReadsQuery(position=position, previous=None, history=history_sql is not None)
+    together = connection.features.supports_slicing_ordering_in_compound  # not SQLite
+    also, previous = _credit_reads_also(company=company, currency=currency, installation_id=installation_id,
+                                        transaction_id=transaction_id, together=together)
+    position = company_selectors.credit_position_query(
+        company=company, currency=currency, also=also, also_sql=also_sql)
+    return CreditReadsQuery(position=position, previous=None if together else previous,
+                            history=history_sql is not None)
+
+
+def _credit_reads_also(*, company: Company | int, currency: str, installation_id: int, transaction_id: str | None,
+                       together: bool) -> tuple[tuple, object]:
+    """The checkout's own rows of ``credit_reads``' statement (account hold; the latest approved
+    amounts where they can ride along, ``together``; the recorded transaction) and the latest
+    approved amounts' queryset."""
     amount = company_selectors.credit_position_amount_field()
     zero = Value(Decimal(0), output_field=amount)
 
@@ -106,23 +163,27 @@ def credit_reads_query(*, company: Company, currency: str, installation=None,
 
     previous = NetTermsTransaction.objects.filter(company=company, currency=currency,
                                                   status__in=APPROVED_STATUSES).order_by("-id")
-    together = connection.features.supports_slicing_ordering_in_compound  # PostgreSQL; not SQLite
     also = [rows(AccountHold.objects.filter(company=company, lifted_at__isnull=True).order_by(), _HOLD_ROW, "id")]
     if together:
         also.append(rows(previous, _PREVIOUS_ROW, "amount")[:200])
     if transaction_id is not None:
         also.append(rows(NetTermsTransaction.objects.filter(
-            installation=installation or company.installation_id, saleor_transaction_id=transaction_id).order_by(),
-            _EXISTING_ROW, "id"))
-    history_sql = (payment_history_rows(company=company, currency=currency, today=history_today)
-                   if history_today is not None else None)
-    also_sql = (history_sql,) if history_sql else ()
-    if reserve_transaction_id and connection.vendor == "postgresql":
-        also_sql += ((_RESERVED_SQL, []),)
-    position = company_selectors.credit_position_query(
-        company=company, currency=currency, also=tuple(also), also_sql=also_sql)
-    return CreditReadsQuery(position=position, previous=None if together else previous,
-                            history=history_sql is not None)
+            installation_id=installation_id, saleor_transaction_id=transaction_id).order_by(), _EXISTING_ROW, "id"))
+    return tuple(also), previous
+
+
+def _credit_reads_statement(*, company_id: int, installation_id: int, currency: str, transaction_id: str | None):
+    """``credit_reads``' statement without the parts given as SQL (payment history, reserved id):
+    what ``_CREDIT_READS`` compiles once per shape on PostgreSQL."""
+    also, _ = _credit_reads_also(company=company_id, currency=currency, installation_id=installation_id,
+                                 transaction_id=transaction_id, together=True)
+    position = company_selectors.credit_position_query(company=company_id, installation_id=installation_id,
+                                                       currency=currency, also=also)
+    return position.sql, position.params
+
+
+_CREDIT_READS = CompiledQuery(_credit_reads_statement, company_id=(-1, -2), installation_id=(-3, -4),
+                              currency=("CHF", "JPY"), transaction_id=("~tx-1", "~tx-2"))
 
 
 def credit_snapshot(*, company: Company, member: Member | None, money: Money, channel_slug: str,

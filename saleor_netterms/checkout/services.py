@@ -28,7 +28,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from saleor_netterms.companies import selectors as company_selectors
@@ -175,15 +175,22 @@ def _status_block(company: Company) -> ReasonView | None:
                       f"The company is {company.status}.")
 
 
-def _member_for(installation, buyer: Buyer, *, also: dict | None = None,
+def _member_for(installation, buyer: Buyer, *, transaction_id: str | None = None,
                 found: dict | None = None) -> tuple[Member | None, ReasonView | None]:
     """The buyer's member, or None and why: an e-mail rule that needs a confirmed account, or none.
-    ``also``: annotations read in the same query, their values put into ``found`` (left as it
-    is when no member candidate was found)."""
-    resolution = company_selectors.member_resolution(
-        installation=installation, user_id=buyer.user_id, email=buyer.email,
-        email_confirmed=buyer.email_confirmed, external_reference=buyer.external_reference,
-        customer_type_slug=buyer.customer_type_slug, also=also)
+    ``transaction_id``: whether it was recorded is read in the same query, as
+    ``found["recorded_transaction_id"]`` (``found`` is left as it is when no member candidate
+    was found)."""
+    if transaction_id is not None:
+        resolution = company_selectors.member_resolution_from(
+            selectors.member_candidates_recorded(installation=installation, buyer=buyer,
+                                                 transaction_id=transaction_id),
+            email_confirmed=buyer.email_confirmed, also=("recorded_transaction_id",))
+    else:
+        resolution = company_selectors.member_resolution(
+            installation=installation, user_id=buyer.user_id, email=buyer.email,
+            email_confirmed=buyer.email_confirmed, external_reference=buyer.external_reference,
+            customer_type_slug=buyer.customer_type_slug)
     if found is not None and resolution.also is not None:
         found.update(resolution.also)
     if resolution.member is not None:
@@ -225,15 +232,15 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
     lock is held while the underwriter is asked. The payment history is read here only for the
     underwriter's snapshot (the decision then uses the same); otherwise it is read under the lock
     in the one statement that reads everything else (selectors.credit_reads)."""
-    recorded = NetTermsTransaction.objects.filter(installation=installation,
-                                                  saleor_transaction_id=request.transaction_id)
     member = refusal = None
     found: dict = {}
     if request.buyer is not None:  # the replay check rides along with the member lookup
         member, refusal = _member_for(installation, request.buyer, found=found,
-                                      also={"recorded_transaction_id": Subquery(recorded.values("id")[:1])})
-    existing_id = (found["recorded_transaction_id"] if found
-                   else recorded.values_list("id", flat=True).first())  # no candidate: one query more
+                                      transaction_id=request.transaction_id)
+    existing_id = (found["recorded_transaction_id"] if found  # no candidate: one query more
+                   else NetTermsTransaction.objects.filter(installation=installation,
+                                                           saleor_transaction_id=request.transaction_id)
+                   .values_list("id", flat=True).first())
     if existing_id is not None:
         return AuthorizationPrepared(existing=NetTermsTransaction.objects.select_related("company").get(
             pk=existing_id))

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Cast
 
+from saleor_netterms.core.compiled import CompiledQuery
 from saleor_netterms.core.money import Money, currency_validate
 from saleor_netterms.ledger import selectors as ledger_selectors
 from saleor_netterms.ledger.models import AccountKind
@@ -63,20 +64,55 @@ def member_resolution(*, installation, user_id: str, email: str | None, email_co
     """
     if not user_id:
         return MemberResolution(None)
+    email_value, domain_value = member_email_values(email)
+    values = dict(installation_id=installation.pk, user_id=user_id, email=email_value, email_domain=domain_value,
+                  external_reference=external_reference or None, customer_type_slug=customer_type_slug or None)
+    candidates = (list(member_candidates_query(**values).annotate(**also)) if also
+                  else MEMBER_CANDIDATES.instances(**values))
+    return member_resolution_from(candidates, email_confirmed=email_confirmed, also=tuple(also or ()))
+
+
+def member_email_values(email: str | None) -> tuple[str | None, str | None]:
+    """The e-mail and e-mail-domain values an authenticated customer's address is matched on
+    (``member_candidates_query``): the address stripped and lower-cased, its domain (None: none)."""
+    if not email:
+        return None, None
+    normalized = email.strip().lower()
+    return normalized, email_domain_of(normalized) if "@" in normalized else None
+
+
+def member_candidates_query(*, installation_id: int, user_id: str, email: str | None, email_domain: str | None,
+                            external_reference: str | None, customer_type_slug: str | None):
+    """The active members a customer may resolve to, by id (``member_resolution`` picks one by
+    precedence: ``member_resolution_from``), with their company. ``email`` and ``email_domain``
+    as ``member_email_values`` gives them; a value that is None is not matched on (the query
+    branches on None only, so ``core.compiled.CompiledQuery`` can compile it once per shape)."""
     wanted = Q(kind=MemberKind.SALEOR_USER_ID, value=user_id)
-    if email:
-        normalized = email.strip().lower()
-        wanted |= Q(kind=MemberKind.EMAIL, value=normalized)
-        if "@" in normalized:
-            wanted |= Q(kind=MemberKind.EMAIL_DOMAIN, value=email_domain_of(normalized), domain_verified=True)
-    if external_reference:
+    if email is not None:
+        wanted |= Q(kind=MemberKind.EMAIL, value=email)
+    if email_domain is not None:
+        wanted |= Q(kind=MemberKind.EMAIL_DOMAIN, value=email_domain, domain_verified=True)
+    if external_reference is not None:
         wanted |= Q(kind=MemberKind.EXTERNAL_REFERENCE, value=external_reference)
-    if customer_type_slug:
+    if customer_type_slug is not None:
         wanted |= Q(kind=MemberKind.CUSTOMER_TYPE, value=customer_type_slug)
-    qs = (Member.objects.filter(wanted, installation=installation, is_active=True,
-                                company__installation=installation)
-          .select_related("company").order_by("id"))
-    candidates = list(qs.annotate(**also) if also else qs)
+    return (Member.objects.filter(wanted, installation_id=installation_id, is_active=True,
+                                  company__installation_id=installation_id)
+            .select_related("company").order_by("id"))
+
+
+# Samples of every value of member_candidates_query (core.compiled: compiled once per shape).
+MEMBER_CANDIDATE_SAMPLES = dict(
+    installation_id=(-1, -2), user_id=("~user-1", "~user-2"), email=("~email-1", "~email-2"),
+    email_domain=("~domain-1", "~domain-2"), external_reference=("~reference-1", "~reference-2"),
+    customer_type_slug=("~type-1", "~type-2"))
+MEMBER_CANDIDATES = CompiledQuery(member_candidates_query, **MEMBER_CANDIDATE_SAMPLES)
+
+
+def member_resolution_from(candidates: list[Member], *, email_confirmed: bool, also: tuple[str, ...] = ()
+                           ) -> MemberResolution:
+    """``member_resolution`` of the candidates ``member_candidates_query`` found (in its order);
+    ``also``: the names of the caller's annotations on them."""
     found = {name: getattr(candidates[0], name) for name in also} if also and candidates else None
     blocked = None
     for kind in MEMBER_KIND_PRECEDENCE:
@@ -168,9 +204,12 @@ class CreditPositionQuery:
         return _credit_position_from_rows(rows, self.currency)
 
 
-def credit_position_query(*, company: Company, currency: str, also: tuple = (), also_sql: tuple = ()
-                          ) -> CreditPositionQuery:
-    """``credit_position_with``'s statement, built (and on PostgreSQL compiled) without running it."""
+def credit_position_query(*, company: Company | int, currency: str, also: tuple = (), also_sql: tuple = (),
+                          installation_id: int | None = None) -> CreditPositionQuery:
+    """``credit_position_with``'s statement, built (and on PostgreSQL compiled) without running it.
+    ``company``: the company, or its id with ``installation_id`` (a statement built from ids only,
+    such as one ``core.compiled`` compiles once)."""
+    installation_id = installation_id if installation_id is not None else company.installation_id
     currency = currency_validate(currency)
     amount = credit_position_amount_field()
     limit_row = (CreditLimit.objects.filter(company=company, currency=currency)
@@ -179,7 +218,7 @@ def credit_position_query(*, company: Company, currency: str, also: tuple = (), 
                  .values_list("row", "debits", "credits").order_by())
     accounts = ledger_selectors.account_balances_rows(company=company, currency=currency).order_by()
     zero = Value(Decimal(0), output_field=amount)
-    erp_ar = (InstallationMasters.objects.filter(installation_id=company.installation_id, open_items=Master.ERP)
+    erp_ar = (InstallationMasters.objects.filter(installation_id=installation_id, open_items=Master.ERP)
               .annotate(row=Value(_ERP_AR_ROW, output_field=CharField()), debits=zero, credits=zero)
               .values_list("row", "debits", "credits").order_by())
     erp_open = (ErpOpenItem.objects.filter(company=company, currency=currency).values("company")

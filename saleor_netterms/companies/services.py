@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from saleor_netterms.audit.services import audit_record
+from saleor_netterms.core.compiled import CompiledQuery
 from saleor_netterms.core.locks import row_lock_mark
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 
@@ -48,6 +49,14 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+# The installation comes along (not locked: `of=self`): the ledger dates postings in its time zone.
+# Compiled once per process (core.compiled): a checkout takes this lock on every authorization.
+_COMPANY_LOCKED = CompiledQuery(
+    lambda *, company_id: (Company.objects.select_related("installation").select_for_update(of=("self",))
+                           .filter(pk=company_id).order_by()[:1]),
+    company_id=(-1, -2))
+
+
 def company_lock(*, company_id: int) -> Company:
     """``SELECT … FOR UPDATE`` the company row and return it fresh.
 
@@ -56,9 +65,8 @@ def company_lock(*, company_id: int) -> Company:
     """
     if not transaction.get_connection().in_atomic_block:
         raise LockOutsideTransaction("company_lock called outside transaction.atomic()")
-    # The installation comes along (not locked: `of=self`): the ledger dates postings in its time zone.
-    company = (Company.objects.select_related("installation").select_for_update(of=("self",))
-               .filter(pk=company_id).first())
+    found = _COMPANY_LOCKED.instances(company_id=company_id)
+    company = found[0] if found else None
     if company is None:
         raise CompanyNotFound(f"company {company_id} does not exist")
     row_lock_mark(company)  # the ledger, handed this instance, does not lock the row again
