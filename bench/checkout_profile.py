@@ -159,12 +159,23 @@ def main(argv=None) -> int:
                 profiler.disable()
             else:
                 results[name] = cpu_per_request(application, deliveries[args.warmup:])
+        from django.db import connection
+
+        shapes = []
+        with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+                shapes.append((len(sql), len(params or ()), sql[:60])), execute(sql, params, many, context))[1]):
+            call(application, build(bench.WEBHOOK_PATH, 1)[0])
+        print("statements of one authorization (characters, parameters, start):")
+        for length, count, start in shapes:
+            print(f"  {length:6d} {count:4d}  {start!r}")
         results["process"] = cpu_per_request(application, build(bench.PROCESS_PATH, 0, of=auth[args.warmup:]))
         print(f"load {os.getloadavg()[0]:.2f}; DEBUG={settings.DEBUG}; {args.requests} requests each")
         for name, (cpu, wall) in results.items():
             print(f"  {name:15s} CPU p50 {cpu:6.2f} ms   wall p50 {wall:6.2f} ms")
         if args.profile:
             breakdown(profiler, args.requests)
+            profiler.dump_stats(f"/tmp/checkout_profile_{os.getpid()}.pstats")
+            print(f"profile saved: /tmp/checkout_profile_{os.getpid()}.pstats")
             for order in ("tottime", "cumulative"):
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)

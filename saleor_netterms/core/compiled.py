@@ -46,8 +46,12 @@ class _Compiled:
     sql: str
     params: tuple
     slots: tuple[tuple[int, str], ...]  # (position in params, value name)
-    compiler: object | None  # the SQL compiler of a queryset (its select, klass_info, converters)
+    compiler: object | None  # the SQL compiler of a queryset (its select, klass_info)
+    converters: dict  # the compiler's converters of the selected columns (found once)
     populate: object | None  # (model, init_list, start, end, related populators, annotation columns)
+
+    def converted(self, rows: list) -> list:
+        return list(self.compiler.apply_converters(rows, self.converters)) if self.converters else rows
 
 
 class CompiledQuery:
@@ -77,7 +81,7 @@ class CompiledQuery:
         rows = _fetchall(*self.bind(**values))
         if compiled.compiler is None:
             return rows
-        return [tuple(r) for r in compiled.compiler.results_iter([rows])]
+        return [tuple(r) for r in compiled.converted(rows)]
 
     def instances(self, **values) -> list:
         """The queryset's model instances (with its ``select_related`` and annotations)."""
@@ -89,7 +93,7 @@ class CompiledQuery:
         model, init_list, start, end, related, annotations = compiled.populate
         db = connection.alias
         made = []
-        for row in compiled.compiler.results_iter([_fetchall(*self.bind(**values))]):
+        for row in compiled.converted(_fetchall(*self.bind(**values))):
             obj = model.from_db(db, init_list, row[start:end])
             for populator in related:
                 populator.populate(row, obj)
@@ -115,6 +119,8 @@ class CompiledQuery:
         first = {n: None if n in absent else pair[0] for n, pair in self._samples.items()}
         second = {n: None if n in absent else pair[1] for n, pair in self._samples.items()}
         sql, params, compiler, populate = _sql_of(self._build(**first))
+        converters = (compiler.get_converters([s[0] for s in compiler.select[0:compiler.col_count]])
+                      if compiler is not None else {})
         sql_2, params_2, _, _ = _sql_of(self._build(**second))
         if sql != sql_2 or len(params) != len(params_2):
             raise NotCompilable("the SQL text depends on the values (a value is inlined, or the builder "
@@ -128,7 +134,8 @@ class CompiledQuery:
             if len(names) != 1:
                 raise NotCompilable(f"parameter {position} ({one!r} / {two!r}) is not one of the values as given")
             slots.append((position, names[0]))
-        return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), compiler=compiler, populate=populate)
+        return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), compiler=compiler,
+                         converters=converters, populate=populate)
 
 
 def _same(one, two) -> bool:
