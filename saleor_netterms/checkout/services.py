@@ -37,7 +37,7 @@ from saleor_netterms.companies.services import company_lock
 from saleor_netterms.companies.validators import po_number_matches
 from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.formatting import date_text, money_text
-from saleor_netterms.core.inserts import Insert, inserts_run
+from saleor_netterms.core.inserts import Insert, Rider, inserts_run
 from saleor_netterms.core.language import merchant_language
 from saleor_netterms.core.money import Money
 from saleor_netterms.decisions import services as decision_services
@@ -269,7 +269,8 @@ def checkout_authorize_prepare(*, installation, request: AuthorizationRequest) -
 
 
 def checkout_authorize(*, installation, request: AuthorizationRequest, review_open: Callable[..., object],
-                       prepared: AuthorizationPrepared | None = None) -> AuthorizationResult:
+                       prepared: AuthorizationPrepared | None = None,
+                       answered: Callable[[AuthorizationResult], Rider] | None = None) -> AuthorizationResult:
     """TRANSACTION_INITIALIZE_SESSION. Approve → hold; review → hold (decided later);
     decline → nothing in the ledger. The same Saleor transaction asked again gets the result
     recorded the first time, and never a second hold. ``prepared``: the result of
@@ -277,7 +278,11 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
 
     `review_open(transaction=, decision_reasons=, snapshot=)` opens the credit review of a
     transaction decided "review", in this transaction (workflows.checkout passes
-    approvals.services.approval_open_for_review)."""
+    approvals.services.approval_open_for_review).
+
+    ``answered(result)``: the caller's statement recording the answer (``core.inserts.Rider``: the
+    webhook pipeline's delivery row with its outcome), run in the same one statement as the hold
+    when the hold is written that way (PostgreSQL); the rider's ``finish`` tells the caller."""
     psp_reference = psp_reference_for(installation=installation, transaction_id=request.transaction_id)
     if prepared is None:
         prepared = checkout_authorize_prepare(installation=installation, request=request)
@@ -337,7 +342,8 @@ def checkout_authorize(*, installation, request: AuthorizationRequest, review_op
         tx.pk = reads.reserved_transaction_id  # reserved by the read on PostgreSQL, so the hold's references are known
         if tx.pk is not None:  # the decision, its audit entry, the transaction and its hold: ONE statement
             ledger.hold_place_with(inserts=(*decision_rows, Insert(tx)), company=company, money=request.money,
-                                   hold_ref=tx.hold_ref, idempotency_key=f"hold:{tx.pk}", memo=memo)
+                                   hold_ref=tx.hold_ref, idempotency_key=f"hold:{tx.pk}", memo=memo,
+                                   riders=(answered(result),) if answered is not None else ())
         else:  # SQLite: the rows (the insert allocates the id), then the hold
             inserts_run(*decision_rows, Insert(tx))
             ledger.hold_place(company=company, money=request.money, hold_ref=tx.hold_ref,

@@ -19,7 +19,7 @@ one-statement posting). Elsewhere (SQLite, the embedded default) each instance i
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -66,12 +66,14 @@ def _insert_sql(model: type[Model], with_pk: bool, refs: frozenset[str]) -> tupl
     return built
 
 
-def inserts_run(*inserts: Insert, rider: Rider | None = None) -> object:
+def inserts_run(*inserts: Insert, rider: Rider | None = None, also: Sequence[Rider] = ()) -> object:
     """Insert every instance, in order, in the caller's transaction: one statement on PostgreSQL,
     with the ``rider``'s statement in it (its ``finish`` result is returned; None without one).
+    ``also``: more riders whose CTEs run in the same statement; their ``result`` is not read and
+    each one's ``finish`` is called with ``()`` once the statement ran (it learns it was written).
     An instance whose primary key is set (reserved by the caller) is inserted with it."""
     if connection.vendor != "postgresql":
-        if rider is not None:
+        if rider is not None or also:
             raise ValueError("a rider's statement rides along on PostgreSQL only")
         for insert in inserts:
             _refs_set(insert)
@@ -93,9 +95,14 @@ def inserts_run(*inserts: Insert, rider: Rider | None = None) -> object:
         parts.append(rider.ctes)
         params.extend(rider.params)
         select.append(rider.result)
+    for other in also:
+        parts.append(other.ctes)
+        params.extend(other.params)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(select)}", params)
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(select) or 'NULL'}", params)
         row = cursor.fetchone()
+    for other in also:
+        other.finish(())
     for insert, pk in zip(inserts, row):
         insert.instance.pk = pk
     for insert in inserts:

@@ -607,11 +607,13 @@ def _hold_legs(amount: Decimal, hold_ref: str) -> list[Leg]:
 
 
 def hold_place_with(*, inserts: Sequence[Insert], company, money: Money, hold_ref: str, idempotency_key: str,
-                    memo: str = "") -> Posting:
+                    memo: str = "", riders: Sequence[Rider] = ()) -> Posting:
     """``hold_place``, and the caller's new rows (``core.inserts``) written in the SAME statement:
     on PostgreSQL, when the caller's transaction holds the company lock (the checkout: the
     decision, its audit entry and the transaction with the hold, one statement under the lock).
-    Elsewhere, or without the lock, the rows first and then ``hold_place`` as usual."""
+    Elsewhere, or without the lock, the rows first and then ``hold_place`` as usual.
+    ``riders``: other statements of the caller's that ride along in that one statement
+    (``inserts_run(also=)``: each learns it was written from its ``finish``); not run otherwise."""
     money = _money_check(money)
     hold_ref = _ref_check(hold_ref, what="hold_ref")
     _ref_check(idempotency_key, what="idempotency_key")
@@ -627,7 +629,8 @@ def hold_place_with(*, inserts: Sequence[Insert], company, money: Money, hold_re
         company=company, kind=PostingKind.HOLD, money=money, idempotency_key=idempotency_key,
         fingerprint=fingerprint, memo=memo, effective_date=None, legs=legs, hold_ref=hold_ref,
         receivable_ref="", payment_ref="")
-    posting = inserts_run(*inserts, rider=Rider(ctes=ctes, params=params, result=_POST_RESULT, finish=finish))
+    posting = inserts_run(*inserts, rider=Rider(ctes=ctes, params=params, result=_POST_RESULT, finish=finish),
+                          also=riders)
     if posting is None:  # the key was posted before: replayed, as hold_place would
         return _replay(_existing(company, idempotency_key), fingerprint, idempotency_key)
     return posting

@@ -50,6 +50,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from saleor_netterms.core.errors import NetTermsError
+from saleor_netterms.core.inserts import Rider
 from saleor_netterms.installations.models import Installation
 from saleor_netterms.installations.selectors import (INSTALLATION_REVISION_SQL, InstallationRead,
                                                       installation_get_by_api_url, installation_read)
@@ -159,9 +160,11 @@ def _run_prepare(*, definition: WebhookDefinition, installation: Installation, p
 
 
 def _run_handler(*, definition: WebhookDefinition, installation: Installation, payload: dict,
-                 delivery: WebhookDelivery, prepared: object = None) -> dict:
+                 delivery: WebhookDelivery, prepared: object = None, answer_record=None) -> dict:
     handler = _handler_get(definition)
     extra = {"prepared": prepared} if prepared is not None else {}
+    if answer_record is not None:
+        extra["answer_record"] = answer_record
     result = handler(installation=installation, payload=payload, delivery=delivery, **extra)
     if not isinstance(result, dict):
         raise HandlerResultInvalid(f"{definition.event} handler returned {type(result).__name__}")
@@ -186,13 +189,26 @@ _DISPATCH_CLAIM_PORTABLE = (  # elsewhere (SQLite): the delivery row is inserted
     " response_status, response_body, processed_at) VALUES (%s, %s, %s, %s, 0, '', %s)"
     " ON CONFLICT (installation_id, event, body_sha256) DO NOTHING RETURNING id, first_delivery_id")
 # The answer stored on the dispatch and the delivery row with its outcome: one statement.
-_PROCESSED_WRITE = (
-    "WITH answered AS (UPDATE saleor_webhooks_webhookdispatch SET result = %s::jsonb, response_status = 200,"
-    " response_body = %s WHERE id = %s)"
-    " INSERT INTO saleor_webhooks_webhookdelivery (id, installation_id, saleor_api_url, event, headers, body,"
-    " body_size, body_sha256, received_at, validity, outcome, error_code, error_message, traceback,"
-    " dispatch_id, response_status, response_body, duration_ms)"
-    " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, true, 'processed', '', '', '', %s, 200, %s, %s)")
+# A handler that says so (``handle.records_answer``) gets ``answer_record(answer)``: these CTEs as a
+# ``core.inserts.Rider``, so its effect's one statement also writes them (the checkout's hold).
+_PROCESSED_CTES = (
+    "answered AS (UPDATE saleor_webhooks_webhookdispatch SET result = %s::jsonb, response_status = 200,"
+    " response_body = %s WHERE id = %s),"
+    " delivered AS (INSERT INTO saleor_webhooks_webhookdelivery (id, installation_id, saleor_api_url, event,"
+    " headers, body, body_size, body_sha256, received_at, validity, outcome, error_code, error_message,"
+    " traceback, dispatch_id, response_status, response_body, duration_ms)"
+    " VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, true, 'processed', '', '', '', %s, 200, %s,"
+    # the duration so far, plus the statement's own time until this row (after the effect's rows:
+    # an unreferenced CTE runs after the ones the statement's result reads)
+    " %s::integer + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer))")
+_PROCESSED_WRITE = f"WITH {_PROCESSED_CTES} SELECT 1"
+
+
+def _processed_params(*, encoded: str, body: str, dispatch_id: int, delivery_id: int, installation: Installation,
+                      received: Received, raw_body: bytes, started: float) -> list:
+    return [encoded, body, dispatch_id, delivery_id, installation.pk, received.saleor_api_url, received.event,
+            json.dumps(received.headers), raw_body, received.body_size, received.body_sha256,
+            connection.ops.adapt_datetimefield_value(received.received_at), dispatch_id, body, _elapsed_ms(started)]
 
 
 # A read-only event's delivery row with its outcome; inserted only while the installation row is
@@ -293,17 +309,29 @@ def webhook_dispatch(*, received: Received, definition: WebhookDefinition, insta
             delivery = WebhookDelivery(pk=delivery_id, installation=installation, event=received.event,
                                        body_sha256=received.body_sha256, saleor_api_url=received.saleor_api_url)
             delivery._state.adding = False
-            result = _run_handler(definition=definition, installation=installation,
-                                  payload=payload, delivery=delivery, prepared=prepared)
+            recorded: dict = {}
+            answer_record = None
+            if postgres and getattr(_handler_get(definition), "records_answer", False):
+                def answer_record(answer: dict) -> Rider:  # the delivery row rides along with the effect
+                    encoded = json.dumps(answer, cls=AnswerEncoder)
+                    body = encoded if definition.is_sync else ASYNC_ANSWER.decode()
+                    return Rider(ctes=_PROCESSED_CTES, result="NULL",
+                                 params=_processed_params(encoded=encoded, body=body, dispatch_id=dispatch_id,
+                                                          delivery_id=delivery_id, installation=installation,
+                                                          received=received, raw_body=raw_body, started=started),
+                                 finish=lambda _: recorded.update(encoded=encoded))
+            result = _run_handler(definition=definition, installation=installation, payload=payload,
+                                  delivery=delivery, prepared=prepared, answer_record=answer_record)
             encoded = json.dumps(result, cls=AnswerEncoder)  # the answer, encoded once
             body = encoded if definition.is_sync else ASYNC_ANSWER.decode()
-            if postgres:
+            if recorded:  # written by the handler's effect: it must be the answer returned
+                if recorded["encoded"] != encoded:
+                    raise HandlerResultInvalid(f"{definition.event} handler recorded another answer than it gave")
+            elif postgres:
                 with connection.cursor() as cursor:
-                    cursor.execute(_PROCESSED_WRITE, [
-                        encoded, body, dispatch_id, delivery_id, installation.pk, received.saleor_api_url,
-                        received.event, json.dumps(received.headers), raw_body, received.body_size,
-                        received.body_sha256, connection.ops.adapt_datetimefield_value(received.received_at),
-                        dispatch_id, body, _elapsed_ms(started)])
+                    cursor.execute(_PROCESSED_WRITE, _processed_params(
+                        encoded=encoded, body=body, dispatch_id=dispatch_id, delivery_id=delivery_id,
+                        installation=installation, received=received, raw_body=raw_body, started=started))
             else:
                 WebhookDispatch.objects.filter(pk=dispatch_id).update(
                     result=json.loads(encoded), response_status=200, response_body=body)

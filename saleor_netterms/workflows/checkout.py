@@ -21,11 +21,13 @@ from saleor_netterms.invoicing import services as invoicing
 
 
 def checkout_authorize(*, installation, request: AuthorizationRequest,
-                       prepared: checkout.AuthorizationPrepared | None = None) -> AuthorizationResult:
+                       prepared: checkout.AuthorizationPrepared | None = None,
+                       answered=None) -> AuthorizationResult:
     """`prepared`: checkout.services.checkout_authorize_prepare's result, run outside any
-    transaction by the webhook pipeline (the underwriter is asked there)."""
+    transaction by the webhook pipeline (the underwriter is asked there); `answered`: the
+    pipeline's statement recording the answer (checkout.services.checkout_authorize)."""
     return checkout.checkout_authorize(installation=installation, request=request, prepared=prepared,
-                                       review_open=approvals.approval_open_for_review)
+                                       review_open=approvals.approval_open_for_review, answered=answered)
 
 
 def transaction_capture(*, installation, request: TransactionActionRequest) -> ActionResult:

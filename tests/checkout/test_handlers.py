@@ -1,16 +1,19 @@
 """Every net-terms webhook through the real pipeline (signed by the Saleor test double): answers
 obey Saleor's rules (FACTS.md §3), the same delivery twice has one effect and the same answer, and
 bad input gets a coded error with nothing written."""
+import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from saleor_netterms.checkout.models import NetTermsTransaction
 from saleor_netterms.companies.selectors import credit_summary
 from saleor_netterms.core.money import Money
 from saleor_netterms.outbox.models import OutboxMessage
 from saleor_netterms.receivables.models import Receivable
-from tests.fixtures_credit import ledger_counts
+from saleor_netterms.saleor_webhooks.models import WebhookDelivery
+from tests.fixtures_credit import ledger_counts, postgres_only
 from tests.saleor_answers import answer_problems
 from tests.saleor_double import CUSTOMER_ID
 
@@ -306,3 +309,35 @@ def test_order_cancelled_twice_releases_and_reports_once(client, fake_saleor, co
     assert credit_summary(company=company, currency="USD").holds == usd("0")
     report = OutboxMessage.objects.get()
     assert (report.payload["type"], report.payload["amount"]) == ("CANCEL_SUCCESS", "180.00")
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_an_approved_initialize_records_its_delivery_in_the_holds_statement(client, fake_saleor, company):
+    # given
+    payload = fake_saleor.payloads.transaction_initialize_session(amount=Decimal("180.00"), transaction_id=TX)
+    statements: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    # when
+    with connection.execute_wrapper(count):
+        answer = deliver(client, fake_saleor, "TRANSACTION_INITIALIZE_SESSION", payload)
+
+    # then: the delivery row and the dispatch's answer were written by the hold's one statement
+    locked = next(n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and "companies_company" in sql)
+    read, write = statements[locked + 1:locked + 3]  # the locked read, then ONE write
+    assert "companies_creditlimit" in read
+    assert [sql for sql in statements if "INSERT INTO saleor_webhooks_webhookdelivery" in sql] == [write]
+    assert ("decisions_decisionrecord" in write and "checkout_nettermstransaction" in write
+            and "ledger_posting" in write and "UPDATE saleor_webhooks_webhookdispatch" in write)
+    delivery = WebhookDelivery.objects.get(event="TRANSACTION_INITIALIZE_SESSION")
+    assert (delivery.outcome, delivery.validity, delivery.response_status) == ("processed", True, 200)
+    assert json.loads(delivery.response_body) == answer
+    assert delivery.dispatch.result == answer
+    assert json.loads(delivery.dispatch.response_body) == answer
+    assert delivery.dispatch.first_delivery_id == delivery.pk
+    assert answer["result"] == "AUTHORIZATION_SUCCESS"
+    assert ledger_counts().postings == 1

@@ -40,9 +40,14 @@ def prepare(*, installation, payload: dict) -> AuthorizationPrepared:
     return checkout_authorize_prepare(installation=installation, request=_request(payload))
 
 
-def handle(*, installation, payload: dict, delivery=None, prepared: AuthorizationPrepared | None = None) -> dict:
+def handle(*, installation, payload: dict, delivery=None, prepared: AuthorizationPrepared | None = None,
+           answer_record=None) -> dict:
+    """``answer_record(answer)``: the pipeline's statement recording this delivery with its answer
+    (services.webhook_dispatch), handed to the checkout so it rides along with the hold."""
+    answered = (lambda result: answer_record(authorization_answer(result))) if answer_record else None
     return authorization_answer(checkout_authorize(installation=installation, request=_request(payload),
-                                                   prepared=prepared))
+                                                   prepared=prepared, answered=answered))
 
 
 handle.prepare = prepare  # the pipeline runs it before the dispatch transaction
+handle.records_answer = True  # the pipeline passes answer_record (the delivery row rides along with the hold)
