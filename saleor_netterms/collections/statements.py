@@ -81,8 +81,12 @@ def _names(company: Company, refs: set[str], payment_refs: set[str]) -> tuple[di
     numbers = {f"rcv:{rid}": number for rid, number in
                Invoice.objects.filter(receivable_id__in=ids).values_list("receivable_id", "number")}
     charges = {f"rcv:{c.receivable_id}": c.description for c in DunningCharge.objects.filter(receivable_id__in=ids)}
-    for rid, reference in Receivable.objects.filter(pk__in=ids).values_list("id", "reference"):
-        numbers.setdefault(f"rcv:{rid}", reference)
+    # an invoice the merchant's ERP issued (the receivable's reverse relation: collections does not
+    # import erp) is named by the ERP's number, also when it was attached to a receivable already
+    # captured under the app's own reference
+    for rid, reference, erp_number in (Receivable.objects.filter(pk__in=ids)
+                                       .values_list("id", "reference", "erp_invoice__number")):
+        numbers.setdefault(f"rcv:{rid}", erp_number or reference)
     pids = [int(r.split(":", 1)[1]) for r in payment_refs if r.startswith("pay:")]
     payments = {f"pay:{pid}": ref for pid, ref in Payment.objects.filter(pk__in=pids).values_list("id", "reference")}
     for ref, text in charges.items():

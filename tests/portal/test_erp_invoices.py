@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from saleor_netterms.checkout.models import NetTermsTransaction, TransactionStatus
-from saleor_netterms.checkout.requests import OrderLine, OrderSnapshot
+from saleor_netterms.checkout.requests import OrderLine, OrderSnapshot, TransactionActionRequest
 from saleor_netterms.checkout.services import order_bind
 from saleor_netterms.collections.models import Dispute
 from saleor_netterms.companies.models import Company
@@ -20,6 +20,8 @@ from saleor_netterms.core.money import Money
 from saleor_netterms.erp.models import ErpInvoice
 from saleor_netterms.erp.services import erp_invoice_push, erp_payment_post, masters_set
 from saleor_netterms.ledger import services as ledger
+from saleor_netterms.receivables.models import Receivable
+from saleor_netterms.workflows.checkout import transaction_capture
 
 from .conftest import AP_EMAIL, signed_in
 
@@ -29,8 +31,9 @@ PDF_URL = "https://erp.example.com/invoices/{number}.pdf"
 
 
 def erp_invoice_make(company: Company, *, number: str, gross: str, issue_date: dt.date, due_date: dt.date,
-                     tax: str = "0.00", po: str = "") -> ErpInvoice:
-    """An order on terms (hold → order bound, not invoiced by the app) and the ERP's invoice for
+                     tax: str = "0.00", po: str = "", captured: bool = False) -> ErpInvoice:
+    """An order on terms (hold → order bound, not invoiced by the app; ``captured``: and captured
+    in the Dashboard first, a receivable under the app's own reference) and the ERP's invoice for
     it, pushed through the ERP's use case."""
     key = f"{company.pk}e{number}"
     transaction_id = f"VHJhbnNhY3Rpb25JdGVtOkU{key}"
@@ -46,6 +49,10 @@ def erp_invoice_make(company: Company, *, number: str, gross: str, issue_date: d
         transaction_ids=(transaction_id,), lines=(OrderLine("Drill press", "DP-1", 1, gross, gross, "0.0"),),
         billing_address={"companyName": company.legal_name, "streetAddress1": "Industriestraße 5", "city": "Hamburg",
                          "postalCode": "20095", "country": "DE"}))
+    if captured:
+        result = transaction_capture(installation=company.installation, request=TransactionActionRequest(
+            transaction_id=transaction_id, money=Money.of(gross, "EUR"), request_key=f"capture-{key}"))
+        assert result.succeeded, result
     net = Decimal(gross) - Decimal(tax)
     invoice, created = erp_invoice_push(
         installation=company.installation, number=number, saleor_order_id=f"T3JkZXI6RQ{key}", issue_date=issue_date,
@@ -202,3 +209,22 @@ def test_the_statement_of_account_names_the_erp_invoices_and_their_payment(clien
     assert f"{today},closing_balance,,,,,2144.00" in lines
     assert lines[-1] == "open,549.00,1595.00,0.00,0.00,0.00"    # 80 + 350 + 119 current; 1200 + 395 overdue
     assert not [line for line in lines if "SAP-77" in line]
+
+
+def test_the_statement_names_an_erp_invoice_attached_to_a_captured_receivable_by_its_number(client, erp_world):
+    """Captured in the Dashboard first (the receivable under the app's reference "inv-…"), then
+    the ERP pushed its invoice for it: the statement shows the ERP's number, not "inv-…"."""
+    world, overdue, current, stranger = erp_world
+    today = dt.date.today()
+    late = erp_invoice_make(world.acme, number="SAP-9000003", gross="250.00", issue_date=today, captured=True,
+                            due_date=today + dt.timedelta(days=30))
+    reference = Receivable.objects.get(pk=late.receivable_id).reference
+    signed_in(client, world.acme, world.admin)
+
+    lines = client.get(f"/portal/statements?currency=EUR&from={today.isoformat()}&format=csv").content.decode().splitlines()
+
+    assert reference.startswith("inv") and reference != "SAP-9000003"
+    captured = [line for line in lines if ",invoice," in line and "250.00" in line]
+    assert captured == [f"{today.isoformat()},invoice,SAP-9000003,Capture of nt-erp-{world.acme.pk}eSAP-9000003 "
+                        f"(order E0003),250.00,,2394.00"]
+    assert not [line for line in lines if f",{reference}," in line]
