@@ -830,13 +830,22 @@ def dispute_open(*, company: Company, receivable: Receivable, reason_code: str, 
                  notify_merchant: bool = False) -> Dispute:
     """Dispute (part of) an invoice or one of its lines. The disputed amount leaves dunning, holds
     and late fees at once (a hold it alone caused is lifted) but stays in ageing. A buyer's
-    dispute (``notify_merchant``) is e-mailed to the merchant's staff in the same transaction."""
+    dispute (``notify_merchant``) is e-mailed to the merchant's staff in the same transaction. The
+    same dispute sent again while it is open (same invoice, line, reason, note and opener, and the
+    same amount or none) is that dispute: a request delivered twice opens one dispute, one notice."""
     if reason_code not in DisputeReason.values:
         raise collections_error("DISPUTE_REASON_INVALID", f"Reason must be one of {', '.join(DisputeReason.values)}.")
     if receivable.company_id != company.pk:
         raise collections_error("UNKNOWN_RECEIVABLE", "No such invoice for this company.", http_status=404)
     with transaction.atomic():
         company = company_lock(company_id=company.pk)
+        same = Dispute.objects.filter(receivable=receivable, status=DisputeStatus.OPEN, line_position=line_position,
+                                      reason_code=reason_code, note=note[:1000], opened_by=opened_by)
+        if amount is not None:
+            same = same.filter(currency=amount.currency, amount=amount.amount)
+        replayed = same.order_by("id").first()
+        if replayed is not None:
+            return replayed
         open_amount = ledger_selectors.receivable_balance(company=company, currency=receivable.currency,
                                                           receivable_ref=receivable.receivable_ref)
         already = sum((d.amount for d in Dispute.objects.filter(receivable=receivable, status=DisputeStatus.OPEN)), _ZERO)

@@ -263,6 +263,14 @@ def invoice_get(*, company: Company, number: str, today: dt.date | None = None) 
     return row
 
 
+def document_get(*, company: Company, number: str) -> Invoice | ErpInvoice | None:
+    """The company's invoice of that number with its receivable: the app's, else the one the
+    merchant's ERP pushed (what the JSON endpoints act on), or None."""
+    return (Invoice.objects.filter(company=company, kind=InvoiceKind.INVOICE, receivable__isnull=False, number=number)
+            .select_related("receivable").defer("snapshot").first()
+            or ErpInvoice.objects.filter(company=company, number=number).select_related("receivable").first())
+
+
 def bank_account_for(*, company: Company, currency: str) -> SellerBankAccount | None:
     """The merchant's account for payments in ``currency`` (the payment instructions of an ERP
     invoice, which has no snapshot of its own), or None when the merchant has none."""

@@ -18,8 +18,8 @@ from saleor_netterms.core.business_time import business_today
 from saleor_netterms.core.errors import BadRequest, NetTermsError, NotFound, PermissionDenied
 from saleor_netterms.core.inbound import json_read, text_check
 from saleor_netterms.core.money import InvalidAmount, InvalidMoney, Money, amount_parse
-from saleor_netterms.invoicing.models import Invoice, InvoiceKind
 
+from . import selectors
 from .auth import authenticate_buyer_request
 from .web import BUYER_MESSAGES
 
@@ -161,16 +161,15 @@ def promise_view(request: HttpRequest) -> JsonResponse:
 @require_POST
 def dispute_view(request: HttpRequest) -> JsonResponse:
     """POST /portal/disputes {"invoice": "INV-2026-000012", "reason": "DAMAGED", "amount": "120.00",
-    "line": 2, "note": "…"}: dispute an invoice (or one line, or an amount); the disputed amount is
-    left out of reminders, fees and holds until the merchant resolves it."""
+    "line": 2, "note": "…"}: dispute an invoice — the app's or one the merchant's ERP issued — (or
+    one line, or an amount); the disputed amount is left out of reminders, fees and holds until
+    the merchant resolves it. Sent twice, it is one dispute."""
     example = '{"invoice": "INV-…", "reason": "PRICING", "amount": "120.00" (optional), "line": 1 (optional)}'
     try:
         buyer = authenticate_buyer_request(request)
         company = buyer.member.company
         body = _json_body(request, "INVALID_DISPUTE", example)
-        invoice = Invoice.objects.filter(company=company, number=str(body.get("invoice") or ""),
-                                         kind=InvoiceKind.INVOICE, receivable__isnull=False).select_related(
-            "receivable").first()
+        invoice = selectors.document_get(company=company, number=str(body.get("invoice") or "")[:64])
         if invoice is None:
             raise NotFound("no such invoice", code="UNKNOWN_INVOICE",
                            buyer_message="We could not find that invoice for your company.")

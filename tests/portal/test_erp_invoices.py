@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -22,6 +23,9 @@ from saleor_netterms.erp.services import erp_invoice_push, erp_payment_post, mas
 from saleor_netterms.ledger import services as ledger
 from saleor_netterms.receivables.models import Receivable
 from saleor_netterms.workflows.checkout import transaction_capture
+
+from saleor_netterms.outbox.models import OutboxMessage
+from tests.portal.test_portal import customer_token, headers
 
 from .conftest import AP_EMAIL, signed_in
 
@@ -228,3 +232,44 @@ def test_the_statement_names_an_erp_invoice_attached_to_a_captured_receivable_by
     assert captured == [f"{today.isoformat()},invoice,SAP-9000003,Capture of nt-erp-{world.acme.pk}eSAP-9000003 "
                         f"(order E0003),250.00,,2394.00"]
     assert not [line for line in lines if f",{reference}," in line]
+
+
+def test_the_json_dispute_endpoint_takes_an_erp_invoice_once_with_the_same_coded_errors(client, erp_world,
+                                                                                         fake_saleor):
+    """POST /portal/disputes with an ERP invoice's number: the same rules and codes as for the
+    app's invoices (a line needs the app's invoice lines; more than is open; another company's
+    number is unknown) with nothing written, and the same request delivered twice is one dispute
+    and one notice to the merchant."""
+    world, overdue, current, stranger = erp_world
+    auth = headers(fake_saleor, customer_token(fake_saleor))
+
+    def post(body):
+        return client.post("/portal/disputes", data=json.dumps(body), content_type="application/json", headers=auth)
+
+    foreign = post({"invoice": "SAP-7700001", "reason": "PRICING"})
+    line = post({"invoice": "SAP-9000001", "reason": "DAMAGED", "line": 1})
+    too_much = post({"invoice": "SAP-9000001", "reason": "PRICING", "amount": "395.01"})
+    bad_amount = post({"invoice": "SAP-9000001", "reason": "PRICING", "amount": "12.345"})
+    assert (foreign.status_code, foreign.json()["error"]["code"]) == (404, "UNKNOWN_INVOICE")
+    assert (line.status_code, line.json()["error"]["code"]) == (400, "UNKNOWN_LINE")
+    assert (too_much.status_code, too_much.json()["error"]["code"]) == (400, "DISPUTE_EXCEEDS_OPEN")
+    assert (bad_amount.status_code, bad_amount.json()["error"]["code"]) == (400, "INVALID_DISPUTE")
+    assert not Dispute.objects.exists()
+    assert not OutboxMessage.objects.filter(kind="email.merchant_notice").exists()
+
+    body = {"invoice": "SAP-9000001", "reason": "PRICING", "amount": "95.00", "note": "Wrong VAT rate"}
+    first, again = post(body), post(body)
+
+    dispute = Dispute.objects.get()
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() == {
+        "dispute": dispute.pk, "status": "open", "invoice": "SAP-9000001", "amount": "95.00", "currency": "EUR",
+        "message": "Thank you. We will look into it; the disputed amount is on hold meanwhile."}
+    assert (dispute.company_id, dispute.receivable_id, dispute.amount, dispute.reason_code, dispute.note) == (
+        world.acme.pk, overdue.receivable_id, Decimal("95.0000"), "PRICING", "Wrong VAT rate")
+    notices = list(OutboxMessage.objects.filter(kind="email.merchant_notice").values_list("dedupe_key", flat=True))
+    assert notices == [f"merchant-notice:dispute:{dispute.pk}"]
+    # the rest of it is still open to dispute: 395.00 − 95.00
+    rest = post({"invoice": "SAP-9000001", "reason": "PRICING", "amount": "300.01"})
+    assert (rest.status_code, rest.json()["error"]["code"]) == (400, "DISPUTE_EXCEEDS_OPEN")
+    assert Dispute.objects.count() == 1
