@@ -229,23 +229,25 @@ def invoice_detail(request: HttpRequest, user: PortalUser, number: str) -> HttpR
     if row.kind == "erp":
         return _erp_invoice_detail(request, user, row)
     snapshot = snapshot_from_dict(row.invoice.snapshot)
-    return page_render(request, "portal/invoice.html", {
-        "row": row, "snapshot": snapshot, "qr": _qr_data_uri(snapshot.remittance.epc_qr_payload),
-        "disputes": selectors.disputes_of(company=user.company, receivable_id=row.invoice.receivable_id),
-        "reasons": DisputeReason.choices, "can_dispute": allowed(user.role, "dispute") and row.status != "paid",
-        "title": _("Invoice %(number)s") % {"number": row.invoice.number}, "nav": "invoices"})
+    return _invoice_page(request, user, row, snapshot=snapshot, bank=snapshot.remittance,
+                         reference=snapshot.remittance.payment_reference, qr=_qr_data_uri(snapshot.remittance.epc_qr_payload))
 
 
 def _erp_invoice_detail(request: HttpRequest, user: PortalUser, row: selectors.InvoiceRow) -> HttpResponse:
     """An invoice the merchant's ERP issued: its figures, the ledger's open amount, how to pay
     (the merchant's account in its currency, the invoice number as the reference) and the ERP's
     document (its PDF, kept by the app or at the ERP's URL)."""
-    invoice = row.invoice
-    return page_render(request, "portal/erp_invoice.html", {
-        "row": row, "bank": selectors.bank_account_for(company=user.company, currency=invoice.currency),
-        "disputes": selectors.disputes_of(company=user.company, receivable_id=invoice.receivable_id),
+    return _invoice_page(request, user, row, snapshot=None, reference=row.invoice.number, ungrouped=True,
+                         bank=selectors.bank_account_for(company=user.company, currency=row.invoice.currency))
+
+
+def _invoice_page(request: HttpRequest, user: PortalUser, row: selectors.InvoiceRow, **kinds) -> HttpResponse:
+    """The one invoice template for both kinds (``snapshot`` None: the ERP's)."""
+    return page_render(request, "portal/invoice.html", {
+        "row": row, **kinds,
+        "disputes": selectors.disputes_of(company=user.company, receivable_id=row.invoice.receivable_id),
         "reasons": DisputeReason.choices, "can_dispute": allowed(user.role, "dispute") and row.status != "paid",
-        "title": _("Invoice %(number)s") % {"number": invoice.number}, "nav": "invoices"})
+        "title": _("Invoice %(number)s") % {"number": row.invoice.number}, "nav": "invoices"})
 
 
 @require_GET
