@@ -60,14 +60,28 @@ def call(application, delivery) -> bytes:
     return body
 
 
-def cpu_per_request(application, deliveries) -> tuple[float, float]:
+def backend_cpu_seconds() -> float:
+    """CPU seconds of this process's PostgreSQL backend so far (/proc: the server is local)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_request(application, deliveries) -> tuple[float, float, float]:
     times, walls = [], []
+    pg_before = backend_cpu_seconds()
     for delivery in deliveries:
         t0, w0 = time.process_time(), time.perf_counter()
         call(application, delivery)
         times.append((time.process_time() - t0) * 1000)
         walls.append((time.perf_counter() - w0) * 1000)
-    return statistics.median(times), statistics.median(walls)
+    pg = (backend_cpu_seconds() - pg_before) * 1000 / len(deliveries)
+    return statistics.median(times), statistics.median(walls), pg
 
 
 # Inclusive CPU of the steps of one authorization (file suffix, function name).
@@ -124,6 +138,9 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--debug", default="true", help="DEBUG of the in-process app (the bench's gunicorn: true)")
     parser.add_argument("--postgres", default=None)
+    parser.add_argument("--no-triggers", action="store_true",
+                        help="run with the database's triggers off (session_replication_role = replica), "
+                             "to see what they cost")
     args = parser.parse_args(argv)
     server = bench.server_url(args)
     database = f"netterms_profile_{os.getpid()}"
@@ -145,6 +162,12 @@ def main(argv=None) -> int:
 
         from saleor_netterms.wsgi import application
 
+        if args.no_triggers:  # attribution only: the answers stay right, the rollups and checks do not run
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+
         auth = build(bench.WEBHOOK_PATH, n)
         kinds = {"verify-only": build(bench.BASELINE_PATH, n), "floor": build(bench.FLOOR_PATH, n),
                  "authorization": auth, "gateway": build(bench.GATEWAY_PATH, n)}
@@ -163,15 +186,31 @@ def main(argv=None) -> int:
 
         shapes = []
         with connection.execute_wrapper(lambda execute, sql, params, many, context: (
-                shapes.append((len(sql), len(params or ()), sql[:60])), execute(sql, params, many, context))[1]):
+                shapes.append((sql, params)), execute(sql, params, many, context))[1]):
             call(application, build(bench.WEBHOOK_PATH, 1)[0])
-        print("statements of one authorization (characters, parameters, start):")
-        for length, count, start in shapes:
-            print(f"  {length:6d} {count:4d}  {start!r}")
+        print("statements of one authorization (characters, parameters, PostgreSQL planning + execution "
+              "of the same statement again, EXPLAIN ANALYZE in a rolled-back transaction):")
+        from django.db import transaction
+
+        for sql, params in shapes:
+            timing = ""
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + sql, params)
+                        plan = cursor.fetchone()[0]
+                        plan = plan[0] if isinstance(plan, list) else __import__("json").loads(plan)[0]
+                        timing = f"plan {plan['Planning Time']:.2f} ms + run {plan['Execution Time']:.2f} ms"
+                    raise RuntimeError("roll back")
+            except RuntimeError:
+                pass
+            except Exception as exc:  # noqa: BLE001 - a statement that cannot run twice
+                timing = f"({type(exc).__name__})"
+            print(f"  {len(sql):6d} {len(params or ()):4d}  {sql[:50]!r}  {timing}")
         results["process"] = cpu_per_request(application, build(bench.PROCESS_PATH, 0, of=auth[args.warmup:]))
         print(f"load {os.getloadavg()[0]:.2f}; DEBUG={settings.DEBUG}; {args.requests} requests each")
-        for name, (cpu, wall) in results.items():
-            print(f"  {name:15s} CPU p50 {cpu:6.2f} ms   wall p50 {wall:6.2f} ms")
+        for name, (cpu, wall, pg) in results.items():
+            print(f"  {name:15s} CPU p50 {cpu:6.2f} ms   wall p50 {wall:6.2f} ms   PostgreSQL CPU mean {pg:5.2f} ms")
         if args.profile:
             breakdown(profiler, args.requests)
             profiler.dump_stats(f"/tmp/checkout_profile_{os.getpid()}.pstats")
