@@ -312,10 +312,15 @@ class CombinedRemittance(models.Model):
 
 
 class CombinedRemittanceItem(models.Model):
+    """One invoice of a combined remittance: its receivable (what reconciliation settles), its
+    number as the buyer chose it, and the app's invoice when the app issued it (empty for an
+    invoice the merchant's ERP issued)."""
     remittance = models.ForeignKey(CombinedRemittance, on_delete=models.CASCADE, related_name="items")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+")
+    receivable = models.ForeignKey("receivables.Receivable", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=64)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     amount = models.DecimalField(max_digits=20, decimal_places=4, help_text="Open amount when the remittance was made.")
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["remittance", "invoice"], name="combined_remittance_item_once")]
+        constraints = [models.UniqueConstraint(fields=["remittance", "receivable"], name="combined_remittance_item_once")]

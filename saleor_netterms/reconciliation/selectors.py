@@ -1,6 +1,7 @@
 """Reads: open invoices for matching (in bulk), the queue, statements, pending payments."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -145,6 +146,22 @@ def open_invoices_by_position(*, installation, positions: Iterable[tuple[int, st
              InvoiceStatus.ISSUED.value, installation.pk, ReceivableStatus.OPEN.value])
         rows = cursor.fetchall()
     return {(row[11], row[12], row[13]): _open_invoice(row) for row in rows}
+
+
+def open_invoices_by_receivable(*, installation, receivables: Iterable[tuple[int, str]]
+                                ) -> dict[tuple[int, str], OpenInvoice]:
+    """Open invoices of these (receivable id, invoice number) pairs — a combined remittance's
+    items — under the number the buyer chose them by (an ERP's invoice has no app invoice to
+    name it). One statement."""
+    pairs = list(dict.fromkeys(receivables))
+    if not pairs:
+        return {}
+    ids = [pk for pk, _ in pairs]
+    found = (_open_invoices_sql(installation=installation, where="r.id = ANY(%s::bigint[])", params=[sql_array(ids)])
+             if _bulk_sql() else
+             open_invoices(Receivable.objects.filter(installation=installation, pk__in=ids), installation=installation))
+    by_id = {inv.receivable_id: inv for inv in found}
+    return {(pk, number): dataclasses.replace(by_id[pk], number=number) for pk, number in pairs if pk in by_id}
 
 
 def open_invoices_by_order_number(*, installation, order_numbers: Iterable[str]) -> dict[str, list[OpenInvoice]]:

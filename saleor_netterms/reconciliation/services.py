@@ -32,7 +32,7 @@ from saleor_netterms.core.errors import NetTermsError
 from saleor_netterms.core.money import InvalidMoney, Money, currency_validate, quantize
 from saleor_netterms.invoicing.creditor_reference import (InvoicePosition, creditor_reference_compact,
                                                           reference_read)
-from saleor_netterms.invoicing.remittances import remittance_invoice_positions
+from saleor_netterms.invoicing.remittances import remittance_receivables
 from saleor_netterms.payments.models import PaymentSource, SettlementKind
 from saleor_netterms.workflows.payments import payment_record, payment_reverse
 from saleor_netterms.receivables.models import Receivable
@@ -391,16 +391,17 @@ def _rf_candidates(incoming: IncomingPayment) -> list[str]:
 
 
 def _rf_positions(candidates: list[str], readings: dict[str, InvoicePosition | int | None],
-                  remittances: dict[int, list]) -> tuple[str, list]:
-    """The first RF reference of ours on the payment and the invoice positions it names: one for
-    an invoice's reference, every invoice of a combined remittance (portal) for its reference."""
+                  remittances: dict[int, list]) -> tuple[str, list, list]:
+    """The first RF reference of ours on the payment and what it names: an invoice's position
+    for an invoice's reference; for a combined remittance's (portal) the (receivable, number) of
+    every invoice in it, the app's and those the merchant's ERP issued."""
     for reference in candidates:
         reading = readings[reference]
         if isinstance(reading, InvoicePosition):
-            return reference, [(reading.series_id, reading.period, reading.sequence)]
+            return reference, [(reading.series_id, reading.period, reading.sequence)], []
         if reading is not None and remittances.get(reading):
-            return reference, remittances[reading]
-    return (candidates[0] if candidates else ""), []
+            return reference, [], remittances[reading]
+    return (candidates[0] if candidates else ""), [], []
 
 
 def match_inputs(installation, incomings: list[IncomingPayment]) -> dict[int, MatchInput]:
@@ -410,7 +411,7 @@ def match_inputs(installation, incomings: list[IncomingPayment]) -> dict[int, Ma
     candidates = {inc.pk: _rf_candidates(inc) for inc in incomings}
     # each distinct reference read once (check digits verified once), whatever rule asks
     readings = {ref: reference_read(ref) for refs in candidates.values() for ref in refs}
-    remittances = remittance_invoice_positions(installation=installation, remittance_ids=[
+    remittances = remittance_receivables(installation=installation, remittance_ids=[
         r for r in readings.values() if r is not None and not isinstance(r, InvoicePosition)])
     for inc in incomings:
         rf[inc.pk] = _rf_positions(candidates[inc.pk], readings, remittances)
@@ -419,16 +420,19 @@ def match_inputs(installation, incomings: list[IncomingPayment]) -> dict[int, Ma
     by_position = selectors.open_invoices_by_position(
         installation=installation,
         positions=[p for inc in incomings for p in rf[inc.pk][1] + numbers[inc.pk]])
+    by_receivable = selectors.open_invoices_by_receivable(
+        installation=installation, receivables=[r for inc in incomings for r in rf[inc.pk][2]])
     by_order = selectors.open_invoices_by_order_number(
         installation=installation, order_numbers=[o for inc in incomings for o in orders[inc.pk]])
     inputs: dict[int, MatchInput] = {}
     unresolved: list[IncomingPayment] = []
     for inc in incomings:
-        reference, positions = rf[inc.pk]
+        reference, positions, receivables = rf[inc.pk]
+        rf_invoices = ([by_position[p] for p in positions if p in by_position]
+                       + [by_receivable[r] for r in receivables if r in by_receivable])
         inp = MatchInput(amount=inc.amount, currency=inc.currency, received_on=inc.received_on,
-                         rf_reference=reference,
-                         rf_invoices=[by_position[p] for p in positions if p in by_position],
-                         rf_unknown=bool(positions) and not any(p in by_position for p in positions),
+                         rf_reference=reference, rf_invoices=rf_invoices,
+                         rf_unknown=bool(positions or receivables) and not rf_invoices,
                          number_invoices=[by_position[p] for p in numbers[inc.pk] if p in by_position],
                          numbers_found=[by_position[p].number for p in numbers[inc.pk] if p in by_position],
                          order_invoices=[i for o in orders[inc.pk] for i in by_order.get(o, [])],

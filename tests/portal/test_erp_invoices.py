@@ -273,3 +273,62 @@ def test_the_json_dispute_endpoint_takes_an_erp_invoice_once_with_the_same_coded
     rest = post({"invoice": "SAP-9000001", "reason": "PRICING", "amount": "300.01"})
     assert (rest.status_code, rest.json()["error"]["code"]) == (400, "DISPUTE_EXCEEDS_OPEN")
     assert Dispute.objects.count() == 1
+
+
+def test_a_combined_remittance_covers_erp_invoices_and_one_transfer_settles_them(client, erp_world):
+    """The buyer picks two ERP invoices and one of the app's in the portal: one RF reference for
+    their open total; a bank transfer carrying it pays all three, oldest due first, and each
+    receivable's ledger balance is exactly zero."""
+    from saleor_netterms.invoicing.models import CombinedRemittance
+    from saleor_netterms.ledger.selectors import receivable_balance
+    from saleor_netterms.payments.models import Payment
+    from saleor_netterms.receivables.models import ReceivableStatus
+    from saleor_netterms.reconciliation.models import IncomingPayment, IncomingStatus
+    from saleor_netterms.reconciliation.services import bank_account_create, statement_import
+    from tests.reconciliation.camt_files import Ntry, Tx, camt
+
+    world, overdue, current, stranger = erp_world
+    app = world.acme_invoices[2]                                  # 80.00, issued 2 days ago
+    signed_in(client, world.acme, world.admin)
+
+    foreign = client.post("/portal/remittances", {"invoice": ["SAP-9000001", "SAP-7700001"]})
+    assert foreign.status_code == 400 and "REMITTANCE_INVOICE_NOT_OPEN" in foreign.content.decode()
+    assert not CombinedRemittance.objects.exists()
+
+    created = client.post("/portal/remittances", {"invoice": ["SAP-9000002", app.number, "SAP-9000001"]})
+    again = client.post("/portal/remittances", {"invoice": ["SAP-9000001", "SAP-9000002", app.number]})
+
+    remittance = CombinedRemittance.objects.get()
+    assert created.status_code == again.status_code == 303
+    assert created["Location"] == again["Location"] == f"/portal/remittances/{remittance.pk}"
+    assert (remittance.total, remittance.currency) == (Decimal("594.0000"), "EUR")   # 395 + 119 + 80
+    assert sorted((i.number, i.receivable_id, i.invoice_id, i.amount) for i in remittance.items.all()) == [
+        (app.number, app.receivable_id, app.pk, Decimal("80.0000")),
+        ("SAP-9000001", overdue.receivable_id, None, Decimal("395.0000")),
+        ("SAP-9000002", current.receivable_id, None, Decimal("119.0000"))]
+    page = client.get(f"/portal/remittances/{remittance.pk}").content.decode()
+    assert '<a href="/portal/invoices/SAP-9000001">SAP-9000001</a>' in page and "DE89 3704 0044 0532 0130 00" in page
+
+    iban = "DE02120300000000202051"
+    bank_account_create(installation=world.installation, name="Operating EUR", iban=iban, currency="EUR",
+                        actor="staff:test")
+    today = dt.date.today().isoformat()
+    statement_import(installation=world.installation, filename="eur.xml", uploaded_by="staff:ada", content=camt(
+        iban=iban, ccy="EUR", day=today, entries=[Ntry(amount="594.00", ref="BANK-E1", booked=today, txs=[
+            Tx(end_to_end="", debtor="Acme Industrial Supply", debtor_iban="DE75512108001245126199", ustrd=[],
+               scor=remittance.reference)])]))
+
+    incoming = IncomingPayment.objects.get(amount=Decimal("594.00"))            # (the ERP's 200.00 is the other)
+    assert (incoming.status, incoming.rule) == (IncomingStatus.MATCHED, "rf_reference")
+    assert incoming.explanation == (
+        f"RF reference {remittance.reference} names invoices SAP-9000001, {app.number}, SAP-9000002 (combined "
+        f"remittance): 395.00 EUR to SAP-9000001; 80.00 EUR to {app.number}; 119.00 EUR to SAP-9000002.")
+    payment = Payment.objects.get(pk=incoming.payment_id)
+    assert sorted((a.receivable_id, a.amount) for a in payment.allocations.all()) == sorted([
+        (overdue.receivable_id, Decimal("395.0000")), (current.receivable_id, Decimal("119.0000")),
+        (app.receivable_id, Decimal("80.0000"))])
+    for receivable in (overdue.receivable, current.receivable, app.receivable):
+        receivable.refresh_from_db()
+        assert receivable.status == ReceivableStatus.PAID
+        assert receivable_balance(company=world.acme, currency="EUR",
+                                  receivable_ref=receivable.receivable_ref).amount == Decimal(0)
